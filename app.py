@@ -1,0 +1,68 @@
+"""The app factory. `gunicorn app:app` serves the module-level app; `flask --app app ...` runs commands."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from linebot.v3.webhook import WebhookParser
+
+import handlers
+from bot import intents
+from bot.cli import db_cli
+from bot.clock import Clock
+from bot.config import Config, ConfigError
+from bot.db import Database
+from bot.dispatch import Dispatcher, Services
+from bot.line_client import LineClient
+from bot.processing import EventProcessor, InboxWorker
+from bot.runtime import Runtime
+from bot.webhook import bp as webhook_bp
+from bot.worker import worker_cli
+from rewards.settings import ProgramSettings
+
+
+def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Flask:
+    """Build the app from the environment; tests pass `overrides` (config names) and a fixed clock."""
+    overrides = dict(overrides or {})
+    config = Config.from_env(**overrides)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(SECRET_KEY=config.SECRET_KEY, TESTING=config.BOT_ENV == "test",
+                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=config.is_production)
+
+    db = Database(config.DATABASE_URL)
+    line = LineClient(config.LINE_CHANNEL_ACCESS_TOKEN, config.LINE_API_URL, config.LINE_API_DATA_URL,
+                      timeout=config.LINE_TIMEOUT_SECONDS)
+    rt = Runtime(config=config, db=db, clock=clock or Clock(config.BOT_TIMEZONE),
+                 settings=ProgramSettings.from_file(config.BOT_SETTINGS_FILE), line=line)
+    app.extensions["bot"] = rt
+
+    services = Services(profile=line.get_profile, public_url=config.BOT_PUBLIC_URL,
+                        default_language=config.BOT_LANGUAGE)
+    dispatcher = Dispatcher(handlers.routers(), intents.classify)
+    processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services)
+    app.extensions["inbox_worker"] = InboxWorker(processor, config.INBOX_MODE, config.INBOX_THREADS)
+    app.extensions["webhook_parser"] = WebhookParser(config.LINE_CHANNEL_SECRET)
+
+    app.register_blueprint(webhook_bp)
+    app.register_blueprint(db_cli)
+    app.register_blueprint(worker_cli)
+    return app
+
+
+_app: Flask | None = None
+
+
+def __getattr__(name: str):
+    """`app` is built on first use (gunicorn app:app, flask --app app), so importing create_app needs no env."""
+    global _app
+    if name == "app":
+        if _app is None:
+            try:
+                _app = create_app()
+            except ConfigError as exc:
+                raise SystemExit(f"configuration error: {exc}") from None
+        return _app
+    raise AttributeError(name)

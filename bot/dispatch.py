@@ -1,0 +1,89 @@
+"""Routing one event to one handler: an ordered list of (predicate, handler), first match wins.
+
+Each module in handlers/ has its own Router; the app chains them in a fixed order (routers for
+conversation state first, then event types, then free-text intents, then the fallback).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from rewards.models import Member
+from rewards.settings import ProgramSettings
+
+from .events import Incoming
+from .texts import Texts
+
+
+@dataclass
+class Context:
+    """What a handler gets besides the event. Handlers never open sessions or call LINE themselves."""
+
+    event: Incoming
+    session: Session
+    now: datetime
+    settings: ProgramSettings
+    member: Member | None
+    t: Texts
+    services: "Services"
+    intent: str | None = None
+    # set by handlers that want LINE's loading animation shown before the answer
+    wants_loading: bool = False
+
+    def use_language(self, language: str) -> None:
+        self.t = Texts(language)
+
+
+@dataclass
+class Services:
+    """Capabilities the bot layer lends to handlers (injected, so tests can fake them)."""
+
+    profile: Callable[[str], object]  # user id -> Profile (display_name, language)
+    public_url: str = ""
+    default_language: str = "zh-TW"
+    extras: dict = field(default_factory=dict)
+
+
+Handler = Callable[[Context], list[dict] | None]
+Predicate = Callable[[Context], bool]
+
+
+class Router:
+    def __init__(self, name: str):
+        self.name = name
+        self.routes: list[tuple[Predicate, Handler]] = []
+
+    def add(self, predicate: Predicate, handler: Handler) -> Handler:
+        self.routes.append((predicate, handler))
+        return handler
+
+    # decorators
+    def on_event(self, event_type: str):
+        return lambda fn: self.add(lambda ctx: ctx.event.type == event_type, fn)
+
+    def on_postback(self, action: str):
+        return lambda fn: self.add(lambda ctx: ctx.event.type == "postback" and ctx.event.action == action, fn)
+
+    def on_intent(self, intent: str):
+        return lambda fn: self.add(lambda ctx: ctx.intent == intent, fn)
+
+    def on(self, predicate: Predicate):
+        return lambda fn: self.add(predicate, fn)
+
+
+class Dispatcher:
+    def __init__(self, routers: list[Router], classify: Callable[[str], str | None]):
+        self.routers = routers
+        self.classify = classify
+
+    def find(self, ctx: Context) -> Handler | None:
+        if ctx.event.type == "message" and ctx.event.text is not None and ctx.intent is None:
+            ctx.intent = self.classify(ctx.event.text)
+        for router in self.routers:
+            for predicate, handler in router.routes:
+                if predicate(ctx):
+                    return handler
+        return None

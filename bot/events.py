@@ -1,0 +1,63 @@
+"""A webhook event, reduced to what the handlers need.
+
+Built from the event's JSON as LINE sent it (after the SDK checked signature and shape), so an event
+the SDK hands over as UnknownEvent only because an optional-looking field is missing is still
+understood by its type.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+
+@dataclass
+class Incoming:
+    event_id: str
+    type: str
+    mode: str
+    timestamp: int
+    source_type: str
+    user_id: str | None
+    chat_id: str | None  # user, group or room id: where a reply or loading animation goes
+    reply_token: str | None
+    is_redelivery: bool = False
+    message_type: str | None = None
+    text: str | None = None
+    postback_data: dict = field(default_factory=dict)
+    postback_params: dict = field(default_factory=dict)
+    is_unblocked: bool = False
+
+    @property
+    def action(self) -> str | None:
+        return self.postback_data.get("action")
+
+    @classmethod
+    def from_json(cls, event: dict) -> "Incoming":
+        source = event.get("source") or {}
+        user_id = source.get("userId")
+        chat_id = source.get("groupId") or source.get("roomId") or user_id
+        message = event.get("message") or {}
+        postback = event.get("postback") or {}
+        data = postback.get("data") or ""
+        return cls(
+            event_id=event.get("webhookEventId") or "",
+            type=event.get("type") or "",
+            mode=event.get("mode") or "active",
+            timestamp=int(event.get("timestamp") or 0),
+            source_type=source.get("type") or "",
+            user_id=user_id,
+            chat_id=chat_id,
+            reply_token=event.get("replyToken"),
+            is_redelivery=bool((event.get("deliveryContext") or {}).get("isRedelivery")),
+            message_type=message.get("type"),
+            text=message.get("text") if message.get("type") == "text" else None,
+            postback_data=dict(parse_qsl(data, keep_blank_values=True)) if "=" in data else {"action": data},
+            postback_params=postback.get("params") or {},
+            is_unblocked=bool((event.get("follow") or {}).get("isUnblocked")),
+        )
+
+
+def conversation_key(event: dict) -> str:
+    """Whose conversation an event belongs to; one key's events are processed in arrival order."""
+    source = event.get("source") or {}
+    return source.get("userId") or source.get("groupId") or source.get("roomId") or "-"

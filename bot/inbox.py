@@ -1,0 +1,80 @@
+"""The webhook inbox: events recorded by LINE's webhookEventId, then claimed one at a time.
+
+Claiming is a conditional UPDATE (works the same on SQLite and PostgreSQL): an event is taken when
+it is pending (or its claim went stale after a crash) and no earlier event of the same conversation
+is still unfinished, so one user's events are handled in order. The claim is a lease: effects and
+"done" are committed together later, so a crash in between leaves the event to be claimed again
+with no effect applied.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, aliased
+
+from .events import conversation_key
+from .models import InboxEvent
+
+LEASE = timedelta(minutes=5)
+UNFINISHED = ("pending", "processing")
+
+
+def record(session: Session, events: list[dict], now: datetime) -> list[int]:
+    """Insert each event unless its webhookEventId is known; return the ids of the new rows."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    new_ids = []
+    for event in events:
+        stmt = (insert(InboxEvent)
+                .values(webhook_event_id=event["webhookEventId"], event_type=str(event.get("type") or "")[:40],
+                        user_key=conversation_key(event)[:64],
+                        is_redelivery=bool((event.get("deliveryContext") or {}).get("isRedelivery")),
+                        payload=event, status="pending", received_at=now, attempts=0)
+                .on_conflict_do_nothing(index_elements=["webhook_event_id"])
+                .returning(InboxEvent.id))
+        inserted = session.execute(stmt).scalar()
+        if inserted is not None:
+            new_ids.append(inserted)
+    return new_ids
+
+
+def claim(session: Session, event_id: int, now: datetime) -> bool:
+    """Take the event for processing; False when another worker has it, it is done, or it must wait."""
+    earlier = aliased(InboxEvent)
+    blocked_by_earlier = exists().where(
+        earlier.user_key == InboxEvent.user_key, earlier.id < InboxEvent.id, earlier.status.in_(UNFINISHED))
+    claimable = or_(InboxEvent.status == "pending",
+                    and_(InboxEvent.status == "processing", InboxEvent.claimed_at < now - LEASE))
+    result = session.execute(
+        update(InboxEvent)
+        .where(InboxEvent.id == event_id, claimable, ~blocked_by_earlier)
+        .values(status="processing", claimed_at=now, attempts=InboxEvent.attempts + 1)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def finish(session: Session, event_id: int, now: datetime, status: str = "done", error: str | None = None) -> bool:
+    """Mark a claimed event finished (in the same transaction as its effects). False if the claim was lost."""
+    result = session.execute(
+        update(InboxEvent)
+        .where(InboxEvent.id == event_id, InboxEvent.status == "processing")
+        .values(status=status, processed_at=now, error=error, payload=None)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def next_pending_of(session: Session, user_key: str) -> int | None:
+    return session.scalar(select(InboxEvent.id)
+                          .where(InboxEvent.user_key == user_key, InboxEvent.status == "pending")
+                          .order_by(InboxEvent.id).limit(1))
+
+
+def stale(session: Session, now: datetime, pending_for: timedelta = timedelta(seconds=30)) -> list[int]:
+    """Events a crash left behind: pending too long, or processing past the lease."""
+    return list(session.scalars(
+        select(InboxEvent.id)
+        .where(or_(and_(InboxEvent.status == "pending", InboxEvent.received_at < now - pending_for),
+                   and_(InboxEvent.status == "processing", InboxEvent.claimed_at < now - LEASE)))
+        .order_by(InboxEvent.id).limit(500)))

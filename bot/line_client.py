@@ -1,0 +1,142 @@
+"""The one LINE client: every call the bot makes to the Messaging API goes through here.
+
+Messages are plain dicts in LINE's JSON shape (built in bot/messages.py); the SDK's models check
+them on the way out. Every call carries a timeout (the SDK has none by default).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from linebot.v3.messaging import (ApiClient, Configuration, MessagingApi, MessagingApiBlob, MulticastRequest,
+                                  PushMessageRequest, ReplyMessageRequest, RichMenuRequest,
+                                  ShowLoadingAnimationRequest)
+from linebot.v3.messaging.exceptions import ApiException
+
+log = logging.getLogger(__name__)
+
+
+class LineApiError(Exception):
+    """LINE answered with an error status (or did not answer)."""
+
+    def __init__(self, status: int | None, message: str, retry_after: float | None = None):
+        super().__init__(f"LINE API {status}: {message}")
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after
+
+    @property
+    def is_timeout(self) -> bool:
+        return self.status is None
+
+    @property
+    def is_monthly_limit(self) -> bool:
+        return self.status == 429 and "monthly limit" in self.message.lower()
+
+    @property
+    def is_retry_key_accepted(self) -> bool:
+        return self.status == 409 and "retry key is already accepted" in self.message.lower()
+
+
+@dataclass
+class Profile:
+    user_id: str
+    display_name: str
+    language: str | None
+
+
+def _error_from(exc: ApiException) -> LineApiError:
+    message = exc.reason or ""
+    try:
+        body = json.loads(exc.body) if exc.body else {}
+        message = body.get("message") or message
+    except (ValueError, TypeError):
+        pass
+    retry_after = None
+    headers = exc.headers or {}
+    raw = headers.get("Retry-After") or headers.get("retry-after")
+    if raw:
+        try:
+            retry_after = float(raw)
+        except ValueError:
+            retry_after = None
+    return LineApiError(exc.status, message, retry_after)
+
+
+class LineClient:
+    def __init__(self, access_token: str, api_url: str, data_url: str, timeout: float = 10.0):
+        self.timeout = timeout
+        # Two configurations: the SDK would otherwise send blob uploads to the api host.
+        self._api = ApiClient(Configuration(access_token=access_token, host=api_url.rstrip("/")))
+        self._data = ApiClient(Configuration(access_token=access_token, host=data_url.rstrip("/")))
+        self.messaging = MessagingApi(self._api)
+        self.blob = MessagingApiBlob(self._data)
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, _request_timeout=self.timeout, **kwargs)
+        except ApiException as exc:
+            raise _error_from(exc) from None
+        except Exception as exc:  # urllib3 timeouts and connection errors
+            if exc.__class__.__module__.startswith(("urllib3", "socket")) or isinstance(exc, OSError):
+                raise LineApiError(None, f"{exc.__class__.__name__}: no answer from LINE") from None
+            raise
+
+    # -- messages
+    def reply(self, reply_token: str, messages: list[dict]) -> None:
+        request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
+        self._call(self.messaging.reply_message, request)
+
+    def push(self, to: str, messages: list[dict], retry_key: str) -> None:
+        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        self._call(self.messaging.push_message, request, x_line_retry_key=retry_key)
+
+    def multicast(self, to: list[str], messages: list[dict], retry_key: str) -> None:
+        if not 1 <= len(to) <= 500:
+            raise ValueError("a multicast goes to 1 to 500 users")
+        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        self._call(self.messaging.multicast, request, x_line_retry_key=retry_key)
+
+    def show_loading(self, user_id: str, seconds: int = 5) -> None:
+        request = ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds)
+        self._call(self.messaging.show_loading_animation, request)
+
+    # -- users
+    def get_profile(self, user_id: str) -> Profile:
+        p = self._call(self.messaging.get_profile, user_id)
+        return Profile(user_id=p.user_id, display_name=p.display_name, language=getattr(p, "language", None))
+
+    # -- quota
+    def quota(self) -> tuple[str, int | None]:
+        q = self._call(self.messaging.get_message_quota)
+        return q.type, getattr(q, "value", None)
+
+    def quota_used(self) -> int:
+        return self._call(self.messaging.get_message_quota_consumption).total_usage
+
+    # -- rich menus
+    def create_rich_menu(self, menu: dict) -> str:
+        return self._call(self.messaging.create_rich_menu, RichMenuRequest.from_dict(menu)).rich_menu_id
+
+    def upload_rich_menu_image(self, rich_menu_id: str, png: bytes) -> None:
+        self._call(self.blob.set_rich_menu_image, rich_menu_id, png, _headers={"Content-Type": "image/png"})
+
+    def set_default_rich_menu(self, rich_menu_id: str) -> None:
+        self._call(self.messaging.set_default_rich_menu, rich_menu_id)
+
+    def list_rich_menus(self) -> list[dict]:
+        return [m.to_dict() for m in self._call(self.messaging.get_rich_menu_list).richmenus]
+
+    def delete_rich_menu(self, rich_menu_id: str) -> None:
+        self._call(self.messaging.delete_rich_menu, rich_menu_id)
+
+    def link_rich_menu(self, user_id: str, rich_menu_id: str) -> None:
+        self._call(self.messaging.link_rich_menu_id_to_user, user_id, rich_menu_id)
+
+    def unlink_rich_menu(self, user_id: str) -> None:
+        self._call(self.messaging.unlink_rich_menu_id_from_user, user_id)
+
+    def close(self) -> None:
+        self._api.close()
+        self._data.close()

@@ -1,0 +1,147 @@
+"""Processing one inbox event: claim, dispatch, commit effects with "done", then reply.
+
+An unexpected error rolls the effects back, marks the event failed and answers a polite fallback;
+the log names the event and the error's type and place, never the body, texts or personal data.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+
+from rewards import membership
+
+from . import inbox
+from . import messages as m
+from .dispatch import Context, Dispatcher, Services
+from .events import Incoming
+from .line_client import LineApiError, LineClient
+from .models import InboxEvent
+from .texts import Texts, text
+
+log = logging.getLogger(__name__)
+
+
+def describe_error(exc: BaseException) -> str:
+    """Error type and where it happened, without the message (which may quote personal data)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    return f"{exc.__class__.__name__}{where}"
+
+
+def shows_loading(handler):
+    """Mark a handler whose answer may take a moment: LINE's loading animation is shown first."""
+    handler.shows_loading = True
+    return handler
+
+
+class EventProcessor:
+    def __init__(self, db, clock, settings, line: LineClient, dispatcher: Dispatcher, services: Services):
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.line = line
+        self.dispatcher = dispatcher
+        self.services = services
+
+    def process(self, inbox_id: int) -> None:
+        """Process the event, then whatever the same conversation has waiting behind it."""
+        current: int | None = inbox_id
+        while current is not None:
+            user_key = self.process_one(current)
+            if user_key is None:
+                return
+            with self.db.session() as session:
+                current = inbox.next_pending_of(session, user_key)
+
+    def process_one(self, inbox_id: int) -> str | None:
+        now = self.clock.now()
+        with self.db.session() as session:
+            if not inbox.claim(session, inbox_id, now):
+                return None
+            row = session.get(InboxEvent, inbox_id)
+            payload, user_key = row.payload, row.user_key
+        event = Incoming.from_json(payload or {})
+        language = self.services.default_language
+        try:
+            with self.db.session() as session:
+                ctx = self._context(session, event, now)
+                language = ctx.t.language
+                messages, status = self._run(ctx)
+                if not inbox.finish(session, inbox_id, now, status):
+                    raise RuntimeError("inbox claim lost")
+        except Exception as exc:  # noqa: BLE001 - one event's failure must not stop the others
+            error = describe_error(exc)
+            log.error("event %s (%s) failed: %s", inbox_id, event.type, error)
+            with self.db.session() as session:
+                inbox.finish(session, inbox_id, self.clock.now(), "failed", error=error)
+            messages = [m.text_message(text("error", language))] if event.mode == "active" else []
+        self._reply(event, messages)
+        return user_key
+
+    def _context(self, session, event: Incoming, now) -> Context:
+        member = membership.by_line_user(session, event.user_id) if event.user_id else None
+        language = member.language if member else self.services.default_language
+        return Context(event=event, session=session, now=now, settings=self.settings, member=member,
+                       t=Texts(language), services=self.services)
+
+    def _run(self, ctx: Context) -> tuple[list[dict], str]:
+        if ctx.event.mode != "active":
+            return [], "ignored"  # standby: another channel is answering this chat
+        handler = self.dispatcher.find(ctx)
+        if handler is None:
+            log.info("ignored event type %s", ctx.event.type)
+            return [], "ignored"
+        if getattr(handler, "shows_loading", False) and ctx.event.source_type == "user":
+            self._show_loading(ctx.event.user_id)
+        return list(handler(ctx) or [])[:5], "done"
+
+    def _show_loading(self, user_id: str) -> None:
+        try:
+            self.line.show_loading(user_id, 5)
+        except LineApiError as exc:
+            log.warning("loading animation not shown: LINE %s", exc.status)
+
+    def _reply(self, event: Incoming, messages: list[dict]) -> None:
+        if not messages or not event.reply_token:
+            return
+        try:
+            self.line.reply(event.reply_token, messages)
+        except LineApiError as exc:
+            log.warning("reply to event %s not delivered: LINE %s %s", event.event_id, exc.status, exc.message[:200])
+        except Exception as exc:  # noqa: BLE001 - a malformed message must not crash the worker
+            log.error("reply to event %s not sent: %s", event.event_id, describe_error(exc))
+
+
+class InboxWorker:
+    """Runs the processor off the request: in a small thread pool, inline (tests), or not at all."""
+
+    def __init__(self, processor: EventProcessor, mode: str = "thread", threads: int = 4):
+        self.processor = processor
+        self.mode = mode
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox") if mode == "thread" else None
+
+    def submit(self, inbox_ids: list[int]) -> None:
+        for inbox_id in inbox_ids:
+            if self.mode == "sync":
+                self.processor.process(inbox_id)
+            elif self.mode == "thread":
+                self.pool.submit(self._safe, inbox_id)
+
+    def _safe(self, inbox_id: int) -> None:
+        try:
+            self.processor.process(inbox_id)
+        except Exception as exc:  # noqa: BLE001 - the sweeper will retry; keep the thread alive
+            log.error("inbox worker: event %s left for the sweeper: %s", inbox_id, describe_error(exc))
+
+    def sweep(self) -> int:
+        """Re-drive events left pending or half-processed by a crash. Returns how many were tried."""
+        with self.processor.db.session() as session:
+            ids = inbox.stale(session, self.processor.clock.now())
+        for inbox_id in ids:
+            self._safe(inbox_id)
+        return len(ids)
+
+    def shutdown(self, wait: bool = True) -> None:
+        if self.pool:
+            self.pool.shutdown(wait=wait)

@@ -1,0 +1,41 @@
+"""Follow, unfollow and the one-tap join."""
+from __future__ import annotations
+
+from bot import messages as m
+from bot.dispatch import Context, Router
+from rewards import membership
+
+from .common import join_button_bubble
+
+router = Router("membership")
+
+
+@router.on_event("follow")
+def on_follow(ctx: Context):
+    ctx.member = membership.record_follow(ctx.session, ctx.event.user_id, ctx.now, ctx.t.language)
+    return [join_button_bubble(ctx)]
+
+
+@router.on_event("unfollow")
+def on_unfollow(ctx: Context):
+    membership.record_unfollow(ctx.session, ctx.event.user_id, ctx.now)
+    return []
+
+
+def _join(ctx: Context):
+    member = ctx.member or membership.get_or_create(ctx.session, ctx.event.user_id, ctx.now, ctx.t.language)
+    if member.is_member:
+        return [m.text_message(ctx.t("already_member", code=member.member_code))]
+    profile = ctx.services.profile(ctx.event.user_id)
+    language = membership.normalise_language(getattr(profile, "language", None), ctx.services.default_language)
+    name = getattr(profile, "display_name", None)
+    joined = membership.join(ctx.session, member, ctx.now, display_name=name, language=language)
+    ctx.member = member
+    ctx.use_language(member.language)
+    if not joined:
+        return [m.text_message(ctx.t("already_member", code=member.member_code))]
+    return [m.text_message(ctx.t("joined", name=member.display_name or "", code=member.member_code))]
+
+
+router.on_postback("join")(_join)
+router.on_intent("join")(_join)

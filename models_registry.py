@@ -1,0 +1,3 @@
+"""Imports every module that defines tables, so Base.metadata knows them all (migrations, tests)."""
+import bot.models  # noqa: F401
+import rewards.models  # noqa: F401

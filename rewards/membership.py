@@ -1,0 +1,100 @@
+"""Befriending, joining, leaving: the life of a member record."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .models import Member
+
+# No look-alike characters (0/O, 1/I/L), so a code read aloud or off a screen is unambiguous.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SUPPORTED_LANGUAGES = ("zh-TW", "en")
+
+
+def new_code(prefix: str, length: int) -> str:
+    return prefix + "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_language(language: str | None, default: str = "zh-TW") -> str:
+    """LINE profiles say e.g. "zh-Hant", "zh-TW", "en", "en-US", "ja": map onto what we speak."""
+    if not language:
+        return default
+    lang = language.lower()
+    if lang.startswith("zh"):
+        return "zh-TW"
+    if lang.startswith("en"):
+        return "en"
+    return default
+
+
+def by_line_user(session: Session, line_user_id: str) -> Member | None:
+    return session.scalar(select(Member).where(Member.line_user_id == line_user_id))
+
+
+def by_code(session: Session, member_code: str) -> Member | None:
+    return session.scalar(select(Member).where(Member.member_code == member_code.strip().upper()))
+
+
+def get_or_create(session: Session, line_user_id: str, now: datetime, language: str = "zh-TW") -> Member:
+    """The record of a LINE user who talks to the account, created on first contact as a friend."""
+    member = by_line_user(session, line_user_id)
+    if member is not None:
+        return member
+    with session.begin_nested():
+        member = Member(line_user_id=line_user_id, member_code=_unused_member_code(session), language=language,
+                        status="friend", created_at=now, followed_at=now, tags=[], balance=0, tier="member",
+                        is_blocked=False, marketing_opt_in=False)
+        session.add(member)
+    return member
+
+
+def _unused_member_code(session: Session) -> str:
+    while True:
+        code = new_code("M", 8)
+        if session.scalar(select(Member.id).where(Member.member_code == code)) is None:
+            return code
+
+
+def record_follow(session: Session, line_user_id: str, now: datetime, language: str = "zh-TW") -> Member:
+    member = get_or_create(session, line_user_id, now, language)
+    member.is_blocked = False
+    member.followed_at = now
+    member.blocked_at = None
+    return member
+
+
+def record_unfollow(session: Session, line_user_id: str, now: datetime) -> Member | None:
+    """Blocked: no pushes from now on. Points and history stay."""
+    member = by_line_user(session, line_user_id)
+    if member is not None:
+        member.is_blocked = True
+        member.blocked_at = now
+    return member
+
+
+def join(session: Session, member: Member, now: datetime, display_name: str | None = None,
+         language: str | None = None) -> bool:
+    """Make a friend a member. True only for the call that did it: a second tap changes nothing.
+
+    One conditional UPDATE, so two taps racing in two processes still make one member.
+    """
+    values = {"status": "member", "joined_at": now, "consent_at": now, "marketing_opt_in": True,
+              "opt_in_changed_at": now, "tier_since": now}
+    if display_name:
+        values["display_name"] = display_name[:200]
+    if language:
+        values["language"] = language
+    result = session.execute(
+        update(Member).where(Member.id == member.id, Member.status == "friend").values(**values)
+        .execution_options(synchronize_session=False))
+    session.refresh(member)
+    return result.rowcount == 1
+
+
+def set_language(member: Member, language: str) -> None:
+    if language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}")
+    member.language = language

@@ -1,0 +1,296 @@
+"""Tables of the loyalty domain. Pure SQLAlchemy: no Flask, no LINE."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, MetaData,
+                        SmallInteger, String, Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .db_types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BIGINT ids on PostgreSQL, but INTEGER on SQLite so that its rowid autoincrement works.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict: JSON(), list: JSON()}
+
+
+class Member(Base):
+    """Everyone who befriended the account. `status` says whether they joined the programme."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+        CheckConstraint("status in ('friend', 'member', 'erased')", name="status_known"),
+        CheckConstraint("birthday_month is null or (birthday_month between 1 and 12)", name="birthday_month_range"),
+        CheckConstraint("birthday_day is null or (birthday_day between 1 and 31)", name="birthday_day_range"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_code: Mapped[str] = mapped_column(String(16), unique=True)
+    # null once the member's data is erased
+    line_user_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8), default="zh-TW")
+    status: Mapped[str] = mapped_column(String(12), default="friend")
+    is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    followed_at: Mapped[datetime | None]
+    blocked_at: Mapped[datetime | None]
+    joined_at: Mapped[datetime | None]
+    consent_at: Mapped[datetime | None]
+    marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    opt_in_changed_at: Mapped[datetime | None]
+    birthday_month: Mapped[int | None] = mapped_column(SmallInteger)
+    birthday_day: Mapped[int | None] = mapped_column(SmallInteger)
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    tier: Mapped[str] = mapped_column(String(32), default="member")
+    tier_since: Mapped[datetime | None]
+    balance: Mapped[int] = mapped_column(Integer, default=0)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    referral_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    referred_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    erased_at: Mapped[datetime | None]
+
+    @property
+    def is_member(self) -> bool:
+        return self.status == "member"
+
+    def __repr__(self) -> str:  # never prints personal data
+        return f"<Member {self.id} {self.member_code} {self.status}>"
+
+
+class Outbox(Base):
+    """A message the bot sends on its own (push/multicast), written with the change that causes it.
+
+    The domain records *what* to tell (kind + params); the bot renders it into LINE messages when it
+    sends. `dedup_key` is the business idempotency key: one row per (cause, member), ever.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("category in ('service', 'marketing')", name="category_known"),
+        CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'skipped', 'cancelled')",
+                        name="status_known"),
+        Index("ix_outbox_due", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    # a direct recipient, for test sends to staff who are not members
+    to_user_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(12))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    campaign_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    not_before: Mapped[datetime]
+    created_at: Mapped[datetime]
+    # set on the first attempt; the same key is reused for every retry of this row (and its batch)
+    retry_key: Mapped[str | None] = mapped_column(String(36), index=True)
+    first_attempt_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None]
+    skip_reason: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------------------------------
+# The loyalty domain's own tables. Money (NT$) and points are integers; instants are UTCDateTime.
+# --------------------------------------------------------------------------------------------------
+
+LEDGER_KINDS = ("earn", "redeem", "expire", "refund", "adjust", "bonus")
+ORDER_CHANNELS = ("store", "online")
+ORDER_STATUSES = ("paid", "partially_refunded", "refunded")
+COUPON_KINDS = ("welcome", "birthday", "reward", "campaign")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} in (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class PointsLedger(Base):
+    """One change of a member's points. The member's cached balance is always SUM(delta).
+
+    A positive row is a *lot*: `remaining` is what is left of it, consumed oldest-expiry first by
+    negative rows, and `expires_at` is the instant it stops counting (null: never expires).
+    Negative rows have `remaining` null. `idempotency_key` makes every change happen once.
+    """
+
+    __tablename__ = "points_ledger"
+    __table_args__ = (
+        CheckConstraint(_in("kind", LEDGER_KINDS), name="kind_known"),
+        CheckConstraint("remaining is null or (remaining >= 0 and remaining <= delta)", name="remaining_range"),
+        CheckConstraint("shortfall >= 0", name="shortfall_not_negative"),
+        Index("ix_points_ledger_member", "member_id", "id"),
+        Index("ix_points_ledger_expiry", "expires_at", "remaining"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    delta: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))
+    # plain words for the member, in their language when the row was written
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # the same reason as data, so the chat can render it in zh-TW or en (see rewards.reasons)
+    reason_code: Mapped[str] = mapped_column(String(40))
+    reason_params: Mapped[dict] = mapped_column(JSON, default=dict)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    remaining: Mapped[int | None] = mapped_column(Integer)
+    # who made a manual adjustment (staff email, "cli:...", "api:keyname")
+    actor: Mapped[str | None] = mapped_column(String(200))
+    # points that should have been taken back but were already spent
+    shortfall: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return f"<PointsLedger {self.id} m{self.member_id} {self.kind} {self.delta:+d}>"
+
+
+class Order(Base):
+    """A purchase reported by a shop system, once per (channel, external_id)."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        CheckConstraint(_in("channel", ORDER_CHANNELS), name="channel_known"),
+        CheckConstraint(_in("status", ORDER_STATUSES), name="status_known"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("net_amount >= 0 and net_amount <= amount", name="net_amount_range"),
+        Index("ix_orders_member_placed", "member_id", "placed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    external_id: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    amount: Mapped[int] = mapped_column(Integer)  # NT$ as paid
+    net_amount: Mapped[int] = mapped_column(Integer)  # NT$ after refunds
+    status: Mapped[str] = mapped_column(String(20), default="paid")
+    placed_at: Mapped[datetime]
+    store_id: Mapped[str | None] = mapped_column(String(32))
+    items: Mapped[list | None] = mapped_column(JSON)
+    tier_at_order: Mapped[str] = mapped_column(String(32))
+    multiplier_pct: Mapped[int] = mapped_column(Integer)
+    points_earned: Mapped[int] = mapped_column(Integer, default=0)
+    # sha256 of the canonical request: same request again -> same result, same id + other content -> conflict
+    request_fingerprint: Mapped[str] = mapped_column(String(64))
+    # the result as first answered, so a replay answers the very same
+    balance_after: Mapped[int] = mapped_column(Integer, default=0)
+    tier_after: Mapped[str] = mapped_column(String(32))
+    tier_changed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"<Order {self.id} {self.channel}:{self.external_id} {self.status}>"
+
+
+class Refund(Base):
+    """A (partial) refund of an order, once per (order, refund_id)."""
+
+    __tablename__ = "order_refunds"
+    __table_args__ = (
+        UniqueConstraint("order_id", "refund_id"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("points_reversed >= 0 and shortfall >= 0", name="points_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    refund_id: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(Integer)
+    # points actually taken back for this refund, and what could not be (already spent)
+    points_reversed: Mapped[int] = mapped_column(Integer, default=0)
+    shortfall: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+
+
+class Coupon(Base):
+    """A discount a member can use once. `code` is unguessable; `uniqueness_key` lets the database
+    enforce "one welcome coupon ever" (`welcome:{member_id}`), "one birthday coupon a year"
+    (`birthday:{member_id}:{year}`), "one coupon per reward redemption" (`redeem:{member_id}:{nonce}`)."""
+
+    __tablename__ = "coupons"
+    __table_args__ = (
+        CheckConstraint(_in("kind", COUPON_KINDS), name="kind_known"),
+        CheckConstraint("value >= 0", name="value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    value: Mapped[int] = mapped_column(Integer)  # NT$ off
+    valid_from: Mapped[datetime]
+    valid_until: Mapped[datetime]  # the instant it stops being valid
+    redeemed_at: Mapped[datetime | None]
+    redeemed_channel: Mapped[str | None] = mapped_column(String(12))
+    redeemed_store_id: Mapped[str | None] = mapped_column(String(32))
+    # the shop's own order reference given at the till (it may reach us before the order does)
+    redeemed_order_id: Mapped[str | None] = mapped_column(String(64))
+    uniqueness_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    reward_id: Mapped[int | None] = mapped_column(ForeignKey("rewards.id"))
+    created_at: Mapped[datetime]
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" else self.title_zh
+
+    def __repr__(self) -> str:  # the code is a bearer secret: never printed whole
+        return f"<Coupon {self.id} {self.kind} {self.code[:3]}…>"
+
+
+class Reward(Base):
+    """Something in the catalog a member can buy with points; it is handed out as a coupon."""
+
+    __tablename__ = "rewards"
+    __table_args__ = (
+        CheckConstraint("cost > 0", name="cost_positive"),
+        CheckConstraint("stock is null or stock >= 0", name="stock_not_negative"),
+        CheckConstraint("coupon_value >= 0", name="coupon_value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    cost: Mapped[int] = mapped_column(Integer)  # points
+    stock: Mapped[int | None] = mapped_column(Integer)  # null = unlimited
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    coupon_value: Mapped[int] = mapped_column(Integer, default=0)  # NT$ off on the coupon it gives
+    created_at: Mapped[datetime]
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_zh
+
+
+class AuditLog(Base):
+    """Who did what to whom: staff adjustments, reviews, imports."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_target", "target", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(200))  # staff email, "cli:...", "api:keyname", "system"
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,37 @@
+import pytest
+
+from bot.config import Config, ConfigError
+
+
+def test_production_names_every_missing_secret():
+    with pytest.raises(ConfigError) as err:
+        Config.from_env({"LINE_CHANNEL_SECRET": "s"})
+    assert "LINE_CHANNEL_ACCESS_TOKEN" in str(err.value) and "SECRET_KEY" in str(err.value)
+    assert "LINE_CHANNEL_SECRET," not in str(err.value)
+
+
+def test_production_refuses_blob_uploads_to_the_api_host():
+    env = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k",
+           "LINE_API_DATA_URL": "https://api.line.me"}
+    with pytest.raises(ConfigError, match="api-data"):
+        Config.from_env(env)
+
+
+def test_defaults():
+    config = Config.from_env({"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k"})
+    assert config.LINE_API_URL == "https://api.line.me"
+    assert config.LINE_API_DATA_URL == "https://api-data.line.me"
+    assert config.BOT_TIMEZONE == "Asia/Taipei" and config.BOT_LANGUAGE == "zh-TW"
+    assert config.DATABASE_URL.startswith("sqlite:///") and config.DATABASE_URL.endswith("instance/bot.db")
+
+
+def test_development_fills_local_secrets_and_numbers_are_cast():
+    config = Config.from_env({"BOT_ENV": "development", "INBOX_THREADS": "2", "LINE_TIMEOUT_SECONDS": "2.5"})
+    assert config.LINE_CHANNEL_SECRET and config.INBOX_THREADS == 2 and config.LINE_TIMEOUT_SECONDS == 2.5
+
+
+def test_unknown_modes_are_refused():
+    with pytest.raises(ConfigError):
+        Config.from_env({"BOT_ENV": "staging"})
+    with pytest.raises(ConfigError):
+        Config.from_env({"BOT_ENV": "development", "INBOX_MODE": "later"})

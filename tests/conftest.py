@@ -1,0 +1,127 @@
+"""Fixtures shared by the whole suite.
+
+The database is SQLite (a fresh migrated file per test) unless TEST_DATABASE_URL names a PostgreSQL
+database, in which case the schema is migrated once and every table emptied between tests.
+The LINE platform is the project's simulator, running on a free local port; after every test no
+call the bot made may break LINE's OpenAPI spec.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from bot import migrate
+from bot.clock import FixedClock
+from bot.db import Database, normalise_url
+
+TEST_SECRET = "test-channel-secret"
+TEST_TOKEN = "test-access-token"
+TAIPEI = ZoneInfo("Asia/Taipei")
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = PG_URL.startswith("postgres")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL if ON_POSTGRES else 'SQLite (temporary files)'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """An SQLite file at the current schema (copied per test), or the PostgreSQL URL once migrated."""
+    if ON_POSTGRES:
+        db = Database(PG_URL)
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        db.dispose()
+        migrate.upgrade(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+def _empty_all_tables(url: str) -> None:
+    db = Database(url)
+    with db.engine.begin() as conn:
+        tables = [r[0] for r in conn.execute(text(
+            "select tablename from pg_tables where schemaname = 'public' and tablename <> 'alembic_version'"))]
+        if tables:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    db.dispose()
+
+
+@pytest.fixture
+def database_url(migrated_template, tmp_path):
+    if ON_POSTGRES:
+        _empty_all_tables(PG_URL)
+        return normalise_url(PG_URL)
+    path = tmp_path / "bot.db"
+    shutil.copy(migrated_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def db(database_url):
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(datetime(2026, 11, 20, 14, 0, tzinfo=TAIPEI))
+
+
+@pytest.fixture(scope="session")
+def simulator_server():
+    from simulator.testing import running_simulator
+
+    with running_simulator() as sim:
+        yield sim
+
+
+@pytest.fixture
+def line(simulator_server):
+    """The LINE simulator's platform, emptied for this test; every call must conform to the spec."""
+    platform = simulator_server.platform
+    platform.reset()
+    yield platform
+    errors = platform.errors()
+    assert not errors, f"calls that break LINE's spec: {errors[:3]}"
+
+
+def make_app(database_url, simulator_url, clock, **overrides):
+    from app import create_app
+
+    config = {"BOT_ENV": "test", "DATABASE_URL": database_url, "LINE_API_URL": simulator_url,
+              "LINE_API_DATA_URL": simulator_url, "LINE_CHANNEL_SECRET": TEST_SECRET,
+              "LINE_CHANNEL_ACCESS_TOKEN": TEST_TOKEN, "SECRET_KEY": "test-secret-key", "INBOX_MODE": "sync",
+              "BOT_PUBLIC_URL": "https://bot.example.com", "LINE_TIMEOUT_SECONDS": 5.0}
+    config.update(overrides)
+    return create_app(config, clock=clock)
+
+
+@pytest.fixture
+def app(database_url, simulator_server, line, clock):
+    application = make_app(database_url, simulator_server.url, clock)
+    yield application
+    application.extensions["inbox_worker"].shutdown()
+    application.extensions["bot"].db.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def sender(line):
+    from simulator.webhook_sender import WebhookSender
+
+    return WebhookSender("http://unused.invalid/callback", TEST_SECRET, platform=line)
