@@ -11,6 +11,7 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -66,6 +67,17 @@ class Database:
             raise
         finally:
             session.close()
+
+    def is_transient(self, exc: BaseException) -> bool:
+        """An error that a retry of the whole unit of work can cure.
+
+        SQLite in WAL mode answers "database is locked" at once (busy_timeout does not help) when a
+        transaction that began by reading tries to write after another writer committed.
+        """
+        if self.engine.dialect.name != "sqlite":
+            return False
+        message = str(getattr(exc, "orig", exc)).lower()
+        return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
 
     def ping(self) -> bool:
         try:

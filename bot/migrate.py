@@ -11,6 +11,7 @@ from .db import normalise_url
 def alembic_config(database_url: str) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("prepend_sys_path", str(PROJECT_ROOT))
     cfg.attributes["url"] = normalise_url(database_url)
     return cfg

@@ -6,6 +6,7 @@ the log names the event and the error's type and place, never the body, texts or
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 
@@ -64,20 +65,34 @@ class EventProcessor:
         event = Incoming.from_json(payload or {})
         language = self.services.default_language
         try:
-            with self.db.session() as session:
-                ctx = self._context(session, event, now)
-                language = ctx.t.language
-                messages, status = self._run(ctx)
-                if not inbox.finish(session, inbox_id, now, status):
-                    raise RuntimeError("inbox claim lost")
+            messages, language = self._apply(inbox_id, event, now)
         except Exception as exc:  # noqa: BLE001 - one event's failure must not stop the others
             error = describe_error(exc)
             log.error("event %s (%s) failed: %s", inbox_id, event.type, error)
             with self.db.session() as session:
                 inbox.finish(session, inbox_id, self.clock.now(), "failed", error=error)
+                member = membership.by_line_user(session, event.user_id) if event.user_id else None
+                language = member.language if member else language
             messages = [m.text_message(text("error", language))] if event.mode == "active" else []
         self._reply(event, messages)
         return user_key
+
+    def _apply(self, inbox_id: int, event: Incoming, now, attempts: int = 5) -> tuple[list[dict], str]:
+        """Run the handler and commit its effects with "done"; the whole unit is retried on a
+        transient database conflict (its effects were rolled back, so nothing happens twice)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.db.session() as session:
+                    ctx = self._context(session, event, now)
+                    messages, status = self._run(ctx)
+                    if not inbox.finish(session, inbox_id, now, status):
+                        raise RuntimeError("inbox claim lost")
+                    return messages, ctx.t.language
+            except Exception as exc:
+                if attempt == attempts or not self.db.is_transient(exc):
+                    raise
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
 
     def _context(self, session, event: Incoming, now) -> Context:
         member = membership.by_line_user(session, event.user_id) if event.user_id else None
