@@ -30,8 +30,9 @@ class Context:
     t: Texts
     services: "Services"
     intent: str | None = None
-    # set by handlers that want LINE's loading animation shown before the answer
-    wants_loading: bool = False
+    # things to do on LINE once the effects are committed, e.g. ("rich_menu", "member");
+    # carried out by the processor through Services.effects
+    effects: list[tuple[str, str | None]] = field(default_factory=list)
 
     def use_language(self, language: str) -> None:
         self.t = Texts(language)
@@ -44,7 +45,8 @@ class Services:
     profile: Callable[[str], object]  # user id -> Profile (display_name, language)
     public_url: str = ""
     default_language: str = "zh-TW"
-    extras: dict = field(default_factory=dict)
+    # effect name -> function(user_id, argument) run after commit (see Context.effects)
+    effects: dict[str, Callable[[str, str | None], None]] = field(default_factory=dict)
 
 
 Handler = Callable[[Context], list[dict] | None]

@@ -87,7 +87,8 @@ class EventProcessor:
                     messages, status = self._run(ctx)
                     if not inbox.finish(session, inbox_id, now, status):
                         raise RuntimeError("inbox claim lost")
-                    return messages, ctx.t.language
+                self._carry_out(event, ctx.effects)
+                return messages, ctx.t.language
             except Exception as exc:
                 if attempt == attempts or not self.db.is_transient(exc):
                     raise
@@ -110,6 +111,14 @@ class EventProcessor:
         if getattr(handler, "shows_loading", False) and ctx.event.source_type == "user":
             self._show_loading(ctx.event.user_id)
         return list(handler(ctx) or [])[:5], "done"
+
+    def _carry_out(self, event: Incoming, effects: list[tuple[str, str | None]]) -> None:
+        """Effects on LINE that follow committed changes (e.g. switching the rich menu); best effort."""
+        for name, argument in effects:
+            try:
+                self.services.effects[name](event.user_id, argument)
+            except Exception as exc:  # noqa: BLE001 - the member's change stands; log and go on
+                log.warning("effect %s for event %s not carried out: %s", name, event.event_id, describe_error(exc))
 
     def _show_loading(self, user_id: str) -> None:
         try:

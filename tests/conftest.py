@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from bot import migrate
 from bot.clock import FixedClock
 from bot.db import Database, normalise_url
 
@@ -39,11 +38,21 @@ def migrated_template(tmp_path_factory):
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         db.dispose()
-        migrate.upgrade(PG_URL)
+        _create_schema(PG_URL)
         return PG_URL
     path = tmp_path_factory.mktemp("template") / "template.db"
-    migrate.upgrade(f"sqlite:///{path}")
+    _create_schema(f"sqlite:///{path}")
     return path
+
+
+def _create_schema(url: str) -> None:
+    """The schema straight from the models (tests/test_migrations.py proves the migrations agree)."""
+    import models_registry  # noqa: F401
+    from rewards.models import Base
+
+    database = Database(url)
+    Base.metadata.create_all(database.engine)
+    database.dispose()
 
 
 def _empty_all_tables(url: str) -> None:

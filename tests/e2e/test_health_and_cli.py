@@ -1,0 +1,28 @@
+from bot import migrate
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json["database"] == "ok"
+
+
+def test_healthz_when_the_database_is_gone(app):
+    from bot.db import Database
+
+    app.extensions["bot"].db = Database("postgresql+psycopg://postgres@127.0.0.1:9/nothing?connect_timeout=2")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.json["database"] == "unreachable"
+
+
+def test_db_upgrade_command_is_safe_twice(tmp_path, simulator_server, clock):
+    from ..conftest import make_app
+
+    url = f"sqlite:///{tmp_path}/fresh.db"
+    app = make_app(url, simulator_server.url, clock)
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        assert "current schema" in result.output
+    app.extensions["bot"].db.dispose()
+    assert migrate  # the command drives bot.migrate
