@@ -5,7 +5,8 @@ from bot.dispatch import Router
 
 
 def routers() -> list[Router]:
+    from . import birthday, membership, points, preferences
     from . import help as help_module
-    from . import membership, points
 
-    return [membership.router, points.router, help_module.router, help_module.fallback]
+    return [membership.router, birthday.router, preferences.router, points.router, help_module.router,
+            help_module.fallback]

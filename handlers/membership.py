@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from bot import messages as m
 from bot.dispatch import Context, Router
-from rewards import membership
+from rewards import gifts, membership
 
+from .birthday import birthday_offer
 from .common import join_button_bubble
 
 router = Router("membership")
@@ -13,12 +14,17 @@ router = Router("membership")
 @router.on_event("follow")
 def on_follow(ctx: Context):
     ctx.member = membership.record_follow(ctx.session, ctx.event.user_id, ctx.now, ctx.t.language)
+    if ctx.member.is_member:  # back after a block: points and history were kept
+        ctx.effects.append(("rich_menu", "member"))
+        return [m.text_message(ctx.t("welcome_back", name=ctx.member.display_name or "",
+                                     balance=f"{ctx.member.balance:,}"))]
     return [join_button_bubble(ctx)]
 
 
 @router.on_event("unfollow")
 def on_unfollow(ctx: Context):
     membership.record_unfollow(ctx.session, ctx.event.user_id, ctx.now)
+    ctx.effects.append(("rich_menu", None))
     return []
 
 
@@ -34,7 +40,18 @@ def _join(ctx: Context):
     ctx.use_language(member.language)
     if not joined:
         return [m.text_message(ctx.t("already_member", code=member.member_code))]
-    return [m.text_message(ctx.t("joined", name=member.display_name or "", code=member.member_code))]
+    lines = [ctx.t("joined", name=member.display_name or "", code=member.member_code)]
+    gift = None if membership.had_membership_before(ctx.session, member) else \
+        gifts.give_welcome_gift(ctx.session, member, ctx.now, ctx.settings)
+    if gift is not None and gift.kind == "points":
+        lines.append(ctx.t("joined.gift_points", points=gift.points))
+    elif gift is not None:
+        lines.append(ctx.t("joined.gift_coupon", value=f"{gift.coupon.value:,}", code=gift.coupon.code))
+    ctx.effects.append(("rich_menu", "member"))
+    messages = [m.text_message("\n".join(lines))]
+    if member.birthday_month is None:
+        messages.append(birthday_offer(ctx))
+    return messages
 
 
 router.on_postback("join")(_join)

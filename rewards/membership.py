@@ -1,8 +1,9 @@
 """Befriending, joining, leaving: the life of a member record."""
 from __future__ import annotations
 
+import hashlib
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -30,6 +31,10 @@ def normalise_language(language: str | None, default: str = "zh-TW") -> str:
     return default
 
 
+def identity_hash(line_user_id: str) -> str:
+    return hashlib.sha256(line_user_id.encode()).hexdigest()
+
+
 def by_line_user(session: Session, line_user_id: str) -> Member | None:
     return session.scalar(select(Member).where(Member.line_user_id == line_user_id))
 
@@ -44,7 +49,8 @@ def get_or_create(session: Session, line_user_id: str, now: datetime, language: 
     if member is not None:
         return member
     with session.begin_nested():
-        member = Member(line_user_id=line_user_id, member_code=_unused_member_code(session), language=language,
+        member = Member(line_user_id=line_user_id, identity_hash=identity_hash(line_user_id),
+                        member_code=_unused_member_code(session), language=language,
                         status="friend", created_at=now, followed_at=now, tags=[], balance=0, tier="member",
                         is_blocked=False, marketing_opt_in=False)
         session.add(member)
@@ -92,6 +98,71 @@ def join(session: Session, member: Member, now: datetime, display_name: str | No
         .execution_options(synchronize_session=False))
     session.refresh(member)
     return result.rowcount == 1
+
+
+def had_membership_before(session: Session, member: Member) -> bool:
+    """Whether this person was a member under an earlier, erased record."""
+    return session.scalar(select(Member.id).where(Member.identity_hash == member.identity_hash,
+                                                  Member.id != member.id, Member.joined_at.is_not(None))
+                          .limit(1)) is not None
+
+
+class BirthdayAlreadySet(Exception):
+    """A birthday, once set, is changed only by staff (else anyone could farm birthday gifts)."""
+
+
+class BirthdayInvalid(ValueError):
+    pass
+
+
+def parse_birthday(value: str, today: date) -> tuple[int, int]:
+    """(month, day) from a date picker's "YYYY-MM-DD"; the year is checked, then dropped."""
+    try:
+        picked = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise BirthdayInvalid(f"not a date: {value!r}") from None
+    if picked > today:
+        raise BirthdayInvalid("a birthday cannot be in the future")
+    if picked.year < today.year - 120:
+        raise BirthdayInvalid("a birthday more than 120 years ago")
+    return picked.month, picked.day
+
+
+def set_birthday(member: Member, month: int, day: int, by_staff: bool = False) -> None:
+    if member.birthday_month is not None and not by_staff:
+        raise BirthdayAlreadySet()
+    date(2000, month, day)  # raises for 31 April and the like (2000 is a leap year: 29 Feb is fine)
+    member.birthday_month, member.birthday_day = month, day
+
+
+def set_marketing_opt_in(member: Member, opted_in: bool, now: datetime) -> bool:
+    """Subscribe or unsubscribe marketing messages. True when it changed."""
+    if member.marketing_opt_in == opted_in:
+        return False
+    member.marketing_opt_in = opted_in
+    member.opt_in_changed_at = now
+    return True
+
+
+def erase(session: Session, member: Member, now: datetime) -> None:
+    """Forget who the member is; keep the anonymous ledger and order totals (they are the shop's books).
+
+    Name, birthday, phone, tags, referral code and LINE user id go; no message of any kind is sent
+    again, and pending ones are cancelled.
+    """
+    from .models import Outbox
+
+    member.display_name = None
+    member.birthday_month = member.birthday_day = None
+    member.phone = None
+    member.tags = []
+    member.referral_code = None
+    member.line_user_id = None
+    member.marketing_opt_in = False
+    member.status = "erased"
+    member.erased_at = now
+    session.execute(update(Outbox).where(Outbox.member_id == member.id, Outbox.status == "pending")
+                    .values(status="cancelled", skip_reason="erased").execution_options(synchronize_session=False))
 
 
 def set_language(member: Member, language: str) -> None:

@@ -209,4 +209,4 @@ def test_one_users_events_are_processed_in_order(chat, app, line):
     events = [chat.sender.follow(uid), chat.sender.postback(uid, "action=join"), chat.sender.text(uid, "points")]
     assert chat.post(*events).status_code == 200
     assert "Welcome aboard" in chat.replies_to(events[1])[0][0]["text"]
-    assert "You have 0 points" in chat.replies_to(events[2])[0][0]["text"]
+    assert "You have 50 points" in chat.replies_to(events[2])[0][0]["text"]

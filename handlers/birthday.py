@@ -1,0 +1,50 @@
+"""Birthday: offered right after joining, set once with LINE's date picker, shown afterwards."""
+from __future__ import annotations
+
+from bot import messages as m
+from bot.dispatch import Context, Router
+from rewards import membership
+
+from .common import members_only
+
+router = Router("birthday")
+
+
+def birthday_offer(ctx: Context) -> dict:
+    """The picker: date mode, no future dates; the year only helps the person scroll."""
+    t = ctx.t
+    today = ctx.now.date().isoformat()
+    return m.text_message(t("birthday.offer"), [
+        m.date_picker_action(t("birthday.pick"), "birthday_set", initial="1990-01-01", max_date=today,
+                             min_date="1900-01-01"),
+        m.postback_action(t("birthday.skip"), "birthday_skip", display_text=t("birthday.skip")),
+    ])
+
+
+@router.on_intent("birthday")
+@router.on_postback("birthday")
+@members_only
+def birthday(ctx: Context):
+    member = ctx.member
+    if member.birthday_month is None:
+        return [birthday_offer(ctx)]
+    return [m.text_message(ctx.t("birthday.show", month=member.birthday_month, day=member.birthday_day) + "\n"
+                           + ctx.t("birthday.locked"))]
+
+
+@router.on_postback("birthday_set")
+@members_only
+def birthday_set(ctx: Context):
+    try:
+        month, day = membership.parse_birthday(ctx.event.postback_params.get("date"), ctx.now.date())
+        membership.set_birthday(ctx.member, month, day)
+    except membership.BirthdayAlreadySet:
+        return [m.text_message(ctx.t("birthday.locked"))]
+    except membership.BirthdayInvalid:
+        return [birthday_offer(ctx) | {"text": ctx.t("birthday.invalid")}]
+    return [m.text_message(ctx.t("birthday.saved", month=month, day=day))]
+
+
+@router.on_postback("birthday_skip")
+def birthday_skip(ctx: Context):
+    return [m.text_message(ctx.t("birthday.skipped"))]
