@@ -44,6 +44,8 @@ class Services:
 
     profile: Callable[[str], object]  # user id -> Profile (display_name, language)
     public_url: str = ""
+    # member code, now -> an expiring https link to the member's QR image (None: no image)
+    qr_url: Callable[[str, datetime], str] | None = None
     default_language: str = "zh-TW"
     # effect name -> function(user_id, argument) run after commit (see Context.effects)
     effects: dict[str, Callable[[str, str | None], None]] = field(default_factory=dict)

@@ -5,8 +5,8 @@ from bot.dispatch import Router
 
 
 def routers() -> list[Router]:
-    from . import birthday, membership, points, preferences
+    from . import account, birthday, coupons, membership, preferences
     from . import help as help_module
 
-    return [membership.router, birthday.router, preferences.router, points.router, help_module.router,
-            help_module.fallback]
+    return [membership.router, birthday.router, preferences.router, account.router, coupons.router,
+            help_module.router, help_module.fallback]

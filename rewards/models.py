@@ -41,6 +41,9 @@ class Member(Base):
     member_code: Mapped[str] = mapped_column(String(16), unique=True)
     # null once the member's data is erased
     line_user_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # sha256 of the LINE user id, kept after erasure: recognises a returning person (no second
+    # welcome gift) without keeping who they are
+    identity_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     display_name: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="zh-TW")
     status: Mapped[str] = mapped_column(String(12), default="friend")

@@ -113,7 +113,7 @@ def test_a_redelivered_event_seen_first_time_is_processed(chat, app):
 
 
 def test_a_failing_handler_does_not_stop_its_neighbours(chat, app, line, monkeypatch):
-    import handlers.points as points_module
+    import handlers.account as points_module
 
     a, b, c = "U" + "a" * 32, "U" + "b" * 32, "U" + "c" * 32
     for uid in (a, b, c):
@@ -127,7 +127,7 @@ def test_a_failing_handler_does_not_stop_its_neighbours(chat, app, line, monkeyp
         return original(ctx)
 
     dispatcher_routes = app.extensions["inbox_worker"].processor.dispatcher.routers
-    router = next(r for r in dispatcher_routes if r.name == "points")
+    router = next(r for r in dispatcher_routes if r.name == "account")
     monkeypatch.setattr(router, "routes", [(p, explode_for_b) for p, _h in router.routes])
     events = [chat.sender.text(uid, "點數") for uid in (a, b, c)]
     assert chat.post(*events).status_code == 200
@@ -141,7 +141,7 @@ def test_a_failing_handler_does_not_stop_its_neighbours(chat, app, line, monkeyp
 
 
 def test_failure_log_has_no_personal_data(chat, app, caplog, monkeypatch):
-    router = next(r for r in app.extensions["inbox_worker"].processor.dispatcher.routers if r.name == "points")
+    router = next(r for r in app.extensions["inbox_worker"].processor.dispatcher.routers if r.name == "account")
 
     def explode(ctx):
         raise ValueError("birthday 1990-03-15 phone 0912345678")

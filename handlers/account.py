@@ -1,0 +1,125 @@
+"""A member's own account: member card, points, tier, points history, referral code."""
+from __future__ import annotations
+
+from bot import formatting as fmt
+from bot import intents
+from bot import messages as m
+from bot.dispatch import Context, Router
+from rewards import errors, ledger, reasons, referral, tiers
+
+from .common import members_only, standard_quick_replies
+
+router = Router("account")
+
+
+def _expiring_line(ctx: Context, key: str) -> str | None:
+    soon = ledger.expiring_next(ctx.session, ctx.member, ctx.now)
+    if soon is None:
+        return None
+    points, last_day = soon
+    return ctx.t(key, points=fmt.amount(points), date=fmt.day(last_day, ctx.t.language))
+
+
+@router.on_intent("points")
+@router.on_postback("points")
+@members_only
+def points(ctx: Context):
+    member, t = ctx.member, ctx.t
+    tier = ctx.settings.tier(member.tier)
+    lines = [t("points.balance", balance=fmt.amount(member.balance), tier=tier.name(t.language)),
+             _expiring_line(ctx, "points.expiring") or t("points.none_expiring"),
+             t("points.how_to_earn", spend=ctx.settings.spend_per_point, tier=tier.name(t.language),
+               multiplier=fmt.multiplier(tier.multiplier_pct))]
+    return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
+
+
+@router.on_intent("member_card")
+@router.on_postback("member_card")
+@members_only
+def member_card(ctx: Context):
+    member, t = ctx.member, ctx.t
+    status = tiers.tier_status(ctx.session, member, ctx.now, ctx.settings)
+    tier_name = status.tier.name(t.language)
+    progress = (t("card.progress", spend=fmt.amount(status.spend_to_next), tier=status.next_tier.name(t.language))
+                if status.next_tier else t("card.top"))
+    rows = [
+        m.flex_box([m.flex_text(t("card.points"), size="sm", color="#888888", flex=2),
+                    m.flex_text(fmt.amount(member.balance), size="xl", weight="bold", flex=3, align="end")],
+                   layout="horizontal"),
+        m.flex_box([m.flex_text(t("card.tier"), size="sm", color="#888888", flex=2),
+                    m.flex_text(tier_name, size="md", weight="bold", flex=3, align="end")], layout="horizontal"),
+        m.flex_text(progress, size="sm", color="#555555"),
+    ]
+    expiring = _expiring_line(ctx, "card.expiring")
+    if expiring:
+        rows.append(m.flex_text(expiring, size="sm", color="#c0392b"))
+    rows += [m.flex_text(f"{t('card.code')}: {member.member_code}", size="md", weight="bold", align="center"),
+             m.flex_text(t("card.show_at_counter"), size="xs", color="#888888", align="center")]
+    qr = ctx.services.qr_url(member.member_code, ctx.now) if ctx.services.qr_url else None
+    hero = {"type": "image", "url": qr, "size": "full", "aspectRatio": "1:1", "aspectMode": "fit"} if qr else None
+    bubble = m.flex_bubble(header=[m.flex_text(f"{t('card.title')} · {member.display_name or ''}", weight="bold")],
+                           hero=hero, body=rows)
+    return [m.flex_message(t("card.alt", balance=fmt.amount(member.balance), tier=tier_name), bubble,
+                           standard_quick_replies(ctx))]
+
+
+@router.on_intent("tier")
+@router.on_postback("tier")
+@members_only
+def tier(ctx: Context):
+    t = ctx.t
+    status = tiers.tier_status(ctx.session, ctx.member, ctx.now, ctx.settings)
+    name = status.tier.name(t.language)
+    lines = [t("tier.current", tier=name, spend=fmt.amount(status.spend), benefits=status.tier.benefits(t.language))]
+    if status.next_tier:
+        lines.append(t("tier.next", spend=fmt.amount(status.spend_to_next), tier=status.next_tier.name(t.language),
+                       multiplier=fmt.multiplier(status.next_tier.multiplier_pct)))
+    else:
+        lines.append(t("tier.top"))
+    if status.tier.threshold > 0:
+        review = fmt.day(status.next_review, t.language)
+        lines.append(t("tier.kept", tier=name, date=review) if status.keeps_tier else
+                     t("tier.keep", tier=name, date=review, spend=fmt.amount(status.spend_to_keep)))
+    return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
+
+
+@router.on_intent("history")
+@router.on_postback("history")
+@members_only
+def history(ctx: Context):
+    t = ctx.t
+    rows = ledger.history(ctx.session, ctx.member, limit=10)
+    if not rows:
+        return [m.text_message(t("history.none"))]
+    lines = [t("history.title")] + [
+        t("history.line", date=fmt.day(row.created_at, t.language, ctx.now.tzinfo), delta=fmt.signed(row.delta),
+          reason=reasons.render(row.reason_code, row.reason_params, t.language))
+        for row in rows]
+    return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
+
+
+REFERRAL_ERRORS = {
+    errors.ReferralCodeNotFound: "referral.not_found",
+    errors.ReferralSelf: "referral.self",
+    errors.ReferralAlreadyLinked: "referral.already",
+    errors.ReferralLoop: "referral.loop",
+    errors.ReferralWindowClosed: "referral.window",
+}
+
+
+@router.on_intent("referral")
+@router.on_postback("referral")
+@members_only
+def referral_code(ctx: Context):
+    t, settings = ctx.t, ctx.settings
+    entered = intents.referral_code_in(ctx.event.text or "")
+    if entered:
+        try:
+            referral.link_referral(ctx.session, ctx.member, entered, ctx.now, settings)
+        except tuple(REFERRAL_ERRORS) as exc:
+            key = next(v for k, v in REFERRAL_ERRORS.items() if isinstance(exc, k))
+            return [m.text_message(t(key, days=settings.referral_link_days))]
+        return [m.text_message(t("referral.linked", points=settings.referral_bonus_points))]
+    code = referral.referral_code_for(ctx.session, ctx.member)
+    return [m.text_message(t("referral.code", code=code, days=settings.referral_link_days,
+                             points=settings.referral_bonus_points))]

@@ -1,0 +1,116 @@
+"""Coupons the member holds, and the rewards catalog with confirm-then-redeem."""
+from __future__ import annotations
+
+import secrets
+
+from bot import formatting as fmt
+from bot import messages as m
+from bot.dispatch import Context, Router
+from rewards import catalog, coupons, errors
+
+from .common import members_only, standard_quick_replies
+
+router = Router("coupons")
+
+
+def _title(item, language: str) -> str:
+    return (item.title_en if language == "en" else item.title_zh) or item.title_zh
+
+
+@router.on_intent("coupons")
+@router.on_postback("coupons")
+@members_only
+def my_coupons(ctx: Context):
+    t, lang = ctx.t, ctx.t.language
+    held = coupons.active_coupons(ctx.session, ctx.member, ctx.now)
+    if not held:
+        return [m.text_message(t("coupons.none"), standard_quick_replies(ctx))]
+    bubbles = [m.flex_bubble(size="kilo", body=[
+        m.flex_text(_title(c, lang), weight="bold", size="md"),
+        m.flex_text(t("coupons.value", value=fmt.amount(c.value)), size="xl", weight="bold", color="#c0392b"),
+        m.flex_text(t("coupons.code", code=c.code), size="md"),
+        m.flex_text(t("coupons.until", date=fmt.day(c.valid_until, lang, ctx.now.tzinfo)), size="sm",
+                    color="#888888"),
+    ]) for c in held[:12]]
+    return [m.flex_message(t("coupons.alt", count=len(held)), m.flex_carousel(bubbles), standard_quick_replies(ctx))]
+
+
+def _reward_name(reward, language: str) -> str:
+    return reward.name_en if language == "en" and reward.name_en else reward.name_zh
+
+
+@router.on_intent("rewards")
+@router.on_postback("rewards")
+@members_only
+def rewards_catalog(ctx: Context):
+    t, lang = ctx.t, ctx.t.language
+    offered = catalog.list_rewards(ctx.session)
+    if not offered:
+        return [m.text_message(t("rewards.none"), standard_quick_replies(ctx))]
+    bubbles = []
+    for reward in offered[:12]:
+        sold_out = reward.stock is not None and reward.stock <= 0
+        body = [m.flex_text(_reward_name(reward, lang), weight="bold", size="md"),
+                m.flex_text(t("rewards.cost", cost=fmt.amount(reward.cost)), size="lg", color="#c0392b")]
+        if reward.stock is not None:
+            body.append(m.flex_text(t("rewards.sold_out") if sold_out else t("rewards.stock", stock=reward.stock),
+                                    size="sm", color="#888888"))
+        footer = None if sold_out else [m.flex_button(m.postback_action(
+            t("rewards.redeem"), "reward_ask", display_text=t("rewards.redeem"), id=reward.id))]
+        bubbles.append(m.flex_bubble(size="kilo", body=body, footer=footer))
+    return [m.flex_message(t("rewards.alt", balance=fmt.amount(ctx.member.balance)), m.flex_carousel(bubbles))]
+
+
+def _reward_from_postback(ctx: Context):
+    try:
+        return catalog.get_reward(ctx.session, int(ctx.event.postback_data.get("id", "")))
+    except (ValueError, errors.RewardNotFound):
+        return None
+
+
+@router.on_postback("reward_ask")
+@members_only
+def reward_ask(ctx: Context):
+    t = ctx.t
+    reward = _reward_from_postback(ctx)
+    if reward is None or not reward.active:
+        return [m.text_message(t("rewards.inactive"))]
+    name = _reward_name(reward, t.language)
+    if ctx.member.balance < reward.cost:
+        return [m.text_message(t("rewards.not_enough", name=name, cost=fmt.amount(reward.cost),
+                                 balance=fmt.amount(ctx.member.balance)))]
+    # the nonce makes a double tap on "yes" one redemption
+    nonce = secrets.token_urlsafe(12)
+    return [m.text_message(
+        t("rewards.confirm", name=name, cost=fmt.amount(reward.cost), after=fmt.amount(ctx.member.balance - reward.cost)),
+        [m.postback_action(t("rewards.yes"), "reward_redeem", display_text=t("rewards.yes"), id=reward.id, n=nonce),
+         m.postback_action(t("rewards.no"), "reward_cancel", display_text=t("rewards.no"))])]
+
+
+@router.on_postback("reward_redeem")
+@members_only
+def reward_redeem(ctx: Context):
+    t, lang = ctx.t, ctx.t.language
+    reward = _reward_from_postback(ctx)
+    nonce = ctx.event.postback_data.get("n", "")
+    if reward is None or not nonce:
+        return [m.text_message(t("rewards.inactive"))]
+    name = _reward_name(reward, lang)
+    try:
+        coupon = catalog.redeem_reward(ctx.session, ctx.member, reward, nonce, ctx.now, ctx.settings)
+    except errors.InsufficientPoints:
+        return [m.text_message(t("rewards.not_enough", name=name, cost=fmt.amount(reward.cost),
+                                 balance=fmt.amount(ctx.member.balance)))]
+    except errors.OutOfStock:
+        return [m.text_message(t("rewards.out_of_stock", name=name))]
+    except errors.RewardInactive:
+        return [m.text_message(t("rewards.inactive"))]
+    ctx.session.refresh(ctx.member)
+    return [m.text_message(t("rewards.done", name=name, code=coupon.code,
+                             date=fmt.day(coupon.valid_until, lang, ctx.now.tzinfo),
+                             balance=fmt.amount(ctx.member.balance)), standard_quick_replies(ctx))]
+
+
+@router.on_postback("reward_cancel")
+def reward_cancel(ctx: Context):
+    return [m.text_message(ctx.t("rewards.cancelled"))]

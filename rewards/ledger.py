@@ -1,0 +1,269 @@
+"""The points ledger: every change of a member's points is one row with a unique idempotency key.
+
+Invariants (checked by `balance_check` / `find_inconsistencies`):
+  members.balance == SUM(points_ledger.delta) == SUM(remaining of the member's lots), and >= 0.
+
+* `credit` adds a lot (a positive row with `remaining`, and `expires_at` unless `expires=False`).
+* `debit` takes points with ONE conditional UPDATE (`balance = balance - :cost WHERE balance >= :cost`)
+  and consumes lots, earliest expiry first (non-expiring lots last), then oldest first.
+* `take_up_to` takes what is there, up to a wanted amount, and records the `shortfall` (refunds).
+
+Nothing here commits; changes happen inside a SAVEPOINT so a failed or duplicate operation leaves
+the caller's transaction as it was.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+
+from . import reasons
+from .errors import InsufficientPoints
+from .models import LEDGER_KINDS, Member, Order, PointsLedger
+from .settings import ProgramSettings
+from .timeutil import add_months, end_of_local_day, last_valid_day, require_aware
+from .tx import lock_member, savepoint
+
+# kinds that may add points (each such row is a lot)
+CREDIT_KINDS = ("earn", "bonus", "adjust", "refund")
+# kinds that may take points
+DEBIT_KINDS = ("redeem", "expire", "refund", "adjust")
+
+
+def points_expiry(now: datetime, settings: ProgramSettings) -> datetime | None:
+    """When points credited at `now` stop counting: the end of the same local day
+    `settings.points_valid_months` later (valid *through* that day). None if points never expire."""
+    if settings.points_valid_months <= 0:
+        return None
+    return end_of_local_day(add_months(now.date(), settings.points_valid_months), now)
+
+
+def entry_for_key(session: Session, key: str) -> PointsLedger | None:
+    return session.scalar(select(PointsLedger).where(PointsLedger.idempotency_key == key))
+
+
+def balance_of(session: Session, member_id: int) -> int:
+    """The member's cached balance as stored right now (not the possibly stale attribute)."""
+    return int(session.scalar(select(Member.balance).where(Member.id == member_id)) or 0)
+
+
+def _validate(amount: int, kind: str, kinds: tuple[str, ...], key: str, what: str) -> None:
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise TypeError(f"{what} must be an int")
+    if kind not in kinds or kind not in LEDGER_KINDS:
+        raise ValueError(f"kind {kind!r} cannot {what}")
+    if not key or len(key) > 200:
+        raise ValueError("an idempotency key (1-200 chars) is required")
+
+
+def _expire_balance(session: Session, member: Member) -> None:
+    if member in session:
+        session.expire(member, ["balance"])
+
+
+def credit(session: Session, member: Member, delta: int, kind: str, reason_code: str,
+           params: Mapping[str, Any] | None, key: str, now: datetime, settings: ProgramSettings,
+           order: Order | None = None, expires: bool = True, actor: str | None = None) -> PointsLedger | None:
+    """Add `delta` (> 0) points as a new lot. Returns the new row, or None when `key` was used before
+    (nothing changes: idempotent)."""
+    require_aware(now)
+    _validate(delta, kind, CREDIT_KINDS, key, "credit")
+    if delta <= 0:
+        raise ValueError("credit needs a positive delta")
+    if entry_for_key(session, key) is not None:
+        return None
+    params = dict(params or {})
+    row = PointsLedger(
+        member_id=member.id, delta=delta, kind=kind, reason=reasons.render(reason_code, params, member.language),
+        reason_code=reason_code, reason_params=params, idempotency_key=key,
+        order_id=order.id if order is not None else None, created_at=now,
+        expires_at=points_expiry(now, settings) if expires else None, remaining=delta, actor=actor, shortfall=0)
+    try:
+        with savepoint(session):
+            # the member row first: it is the lock every change of this member's points goes through
+            session.execute(update(Member).where(Member.id == member.id)
+                            .values(balance=Member.balance + delta).execution_options(synchronize_session=False))
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        if entry_for_key(session, key) is not None:
+            return None
+        raise
+    finally:
+        _expire_balance(session, member)
+    return row
+
+
+def debit(session: Session, member: Member, cost: int, kind: str, reason_code: str,
+          params: Mapping[str, Any] | None, key: str, now: datetime, *, order: Order | None = None,
+          actor: str | None = None, prefer_lots: Iterable[int] = ()) -> PointsLedger:
+    """Take `cost` (> 0) points or raise InsufficientPoints. A repeated `key` returns the row written
+    the first time and takes nothing more."""
+    row, _created = debit_once(session, member, cost, kind, reason_code, params, key, now,
+                               order=order, actor=actor, prefer_lots=prefer_lots)
+    return row
+
+
+def debit_once(session: Session, member: Member, cost: int, kind: str, reason_code: str,
+               params: Mapping[str, Any] | None, key: str, now: datetime, *, order: Order | None = None,
+               actor: str | None = None, prefer_lots: Iterable[int] = ()) -> tuple[PointsLedger, bool]:
+    """`debit`, also saying whether this call took the points (True) or found `key` used (False)."""
+    require_aware(now)
+    _validate(cost, kind, DEBIT_KINDS, key, "debit")
+    if cost <= 0:
+        raise ValueError("debit needs a positive cost")
+    existing = entry_for_key(session, key)
+    if existing is not None:
+        return existing, False
+    params = dict(params or {})
+    row = PointsLedger(
+        member_id=member.id, delta=-cost, kind=kind, reason=reasons.render(reason_code, params, member.language),
+        reason_code=reason_code, reason_params=params, idempotency_key=key,
+        order_id=order.id if order is not None else None, created_at=now, actor=actor, shortfall=0)
+    try:
+        with savepoint(session):
+            # THE debit: one conditional UPDATE. Read-then-write would double-spend under concurrency.
+            result = session.execute(
+                update(Member).where(Member.id == member.id, Member.balance >= cost)
+                .values(balance=Member.balance - cost).execution_options(synchronize_session=False))
+            if result.rowcount != 1:
+                raise InsufficientPoints(balance_of(session, member.id), cost)
+            session.add(row)
+            session.flush()
+            _consume(session, member.id, cost, prefer_lots)
+    except (IntegrityError, InsufficientPoints):
+        # the same key, committed meanwhile by a concurrent call, is a replay, not a failure
+        existing = entry_for_key(session, key)
+        if existing is not None:
+            return existing, False
+        raise
+    finally:
+        _expire_balance(session, member)
+    return row, True
+
+
+def take_up_to(session: Session, member: Member, wanted: int, kind: str, reason_code: str,
+               params: Mapping[str, Any] | None, key: str, now: datetime, *, order: Order | None = None,
+               prefer_lots: Iterable[int] = ()) -> tuple[PointsLedger, bool]:
+    """Take `wanted` points, or as many as the member still has (the balance never goes below zero).
+    The row's `delta` is what was taken and `shortfall` what could not be; `params` gain `points`
+    and `shortfall`. Returns (row, created); a repeated `key` returns the first row."""
+    require_aware(now)
+    _validate(wanted, kind, DEBIT_KINDS, key, "debit")
+    if wanted <= 0:
+        raise ValueError("take_up_to needs a positive amount")
+    existing = entry_for_key(session, key)
+    if existing is not None:
+        return existing, False
+    try:
+        with savepoint(session):
+            lock_member(session, member.id)
+            take = min(balance_of(session, member.id), wanted)
+            if take > 0:
+                result = session.execute(
+                    update(Member).where(Member.id == member.id, Member.balance >= take)
+                    .values(balance=Member.balance - take).execution_options(synchronize_session=False))
+                if result.rowcount != 1:  # impossible while we hold the lock
+                    raise RuntimeError("balance changed under the member lock")
+            params = dict(params or {}, points=take, shortfall=wanted - take)
+            row = PointsLedger(
+                member_id=member.id, delta=-take, kind=kind,
+                reason=reasons.render(reason_code, params, member.language), reason_code=reason_code,
+                reason_params=params, idempotency_key=key, order_id=order.id if order is not None else None,
+                created_at=now, shortfall=wanted - take)
+            session.add(row)
+            session.flush()
+            _consume(session, member.id, take, prefer_lots)
+    except IntegrityError:
+        existing = entry_for_key(session, key)
+        if existing is not None:
+            return existing, False
+        raise
+    finally:
+        _expire_balance(session, member)
+    return row, True
+
+
+def _consume(session: Session, member_id: int, amount: int, prefer_lots: Iterable[int] = ()) -> None:
+    """Lower the `remaining` of the member's lots by `amount` in total: preferred lots first, then
+    earliest expiry, non-expiring lots last, oldest first. Called with the member row locked."""
+    left = amount
+    if left <= 0:
+        return
+    prefer = [i for i in prefer_lots if i]
+    order_by = [case((PointsLedger.id.in_(prefer), 0), else_=1)] if prefer else []
+    order_by += [PointsLedger.expires_at.is_(None), PointsLedger.expires_at, PointsLedger.id]
+    lots = session.execute(
+        select(PointsLedger.id, PointsLedger.remaining)
+        .where(PointsLedger.member_id == member_id, PointsLedger.remaining > 0).order_by(*order_by)).all()
+    for lot_id, remaining in lots:
+        take = min(remaining, left)
+        _take_from_lot(session, lot_id, take)
+        left -= take
+        if left == 0:
+            return
+    raise RuntimeError(f"member {member_id}: lots hold {amount - left} points, less than the {amount} taken")
+
+
+def _take_from_lot(session: Session, lot_id: int, take: int) -> None:
+    result = session.execute(
+        update(PointsLedger).where(PointsLedger.id == lot_id, PointsLedger.remaining >= take)
+        .values(remaining=PointsLedger.remaining - take).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise RuntimeError(f"lot {lot_id} changed under the member lock")
+    obj = session.identity_map.get(identity_key(PointsLedger, lot_id))
+    if obj is not None:
+        session.expire(obj, ["remaining"])
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+def ledger_sum(session: Session, member_id: int) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(PointsLedger.delta), 0))
+                              .where(PointsLedger.member_id == member_id)))
+
+
+def balance_check(session: Session, member: Member) -> bool:
+    """True when the cached balance equals the sum of the ledger (and is not negative)."""
+    session.flush()
+    balance = balance_of(session, member.id)
+    return balance >= 0 and balance == ledger_sum(session, member.id)
+
+
+def find_inconsistencies(session: Session) -> list[dict[str, int]]:
+    """Every member whose balance is negative, differs from SUM(delta), or differs from what their
+    lots still hold. Empty when all is well (an operator's check; the tests run it after each test)."""
+    session.flush()
+    sums = (select(PointsLedger.member_id.label("mid"),
+                   func.sum(PointsLedger.delta).label("total"),
+                   func.sum(func.coalesce(PointsLedger.remaining, 0)).label("lots"))
+            .group_by(PointsLedger.member_id).subquery())
+    rows = session.execute(
+        select(Member.id, Member.balance, func.coalesce(sums.c.total, 0), func.coalesce(sums.c.lots, 0))
+        .outerjoin(sums, sums.c.mid == Member.id)).all()
+    return [{"member_id": mid, "balance": bal, "ledger_sum": int(total), "lots": int(lots)}
+            for mid, bal, total, lots in rows
+            if bal < 0 or bal != int(total) or bal != int(lots)]
+
+
+def expiring_next(session: Session, member: Member, now: datetime) -> tuple[int, date] | None:
+    """(points, last day they can be used) for the next batch of points to expire, or None."""
+    require_aware(now)
+    live = (PointsLedger.member_id == member.id, PointsLedger.remaining > 0, PointsLedger.expires_at > now)
+    first = session.scalar(select(func.min(PointsLedger.expires_at)).where(*live))
+    if first is None:
+        return None
+    day = last_valid_day(first, now)
+    points = session.scalar(select(func.coalesce(func.sum(PointsLedger.remaining), 0))
+                            .where(*live, PointsLedger.expires_at <= end_of_local_day(day, now)))
+    return int(points), day
+
+
+def history(session: Session, member: Member, limit: int = 10) -> list[PointsLedger]:
+    """The member's latest ledger rows, newest first."""
+    return list(session.scalars(select(PointsLedger).where(PointsLedger.member_id == member.id)
+                                .order_by(PointsLedger.created_at.desc(), PointsLedger.id.desc()).limit(limit)))

@@ -1,0 +1,181 @@
+"""Membership tiers from rolling 12-month net spend.
+
+* Up at once: `evaluate_upgrade` runs after each order; crossing a threshold upgrades the member and
+  queues a `tier_up` notice.
+* Down only at the yearly review (00:00 on the 1st of `settings.tier_review_month`, in the timezone
+  of `now`): `yearly_review` compares each member's tier with the spend of the 12 months before that
+  instant. It runs at most once per review (an `audit_log` row marks it done) and only during the
+  review month, so a worker that was down on the 1st catches up, but nobody is downgraded mid-year.
+  A member upgraded after the review instant is never downgraded by a late run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from . import audit, notices
+from .models import AuditLog, Member, Order
+from .settings import ProgramSettings, Tier
+from .timeutil import add_months, local_midnight, require_aware, review_dates
+from .tx import lock_member
+
+
+@dataclass(frozen=True)
+class TierChange:
+    member_id: int
+    old: str
+    new: str
+    spend: int
+
+
+@dataclass(frozen=True)
+class TierStatus:
+    tier: Tier
+    spend: int                    # net spend in the rolling window ending now
+    next_tier: Tier | None
+    spend_to_next: int | None     # NT$ still needed to reach next_tier (None at the top)
+    next_review: date             # the next yearly review
+    spend_counted_at_review: int  # spend already made that the next review will count
+    spend_to_keep: int            # NT$ still needed before the next review to keep `tier` (0: kept)
+
+    @property
+    def keeps_tier(self) -> bool:
+        return self.spend_to_keep == 0
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    review_date: date
+    ran: bool
+    note: str = ""
+    reviewed: int = 0
+    upgraded: int = 0
+    downgraded: int = 0
+    unchanged: int = 0
+
+
+def ordered_tiers(settings: ProgramSettings) -> list[Tier]:
+    return sorted(settings.tiers, key=lambda t: t.threshold)
+
+
+def tier_rank(settings: ProgramSettings, code: str) -> int:
+    for i, t in enumerate(ordered_tiers(settings)):
+        if t.code == code:
+            return i
+    return 0
+
+
+def window_start(as_of: datetime, settings: ProgramSettings) -> datetime:
+    return add_months(as_of, -settings.tier_window_months)
+
+
+def spend_in_window(session: Session, member_id: int, as_of: datetime, settings: ProgramSettings,
+                    until: datetime | None = None) -> int:
+    """Net spend (after refunds) of orders placed after `as_of` minus the window; `until` bounds it
+    above (the yearly review counts up to its instant; live evaluation counts everything)."""
+    q = select(func.coalesce(func.sum(Order.net_amount), 0)).where(
+        Order.member_id == member_id, Order.placed_at > window_start(as_of, settings))
+    if until is not None:
+        q = q.where(Order.placed_at <= until)
+    return int(session.scalar(q))
+
+
+def _period_key(now: datetime, settings: ProgramSettings) -> str:
+    return review_dates(now, settings.tier_review_month)[0].isoformat()
+
+
+def evaluate_upgrade(session: Session, member: Member, now: datetime, settings: ProgramSettings,
+                     order: Order | None = None) -> TierChange | None:
+    """Upgrade the member at once if their rolling spend reached a higher tier; never downgrades."""
+    require_aware(now)
+    session.flush()
+    lock_member(session, member.id)  # concurrent orders of one member: the later one sees the earlier
+    session.refresh(member, ["tier", "tier_since"])
+    spend = spend_in_window(session, member.id, now, settings)
+    target = settings.tier_for_spend(spend)
+    old = member.tier
+    if tier_rank(settings, target.code) <= tier_rank(settings, old):
+        return None
+    member.tier = target.code
+    member.tier_since = now
+    session.flush()
+    notices.queue_notice(session, member, "tier_up", "service",
+                         {"old_tier": old, "new_tier": target.code, "spend": spend,
+                          "order_id": order.external_id if order is not None else None},
+                         f"tier_up:{member.id}:{target.code}:{_period_key(now, settings)}", now)
+    return TierChange(member.id, old, target.code, spend)
+
+
+def yearly_review(session: Session, now: datetime, settings: ProgramSettings,
+                  actor: str = "system") -> ReviewSummary:
+    """The yearly tier review (see the module's doc). Safe to run any number of times."""
+    require_aware(now)
+    review_day, _next = review_dates(now, settings.tier_review_month)
+    if now.date() >= add_months(review_day, 1):
+        return ReviewSummary(review_day, False, "not the review month")
+    target_key = f"review:{review_day.isoformat()}"
+    if session.scalar(select(AuditLog.id).where(AuditLog.action == "tier_review",
+                                                AuditLog.target == target_key).limit(1)) is not None:
+        return ReviewSummary(review_day, False, "already done")
+    review_at = local_midnight(review_day, now)
+    spends = (select(Order.member_id.label("mid"), func.sum(Order.net_amount).label("spend"))
+              .where(Order.placed_at > window_start(review_at, settings), Order.placed_at <= review_at)
+              .group_by(Order.member_id).subquery())
+    base = ordered_tiers(settings)[0].code
+    candidates = session.execute(
+        select(Member.id, Member.tier, Member.tier_since, func.coalesce(spends.c.spend, 0))
+        .outerjoin(spends, spends.c.mid == Member.id)
+        .where(Member.status == "member", (Member.tier != base) | (spends.c.spend > 0))
+        .order_by(Member.id)).all()
+    up = down = same = 0
+    for member_id, tier, tier_since, spend in candidates:
+        spend = int(spend)
+        target = settings.tier_for_spend(spend)
+        have, want = tier_rank(settings, tier), tier_rank(settings, target.code)
+        if want < have and (tier_since is None or tier_since < review_at):
+            kind = "tier_down"
+        elif want > have:
+            kind = "tier_up"
+        else:
+            same += 1
+            continue
+        changed = session.execute(
+            update(Member).where(Member.id == member_id, Member.tier == tier)
+            .values(tier=target.code, tier_since=review_at if kind == "tier_down" else now)
+            .execution_options(synchronize_session=False)).rowcount
+        if changed != 1:
+            same += 1
+            continue
+        member = session.get(Member, member_id)
+        session.refresh(member, ["tier", "tier_since"])
+        params = {"old_tier": tier, "new_tier": target.code, "spend": spend, "review_date": review_day.isoformat()}
+        if kind == "tier_down":
+            down += 1
+            notices.queue_notice(session, member, "tier_down", "service", params,
+                                 f"tier_down:{member_id}:{review_day.isoformat()}", now)
+        else:
+            up += 1
+            notices.queue_notice(session, member, "tier_up", "service", params,
+                                 f"tier_up:{member_id}:{target.code}:{review_day.isoformat()}", now)
+    summary = ReviewSummary(review_day, True, "", len(candidates), up, down, same)
+    audit.record(session, actor, "tier_review", target_key,
+                 {"reviewed": summary.reviewed, "upgraded": up, "downgraded": down, "unchanged": same}, now)
+    return summary
+
+
+def tier_status(session: Session, member: Member, now: datetime, settings: ProgramSettings) -> TierStatus:
+    """Where the member stands: tier, spend, the next tier and what it takes, and what keeps the
+    current tier at the next review (spend already made that the review will count vs. threshold)."""
+    require_aware(now)
+    tier = settings.tier(member.tier)
+    spend = spend_in_window(session, member.id, now, settings)
+    nxt = settings.next_tier(tier.code)
+    _last, next_review = review_dates(now, settings.tier_review_month)
+    counted = spend_in_window(session, member.id, local_midnight(next_review, now), settings)
+    return TierStatus(tier=tier, spend=spend, next_tier=nxt,
+                      spend_to_next=max(0, nxt.threshold - spend) if nxt else None,
+                      next_review=next_review, spend_counted_at_review=counted,
+                      spend_to_keep=max(0, tier.threshold - counted))

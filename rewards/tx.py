@@ -1,0 +1,44 @@
+"""Transaction helpers shared by the domain. The caller owns the transaction; these never commit.
+
+`savepoint(session)` is `session.begin_nested()` that is safe on SQLite too: in pysqlite's legacy
+transaction mode a SAVEPOINT issued before any write *opens* the transaction, and releasing it then
+COMMITS everything — so the caller could no longer roll back. We open the real transaction first.
+
+`lock_member(session, member_id)` takes the member's row lock for the rest of the transaction with
+a no-op UPDATE (PostgreSQL: row lock; SQLite: the database write lock). `SELECT ... FOR UPDATE` is a
+no-op on SQLite, so we never rely on it. Every operation that changes a member's points, lots or
+tier takes this lock *before* reading what it will change, so concurrent changes of one member are
+serialised and each reads committed, current data (PostgreSQL's READ COMMITTED re-reads after the
+lock wait).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, SessionTransaction
+
+from .models import Member
+
+
+def ensure_transaction(session: Session) -> None:
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[SessionTransaction]:
+    ensure_transaction(session)
+    with session.begin_nested() as sp:
+        yield sp
+
+
+def lock_member(session: Session, member_id: int) -> None:
+    ensure_transaction(session)
+    session.execute(update(Member).where(Member.id == member_id).values(balance=Member.balance)
+                    .execution_options(synchronize_session=False))

@@ -1,0 +1,35 @@
+"""python -m simulator --port 8081 --bot-url http://127.0.0.1:5000/callback --secret SECRET"""
+import argparse
+import logging
+import os
+
+from simulator.app import create_app
+from simulator.serving import simulator_server
+
+HOST = "127.0.0.1"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m simulator", description="A local fake of the LINE platform.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("SIMULATOR_PORT", "8081")))
+    parser.add_argument("--bot-url", default=os.environ.get("BOT_WEBHOOK_URL"),
+                        help="the bot's webhook URL (env BOT_WEBHOOK_URL)")
+    parser.add_argument("--secret", default=os.environ.get("LINE_CHANNEL_SECRET"),
+                        help="the channel secret used to sign webhooks (env LINE_CHANNEL_SECRET)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = create_app(bot_url=args.bot_url, channel_secret=args.secret)
+    server = simulator_server(app, HOST, args.port)
+    print(f"LINE simulator chat: http://{HOST}:{server.server_port}/", flush=True)
+    if not args.bot_url or not args.secret:
+        print("No --bot-url/--secret: the chat page cannot post webhooks to a bot.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

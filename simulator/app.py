@@ -1,0 +1,20 @@
+"""The simulator as one Flask app: fake Messaging API, chat page and control endpoints."""
+from flask import Flask
+
+from simulator.api import api_blueprint
+from simulator.chat import chat_blueprint
+from simulator.control import control_blueprint
+from simulator.platform import LinePlatform
+from simulator.webhook_sender import WebhookSender
+
+
+def create_app(platform=None, bot_url=None, channel_secret=None) -> Flask:
+    platform = platform or LinePlatform()
+    sender = WebhookSender(bot_url, channel_secret, platform=platform)
+    app = Flask(__name__, static_folder=None)
+    app.json.ensure_ascii = False
+    app.extensions["line_simulator"] = {"platform": platform, "sender": sender}
+    app.register_blueprint(api_blueprint(platform))
+    app.register_blueprint(control_blueprint(platform))
+    app.register_blueprint(chat_blueprint(platform, sender))
+    return app

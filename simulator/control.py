@@ -1,0 +1,41 @@
+"""JSON endpoints for tools and tests: recorded calls, reset, fault injection."""
+from flask import Blueprint, jsonify, request
+
+
+def control_blueprint(platform) -> Blueprint:
+    bp = Blueprint("simulator_control", __name__, url_prefix="/__sim")
+
+    @bp.get("/calls")
+    def calls():
+        return jsonify(validationEnabled=platform.validation_enabled,
+                       calls=[c.to_json() for c in list(platform.calls)],
+                       errors=platform.errors())
+
+    @bp.post("/reset")
+    def reset():
+        platform.reset()
+        return jsonify({})
+
+    @bp.get("/faults")
+    def faults():
+        return jsonify(faults=[vars(f) for f in platform.faults.pending()])
+
+    @bp.post("/faults")
+    def inject():
+        options = request.get_json(silent=True) or {}
+        path_regex = options.get("path_regex", options.get("path"))
+        if not path_regex:
+            return jsonify(error="path_regex is required"), 400
+        try:
+            fault = platform.inject(path_regex, options.get("status"), options.get("count", 1),
+                                    options.get("headers"), options.get("body"), options.get("delay", 0.0))
+        except (TypeError, ValueError) as e:  # re.error is a ValueError
+            return jsonify(error=str(e)), 400
+        return jsonify(fault=vars(fault)), 201
+
+    @bp.delete("/faults")
+    def clear_faults():
+        platform.clear_faults()
+        return jsonify({})
+
+    return bp

@@ -1,0 +1,58 @@
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from rewards.errors import ValidationError
+from rewards.importer import csv_rows, import_orders
+from rewards.models import Member, Order
+
+CSV = """channel,order_id,member_code,amount,placed_at,store_id,items
+store,IMP-1,{code},12345,2026-11-20T14:03:00+08:00,S01,
+online,IMP-2,{code},1000,2026-11-19T10:00:00+08:00,,"[{{""sku"": ""A"", ""qty"": 2}}]"
+store,IMP-1,{code},12345,2026-11-20T14:03:00+08:00,S01,
+store,IMP-1,{code},999,2026-11-20T14:03:00+08:00,S01,
+moon,IMP-3,{code},100,2026-11-20T14:03:00+08:00,S01,
+store,IMP-4,NOSUCH,100,2026-11-20T14:03:00+08:00,S01,
+store,IMP-5,{code},12.5,2026-11-20T14:03:00+08:00,S01,
+store,IMP-6,{code},100,2026-11-20 14:03,S01,
+store,IMP-7,{code},100,2026-11-20T14:03:00+08:00,S01,not json
+store,IMP-8,{code},300,2026-11-20T14:03:00Z,S02,
+"""
+
+
+def test_import_reports_every_line_and_never_stops(session, session_factory, make_member, now, settings):
+    m = make_member()
+    session.commit()
+    seen = []
+    rows = csv_rows(io.StringIO(CSV.format(code=m.member_code)))
+    summary = import_orders(session_factory, rows, now, settings, progress=lambda n, s: seen.append(n),
+                            progress_every=4)
+    assert (summary.created, summary.unchanged, summary.conflicts) == (3, 1, 1)
+    assert summary.conflict_lines[0][0] == 5
+    lines = {line: msg for line, msg in summary.errors}
+    assert sorted(lines) == [6, 7, 8, 9, 10]
+    assert "channel" in lines[6] and "no such member" in lines[7] and "amount" in lines[8]
+    assert "UTC offset" in lines[9] and "items" in lines[10]
+    assert summary.points_credited == 123 + 12 + 3  # silver (x1.2) after the first order
+    assert seen == [4, 8, 10]
+    session.expire_all()
+    assert session.get(Member, m.id).balance == 138
+    # the same file again changes nothing
+    again = import_orders(session_factory, csv_rows(io.StringIO(CSV.format(code=m.member_code))), now, settings)
+    assert (again.created, again.unchanged, again.conflicts, len(again.errors)) == (0, 4, 1, 5)
+    assert session.scalar(select(func.count()).select_from(Order)) == 3
+
+
+def test_import_plain_dicts_numbered_from_start_line(session, session_factory, make_member, now, settings):
+    m = make_member()
+    session.commit()
+    rows = [{"channel": "store", "order_id": "D-1", "member_code": m.member_code, "amount": 500,
+             "placed_at": "2026-11-20T14:03:00+08:00"}, "not a row"]
+    summary = import_orders(session_factory, rows, now, settings, start_line=1)
+    assert summary.created == 1 and summary.errors == [(2, "body: must be an object")]
+
+
+def test_csv_needs_the_required_columns():
+    with pytest.raises(ValidationError):
+        list(csv_rows(io.StringIO("channel,order_id\nstore,1\n")))

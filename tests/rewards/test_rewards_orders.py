@@ -1,0 +1,235 @@
+import random
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from rewards import ledger, orders
+from rewards.errors import (NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge,
+                            ValidationError)
+from rewards.models import Order, Outbox, PointsLedger, Refund
+from rewards.settings import ProgramSettings
+
+from conftest import TZ
+
+PLACED = datetime.fromisoformat("2026-11-20T14:03:00+08:00")
+
+
+def record(session, member, now, settings, external_id="BARS-1", amount=12345, channel="store", store_id="S01",
+           items=None, placed_at=PLACED):
+    return orders.record_order(session, member, channel, external_id, amount, placed_at, store_id, items, now, settings)
+
+
+@pytest.mark.parametrize("amount, pct, points", [
+    (12345, 100, 123), (99, 100, 0), (100, 100, 1), (1250, 120, 14), (12345, 150, 184), (199, 150, 1),
+    (0, 100, 0), (10_000, 120, 120),
+])
+def test_points_rounding(amount, pct, points):
+    assert orders.points_for(amount, pct, ProgramSettings()) == points
+
+
+def test_explain_points_in_one_line():
+    s = ProgramSettings()
+    assert orders.explain_points(12345, 100, s, "en") == "NT$12,345 ÷ 100 = 123 base points ×1.0 → 123 points"
+    assert orders.explain_points(1250, 120, s) == "NT$1,250 ÷ 100 = 12 點 ×1.2 → 14 點"
+
+
+def test_record_order_credits_points_and_queues_a_receipt(session, make_member, now, settings):
+    m = make_member()
+    r = record(session, m, now, settings, items=[{"sku": "A", "qty": 1}])
+    assert (r.created, r.points_earned, r.balance, r.tier, r.tier_changed) == (True, 123, 123, "silver", True)
+    assert r.order.status == "paid" and r.order.net_amount == 12345 and r.order.multiplier_pct == 100
+    assert r.order.items == [{"sku": "A", "qty": 1}]
+    earn = ledger.entry_for_key(session, f"order:{r.order.id}:earn")
+    assert earn.delta == 123 and earn.order_id == r.order.id and earn.reason_code == "earn_order"
+    receipt = session.scalar(select(Outbox).where(Outbox.dedup_key == f"receipt:{r.order.id}"))
+    assert receipt.kind == "receipt" and receipt.category == "service"
+    p = receipt.params
+    assert (p["amount"], p["points"], p["multiplier_pct"], p["balance"], p["store_id"]) == (12345, 123, 100, 123, "S01")
+    assert p["line_en"] == "NT$12,345 ÷ 100 = 123 base points ×1.0 → 123 points"
+
+
+def test_same_order_again_gives_the_same_result(session, make_member, now, settings):
+    m = make_member()
+    first = record(session, m, now, settings)
+    # the same instant written in another offset is the same request
+    again = record(session, m, now + timedelta(minutes=5), settings,
+                   placed_at=datetime.fromisoformat("2026-11-20T06:03:00+00:00"))
+    assert again.created is False and again.order.id == first.order.id
+    assert again.as_dict() == first.as_dict()
+    assert m.balance == 123
+    assert session.scalar(select(func.count()).select_from(PointsLedger)) == 1
+    assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "receipt")) == 1
+
+
+@pytest.mark.parametrize("change", [{"amount": 999}, {"store_id": "S02"}, {"items": [{"sku": "B"}]},
+                                    {"placed_at": PLACED + timedelta(minutes=1)}])
+def test_same_id_different_content_conflicts(session, make_member, now, settings, change):
+    m = make_member()
+    record(session, m, now, settings)
+    with pytest.raises(OrderConflict) as info:
+        record(session, m, now, settings, **change)
+    assert info.value.http_status == 409
+    assert m.balance == 123
+
+
+def test_same_id_for_another_member_conflicts_but_other_channel_is_another_order(session, make_member, now, settings):
+    a, b = make_member(), make_member()
+    record(session, a, now, settings)
+    with pytest.raises(OrderConflict):
+        record(session, b, now, settings)
+    assert record(session, b, now, settings, channel="online").created
+
+
+def test_multiplier_is_the_tier_before_the_order(session, make_member, now, settings):
+    silver = make_member(tier="silver")
+    r = record(session, silver, now, settings, amount=1250, external_id="S-1")
+    assert (r.points_earned, r.order.multiplier_pct, r.order.tier_at_order) == (14, 120, "silver")
+    # the order that lifts a member to silver still earns at x1.0
+    m = make_member()
+    r = record(session, m, now, settings, amount=10_000, external_id="UP-1")
+    assert (r.points_earned, r.tier, r.tier_changed) == (100, "silver", True)
+    notice = session.scalar(select(Outbox).where(Outbox.member_id == m.id, Outbox.kind == "tier_up"))
+    assert notice.params["old_tier"] == "member" and notice.params["new_tier"] == "silver"
+    r = record(session, m, now, settings, amount=1000, external_id="UP-2")
+    assert (r.points_earned, r.tier_changed) == (12, False)
+
+
+def test_small_order_earns_nothing_but_is_recorded(session, make_member, now, settings):
+    m = make_member()
+    r = record(session, m, now, settings, amount=99)
+    assert r.created and r.points_earned == 0 and m.balance == 0
+    assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "receipt")) == 1
+
+
+def test_only_members_earn(session, make_member, now, settings):
+    friend = make_member(status="friend")
+    with pytest.raises(NotAMember):
+        record(session, friend, now, settings)
+    assert session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+@pytest.mark.parametrize("kw, field", [
+    ({"channel": "moon"}, "channel"), ({"external_id": ""}, "order_id"), ({"amount": -5}, "amount"),
+    ({"amount": "12.5"}, "amount"), ({"placed_at": datetime(2026, 11, 20)}, "placed_at"),
+    ({"items": "{not json"}, "items"), ({"items": {"a": 1}}, "items"), ({"store_id": "S" * 33}, "store_id"),
+])
+def test_record_order_validates(session, make_member, now, settings, kw, field):
+    m = make_member()
+    args = dict(channel="store", external_id="V-1", amount=100, placed_at=PLACED, store_id="S01", items=None)
+    args.update(kw)
+    with pytest.raises(ValidationError) as info:
+        orders.record_order(session, m, args["channel"], args["external_id"], args["amount"], args["placed_at"],
+                            args["store_id"], args["items"], now, settings)
+    assert field in info.value.fields
+
+
+def test_parse_order():
+    ok = orders.parse_order({"channel": " Store ", "order_id": 42, "member_code": "M1", "amount": "12345",
+                             "placed_at": "2026-11-20T14:03:00+08:00", "store_id": "", "items": '[{"sku": "A"}]'})
+    assert ok == orders.OrderInput("store", "42", "M1", 12345, PLACED, None, [{"sku": "A"}])
+    with pytest.raises(ValidationError) as info:
+        orders.parse_order({"channel": "store", "order_id": "X", "member_code": "nope", "amount": -5,
+                            "placed_at": "yesterday"})
+    assert set(info.value.fields) == {"amount", "placed_at"}
+    with pytest.raises(ValidationError) as info:
+        orders.parse_order([])
+    assert "body" in info.value.fields
+    with pytest.raises(ValidationError) as info:
+        orders.parse_order({"amount": True})
+    assert {"channel", "order_id", "member_code", "amount", "placed_at"} <= set(info.value.fields)
+
+
+def test_find_order(session, make_member, now, settings):
+    m = make_member()
+    r = record(session, m, now, settings)
+    assert orders.find_order(session, "store", "BARS-1").id == r.order.id
+    with pytest.raises(OrderNotFound):
+        orders.find_order(session, "online", "BARS-1")
+
+
+# -- refunds ------------------------------------------------------------------------------------------
+
+def test_partial_refund_keeps_what_the_net_amount_earns(session, make_member, now, settings):
+    m = make_member()
+    o = record(session, m, now, settings).order
+    rf = orders.refund(session, o, "R1", 6000, now, settings)
+    assert (rf.created, rf.points_reversed, rf.shortfall, rf.balance) == (True, 60, 0, 63)
+    assert (rf.order_status, rf.net_amount) == ("partially_refunded", 6345)
+    again = orders.refund(session, o, "R1", 6000, now, settings)
+    assert (again.created, again.points_reversed, again.balance, again.refund.id) == (False, 60, 63, rf.refund.id)
+    with pytest.raises(RefundTooLarge) as info:
+        orders.refund(session, o, "R2", 7000, now, settings)
+    assert info.value.fields == {"amount": 7000, "refundable": 6345} and info.value.http_status == 422
+    assert m.balance == 63
+    notice = session.scalar(select(Outbox).where(Outbox.kind == "refund"))
+    assert notice.params["points_reversed"] == 60 and notice.params["balance"] == 63
+
+
+def test_refund_id_reused_with_another_amount_conflicts(session, make_member, now, settings):
+    m = make_member()
+    o = record(session, m, now, settings).order
+    orders.refund(session, o, "R1", 100, now, settings)
+    with pytest.raises(RefundConflict):
+        orders.refund(session, o, "R1", 200, now, settings)
+
+
+def test_full_refund_takes_all_points_back(session, make_member, now, settings):
+    m = make_member()
+    o = record(session, m, now, settings).order
+    rf = orders.refund(session, o, "ALL", 12345, now, settings)
+    assert (rf.points_reversed, rf.order_status, rf.net_amount, m.balance) == (123, "refunded", 0, 0)
+    with pytest.raises(RefundTooLarge):
+        orders.refund(session, o, "MORE", 1, now, settings)
+
+
+def test_refund_validates(session, make_member, now, settings):
+    o = record(session, make_member(), now, settings).order
+    for rid, amount in (("", 10), ("R", 0), ("R", -1), ("R", "x")):
+        with pytest.raises(ValidationError):
+            orders.refund(session, o, rid, amount, now, settings)
+
+
+def test_many_partial_refunds_always_leave_exactly_the_net_points(session, make_member, now, settings):
+    rnd = random.Random(7)
+    for n in range(5):
+        pct = rnd.choice([100, 120, 150])
+        m = make_member(tier={100: "member", 120: "silver", 150: "gold"}[pct])
+        o = record(session, m, now, settings, external_id=f"RR-{n}", amount=rnd.randint(1000, 50_000)).order
+        k = 0
+        while o.net_amount > 0:
+            k += 1
+            part = min(o.net_amount, rnd.randint(1, 9_000))
+            orders.refund(session, o, f"r{k}", part, now, settings)
+            taken = session.scalar(select(func.sum(Refund.points_reversed + Refund.shortfall))
+                                   .where(Refund.order_id == o.id))
+            assert o.points_earned - taken == orders.points_for(o.net_amount, o.multiplier_pct, settings)
+        assert m.balance == 0
+
+
+def test_refund_after_points_were_spent_goes_to_zero_and_records_the_shortfall(session, make_member, now, settings):
+    m = make_member()
+    o = record(session, m, now, settings).order
+    ledger.debit(session, m, 100, "redeem", "redeem_reward", {"cost": 100}, "spend", now)
+    rf = orders.refund(session, o, "R1", 12345, now, settings)
+    assert (rf.points_reversed, rf.shortfall, rf.balance) == (23, 100, 0)
+    row = ledger.entry_for_key(session, f"refund:{o.id}:R1")
+    assert (row.delta, row.shortfall, row.kind) == (-23, 100, "refund")
+
+
+def test_refund_takes_from_the_orders_own_lot_first(session, make_member, now, settings, give_points):
+    m = make_member()
+    old = give_points(m, 50, at=now - timedelta(days=300))  # would be consumed first otherwise
+    o = record(session, m, now, settings).order
+    orders.refund(session, o, "R1", 12345, now, settings)
+    session.refresh(old)
+    assert old.remaining == 50 and ledger.entry_for_key(session, f"order:{o.id}:earn").remaining == 0
+
+
+def test_refund_never_downgrades_mid_year(session, make_member, now, settings):
+    m = make_member()
+    o = record(session, m, now, settings).order
+    assert m.tier == "silver"
+    orders.refund(session, o, "R1", 12345, now, settings)
+    session.refresh(m)
+    assert m.tier == "silver"
