@@ -9,6 +9,7 @@ from linebot.v3.webhook import WebhookParser
 import handlers
 from bot import intents
 from bot.cli import db_cli
+from bot.demo import demo_cli
 from bot.clock import Clock
 from bot.config import Config, ConfigError
 from bot.db import Database
@@ -48,6 +49,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
 
     app.register_blueprint(webhook_bp)
     app.register_blueprint(db_cli)
+    app.register_blueprint(demo_cli)
     app.register_blueprint(worker_cli)
     return app
 

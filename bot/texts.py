@@ -91,7 +91,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "referral.loop": {"zh-TW": "這個推薦碼無法使用（不能互相推薦）。", "en": "That code can't be used (no referring each other)."},
     "referral.window": {"zh-TW": "推薦碼需在加入會員後 {days} 天內輸入。", "en": "A referral code must be entered within {days} days of joining."},
     # -- help and fallbacks
-    "help": {"zh-TW": "我可以幫您查點數、等級、優惠券，或加入會員。", "en": "I can show your points, tier and coupons, or sign you up."},
+    "help": {"zh-TW": "我可以幫您：查會員卡、點數、等級、優惠券與點數紀錄，兌換好禮，設定生日，看最新消息，"
+                      "取得推薦碼，管理訂閱。直接打字問我，或點下面的按鈕。",
+             "en": "I can show your member card, points, tier, coupons and points history, redeem rewards, set "
+                   "your birthday, show news, give your referral code and manage subscriptions. Just ask, or tap below."},
+    "about": {"zh-TW": "我們是您身邊的生活選物店。加入會員即可累積點數（每 NT$100 得 1 點）、收到生日禮，還能兌換好禮。",
+              "en": "We're your neighbourhood lifestyle store. Members earn 1 point per NT$100, get a birthday gift "
+                    "and redeem rewards."},
     "fallback": {"zh-TW": "不好意思，我不太懂。試試下面的選項：", "en": "Sorry, I didn't get that. Try one of these:"},
     "error": {"zh-TW": "抱歉，系統忙碌中，請稍後再試一次。", "en": "Sorry, something went wrong on our side. Please try again shortly."},
     # -- birthday
@@ -132,6 +138,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "qr.points": {"zh-TW": "點數", "en": "Points"},
     "qr.help": {"zh-TW": "幫助", "en": "Help"},
     "qr.join": {"zh-TW": "加入會員", "en": "Join"},
+    "qr.card": {"zh-TW": "會員卡", "en": "Member card"},
+    "qr.coupons": {"zh-TW": "優惠券", "en": "Coupons"},
+    "qr.rewards": {"zh-TW": "兌換", "en": "Rewards"},
+    "qr.tier": {"zh-TW": "等級", "en": "Tier"},
+    "qr.history": {"zh-TW": "點數紀錄", "en": "History"},
+    "qr.birthday": {"zh-TW": "生日", "en": "Birthday"},
+    "qr.news": {"zh-TW": "最新消息", "en": "News"},
+    "qr.referral": {"zh-TW": "推薦碼", "en": "Referral"},
+    "qr.unsubscribe": {"zh-TW": "取消訂閱", "en": "Unsubscribe"},
+    "qr.subscribe": {"zh-TW": "訂閱", "en": "Subscribe"},
+    "qr.about": {"zh-TW": "關於我們", "en": "About us"},
+    "qr.language": {"zh-TW": "English", "en": "中文"},
     # -- notices the bot sends on its own (bot/notice_messages.py)
     "notice.receipt": {"zh-TW": "消費 NT${amount}{at_store} ×{multiplier} → +{points} 點；目前共 {balance} 點",
                        "en": "NT${amount}{at_store} ×{multiplier} → +{points} points; balance {balance}"},

@@ -1,4 +1,4 @@
-"""Help, and the fallback for words the bot does not understand."""
+"""Help, about, close calls, and the fallback for words the bot does not understand."""
 from __future__ import annotations
 
 from bot import messages as m
@@ -8,11 +8,31 @@ from .common import standard_quick_replies
 
 router = Router("help")
 
+# what the help menu offers a member, as (text key of the label) - the label is also the words sent
+MEMBER_MENU = ("qr.card", "qr.points", "qr.coupons", "qr.rewards", "qr.tier", "qr.history", "qr.birthday",
+               "qr.news", "qr.referral", "qr.language")
+
+
+def _menu(ctx: Context) -> list[dict]:
+    t = ctx.t
+    if ctx.member is None or not ctx.member.is_member:
+        return [m.postback_action(t("qr.join"), "join", display_text=t("qr.join")),
+                m.postback_action(t("qr.about"), "about", display_text=t("qr.about")),
+                m.message_action(t("qr.language"), t("qr.language"))]
+    items = [m.message_action(t(key), t(key)) for key in MEMBER_MENU]
+    toggle = "qr.unsubscribe" if ctx.member.marketing_opt_in else "qr.subscribe"
+    return items + [m.message_action(t(toggle), t(toggle))]
+
 
 @router.on_intent("help")
 @router.on_postback("help")
 def help_(ctx: Context):
-    return [m.text_message(ctx.t("help"), standard_quick_replies(ctx))]
+    return [m.text_message(ctx.t("help"), _menu(ctx))]
+
+
+@router.on_postback("about")
+def about(ctx: Context):
+    return [m.text_message(ctx.t("about"), standard_quick_replies(ctx))]
 
 
 fallback = Router("fallback")
@@ -20,4 +40,4 @@ fallback = Router("fallback")
 
 @fallback.on(lambda ctx: ctx.event.type == "message")
 def not_understood(ctx: Context):
-    return [m.text_message(ctx.t("fallback"), standard_quick_replies(ctx))]
+    return [m.text_message(ctx.t("fallback"), _menu(ctx))]

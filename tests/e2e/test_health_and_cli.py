@@ -26,3 +26,19 @@ def test_db_upgrade_command_is_safe_twice(tmp_path, simulator_server, clock):
         assert "current schema" in result.output
     app.extensions["bot"].db.dispose()
     assert migrate  # the command drives bot.migrate
+
+
+def test_demo_seed_is_safe_twice(app):
+    from sqlalchemy import func, select
+
+    from rewards import ledger
+    from rewards.models import Member, Order
+
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["demo", "seed"])
+        assert result.exit_code == 0, result.output
+    with app.extensions["bot"].db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Member)) == 3
+        assert s.scalar(select(func.count()).select_from(Order)) == 4
+        assert not ledger.find_inconsistencies(s)
