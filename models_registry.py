@@ -1,3 +1,4 @@
 """Imports every module that defines tables, so Base.metadata knows them all (migrations, tests)."""
 import bot.models  # noqa: F401
+import content.models  # noqa: F401
 import rewards.models  # noqa: F401

@@ -73,11 +73,13 @@ def import_orders(session_factory: Callable[[], Session], rows_iterable: Iterabl
     is called every `progress_every` rows and at the end."""
     require_aware(now)
     summary = ImportSummary()
+    reported = -1
     for line, row in _numbered(rows_iterable, start_line):
         _import_one(session_factory, line, row, now, settings, summary)
         if progress is not None and summary.processed % max(1, progress_every) == 0:
             progress(summary.processed, summary)
-    if progress is not None:
+            reported = summary.processed
+    if progress is not None and reported != summary.processed:
         progress(summary.processed, summary)
     return summary
 

@@ -4,12 +4,13 @@ The domain records only *what* to tell (a `kind` and its `params`); the bot rend
 when it sends, and decides then whether to send at all (blocked, erased, quiet hours, opt-in).
 
 Kinds queued by the domain (all category "service"):
-  receipt        {order_id, channel, store_id, amount, base_points, multiplier_pct, points, balance,
-                  tier, placed_at, referral_bonus}
-  tier_up        {old_tier, new_tier, spend, order_id}
-  tier_down      {old_tier, new_tier, spend, review_date}
-  refund         {order_id, refund_id, amount, points_reversed, shortfall, balance, net_amount}
-  referral_bonus {points, balance, friend_member_code}
+  receipt        {order_id, order, channel, store_id, amount, base_points, multiplier_pct, points, balance,
+                  tier, placed_at, referral_bonus, line_zh, line_en}   (line_*: the sum in one line)
+  tier_up        {old_tier, new_tier, spend, order_id | review_date}
+  tier_down      {old_tier, new_tier, spend, review_date}            (only at the yearly review)
+  refund         {order_id, channel, refund_id, amount, points_reversed, shortfall, balance, net_amount,
+                  referral_points_reversed}
+  referral_bonus {points, balance, friend_member_code}               (to the referrer)
 """
 from __future__ import annotations
 

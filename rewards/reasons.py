@@ -35,7 +35,9 @@ def _where(params: Mapping[str, Any], language: str) -> str:
 
 def _earn(p: Mapping[str, Any], lang: str) -> str:
     # "NT$1,250 at S01 ×1.2 → +14"
-    text = f"{money(p['amount'])}{_where(p, lang)} {multiplier(p['multiplier_pct'])} → {_signed(p['points'])}"
+    where = _where(p, lang)
+    gap = "" if where.endswith("）") else " "
+    text = f"{money(p['amount'])}{where}{gap}{multiplier(p['multiplier_pct'])} → {_signed(p['points'])}"
     return text if lang == "en" else "消費 " + text + " 點"
 
 

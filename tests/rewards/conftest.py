@@ -14,27 +14,27 @@ import itertools
 import os
 import uuid
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 import rewards.models  # noqa: F401
 from rewards import ledger
 from rewards.models import Base, Member
 from rewards.settings import ProgramSettings
 
-try:  # every table of the app, so foreign keys and drop/create see the whole schema
-    import bot.models  # noqa: F401
-except Exception:  # pragma: no cover - another room being rebuilt must not stop these tests
-    pass
+from rewards_testkit import IS_PG, NOW, PG_URL, TZ  # noqa: F401
 
-TZ = ZoneInfo("Asia/Taipei")
-NOW = datetime(2026, 11, 20, 15, 0, tzinfo=TZ)
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
-IS_PG = PG_URL.startswith(("postgresql", "postgres"))
+try:  # every table of the app, so foreign keys and drop/create see the whole schema
+    import models_registry  # noqa: F401
+except Exception:  # pragma: no cover - another room being rebuilt must not stop these tests
+    try:
+        import bot.models  # noqa: F401
+    except Exception:
+        pass
+
 
 
 def _pg_url(url: str) -> str:

@@ -7,7 +7,7 @@ from rewards import catalog, ledger
 from rewards.errors import InsufficientPoints, NotAMember, OutOfStock, RewardInactive, RewardNotFound
 from rewards.models import Coupon, PointsLedger
 
-from conftest import TZ
+from rewards_testkit import TZ
 
 
 @pytest.fixture

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from rewards import catalog, coupons, gifts, ledger, orders
 from rewards.adjustments import adjust_points
-from rewards.errors import (CouponAlreadyRedeemed, InsufficientPoints, OutOfStock, RefundTooLarge)
+from rewards.errors import CouponAlreadyRedeemed
 from rewards.models import Coupon, Member, Order, PointsLedger, Reward
 
-from conftest import IS_PG
+from rewards_testkit import IS_PG
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not IS_PG, reason="concurrency tests need TEST_DATABASE_URL=postgresql+psycopg://...")]

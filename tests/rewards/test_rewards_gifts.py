@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from rewards.gifts import give_welcome_gift
 from rewards.models import Coupon
 
-from conftest import TZ
+from rewards_testkit import TZ
 
 
 def test_welcome_points_once(session, make_member, now, settings):

@@ -8,7 +8,7 @@ from rewards.errors import InsufficientPoints
 from rewards.models import Member, PointsLedger
 from rewards.settings import ProgramSettings
 
-from conftest import TZ
+from rewards_testkit import TZ
 
 
 def lots(session, member):
@@ -24,7 +24,7 @@ def test_credit_adds_a_lot_valid_through_the_same_day_next_year(session, make_me
     assert (row.delta, row.kind, row.remaining, row.shortfall) == (120, "earn", 120, 0)
     # valid through 2027-11-20 (Taipei), i.e. until 00:00 on the 21st
     assert row.expires_at == datetime(2027, 11, 21, 0, 0, tzinfo=TZ)
-    assert row.reason == "消費 NT$12,000（S01） ×1.0 → +120 點"
+    assert row.reason == "消費 NT$12,000（S01）×1.0 → +120 點"
     assert m.balance == 120
 
 

@@ -10,7 +10,6 @@ from rewards.errors import (NotAMember, OrderConflict, OrderNotFound, RefundConf
 from rewards.models import Order, Outbox, PointsLedger, Refund
 from rewards.settings import ProgramSettings
 
-from conftest import TZ
 
 PLACED = datetime.fromisoformat("2026-11-20T14:03:00+08:00")
 

@@ -1,13 +1,12 @@
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from rewards import orders, tiers
 from rewards.models import AuditLog, Outbox
 
-from conftest import TZ
+from rewards_testkit import TZ
 
 
 def order(session, member, now, settings, amount, placed_at=None, n=[0]):
