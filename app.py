@@ -2,23 +2,32 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from flask import Flask
 from linebot.v3.webhook import WebhookParser
 
 import handlers
-from bot import intents
+from api import bp as api_bp
+from api.cli import apikey_cli
+from api.orders_cli import orders_cli
+from api.points_cli import points_cli
+from bot import intents, member_qr, rich_menus
 from bot.cli import db_cli
 from bot.demo import demo_cli
 from bot.clock import Clock
 from bot.config import Config, ConfigError
 from bot.db import Database
 from bot.dispatch import Dispatcher, Services
+from bot.jobs import jobs_cli
 from bot.line_client import LineClient
+from bot.member_qr_route import bp as member_qr_bp
 from bot.processing import EventProcessor, InboxWorker
+from bot.rich_menu_cli import richmenu_cli
 from bot.runtime import Runtime
 from bot.webhook import bp as webhook_bp
 from bot.worker import worker_cli
+from console import init_console
 from rewards.settings import ProgramSettings
 
 
@@ -41,16 +50,26 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.extensions["bot"] = rt
 
     services = Services(profile=line.get_profile, public_url=config.BOT_PUBLIC_URL,
-                        default_language=config.BOT_LANGUAGE)
-    dispatcher = Dispatcher(handlers.routers(), intents.classify)
+                        qr_url=partial(member_qr.signed_qr_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
+                        default_language=config.BOT_LANGUAGE,
+                        effects={"rich_menu": rich_menus.rich_menu_effect(db, line)})
+    dispatcher = Dispatcher(handlers.routers(), intents.classify_detailed)
     processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services)
     app.extensions["inbox_worker"] = InboxWorker(processor, config.INBOX_MODE, config.INBOX_THREADS)
     app.extensions["webhook_parser"] = WebhookParser(config.LINE_CHANNEL_SECRET)
 
     app.register_blueprint(webhook_bp)
+    app.register_blueprint(member_qr_bp)
+    app.register_blueprint(richmenu_cli)
     app.register_blueprint(db_cli)
     app.register_blueprint(demo_cli)
     app.register_blueprint(worker_cli)
+    app.register_blueprint(jobs_cli)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(apikey_cli)
+    app.register_blueprint(points_cli)
+    app.register_blueprint(orders_cli)
+    init_console(app)
     return app
 
 

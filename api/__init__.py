@@ -1,0 +1,11 @@
+"""The shops' JSON API, mounted at /api/v1 (see api/openapi.yaml)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from . import coupons, errors, members, openapi, orders, routing
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+for module in (openapi, members, orders, coupons, routing):
+    module.register(bp)
+errors.register(bp)

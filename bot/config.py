@@ -37,6 +37,8 @@ class Config:
     INBOX_THREADS: int = 4
     LINE_TIMEOUT_SECONDS: float = 10.0
     BOT_SETTINGS_FILE: str = ""
+    # a font with Chinese glyphs for the rich menu images (Pillow's own font has none)
+    BOT_FONT_PATH: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
     LINE_OPENAPI_DIR: str = ""
 
     @classmethod

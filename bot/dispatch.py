@@ -15,6 +15,7 @@ from rewards.models import Member
 from rewards.settings import ProgramSettings
 
 from .events import Incoming
+from .intents import Match
 from .texts import Texts
 
 
@@ -30,6 +31,8 @@ class Context:
     t: Texts
     services: "Services"
     intent: str | None = None
+    # for a close call (intent == "ambiguous"): the intents to offer as "which one?"
+    intent_candidates: tuple[str, ...] = ()
     # things to do on LINE once the effects are committed, e.g. ("rich_menu", "member");
     # carried out by the processor through Services.effects
     effects: list[tuple[str, str | None]] = field(default_factory=list)
@@ -79,13 +82,14 @@ class Router:
 
 
 class Dispatcher:
-    def __init__(self, routers: list[Router], classify: Callable[[str], str | None]):
+    def __init__(self, routers: list[Router], classify: Callable[[str], "Match"]):
         self.routers = routers
         self.classify = classify
 
     def find(self, ctx: Context) -> Handler | None:
         if ctx.event.type == "message" and ctx.event.text is not None and ctx.intent is None:
-            ctx.intent = self.classify(ctx.event.text)
+            match = self.classify(ctx.event.text)
+            ctx.intent, ctx.intent_candidates = match.intent, match.candidates
         for router in self.routers:
             for predicate, handler in router.routes:
                 if predicate(ctx):

@@ -1,7 +1,15 @@
-"""Free words to an intent: normalise, then exact phrase, then contained phrase, then fuzzy (rapidfuzz).
+"""Free words to an intent.
 
-Phrases live here in both languages. `classify` returns an intent name, AMBIGUOUS:a|b when two
-intents are too close to call, or None for chit-chat and anything not understood.
+A message is normalised (bot/text_normalise.py), stripped of words that carry no intent, and
+searched for the phrases of bot/intent_phrases.py, exactly and then allowing a typo. What was
+found, and how much of the message it explains, decides:
+
+* nothing found, an off-topic word, or most of the message unexplained -> None (chit-chat)
+* one intent, or one clearly stronger than the rest                    -> that intent
+* two intents about as strong ("點數和優惠券", "usubscribe")            -> "ambiguous"
+
+`classify(text)` gives the name; `classify_detailed(text)` also the score and the runner-up, so a
+handler can ask "which one?" with quick replies for `Match.candidates`.
 """
 from __future__ import annotations
 
@@ -9,147 +17,278 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-INTENT_PHRASES: dict[str, tuple[str, ...]] = {
-    "member_card": ("會員卡", "member card", "會員條碼", "會員證", "我的會員卡", "card", "membership card",
-                    "barcode", "qr code", "會員qr", "電子會員卡", "my card", "會員碼", "member code"),
-    "points": ("點數", "points", "我的點數", "剩幾點", "還有幾點", "積分", "點數餘額", "紅利", "紅利點數",
-               "point", "balance", "my points", "how many points", "點數查詢", "查點數", "幾點"),
-    "tier": ("等級", "tier", "會員等級", "我的等級", "level", "my tier", "vip", "升級", "membership level",
-             "status", "卡別"),
-    "coupons": ("優惠券", "coupons", "coupon", "折價券", "優惠卷", "我的優惠券", "voucher", "vouchers",
-                "折扣碼", "discount", "優惠碼", "票券"),
-    "rewards": ("兌換", "rewards", "reward", "點數兌換", "兌換商品", "redeem", "贈品", "換禮物", "catalog", "gift"),
-    "birthday": ("生日", "birthday", "我的生日", "設定生日", "birth day", "bday", "生日禮", "birthday gift", "dob"),
-    "news": ("最新消息", "news", "消息", "新品", "活動", "最新活動", "what's new", "whats new", "latest",
-             "promotion", "promotions", "新聞"),
-    "help": ("幫助", "help", "說明", "功能", "怎麼用", "選單", "menu", "how to use", "指令", "?", "客服"),
-    "join": ("加入會員", "join", "註冊", "入會", "成為會員", "sign up", "signup", "register", "加入",
-             "join membership", "become a member"),
-    "unsubscribe": ("取消訂閱", "unsubscribe", "不要再傳", "停止訊息", "stop messages", "opt out", "退訂",
-                    "stop", "不要推播", "關閉通知"),
-    "subscribe": ("訂閱", "subscribe", "恢復訂閱", "開啟通知", "resume messages", "opt in", "重新訂閱"),
-    "history": ("點數紀錄", "history", "點數明細", "點數記錄", "points history", "交易紀錄", "紀錄", "明細",
-                "ledger", "point history", "transactions"),
-    "referral": ("推薦碼", "referral", "推薦", "邀請碼", "referral code", "invite", "邀請朋友", "refer a friend"),
-    "delete_data": ("刪除資料", "delete my data", "刪除我的資料", "刪除帳號", "delete account", "erase my data",
-                    "remove my data", "個資刪除"),
-    "english": ("english", "英文", "in english"),
-    "chinese": ("中文", "chinese", "繁體中文", "繁中"),
-}
-
-# Words that say nothing about the intent ("please show me my ...", "我想查一下我的...").
-FILLERS = (
-    "please", "pls", "plz", "show me", "show", "check", "tell me", "what is", "what's", "whats", "my", "i want",
-    "i'd like", "can i", "can you", "how about", "the", "a", "to", "see", "list", "hi", "hello",
-    "請問", "請", "我想要", "我想", "我要", "查詢", "查一下", "看一下", "看看", "一下", "我的", "幫我", "可以", "嗎",
-    "呢", "喔", "哦", "啊", "吧", "了", "你好", "您好", "哈囉", "查", "看",
-)
-
-_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
-_FILLER_RE = re.compile(
-    "|".join(sorted((re.escape(f) for f in FILLERS if not f.isascii()), key=len, reverse=True)))
-_ASCII_FILLERS = {f for f in FILLERS if f.isascii() and " " not in f and "'" not in f}
-_ASCII_FILLER_PHRASES = sorted((f for f in FILLERS if f.isascii() and (" " in f or "'" in f)), key=len,
-                               reverse=True)
+from .intent_phrases import (CHINESE_INNER_FILLERS, ENGLISH_STOPWORDS, EXPRESSIONS, LEFTOVER_FILLERS, OFF_TOPIC,
+                             SOLO, TERMS)
+from .text_normalise import is_cjk, normalise
 
 AMBIGUOUS = "ambiguous"
-FUZZY_THRESHOLD = 80
-CLOSE_CALL_MARGIN = 3
+_OFF_TOPIC = "(off topic)"
 
+# Longer messages are letters, not requests the bot answers from a menu (and would cost time).
+MAX_LENGTH = 120
+# At least this share of the message (by weight, fillers aside) must be intent words.
+MIN_COVERAGE = 0.5
+# A second intent this strong relative to the first makes the message a close call.
+CLOSE_CALL_RATIO = 0.6
+# A phrase found with a typo counts for less than one found as written.
+TYPO_WEIGHT = 0.8
+# When both are named, the first is only the object of the second: "redeem points" is rewards,
+# "points history" is history, "unsubscribe from news" is unsubscribe.
+DEFERS_TO: dict[str, tuple[str, ...]] = {
+    "points": ("rewards", "history"),
+    "news": ("subscribe", "unsubscribe"),
+}
+# A Chinese character says about as much as two Latin letters.
+CJK_WEIGHT = 2
 
-def normalise(text: str) -> str:
-    """Width, case, punctuation and spacing folded: "ＰＯＩＮＴＳ！！" -> "points"."""
-    text = unicodedata.normalize("NFKC", text or "").lower().replace("’", "'")
-    for phrase in _ASCII_FILLER_PHRASES:
-        text = re.sub(r"\b" + re.escape(phrase) + r"\b", " ", text)
-    text = _FILLER_RE.sub(" ", text)
-    words = [w for w in _PUNCT.sub(" ", text).split() if w not in _ASCII_FILLERS]
-    return " ".join(words)
-
-
-def _fold(text: str) -> str:
-    """Normalised and without spaces between CJK characters ("點 數" -> "點數")."""
-    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", text)
+_INNER_FILLER_RE = re.compile("|".join(sorted(map(re.escape, CHINESE_INNER_FILLERS), key=len, reverse=True)))
+_CJK_LEFTOVER_RE = re.compile(
+    r"[一二三四五六七八九十〇零兩]+[月日號年]|[月日號年]|"  # dates around a birthday, digits removed elsewhere
+    + "|".join(sorted((re.escape(f) for f in LEFTOVER_FILLERS if not f.isascii()), key=len, reverse=True)))
+_ASCII_LEFTOVER = frozenset(f for f in LEFTOVER_FILLERS if f.isascii())
+_CJK_RUN = re.compile(r"[^\x00-\x7f ]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_REFERRAL_CODE = re.compile(
+    r"(?:推薦碼|邀請碼|推薦人|referral\s*code|referral|invite\s*code|ref\s*code)\s*(?:is|是|為)?\s*[:：=]?\s*"
+    r"([A-Za-z0-9][A-Za-z0-9\-]{3,19})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Match:
-    intent: str | None
-    score: float
-    runner_up: str | None = None
+    intent: str | None  # an intent, AMBIGUOUS, or None
+    score: float  # 0-100: how much of the message the intent words explain
+    runner_up: str | None = None  # the second intent named, if any
+    top: str | None = None  # the strongest intent, also when the answer is AMBIGUOUS or None
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        """The intents to offer when asking back: the strongest and the runner-up."""
+        return tuple(name for name in (self.top, self.runner_up) if name)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    intent: str
+    edits: int = 0
+
+    def inside(self, other: "_Span") -> bool:
+        return other.start <= self.start and self.end <= other.end
+
+    def overlaps(self, other: "_Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def matching_form(text: str) -> str:
+    """Normalised, without English stopwords and Chinese inner fillers: "我的 Points!!" -> "points"."""
+    words = [w for w in normalise(text).split(" ") if w and w not in ENGLISH_STOPWORDS]
+    words = [_INNER_FILLER_RE.sub("", w) if not w.isascii() else w for w in words]
+    return " ".join(w for w in words if w)
+
+
+def referral_code_in(text: str) -> str | None:
+    """The referral code typed after the word ("推薦碼 ABC2345", "referral code: abcd-2345"), upper case.
+
+    A word after it only counts as a code if it has a digit or was typed in capitals, so
+    "referral code please" has none.
+    """
+    found = _REFERRAL_CODE.search(unicodedata.normalize("NFKC", text or ""))
+    if not found:
+        return None
+    typed = found.group(1)
+    code = typed.replace("-", "")
+    if not 4 <= len(code) <= 16 or not (any(c.isdigit() for c in code) or typed.isupper()):
+        return None
+    return code.upper()
+
+
+def _without_fillers(form: str) -> str:
+    """The words that are neither fillers nor numbers: "我要 加入" -> "加入"."""
+    kept = []
+    for word in form.split():
+        if not word.isascii():
+            word = _CJK_LEFTOVER_RE.sub("", word)
+        elif word in _ASCII_LEFTOVER or word.isdigit():
+            continue
+        if word:
+            kept.append(word)
+    return " ".join(kept)
+
+
+def _weight(text: str) -> int:
+    return sum(CJK_WEIGHT if is_cjk(ch) else 1 for ch in text if ch != " ")
+
+
+def _typos_allowed(word: str) -> int:
+    """One character off for Chinese names of 3+ characters; 1-2 letters for English words of 5+."""
+    if not word.isascii():
+        return 1 if len(word) >= 3 else 0
+    letters = len(word.replace(" ", ""))
+    return 0 if letters < 5 else 1 if letters < 8 else 2
 
 
 class IntentMatcher:
-    def __init__(self, phrases: dict[str, tuple[str, ...]] = INTENT_PHRASES):
-        self.choices: list[str] = []
-        self.owner: list[str] = []
-        self.exact: dict[str, str] = {}
-        for intent, words in phrases.items():
-            for w in words:
-                key = _fold(normalise(w)) if normalise(w) else w.lower()
-                self.choices.append(key)
-                self.owner.append(intent)
-                self.exact.setdefault(key, intent)
+    def __init__(self, terms=TERMS, expressions=EXPRESSIONS, solo=SOLO, off_topic=OFF_TOPIC):
+        self.whole: dict[str, str] = {}  # the message's matching form -> intent (or off topic)
+        self.anywhere: dict[str, str] = {}  # a phrase found anywhere in the message -> intent
+        self.solo: dict[str, str] = {}  # a phrase that is the message once fillers are out -> intent
+        self.owner: dict[str, str] = {}  # any phrase -> its intent
+        self.typo_terms: dict[tuple[bool, int], list[str]] = {}  # (is English, length or word count) -> terms
+        self.term_chars: set[str] = set()  # every character of those terms
+        for table, found_anywhere in ((terms, True), (expressions, True), (solo, False)):
+            for intent, phrases in table.items():
+                for phrase in phrases:
+                    form = self._register(phrase, intent, self.whole)
+                    self._register(phrase, intent, self.owner)
+                    self._register(phrase, intent, self.anywhere if found_anywhere else self.solo)
+                    if table is not expressions and _typos_allowed(form):
+                        key = (form.isascii(), form.count(" ") + 1 if form.isascii() else len(form))
+                        self.typo_terms.setdefault(key, []).append(form)
+                        self.term_chars.update(form)
+        for phrase in off_topic:
+            self._register(phrase, _OFF_TOPIC, self.whole)
+            self._register(phrase, _OFF_TOPIC, self.anywhere)
+        alternatives = sorted(map(re.escape, self.anywhere), key=len, reverse=True)  # longest first
+        self._phrase_re = re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
+
+    @staticmethod
+    def _register(phrase: str, intent: str, table: dict[str, str]) -> str:
+        form = matching_form(phrase)
+        if not form:
+            raise ValueError(f"phrase {phrase!r} ({intent}) is all stopwords")
+        if table.get(form, intent) != intent:
+            raise ValueError(f"phrase {phrase!r} is both {table[form]} and {intent}")
+        table[form] = intent
+        return form
 
     def match(self, text: str) -> Match:
-        cleaned = _fold(normalise(text))
-        raw = _fold(unicodedata.normalize("NFKC", text or "").lower().strip())
-        if not cleaned:
-            cleaned = raw
-        if not cleaned:
+        form = matching_form(text)
+        if not form or len(form) > MAX_LENGTH:
             return Match(None, 0)
-        for candidate in (cleaned, raw):
-            if candidate in self.exact:
-                return Match(self.exact[candidate], 100)
-        return self._contained(cleaned) or self._fuzzy(cleaned)
+        intent = self.whole.get(form)
+        if intent is not None:
+            return Match(None, 0) if intent == _OFF_TOPIC else Match(intent, 100, top=intent)
+        intent = self.solo.get(_without_fillers(form))
+        if intent is not None:
+            return Match(intent, 90, top=intent)
+        exact = [_Span(m.start(), m.end(), self.anywhere[m.group()]) for m in self._phrase_re.finditer(form)]
+        spans = self._with_typos(form, exact)
+        return self._decide(text, form, spans)
 
-    def _contained(self, text: str) -> Match | None:
-        """A known phrase inside the text; the longest wins ("取消訂閱" over "訂閱")."""
-        found: dict[str, int] = {}
-        for phrase, intent in zip(self.choices, self.owner):
-            if len(phrase) < 2 or phrase not in text:
-                continue
-            if phrase.isascii() and not re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", text):
-                continue
-            found[intent] = max(found.get(intent, 0), len(phrase))
+    # -- finding phrases typed with a typo
+    def _with_typos(self, form: str, exact: list[_Span]) -> list[_Span]:
+        core = _without_fillers(form)
+        found = [span for window in self._windows(form) if not any(window.inside(e) for e in exact)
+                 for span in self._near(form, core, window)]
         if not found:
-            return None
-        ranked = sorted(found.items(), key=lambda kv: -kv[1])
-        best, length = ranked[0]
-        # the phrase must be a good part of what was said, else it is chit-chat that mentions a word
-        coverage = length / max(len(text.replace(" ", "")), 1)
-        if coverage < 0.34:
-            return None
-        if len(ranked) > 1 and ranked[1][1] == length:
-            return Match(AMBIGUOUS, 90, ranked[1][0]) if ranked[1][0] != best else Match(best, 90)
-        return Match(best, 90 + 10 * coverage)
+            return exact
+        # fewest typos first, then longest; a typo'd phrase replaces exact ones only if it covers them
+        # whole ("取消定閱" over "定閱") and they are not off topic; equal rivals on the same stretch
+        # are all kept (a close call)
+        found.sort(key=lambda s: (s.edits, s.start - s.end, s.start))
+        kept: list[_Span] = []
+        for span in found:
+            if any(span.overlaps(e) and (not e.inside(span) or e.intent == _OFF_TOPIC) for e in exact):
+                continue
+            if any(span.overlaps(k) and (k.start, k.end, k.edits) != (span.start, span.end, span.edits)
+                   for k in kept):
+                continue
+            kept.append(span)
+        return [e for e in exact if not any(e.inside(k) for k in kept)] + kept
 
-    def _fuzzy(self, text: str) -> Match:
-        results = process.extract(text, self.choices, scorer=fuzz.ratio, limit=8)
-        by_intent: dict[str, float] = {}
-        for _choice, score, index in results:
-            intent = self.owner[index]
-            by_intent[intent] = max(by_intent.get(intent, 0), score)
-        ranked = sorted(by_intent.items(), key=lambda kv: -kv[1])
-        if not ranked or ranked[0][1] < FUZZY_THRESHOLD:
-            return Match(None, ranked[0][1] if ranked else 0)
-        best, score = ranked[0]
-        if len(ranked) > 1 and score - ranked[1][1] < CLOSE_CALL_MARGIN:
-            return Match(AMBIGUOUS, score, ranked[1][0])
-        return Match(best, score)
+    def _windows(self, form: str):
+        """Stretches of the message as long as some term: Chinese substrings and runs of English words."""
+        for run in _CJK_RUN.finditer(form):
+            # a term one character off shares all its other characters with the stretch
+            foreign = [0]
+            for ch in run.group():
+                foreign.append(foreign[-1] + (ch not in self.term_chars))
+            for (english, length) in self.typo_terms:
+                if english:
+                    continue
+                for i in range(len(run.group()) - length + 1):
+                    if foreign[i + length] - foreign[i] <= 1:
+                        yield _Span(run.start() + i, run.start() + i + length, "")
+        words = [(w.start(), w.end()) for w in _ASCII_WORD.finditer(form)]
+        for (english, count) in self.typo_terms:
+            if not english:
+                continue
+            for i in range(len(words) - count + 1):
+                start, end = words[i][0], words[i + count - 1][1]
+                if form[start:end].isascii():  # the words follow each other, no Chinese between
+                    yield _Span(start, end, "")
+
+    def _near(self, form: str, core: str, window: _Span) -> list[_Span]:
+        piece = form[window.start:window.end]
+        allowed = _typos_allowed(piece)
+        if not allowed or piece in self.owner or piece.isdigit():
+            return []
+        key = (piece.isascii(), piece.count(" ") + 1 if piece.isascii() else len(piece))
+        hits = process.extract(piece, self.typo_terms.get(key, ()), scorer=OSA.distance, score_cutoff=allowed,
+                               limit=None)
+        if not hits:
+            return []
+        # two characters of three are weak evidence ("會員費", "會員嗎" are not "會員卡" misspelt), and
+        # a solo word is only one alone: both only when the message is that word and fillers
+        piece_core = _without_fillers(piece)
+        alone = bool(piece_core) and piece_core == core
+        if len(piece) == 3 and not piece.isascii() and not alone:
+            return []
+        return [_Span(window.start, window.end, self.owner[term], int(edits)) for term, edits, _ in hits
+                if 0 < edits <= _typos_allowed(term) and (alone or term not in self.solo)]
+
+    # -- deciding
+    def _decide(self, text: str, form: str, spans: list[_Span]) -> Match:
+        if not spans or any(s.intent == _OFF_TOPIC for s in spans):
+            return Match(None, 0)
+        strength: dict[str, float] = {}
+        for s in sorted(spans, key=lambda s: s.start):
+            weight = _weight(form[s.start:s.end]) * (TYPO_WEIGHT if s.edits else 1)
+            strength[s.intent] = strength.get(s.intent, 0) + weight
+        for minor, majors in DEFERS_TO.items():
+            if minor in strength and any(major in strength for major in majors):
+                del strength[minor]
+        explained = sum(_weight(form[s.start:s.end]) for s in spans)
+        unexplained = self._unexplained(text, form, spans, "referral" in strength)
+        coverage = explained / (explained + unexplained)
+        score = round(100 * coverage * (TYPO_WEIGHT if any(s.edits for s in spans) else 1), 1)
+        ranked = sorted(strength, key=lambda name: -strength[name])  # stable: first named wins a tie
+        top = ranked[0]
+        runner_up = ranked[1] if len(ranked) > 1 else None
+        if coverage < MIN_COVERAGE:
+            return Match(None, score, runner_up, top)
+        if runner_up and strength[runner_up] >= CLOSE_CALL_RATIO * strength[top]:
+            return Match(AMBIGUOUS, score, runner_up, top)
+        return Match(top, score, runner_up, top)
+
+    @staticmethod
+    def _unexplained(text: str, form: str, spans: list[_Span], has_referral: bool) -> int:
+        """Weight of what is left once the phrases found, fillers, numbers and a referral code are out."""
+        chars = list(form)
+        for s in spans:
+            chars[s.start:s.end] = " " * (s.end - s.start)
+        code = (referral_code_in(text) or "").lower() if has_referral else ""
+        return _weight(" ".join(w for w in _without_fillers("".join(chars)).split() if w != code))
 
 
-_default = None
+_default: IntentMatcher | None = None
 
 
-def classify(text: str) -> str | None:
-    """The intent name, "ambiguous:a|b", or None."""
+def _matcher() -> IntentMatcher:
     global _default
     if _default is None:
         _default = IntentMatcher()
-    m = _default.match(text)
-    if m.intent == AMBIGUOUS:
-        return None
-    return m.intent
+    return _default
+
+
+def classify_detailed(text: str) -> Match:
+    return _matcher().match(text)
+
+
+def classify(text: str) -> str | None:
+    """The intent's name, AMBIGUOUS for a close call between two, or None for chit-chat."""
+    return _matcher().match(text).intent

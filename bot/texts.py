@@ -148,11 +148,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "qr.referral": {"zh-TW": "推薦碼", "en": "Referral"},
     "qr.unsubscribe": {"zh-TW": "取消訂閱", "en": "Unsubscribe"},
     "qr.subscribe": {"zh-TW": "訂閱", "en": "Subscribe"},
+    "qr.delete": {"zh-TW": "刪除資料", "en": "Delete my data"},
     "qr.about": {"zh-TW": "關於我們", "en": "About us"},
     "qr.language": {"zh-TW": "English", "en": "中文"},
+    # -- rich menu (its buttons use the quick reply labels above, both languages on each)
+    "richmenu.chat_bar": {"zh-TW": "選單", "en": "Menu"},
     # -- notices the bot sends on its own (bot/notice_messages.py)
-    "notice.receipt": {"zh-TW": "消費 NT${amount}{at_store} ×{multiplier} → +{points} 點；目前共 {balance} 點",
-                       "en": "NT${amount}{at_store} ×{multiplier} → +{points} points; balance {balance}"},
+    "notice.receipt": {"zh-TW": "消費 NT${amount}{at_store} {multiplier} → +{points} 點；目前共 {balance} 點",
+                       "en": "NT${amount}{at_store} {multiplier} → +{points} points; balance {balance}"},
     "notice.receipt.at_store": {"zh-TW": "（{store}）", "en": " at {store}"},
     "notice.receipt.referral": {"zh-TW": "含推薦獎勵 +{points} 點", "en": "Including a referral bonus of +{points} points"},
     "notice.tier_up": {"zh-TW": "恭喜升級！您的會員等級由{old}升為{new}。",

@@ -11,6 +11,7 @@ import click
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Blueprint, current_app
 
+from . import jobs
 from .processing import describe_error
 from .runtime import runtime
 
@@ -27,6 +28,8 @@ def sweep_inbox() -> None:
 # (name, seconds between runs, function); each runs inside the app context
 PERIODIC_JOBS = [
     ("inbox-sweeper", 30, sweep_inbox),
+    ("outbox", 5, jobs.drain_outbox_job),
+    ("sweeps", 60, jobs.scheduled_sweeps_job),  # each registered sweep on its own interval
 ]
 
 

@@ -1,0 +1,17 @@
+"""The staff console at /console: login, roles, CSRF; members, segments, broadcasts, content,
+rewards, surveys and the dashboard. `init_console(app)` wires it into the app."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+def init_console(app) -> None:
+    from . import pages  # noqa: F401 - registers the routes on the blueprint
+    from .blueprint import bp
+    from .cli import staff_cli
+    from .metrics_api import metrics_api
+
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
+    app.register_blueprint(bp)
+    app.register_blueprint(staff_cli)
+    app.register_blueprint(metrics_api)

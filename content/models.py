@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Integer, Text
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String,
+                        Text)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rewards.models import Base
+from rewards.models import Base, BigId
 
 
 class SenderStatus(Base):
@@ -25,3 +26,192 @@ class SenderStatus(Base):
     # the last time the sender tried LINE again while the limit stood (a plan may be upgraded mid-month)
     monthly_limit_checked_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+
+
+# --------------------------------------------------------------------------------------------------
+# The staff console's engagement tables: saved segments, RFM scores, broadcasts.
+# --------------------------------------------------------------------------------------------------
+
+class Segment(Base):
+    """A saved, named audience: a filter definition over members (see content/segments.py)."""
+
+    __tablename__ = "segments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    definition: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    archived_at: Mapped[datetime | None]
+
+
+RFM_SEGMENTS = ("champions", "loyal", "potential", "new", "at_risk", "cant_lose", "hibernating", "lost")
+
+
+class RfmScore(Base):
+    """A member's recency, frequency and monetary scores (quintiles 1-5) and named segment, scored
+    nightly over members who bought at least once (see content/rfm.py)."""
+
+    __tablename__ = "rfm_scores"
+    __table_args__ = (
+        CheckConstraint("r between 1 and 5 and f between 1 and 5 and m between 1 and 5", name="scores_range"),
+    )
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    recency_days: Mapped[int] = mapped_column(Integer)
+    frequency: Mapped[int] = mapped_column(Integer)
+    monetary: Mapped[int] = mapped_column(BigInteger)
+    r: Mapped[int] = mapped_column(SmallInteger)
+    f: Mapped[int] = mapped_column(SmallInteger)
+    m: Mapped[int] = mapped_column(SmallInteger)
+    segment: Mapped[str] = mapped_column(String(20), index=True)
+    scored_at: Mapped[datetime]
+
+
+BROADCAST_STATUSES = ("draft", "scheduled", "queuing", "queued", "cancelled")
+BROADCAST_TYPES = ("text", "image", "button", "content")
+
+
+class Broadcast(Base):
+    """A marketing message to a segment (or every member), sent through the outbox at `scheduled_at`.
+
+    While `scheduled` it can be edited or cancelled; the broadcast sweep turns it `queuing` (claimed),
+    writes one outbox row per recipient (dedup key `broadcast:{id}:{member_id}`, campaign_id = id),
+    then `queued`. What became of each message is read from those outbox rows.
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        CheckConstraint("status in ('draft', 'scheduled', 'queuing', 'queued', 'cancelled')", name="status_known"),
+        CheckConstraint("message_type in ('text', 'image', 'button', 'content')", name="type_known"),
+        Index("ix_broadcasts_due", "status", "scheduled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"))  # null: every member
+    message_type: Mapped[str] = mapped_column(String(12), default="text")
+    text_zh: Mapped[str] = mapped_column(Text, default="")
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    image_url: Mapped[str | None] = mapped_column(String(1000))
+    button_label_zh: Mapped[str | None] = mapped_column(String(40))
+    button_label_en: Mapped[str | None] = mapped_column(String(40))
+    button_url: Mapped[str | None] = mapped_column(String(1000))
+    content_item_id: Mapped[int | None] = mapped_column(BigInteger)
+    scheduled_at: Mapped[datetime | None]
+    queued_at: Mapped[datetime | None]
+    recipients: Mapped[int | None] = mapped_column(Integer)  # outbox rows written
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[str | None] = mapped_column(String(200))
+
+
+CONTENT_STATUSES = ("draft", "active", "retired")
+
+
+class ContentItem(Base):
+    """A piece of the content library (a tip, a recipe, news) that can be sent to members, e.g. picked
+    for a broadcast. Bilingual; `topics` match members' interests."""
+
+    __tablename__ = "content_items"
+    __table_args__ = (
+        CheckConstraint("status in ('draft', 'active', 'retired')", name="status_known"),
+        CheckConstraint("kind in ('story', 'tip', 'new_product')", name="kind_known"),
+        CheckConstraint("source in ('file', 'console')", name="source_known"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    body_zh: Mapped[str] = mapped_column(Text, default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+    image_url: Mapped[str | None] = mapped_column(String(1000))  # https, shown as the card's picture
+    link_url: Mapped[str | None] = mapped_column(String(1000))  # https, "read more"
+    topics: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+    # -- added by the engagement work: the file library (content/library/*.md) and the drip
+    kind: Mapped[str] = mapped_column(String(12), default="story")  # story, tip or new_product
+    # where the item is edited: "file" items are owned by content/library/*.md (`flask content sync`)
+    source: Mapped[str] = mapped_column(String(8), default="console")
+    slug: Mapped[str | None] = mapped_column(String(64), unique=True)  # a file item's id (its front matter)
+    source_digest: Mapped[str | None] = mapped_column(String(64))  # sha256 of the file as last synced
+    published_at: Mapped[datetime | None]  # not shown before this instant; null: since created
+
+    def title(self, language: str) -> str:
+        return (self.title_en or self.title_zh) if language == "en" else self.title_zh
+
+    def body(self, language: str) -> str:
+        return (self.body_en or self.body_zh) if language == "en" else self.body_zh
+
+
+# --------------------------------------------------------------------------------------------------
+# Engagement: what members opened, and the surveys after a purchase.
+# --------------------------------------------------------------------------------------------------
+
+class ContentView(Base):
+    """A member opened a content item ("read more"). Its topics count towards the member's interests."""
+
+    __tablename__ = "content_views"
+    __table_args__ = (Index("ix_content_views_member", "member_id", "viewed_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    content_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"), index=True)
+    viewed_at: Mapped[datetime]
+
+
+SURVEY_INVITATION_STATUSES = ("open", "answered", "closed")
+
+
+class SurveyInvitation(Base):
+    """One invitation to rate a purchase, one per order. Its outbox row (kind `survey_invitation`,
+    dedup key `survey:{order_id}`) is written with it and goes out at `invite_at`. An answer later
+    than `settings.survey_answer_days` after `invite_at` closes it instead of being recorded."""
+
+    __tablename__ = "survey_invitations"
+    __table_args__ = (
+        CheckConstraint("status in ('open', 'answered', 'closed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    store_id: Mapped[str | None] = mapped_column(String(32))
+    invite_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class SurveyResponse(Base):
+    """A member's answer to an invitation: a rating of 1-5 and an optional comment. A rating of 1 or 2
+    needs a follow-up by staff (`needs_follow_up`), done when `followed_up_at` is set."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (
+        CheckConstraint("rating between 1 and 5", name="rating_range"),
+        Index("ix_survey_responses_answered", "answered_at"),
+        Index("ix_survey_responses_follow_up", "needs_follow_up", "followed_up_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("survey_invitations.id"), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    store_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime]
+    commented_at: Mapped[datetime | None]
+    needs_follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    followed_up_at: Mapped[datetime | None]
+    followed_up_by: Mapped[str | None] = mapped_column(String(200))

@@ -1,6 +1,7 @@
 """Help, about, close calls, and the fallback for words the bot does not understand."""
 from __future__ import annotations
 
+from bot import intents
 from bot import messages as m
 from bot.dispatch import Context, Router
 
@@ -33,6 +34,24 @@ def help_(ctx: Context):
 @router.on_postback("about")
 def about(ctx: Context):
     return [m.text_message(ctx.t("about"), standard_quick_replies(ctx))]
+
+
+# the quick-reply label (also the words it sends) that names each intent
+INTENT_LABELS = {"member_card": "qr.card", "points": "qr.points", "tier": "qr.tier", "coupons": "qr.coupons",
+                 "rewards": "qr.rewards", "birthday": "qr.birthday", "news": "qr.news", "help": "qr.help",
+                 "join": "qr.join", "unsubscribe": "qr.unsubscribe", "subscribe": "qr.subscribe",
+                 "history": "qr.history", "referral": "qr.referral", "delete_data": "qr.delete"}
+
+
+@router.on_intent(intents.AMBIGUOUS)
+def which_one(ctx: Context):
+    """Two intents too close to call (e.g. 訂閱 / 取消訂閱): ask instead of guessing."""
+    t = ctx.t
+    options = [m.message_action(t(INTENT_LABELS[i]), t(INTENT_LABELS[i]))
+               for i in ctx.intent_candidates if i in INTENT_LABELS]
+    if len(options) < 2:
+        return [m.text_message(t("fallback"), _menu(ctx))]
+    return [m.text_message(t("which_one"), options)]
 
 
 fallback = Router("fallback")

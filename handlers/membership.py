@@ -55,4 +55,11 @@ def _join(ctx: Context):
 
 
 router.on_postback("join")(_join)
-router.on_intent("join")(_join)
+
+
+@router.on_intent("join")
+def join_words(ctx: Context):
+    """Words offer the button (it shows what joining means); the tap is the consent."""
+    if ctx.member is not None and ctx.member.is_member:
+        return [m.text_message(ctx.t("already_member", code=ctx.member.member_code))]
+    return [join_button_bubble(ctx)]

@@ -43,6 +43,15 @@ def by_code(session: Session, member_code: str) -> Member | None:
     return session.scalar(select(Member).where(Member.member_code == member_code.strip().upper()))
 
 
+def by_phone(session: Session, phone: str) -> list[Member]:
+    """Records with this phone number, as given or without spaces, dashes and brackets (may be several)."""
+    plain = "".join(ch for ch in phone if ch not in " -()\u3000")
+    candidates = {phone.strip(), plain} - {""}
+    if not candidates:
+        return []
+    return list(session.scalars(select(Member).where(Member.phone.in_(candidates)).order_by(Member.id)))
+
+
 def get_or_create(session: Session, line_user_id: str, now: datetime, language: str = "zh-TW") -> Member:
     """The record of a LINE user who talks to the account, created on first contact as a friend."""
     member = by_line_user(session, line_user_id)

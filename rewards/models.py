@@ -35,6 +35,8 @@ class Member(Base):
         CheckConstraint("status in ('friend', 'member', 'erased')", name="status_known"),
         CheckConstraint("birthday_month is null or (birthday_month between 1 and 12)", name="birthday_month_range"),
         CheckConstraint("birthday_day is null or (birthday_day between 1 and 31)", name="birthday_day_range"),
+        # the birthday sweep reads one birth month's members in id order
+        Index("ix_members_birthday", "birthday_month", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -141,6 +143,8 @@ class PointsLedger(Base):
         CheckConstraint("shortfall >= 0", name="shortfall_not_negative"),
         Index("ix_points_ledger_member", "member_id", "id"),
         Index("ix_points_ledger_expiry", "expires_at", "remaining"),
+        # a member's next expiring points (ledger.expiring_next) without reading their whole history
+        Index("ix_points_ledger_member_expiry", "member_id", "expires_at", "remaining"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -177,6 +181,8 @@ class Order(Base):
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         CheckConstraint("net_amount >= 0 and net_amount <= amount", name="net_amount_range"),
         Index("ix_orders_member_placed", "member_id", "placed_at"),
+        # the survey sweep reads the last few days' orders
+        Index("ix_orders_placed", "placed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -300,6 +300,14 @@ def _refund_replay(session: Session, order: Order, rf: Refund, amount: int) -> R
                         order.status, order.net_amount)
 
 
+def refund_totals(session: Session, order: Order) -> tuple[int, int]:
+    """(points taken back, shortfall) over all of the order's refunds so far."""
+    reversed_, shortfall = session.execute(
+        select(func.coalesce(func.sum(Refund.points_reversed), 0), func.coalesce(func.sum(Refund.shortfall), 0))
+        .where(Refund.order_id == order.id)).one()
+    return int(reversed_), int(shortfall)
+
+
 def refund(session: Session, order: Order, refund_id: str, amount: int, now: datetime,
            settings: ProgramSettings) -> RefundResult:
     """Refund `amount` NT$ of `order` once per `refund_id`, taking back the points it no longer earns."""

@@ -66,6 +66,9 @@ class ProgramSettings:
     # repurchase
     repurchase_factor_pct: int = 120
     repurchase_min_orders: int = 3
+    # the weekly content drip: weekday (0 = Monday ... 6 = Sunday; -1 = no drip) and local hour
+    content_drip_weekday: int = 1
+    content_drip_hour: int = 10
     privacy_url: str = "https://example.com/privacy"
 
     def tier(self, code: str) -> Tier:

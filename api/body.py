@@ -1,0 +1,74 @@
+"""Reading a request's JSON body and checking the types of its fields, before the domain sees it.
+
+Unreadable bodies are 400; a readable object whose fields have the wrong type or are missing is 422,
+with every bad field named in `fields`.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+
+from .errors import ApiError
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_object() -> dict[str, Any]:
+    """The body as a JSON object, or raise a 400 ApiError saying what is wrong with it."""
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise ApiError(413, "body_too_large", f"the body may be at most {MAX_BODY_BYTES:,} bytes")
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "body_too_large", f"the body may be at most {MAX_BODY_BYTES:,} bytes")
+    if not raw.strip():
+        raise ApiError(400, "invalid_json", "a JSON object is required as the body")
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ApiError(400, "invalid_json", "the body is not valid JSON (UTF-8)") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "the body must be a JSON object, not " + _kind(data))
+    return data
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
+
+
+def is_int(value: Any) -> bool:
+    """A whole number as JSON has it: 100 and 100.0 are the same number there (and in JSON Schema)."""
+    if isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_types(body: dict[str, Any], spec: dict[str, tuple[type, bool]]) -> dict[str, str]:
+    """Problems with the fields named in `spec` ({name: (str or int or list, required)}); {} if none.
+    null counts as absent."""
+    problems: dict[str, str] = {}
+    for name, (kind, required) in spec.items():
+        value = body.get(name)
+        if value is None:
+            if required:
+                problems[name] = "is required"
+        elif kind is int and not is_int(value):
+            problems[name] = "must be a whole number"
+        elif kind is str and not isinstance(value, str):
+            problems[name] = "must be a string"
+        elif kind is list and not isinstance(value, list):
+            problems[name] = "must be an array"
+    return problems

@@ -1,0 +1,99 @@
+"""Outbox rows → LINE messages: one renderer per `kind`, in the member's language.
+
+The domain queues only a kind and its params (see rewards/notices.py); what the member reads is
+decided here, when the row is sent. An unknown kind or missing params raise RenderError, which
+fails that row and nothing else.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from rewards.settings import ProgramSettings
+
+from . import formatting
+from . import messages as m
+from .texts import Texts
+
+
+class RenderError(ValueError):
+    """The row cannot be turned into a message."""
+
+
+Renderer = Callable[[dict, Texts, ProgramSettings], list[dict]]
+
+
+def _n(value) -> str:
+    return formatting.amount(int(value))
+
+
+def receipt(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    store = params.get("store_id")
+    line = t("notice.receipt", amount=_n(params["amount"]),
+             at_store=t("notice.receipt.at_store", store=store) if store else "",
+             multiplier=formatting.multiplier(params["multiplier_pct"]), points=_n(params["points"]),
+             balance=_n(params["balance"]))
+    lines = [line]
+    if params.get("referral_bonus"):
+        lines.append(t("notice.receipt.referral", points=_n(params["referral_bonus"])))
+    return [m.text_message("\n".join(lines))]
+
+
+def tier_up(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    old, new = settings.tier(params["old_tier"]), settings.tier(params["new_tier"])
+    lines = [t("notice.tier_up", old=old.name(t.language), new=new.name(t.language))]
+    if new.benefits(t.language):
+        lines.append(t("notice.tier_benefits", tier=new.name(t.language), benefits=new.benefits(t.language)))
+    return [m.text_message("\n".join(lines))]
+
+
+def tier_down(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    old, new = settings.tier(params["old_tier"]), settings.tier(params["new_tier"])
+    lines = [t("notice.tier_down", old=old.name(t.language), new=new.name(t.language))]
+    if new.benefits(t.language):
+        lines.append(t("notice.tier_benefits", tier=new.name(t.language), benefits=new.benefits(t.language)))
+    return [m.text_message("\n".join(lines))]
+
+
+def refund(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    lines = [t("notice.refund", amount=_n(params["amount"]), points=_n(params["points_reversed"]),
+               balance=_n(params["balance"]))]
+    if params.get("shortfall"):
+        lines.append(t("notice.refund.shortfall", points=_n(params["shortfall"])))
+    return [m.text_message("\n".join(lines))]
+
+
+def referral_bonus(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    return [m.text_message(t("notice.referral_bonus", points=_n(params["points"]), balance=_n(params["balance"])))]
+
+
+def plain_text(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    """Staff-written text in both languages (broadcasts, tests); the other language if one is missing."""
+    own, other = ("text_en", "text_zh") if t.language == "en" else ("text_zh", "text_en")
+    body = params.get(own) or params.get(other)
+    if not body:
+        raise RenderError("text: params text_zh and text_en are both empty")
+    return [m.text_message(body)]
+
+
+RENDERERS: dict[str, Renderer] = {
+    "receipt": receipt,
+    "tier_up": tier_up,
+    "tier_down": tier_down,
+    "refund": refund,
+    "referral_bonus": referral_bonus,
+    "text": plain_text,
+}
+
+
+def render(kind: str, params: dict | None, language: str, settings: ProgramSettings) -> list[dict]:
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        raise RenderError(f"no renderer for outbox kind {kind!r}")
+    try:
+        return renderer(dict(params or {}), Texts(language), settings)
+    except RenderError:
+        raise
+    except KeyError as exc:
+        raise RenderError(f"{kind}: missing param {exc.args[0]!r}") from None
+    except (TypeError, ValueError) as exc:
+        raise RenderError(f"{kind}: bad params ({exc.__class__.__name__})") from None

@@ -1,0 +1,67 @@
+"""Grouping outbox rows into LINE calls: rows whose rendered messages are identical share a multicast.
+
+Pure functions, no database and no LINE. A batch of one row goes as a push, a larger one as a
+multicast of at most 500 distinct recipients (a member with two identical rows gets them in two
+batches, so nobody is left out of a multicast by LINE's de-duplication).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+MULTICAST_LIMIT = 500
+
+
+@dataclass
+class Item:
+    row_id: int
+    user_id: str
+    messages: list[dict]
+
+
+@dataclass
+class Batch:
+    row_ids: list[int]
+    user_ids: list[str]
+    messages: list[dict]
+    # set when the batch was tried before (a retry), else given at the first attempt
+    retry_key: str | None = None
+    first_attempt_at: datetime | None = None
+    earlier_attempts: int = 0
+    # decided once, at the first attempt, and kept for every retry under the same key
+    multicast: bool = False
+    _members: set = field(default_factory=set, repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.row_ids)
+
+    def keep_only(self, row_ids: list[int]) -> None:
+        keep = set(row_ids)
+        pairs = [(r, u) for r, u in zip(self.row_ids, self.user_ids) if r in keep]
+        self.row_ids = [r for r, _ in pairs]
+        self.user_ids = [u for _, u in pairs]
+
+
+def message_key(messages: list[dict]) -> str:
+    return json.dumps(messages, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def group_identical(items: list[Item], limit: int = MULTICAST_LIMIT) -> list[Batch]:
+    """Batches in the order their first row came (so one member's notices keep their order)."""
+    groups: dict[str, list[Batch]] = {}
+    ordered: list[Batch] = []
+    for item in items:
+        chunks = groups.setdefault(message_key(item.messages), [])
+        target = next((b for b in chunks if b.size < limit and item.user_id not in b._members), None)
+        if target is None:
+            target = Batch(row_ids=[], user_ids=[], messages=item.messages)
+            chunks.append(target)
+            ordered.append(target)
+        target.row_ids.append(item.row_id)
+        target.user_ids.append(item.user_id)
+        target._members.add(item.user_id)
+    for batch in ordered:
+        batch.multicast = batch.size > 1
+    return ordered

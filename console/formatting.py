@@ -1,0 +1,33 @@
+"""Jinja filters for the console: money, percentages, local times."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.runtime import runtime
+
+
+def money(value) -> str:
+    if value is None:
+        return "–"
+    return f"NT${int(value):,}"
+
+
+def number(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+
+
+def percent(value, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    return f"{value * 100:.{digits}f}%"
+
+
+def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "–"
+    return value.astimezone(runtime().clock.tz).strftime(fmt)
+
+
+FILTERS = {"money": money, "number": number, "percent": percent, "local": local}

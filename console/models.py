@@ -1,0 +1,35 @@
+"""Tables of the staff console: who may log in, and with which role."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rewards.models import Base, BigId
+
+ROLES = ("viewer", "marketer", "admin")
+
+
+class StaffUser(Base):
+    """A person who works in the console. The password is kept only as a salted scrypt/pbkdf2 hash."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint("role in ('viewer', 'marketer', 'admin')", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the staff member's own LINE user id, for test sends of a broadcast
+    line_user_id: Mapped[str | None] = mapped_column(String(64))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    # bumped when the password or role changes, so sessions signed before are no longer accepted
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"<StaffUser {self.id} {self.role}>"

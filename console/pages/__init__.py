@@ -1,0 +1,3 @@
+"""Every console page; importing this package registers their routes on the console blueprint."""
+from . import (api_keys, audit_page, broadcasts, content_items, dashboard, errors, login, members,  # noqa: F401
+               rewards_page, segments, staff_admin, surveys)

@@ -1,0 +1,65 @@
+"""Log in, log out, and the staff member's own account (password, LINE user id for test sends)."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from rewards import audit
+
+from .. import auth, staff as accounts
+from ..blueprint import bp
+from ..models import StaffUser
+from ..web import db_session, now, record, safe_next
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = safe_next(request.args.get("next"), url_for("console.dashboard"))
+    if request.method == "GET":
+        if g.staff is not None:
+            return redirect(next_url)
+        return render_template("console/login.html", next=next_url, email="", error=None)
+    email = request.form.get("email", "")
+    with db_session() as s:
+        result = accounts.authenticate(s, email, request.form.get("password", ""), now())
+        if result.ok:
+            auth.log_in(result.staff)
+            return redirect(next_url)
+        if result.just_locked is not None:
+            audit.record(s, "system", "staff.locked", f"staff:{result.just_locked.email}",
+                         {"until": result.locked_until.isoformat(), "ip": request.remote_addr}, now())
+    if result.locked_until is not None:
+        error = "登入失敗次數過多，帳號暫時鎖定，請 15 分鐘後再試。Too many failed attempts: the account is locked for a while."
+    else:
+        error = "電子郵件或密碼不正確。Wrong e-mail or password."
+    return render_template("console/login.html", next=next_url, email=email, error=error), 401
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    auth.log_out()
+    flash("已登出。Logged out.", "info")
+    return redirect(url_for("console.login"))
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@auth.login_required
+def my_account():
+    with db_session() as s:
+        me = s.get(StaffUser, g.staff.id)
+        if request.method == "POST":
+            try:
+                if request.form.get("what") == "password":
+                    if not accounts.authenticate(s, me.email, request.form.get("current", ""), now()).ok:
+                        raise accounts.StaffError("the current password is not right")
+                    accounts.set_password(me, request.form.get("new", ""))
+                    record(s, "staff.password", f"staff:{me.email}")
+                    s.flush()
+                    auth.log_in(me)  # this session stays valid; the others end
+                    flash("密碼已更新。Password changed.", "ok")
+                else:
+                    accounts.set_line_user_id(me, request.form.get("line_user_id"))
+                    flash("已儲存。Saved.", "ok")
+            except accounts.StaffError as exc:
+                flash(str(exc), "error")
+            return redirect(url_for("console.my_account"))
+        return render_template("console/me.html", me=me)

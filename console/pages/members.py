@@ -1,0 +1,122 @@
+"""Members: search, profile, points adjustment, tags, data export and erasure."""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+
+from bot import conversation
+from bot.runtime import runtime
+from content import member_data, member_search
+from rewards import adjustments, membership
+from rewards.errors import DomainError
+
+from ..auth import requires
+from ..blueprint import bp
+from ..web import db_session, int_or_none, now, record, settings
+
+log = logging.getLogger(__name__)
+
+
+def _member_or_404(session, code: str):
+    member = membership.by_code(session, code) if len(code) <= 16 else None
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/members")
+@requires("read")
+def members():
+    query = request.args.get("q", "").strip()
+    with db_session() as s:
+        found = member_search.search(s, query) if query else []
+        return render_template("console/members.html", query=query, found=found, settings=settings())
+
+
+@bp.route("/members/<code>")
+@requires("read")
+def member_detail(code: str):
+    with db_session() as s:
+        member = _member_or_404(s, code)
+        data = member_data.profile(s, member, now(), settings())
+        return render_template("console/member.html", p=data, m=member, settings=settings(),
+                               nonce=secrets.token_urlsafe(12))
+
+
+@bp.route("/members/<code>/points", methods=["POST"])
+@requires("adjust_points")
+def member_points(code: str):
+    delta = int_or_none(request.form.get("delta"))
+    with db_session() as s:
+        member = _member_or_404(s, code)
+        try:
+            if member.status != "member":
+                raise ValueError("only members' points can be adjusted")
+            adjustments.adjust_points(s, member, delta if delta is not None else 0, request.form.get("reason", ""),
+                                      g.staff.email, now(), settings(), key=request.form.get("nonce") or None)
+        except (DomainError, ValueError) as exc:
+            s.rollback()
+            flash(f"未調整 Not adjusted: {getattr(exc, 'message', exc)}", "error")
+            return redirect(url_for("console.member_detail", code=code))
+    flash(f"已調整 {delta:+,} 點。Points adjusted.", "ok")
+    return redirect(url_for("console.member_detail", code=code))
+
+
+@bp.route("/members/<code>/tags", methods=["POST"])
+@requires("edit_tags")
+def member_tags(code: str):
+    with db_session() as s:
+        member = _member_or_404(s, code)
+        if member.status == "erased":
+            abort(400, description="an erased member has no tags")
+        old = list(member.tags or [])
+        member.tags = member_search.normalise_tags(request.form.get("tags", ""))
+        record(s, "member.tags", f"member:{member.member_code}", {"from": old, "to": member.tags})
+    flash("標籤已更新。Tags saved.", "ok")
+    return redirect(url_for("console.member_detail", code=code))
+
+
+@bp.route("/members/<code>/export", methods=["POST"])
+@requires("export_member")
+def member_export(code: str):
+    with db_session() as s:
+        member = _member_or_404(s, code)
+        data = member_data.export(s, member, now())
+        record(s, "member.export", f"member:{member.member_code}")
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="member-{member.member_code}.json"'})
+
+
+@bp.route("/members/<code>/erase", methods=["POST"])
+@requires("erase_member")
+def member_erase(code: str):
+    """The same as the member's own "delete my data" in the chat."""
+    with db_session() as s:
+        member = _member_or_404(s, code)
+        if member.status == "erased":
+            flash("這位會員的資料已刪除。Already erased.", "info")
+            return redirect(url_for("console.member_detail", code=code))
+        if request.form.get("confirm", "").strip().upper() != member.member_code:
+            flash("請輸入會員編號以確認。Type the member code to confirm.", "error")
+            return redirect(url_for("console.member_detail", code=code))
+        line_user_id = member.line_user_id
+        if line_user_id:
+            conversation.clear(s, line_user_id)
+        membership.erase(s, member, now())
+        record(s, "member.erase", f"member:{member.member_code}", {"reason": request.form.get("reason", "")[:200]})
+    if line_user_id:
+        _unlink_rich_menu(line_user_id)
+    flash("會員個人資料已刪除。The member's personal data is erased.", "ok")
+    return redirect(url_for("console.member_detail", code=code))
+
+
+def _unlink_rich_menu(line_user_id: str) -> None:
+    """Best effort, like the chat's delete: the member's rich menu goes back to the default one."""
+    try:
+        runtime().line.unlink_rich_menu(line_user_id)
+    except Exception as exc:  # noqa: BLE001 - the erasure stands whatever LINE says
+        log.warning("rich menu not unlinked after erasure: %s", type(exc).__name__)

@@ -1,0 +1,121 @@
+"""Segments: the builder with a live audience count, saved segments, and their member lists."""
+from __future__ import annotations
+
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+
+from content import segments as seg
+from content.models import RFM_SEGMENTS, Segment
+
+from ..auth import requires
+from ..blueprint import bp
+from ..csv_response import csv_response
+from ..formatting import local
+from ..segment_form import filter_from_form
+from ..web import db_session, now, record, settings
+
+RFM_LABELS = {"champions": "冠軍 Champions", "loyal": "忠誠 Loyal", "potential": "潛力 Potential",
+              "new": "新客 New", "at_risk": "流失風險 At risk", "cant_lose": "不能失去 Can't lose",
+              "hibernating": "沉睡 Hibernating", "lost": "流失 Lost"}
+
+
+def _tier_codes() -> tuple[str, ...]:
+    return tuple(t.code for t in settings().tiers)
+
+
+def _builder(segment: Segment | None, f: seg.SegmentFilter, problems=None, name=None, status=200):
+    with db_session() as s:
+        tags, interests = seg.known_tags(s)
+        audience = seg.count(s, f, now())
+        preview = seg.members(s, f, now(), limit=50)
+        return render_template("console/segment_builder.html", segment=segment, f=f, name=name or
+                               (segment.name if segment else ""), problems=problems or {}, tags=tags,
+                               interests=interests, tiers=settings().tiers, rfm_labels=RFM_LABELS,
+                               rfm_segments=RFM_SEGMENTS, audience=audience, preview=preview,
+                               conditions=seg.describe(f)), status
+
+
+@bp.route("/segments")
+@requires("read")
+def segments():
+    with db_session() as s:
+        rows = [(segment, seg.describe(seg.filter_of(segment))) for segment in seg.saved(s)]
+        return render_template("console/segments.html", rows=rows)
+
+
+@bp.route("/segments/new")
+@requires("read")
+def segment_new():
+    try:
+        f = filter_from_form(request.args, _tier_codes())
+    except seg.SegmentError as exc:
+        return _builder(None, seg.SegmentFilter(), exc.problems, status=400)
+    return _builder(None, f)
+
+
+@bp.route("/segments/<int:segment_id>")
+@requires("read")
+def segment_detail(segment_id: int):
+    with db_session() as s:
+        segment = s.get(Segment, segment_id)
+        if segment is None:
+            abort(404)
+        f = seg.filter_of(segment, _tier_codes())
+    return _builder(segment, f)
+
+
+@bp.route("/segments/count")
+@requires("read")
+def segment_count():
+    """The live count as filters change (JSON, read-only)."""
+    try:
+        f = filter_from_form(request.args, _tier_codes())
+    except seg.SegmentError as exc:
+        return jsonify(error=str(exc), problems=exc.problems), 400
+    with db_session() as s:
+        audience = seg.count(s, f, now())
+    return jsonify(count=audience.total, reachable=audience.reachable)
+
+
+@bp.route("/segments", methods=["POST"])
+@bp.route("/segments/<int:segment_id>", methods=["POST"])
+@requires("edit_segments")
+def segment_save(segment_id: int | None = None):
+    with db_session() as s:
+        segment = s.get(Segment, segment_id) if segment_id else None
+        if segment_id and segment is None:
+            abort(404)
+        if request.form.get("what") == "archive" and segment is not None:
+            seg.archive(segment, now())
+            record(s, "segment.archive", f"segment:{segment.id}", {"name": segment.name})
+            flash(f"已封存「{segment.name}」。Segment archived.", "ok")
+            return redirect(url_for("console.segments"))
+        try:
+            f = filter_from_form(request.form, _tier_codes())
+            saved = seg.save(s, request.form.get("name", ""), f, g.staff.email, now(), segment)
+        except seg.SegmentError as exc:
+            s.rollback()
+            flash("未儲存 Not saved: " + str(exc), "error")
+            try:
+                f = filter_from_form(request.form, _tier_codes())
+            except seg.SegmentError:
+                f = seg.SegmentFilter()
+            return _builder(segment, f, exc.problems, name=request.form.get("name", ""), status=400)
+        record(s, "segment.update" if segment else "segment.create", f"segment:{saved.id}",
+               {"name": saved.name, "definition": saved.definition})
+        saved_id = saved.id
+    flash("分眾已儲存。Segment saved.", "ok")
+    return redirect(url_for("console.segment_detail", segment_id=saved_id))
+
+
+@bp.route("/segments/<int:segment_id>/members.csv")
+@requires("read")
+def segment_members_csv(segment_id: int):
+    with db_session() as s:
+        segment = s.get(Segment, segment_id)
+        if segment is None:
+            abort(404)
+        people = seg.members(s, seg.filter_of(segment, _tier_codes()), now(), limit=None)
+        return csv_response(f"segment-{segment_id}.csv",
+                            ["member_code", "name", "tier", "balance", "joined_at", "subscribed", "blocked"],
+                            ([m.member_code, m.display_name, m.tier, m.balance, local(m.joined_at),
+                              m.marketing_opt_in, m.is_blocked] for m in people))

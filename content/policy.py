@@ -1,0 +1,129 @@
+"""The one messaging policy: may this message go to this member now, wait, or not go at all?
+
+`service` messages (receipts, tier changes, survey invitations) go at once to anyone who can
+receive them. `marketing` (broadcasts, content, reminders, the birthday push) also needs the
+member's opt-in, waits out quiet hours and is capped per member per rolling week.
+
+Quiet hours are read in the timezone of the `now` given (the bot's clock gives the store's).
+Blocked members must be skipped here: LINE answers 200 to a push to someone who blocked the account.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rewards.models import Member, Outbox
+from rewards.settings import ProgramSettings
+from rewards.timeutil import require_aware
+
+CAP_WINDOW = timedelta(days=7)
+
+SEND, HOLD, SKIP = "send", "hold", "skip"
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # SEND, HOLD (until `until`) or SKIP (for `reason`)
+    reason: str | None = None
+    until: datetime | None = None
+
+
+GO = Decision(SEND)
+
+
+def decide(session: Session, member: Member | None, category: str, now: datetime, settings: ProgramSettings,
+           recent_marketing: int | None = None) -> Decision:
+    """What to do with one message for `member` now.
+
+    `member` is a Member, or anything with its id, status, line_user_id, is_blocked and
+    marketing_opt_in. `recent_marketing` is how many marketing messages the member got in the last
+    week, when the caller already knows it (a sender deciding for many members counts them in one
+    query, and adds what it is about to send).
+    """
+    require_aware(now)
+    if member is None:  # a direct test send to staff, who are not members
+        return GO
+    reason = unreachable_reason(member)
+    if reason:
+        return Decision(SKIP, reason)
+    if category == "service":
+        return GO
+    if not member.marketing_opt_in:
+        return Decision(SKIP, "unsubscribed")
+    until = quiet_hours_end(now, settings)
+    if until is not None:
+        return Decision(HOLD, "quiet_hours", until)
+    if recent_marketing is None:
+        recent_marketing = recent_marketing_counts(session, [member.id], now).get(member.id, 0)
+    if recent_marketing >= settings.marketing_weekly_cap:
+        return Decision(SKIP, "weekly_cap")
+    return GO
+
+
+def unreachable_reason(member: Member) -> str | None:
+    """Why nothing at all may go to this member ("erased", "blocked"), or None."""
+    if member.status == "erased" or member.line_user_id is None:
+        return "erased"
+    if member.is_blocked:
+        return "blocked"
+    return None
+
+
+def quiet_hours_end(now: datetime, settings: ProgramSettings) -> datetime | None:
+    """The instant the current quiet hours end, or None when it is not quiet now."""
+    require_aware(now)
+    start, end = settings.quiet_start, settings.quiet_end
+    if start == end:
+        return None
+    t = now.timetz().replace(tzinfo=None)
+    today_end = datetime.combine(now.date(), end, tzinfo=now.tzinfo)
+    if start < end:  # e.g. 13:00-14:00, within one day
+        return today_end if start <= t < end else None
+    if t >= start:  # e.g. 21:00-09:00: evening part, ends tomorrow morning
+        return datetime.combine(now.date() + timedelta(days=1), end, tzinfo=now.tzinfo)
+    if t < end:  # early-morning part, ends this morning
+        return today_end
+    return None
+
+
+def recent_marketing_counts(session: Session, member_ids: Iterable[int], now: datetime) -> dict[int, int]:
+    """Marketing messages sent to each member in the rolling week before `now` (members with none omitted)."""
+    ids = list(dict.fromkeys(member_ids))
+    counts: dict[int, int] = {}
+    for i in range(0, len(ids), 1000):
+        chunk = ids[i:i + 1000]
+        result = session.execute(
+            select(Outbox.member_id, func.count())
+            .where(Outbox.member_id.in_(chunk), Outbox.category == "marketing", Outbox.status == "sent",
+                   Outbox.sent_at > now - CAP_WINDOW)
+            .group_by(Outbox.member_id))
+        counts.update({member_id: count for member_id, count in result})
+    return counts
+
+
+def predict_skips(session: Session, members: Iterable[Member], now: datetime, settings: ProgramSettings,
+                  category: str = "marketing") -> dict[str, int]:
+    """How many of `members` a message of `category` sent now would skip, by reason.
+
+    Quiet hours are not a skip (the message waits), so they are not counted here; ask
+    `quiet_hours_end` when the message would go.
+    """
+    require_aware(now)
+    members = list(members)
+    recent = recent_marketing_counts(session, [m.id for m in members], now) if category == "marketing" else {}
+    skipped: Counter[str] = Counter()
+    for member in members:
+        reason = unreachable_reason(member)
+        if reason is None and category == "marketing":
+            if not member.marketing_opt_in:
+                reason = "unsubscribed"
+            elif recent.get(member.id, 0) >= settings.marketing_weekly_cap:
+                reason = "weekly_cap"
+        if reason:
+            skipped[reason] += 1
+    return dict(skipped)

@@ -1,0 +1,82 @@
+import pytest
+
+from bot.intent_phrases import EXPRESSIONS, OFF_TOPIC, SOLO, TERMS
+from bot.intents import AMBIGUOUS, IntentMatcher, Match, classify, classify_detailed, referral_code_in
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("訂閱", "subscribe"), ("取消訂閱", "unsubscribe"), ("取消定閱", "unsubscribe"), ("定閱", "subscribe"),
+    ("subscribe", "subscribe"), ("unsubscribe", "unsubscribe"), ("subscibe", "subscribe"),
+    ("unsubscibe", "unsubscribe"), ("重新訂閱", "subscribe"),
+])
+def test_subscribe_and_unsubscribe_are_told_apart(text, intent):
+    assert classify(text) == intent
+
+
+def test_a_close_call_is_ambiguous_and_names_both():
+    match = classify_detailed("點數和優惠券")
+    assert match.intent == AMBIGUOUS
+    assert set(match.candidates) == {"points", "coupons"}
+    assert classify("點數和優惠券") == AMBIGUOUS
+
+
+def test_a_typo_equally_near_two_intents_is_ambiguous():
+    match = classify_detailed("usubscribe")
+    assert match.intent == AMBIGUOUS
+    assert set(match.candidates) == {"subscribe", "unsubscribe"}
+
+
+def test_a_clear_answer_names_the_runner_up_when_there_is_one():
+    match = classify_detailed("redeem points")
+    assert (match.intent, match.top) == ("rewards", "rewards")
+    assert classify_detailed("會員卡").runner_up is None
+
+
+def test_a_match_as_written_outscores_one_with_a_typo():
+    assert classify_detailed("coupon").score > classify_detailed("cuopon").score > 0
+
+
+def test_chit_chat_is_none_with_score_zero_or_low():
+    for text in ("hello?", "謝謝", "生日快樂", "你們幾點開門", "can I pay by card"):
+        match = classify_detailed(text)
+        assert match.intent is None, text
+        assert match.score < 50
+
+
+def test_empty_messages_are_none():
+    assert classify_detailed("") == Match(None, 0)
+    assert classify("   ") is None
+    assert classify("🙂🙂") is None
+
+
+@pytest.mark.parametrize("text, code", [
+    ("推薦碼 ABC2345", "ABC2345"),
+    ("推薦碼：ＸＹＺ９８７６", "XYZ9876"),
+    ("推薦碼abcd2345", "ABCD2345"),
+    ("referral code: qwer-5678", "QWER5678"),
+    ("my referral code is KJ8M2P4Q", "KJ8M2P4Q"),
+    ("邀請碼 ABCDEFGH", "ABCDEFGH"),
+])
+def test_the_referral_code_after_the_word_is_read(text, code):
+    assert referral_code_in(text) == code
+    assert classify(text) == "referral"
+
+
+@pytest.mark.parametrize("text", ["推薦碼", "my referral code", "推薦碼 please", "推薦碼是什麼", "ABC2345", "推薦碼 AB1"])
+def test_no_referral_code_without_one(text):
+    assert referral_code_in(text) is None
+
+
+def test_every_phrase_belongs_to_one_intent_and_survives_normalisation():
+    IntentMatcher()  # raises on a phrase that is all stopwords or is claimed by two intents
+    with pytest.raises(ValueError):
+        IntentMatcher(terms={"points": ("點數",), "history": ("點 數",)}, expressions={}, solo={}, off_topic=())
+    with pytest.raises(ValueError):
+        IntentMatcher(terms={"help": ("how to",)}, expressions={}, solo={}, off_topic=())
+
+
+def test_phrase_tables_use_the_same_intent_names():
+    names = set(TERMS) | set(EXPRESSIONS) | set(SOLO)
+    assert set(EXPRESSIONS) <= set(TERMS) | set(SOLO)
+    assert len(names) == 16
+    assert all(phrase.strip() for phrase in OFF_TOPIC)

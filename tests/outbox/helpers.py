@@ -1,0 +1,57 @@
+"""Bulk set-up for outbox tests: members and outbox rows straight into the tables."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, select
+
+from bot.outbox_sender import OutboxSender, SendingRules
+from rewards.models import Member, Outbox
+
+
+def user_id(n: int) -> str:
+    return f"U{n:032x}"
+
+
+def add_members(db, count: int, now: datetime, start: int = 1, **fields) -> list[int]:
+    """`count` joined members (LINE ids user_id(start...)); returns their ids in order."""
+    rows = [dict(member_code=f"T{n:08d}", line_user_id=user_id(n), display_name=f"Member {n}",
+                 language="zh-TW", status="member", is_blocked=False, marketing_opt_in=True, tier="member",
+                 balance=0, tags=[], created_at=now, joined_at=now, consent_at=now) | fields
+            for n in range(start, start + count)]
+    with db.session() as s:
+        s.execute(insert(Member), rows)
+        codes = [r["member_code"] for r in rows]
+        by_code = {code: mid for code, mid in s.execute(
+            select(Member.member_code, Member.id).where(Member.member_code.in_(codes)))}
+    return [by_code[c] for c in codes]
+
+
+def queue_rows(db, member_ids: list[int], now: datetime, kind: str = "text", category: str = "service",
+               params: dict | None = None, campaign_id: int | None = None, key: str = "t",
+               not_before: datetime | None = None) -> None:
+    params = {"text_zh": "你好", "text_en": "Hello"} if params is None and kind == "text" else (params or {})
+    rows = [dict(dedup_key=f"{key}:{mid}", member_id=mid, kind=kind, category=category, params=params,
+                 campaign_id=campaign_id, status="pending", not_before=not_before or now, created_at=now, attempts=0)
+            for mid in member_ids]
+    with db.session() as s:
+        for i in range(0, len(rows), 5000):
+            s.execute(insert(Outbox), rows[i:i + 5000])
+
+
+def rows(db, **where) -> list[Outbox]:
+    with db.session() as s:
+        q = select(Outbox).order_by(Outbox.id)
+        for name, value in where.items():
+            q = q.where(getattr(Outbox, name) == value)
+        return list(s.scalars(q))
+
+
+def sender_for(app, **rules) -> OutboxSender:
+    return OutboxSender.from_runtime(app.extensions["bot"], SendingRules(**rules))
+
+
+def statuses(db) -> dict[str, int]:
+    from collections import Counter
+
+    return dict(Counter(r.status for r in rows(db)))

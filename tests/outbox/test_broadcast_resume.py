@@ -1,0 +1,61 @@
+"""A broadcast to 10,000 members whose sender dies mid-way is finished by the next one: once each."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from bot.line_client import LineClient
+from bot.outbox_sender import OutboxSender, SendingRules
+
+from .helpers import add_members, queue_rows, rows, user_id
+
+MEMBERS = 10_000
+
+
+class SenderDied(BaseException):
+    """Stands for the process being killed: nothing in the sender may catch it."""
+
+
+def test_an_interrupted_broadcast_resumes_and_reaches_everyone_once(rt, unlimited_quota, clock, monkeypatch):
+    line = unlimited_quota
+    mids = add_members(rt.db, MEMBERS, clock.now())
+    queue_rows(rt.db, mids, clock.now(), category="marketing", campaign_id=42, key="campaign:42",
+               params={"text_zh": "週年慶開跑！", "text_en": "Our anniversary sale starts now!"})
+
+    real_multicast = LineClient.multicast
+    calls = []
+
+    def dies_after_the_fifth_call(self, to, messages, retry_key):
+        real_multicast(self, to, messages, retry_key)  # LINE accepted it...
+        calls.append(retry_key)
+        if len(calls) == 5:
+            raise SenderDied()  # ...but the sender never recorded that
+
+    monkeypatch.setattr(LineClient, "multicast", dies_after_the_fifth_call)
+    try:
+        OutboxSender.from_runtime(rt).drain()
+    except SenderDied:
+        pass
+    else:
+        raise AssertionError("the sender should have died")
+    monkeypatch.setattr(LineClient, "multicast", real_multicast)
+
+    # claims are 2,000 rows: the first (4 multicasts) was recorded, the second died in its first call
+    assert Counter(r.status for r in rows(rt.db)) == {"sent": 2000, "sending": 2000, "pending": 6000}
+
+    # a second sender leaves the dead one's claim alone while its lease runs, and sends the rest
+    meanwhile = OutboxSender.from_runtime(rt).drain()
+    assert (meanwhile.sent, meanwhile.calls) == (6000, 12)
+    assert Counter(r.status for r in rows(rt.db)) == {"sent": 8000, "sending": 2000}
+
+    before = len(line.calls_to("/v2/bot/message/multicast"))
+    clock.advance(SendingRules().lease + timedelta(seconds=1))
+    resumed = OutboxSender.from_runtime(rt).drain()
+    assert (resumed.sent, resumed.calls) == (2000, 4)
+    assert Counter(r.status for r in rows(rt.db)) == {"sent": MEMBERS}
+    # the batch LINE accepted before the crash went again under its key and was answered 409
+    retried = line.calls_to("/v2/bot/message/multicast")[before:]
+    assert [c.status for c in retried].count(409) == 1
+    assert calls[4] in {c.headers["x-line-retry-key"] for c in retried}
+    assert all(len(c.body["to"]) <= 500 for c in line.calls_to("/v2/bot/message/multicast"))
+    assert Counter(len(line.delivered(user_id(n))) for n in range(1, MEMBERS + 1)) == {1: MEMBERS}
