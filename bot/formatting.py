@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from rewards.reasons import multiplier  # noqa: F401 - one way to write ×1.2, shared with the ledger
+
 
 def day(value: date | datetime, language: str, tz=None) -> str:
     if isinstance(value, datetime):
@@ -12,12 +14,6 @@ def day(value: date | datetime, language: str, tz=None) -> str:
 
 def amount(value: int) -> str:
     return f"{value:,}"
-
-
-def multiplier(pct: int) -> str:
-    """120 -> "×1.2"; integers only, so no float rounding surprises."""
-    whole, frac = divmod(int(pct), 100)
-    return f"×{whole}" + (f".{f'{frac:02d}'.rstrip('0')}" if frac else ".0")
 
 
 def signed(value: int) -> str:

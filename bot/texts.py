@@ -29,8 +29,8 @@ TEXTS: dict[str, dict[str, str]] = {
     # -- points and tier
     "points.balance": {"zh-TW": "您目前有 {balance} 點，等級：{tier}。", "en": "You have {balance} points. Tier: {tier}."},
     "points.expiring": {"zh-TW": "其中 {points} 點將於 {date} 到期。", "en": "{points} of them expire on {date}."},
-    "points.how_to_earn": {"zh-TW": "每消費 NT${spend} 累積 1 點（{tier} ×{multiplier}）。",
-                           "en": "Earn 1 point per NT${spend} spent ({tier} ×{multiplier})."},
+    "points.how_to_earn": {"zh-TW": "每消費 NT${spend} 累積 1 點（{tier} {multiplier}）。",
+                           "en": "Earn 1 point per NT${spend} spent ({tier} {multiplier})."},
     "points.none_expiring": {"zh-TW": "目前沒有即將到期的點數。", "en": "No points are about to expire."},
     # -- member card
     "card.alt": {"zh-TW": "會員卡：{balance} 點，{tier}", "en": "Member card: {balance} points, {tier}"},
@@ -169,6 +169,53 @@ TEXTS: dict[str, dict[str, str]] = {
                                 "en": "{points} points had already been used and could not be taken back."},
     "notice.referral_bonus": {"zh-TW": "您推薦的朋友完成首次消費，送您 {points} 點！目前共 {balance} 點",
                               "en": "A friend you referred made their first purchase: +{points} points! Balance {balance}"},
+    "notice.tier_down.why": {"zh-TW": "年度審核計入的消費為 NT${spend}，{old}需 NT${threshold}。",
+                             "en": "The review counted NT${spend} of spending; {old} needs NT${threshold}."},
+    # -- engagement: birthday gift, content, surveys, tier keep-or-lose, repurchase reminders
+    "birthday.card.title": {"zh-TW": "生日快樂！", "en": "Happy birthday!"},
+    "birthday.card.body": {"zh-TW": "這個月是您的生日月，送您一張 NT${value} 生日禮券，祝您生日快樂！",
+                           "en": "It's your birthday month! Here's an NT${value} birthday coupon. Happy birthday!"},
+    "birthday.card.alt": {"zh-TW": "生日快樂！送您 NT${value} 生日禮券，代碼 {code}",
+                          "en": "Happy birthday! An NT${value} birthday coupon for you, code {code}"},
+    "birthday.card.how": {"zh-TW": "結帳時出示代碼即可折抵", "en": "Show the code at the till"},
+    "content.read_more": {"zh-TW": "閱讀全文", "en": "Read more"},
+    "content.open_link": {"zh-TW": "前往網站", "en": "Visit website"},
+    "content.kind.story": {"zh-TW": "品牌故事", "en": "Our story"},
+    "content.kind.tip": {"zh-TW": "生活小知識", "en": "Tip"},
+    "content.kind.new_product": {"zh-TW": "新品上市", "en": "New in"},
+    "content.gone": {"zh-TW": "抱歉，這則內容已經下架了。", "en": "Sorry, that item is no longer available."},
+    "news.alt": {"zh-TW": "最新消息：{titles}", "en": "Latest news: {titles}"},
+    "news.none": {"zh-TW": "目前沒有新消息，敬請期待！", "en": "No news right now. Stay tuned!"},
+    "survey.invite.store": {"zh-TW": "謝謝您光臨{store}！這次的體驗如何？請給 1 到 5 分（5 分最滿意）。",
+                            "en": "Thank you for visiting {store}! How was your visit? Please rate it 1 to 5 (5 is best)."},
+    "survey.invite.online": {"zh-TW": "謝謝您在網路商店購物！這次的體驗如何？請給 1 到 5 分（5 分最滿意）。",
+                             "en": "Thank you for shopping online with us! How was it? Please rate it 1 to 5 (5 is best)."},
+    "survey.invite.visit": {"zh-TW": "謝謝您的光臨！這次的體驗如何？請給 1 到 5 分（5 分最滿意）。",
+                            "en": "Thank you for your visit! How was it? Please rate it 1 to 5 (5 is best)."},
+    "survey.rating": {"zh-TW": "{n} 分", "en": "{n} ★"},
+    "survey.ask_comment": {"zh-TW": "謝謝您的評分！還有什麼想告訴我們的嗎？直接輸入文字即可，或點「略過」。",
+                           "en": "Thanks for rating! Anything you'd like to tell us? Just type it, or tap Skip."},
+    "survey.ask_comment.low": {"zh-TW": "很抱歉這次讓您失望了。可以告訴我們發生了什麼事嗎？直接輸入文字即可，或點「略過」。",
+                               "en": "We're sorry we let you down. Could you tell us what happened? Just type it, "
+                                     "or tap Skip."},
+    "survey.skip": {"zh-TW": "略過", "en": "Skip"},
+    "survey.thanks": {"zh-TW": "謝謝您的寶貴意見，我們會繼續努力！", "en": "Thank you for your feedback!"},
+    "survey.thanks.low": {"zh-TW": "謝謝您告訴我們，門市人員會盡快跟進處理。",
+                          "en": "Thank you for telling us. Our staff will follow up soon."},
+    "survey.already": {"zh-TW": "您已經回覆過這份問卷了，謝謝！", "en": "You've already answered this survey. Thank you!"},
+    "survey.closed": {"zh-TW": "這份問卷已經結束了，還是謝謝您！下次光臨後歡迎再給我們意見。",
+                      "en": "This survey has closed, but thank you all the same! We'd love your thoughts after "
+                            "your next visit."},
+    "notice.tier_keep": {"zh-TW": "提醒您：{date} 將進行年度等級審核。審核計入的消費目前為 NT${spend}，{tier}需 NT${threshold}；"
+                                  "在 {last_day} 前再消費 NT${keep} 即可保留{tier}。",
+                         "en": "A reminder: the yearly tier review is on {date}. Spending it counts so far: NT${spend}; "
+                               "{tier} needs NT${threshold}. Spend NT${keep} more by {last_day} to keep {tier}."},
+    "notice.repurchase": {"zh-TW": "好久不見！距離您上次光臨已經 {days} 天了，為您準備了一則可能會喜歡的內容：",
+                          "en": "We've missed you! It's been {days} days since your last visit. Here's something "
+                                "you might like:"},
+    "notice.repurchase.plain": {"zh-TW": "好久不見！距離您上次光臨已經 {days} 天了，期待很快再見到您。",
+                                "en": "We've missed you! It's been {days} days since your last visit. Hope to see "
+                                      "you soon."},
 }
 
 

@@ -5,7 +5,7 @@ from bot import messages as m
 from bot.dispatch import Context, Router
 from rewards import gifts, membership
 
-from .birthday import birthday_offer
+from .birthday import birthday_gift_now, birthday_offer
 from .common import join_button_bubble
 
 router = Router("membership")
@@ -51,6 +51,8 @@ def _join(ctx: Context):
     messages = [m.text_message("\n".join(lines))]
     if member.birthday_month is None:
         messages.append(birthday_offer(ctx))
+    else:
+        messages += birthday_gift_now(ctx)
     return messages
 
 

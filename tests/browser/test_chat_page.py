@@ -1,0 +1,95 @@
+"""A person plays a LINE user on the simulator's chat page, against the real bot (Chromium).
+
+Follow, tap Join, pick a birthday, ask for points and the member card in free words, switch to
+English, block. Screenshots go to test-output/ for a person to look at.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from simulator.testing import running_simulator
+
+from ..conftest import TEST_SECRET, make_app
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+OUT = Path(__file__).resolve().parents[2] / "test-output"
+
+
+@pytest.fixture
+def live_bot(database_url, clock):
+    """The bot on a local port (events processed off the request, as in production), and the
+    simulator pointed at it."""
+    holder = {}
+    server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
+    bot_url = f"http://127.0.0.1:{server.server_port}"
+    with running_simulator(bot_url=bot_url + "/callback", channel_secret=TEST_SECRET) as sim:
+        app = make_app(database_url, sim.url, clock, INBOX_MODE="thread", BOT_PUBLIC_URL=bot_url)
+        holder["app"] = app
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield app, sim
+        server.shutdown()
+        app.extensions["inbox_worker"].shutdown()
+        app.extensions["bot"].db.dispose()
+
+
+@pytest.fixture
+def page():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1100, "height": 900})
+        errors = []
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        yield tab
+        browser.close()
+        assert errors == []
+
+
+def test_a_person_joins_sets_a_birthday_and_asks_in_free_words(live_bot, page):
+    app, sim = live_bot
+    OUT.mkdir(exist_ok=True)
+    page.goto(sim.url + "/")
+    page.fill("#new-name", "阿美")
+    page.click("#new-user button")
+    page.click("#follow")
+    page.wait_for_selector(".fx-bubble >> text=加入會員")
+    page.locator(".fx-button", has_text="加入會員").last.click()
+    page.wait_for_selector("text=歡迎加入會員")
+    page.wait_for_selector("#quick-replies >> text=選擇生日")
+    page.click("#quick-replies >> text=選擇生日")
+    page.fill("#picker-input", "1992-03-15")
+    page.click("#picker button[type=submit]")
+    page.wait_for_selector("text=已記下您的生日")
+
+    page.fill("#text", "我還有幾點？")
+    page.press("#text", "Enter")
+    page.wait_for_selector(".bubble >> text=您目前有 50 點")
+    page.fill("#text", "會員卡")
+    page.press("#text", "Enter")
+    page.wait_for_selector(".fx-bubble >> text=會員卡")
+    page.screenshot(path=str(OUT / "chat-member-card.png"), full_page=True)
+
+    page.fill("#text", "English")
+    page.press("#text", "Enter")
+    page.wait_for_selector("text=speak English")
+    page.fill("#text", "pionts")  # a typo
+    page.press("#text", "Enter")
+    page.wait_for_selector(".bubble >> text=You have 50 points")
+    page.fill("#text", "what's the weather like")
+    page.press("#text", "Enter")
+    page.wait_for_selector("text=didn't get that")
+    page.screenshot(path=str(OUT / "chat-english.png"), full_page=True)
+
+    page.click("#block")
+    page.wait_for_selector("text=blocked the account")
+    assert sim.platform.errors() == []
