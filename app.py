@@ -17,6 +17,7 @@ from bot.cli import db_cli
 from bot.demo import demo_cli
 from bot.clock import Clock
 from bot.config import Config, ConfigError
+from bot.content_library import content_cli, sync_at_start
 from bot.db import Database
 from bot.dispatch import Dispatcher, Services
 from bot.jobs import jobs_cli
@@ -69,7 +70,9 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.register_blueprint(apikey_cli)
     app.register_blueprint(points_cli)
     app.register_blueprint(orders_cli)
+    app.register_blueprint(content_cli)
     init_console(app)
+    sync_at_start(rt)
     return app
 
 

@@ -23,7 +23,8 @@ ITEM_FIELDS = {"sku": (str, True), "name": (str, False), "category": (str, False
 
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/orders", "create_order", create_order, methods=["POST"])
-    bp.add_url_rule("/orders/<channel>/<order_id>/refunds", "create_refund", create_refund, methods=["POST"])
+    # order ids such as "2026/11/20-001" contain slashes
+    bp.add_url_rule("/orders/<channel>/<path:order_id>/refunds", "create_refund", create_refund, methods=["POST"])
 
 
 def item_problems(items: Any) -> dict[str, str]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 
-from flask import make_response
+from flask import make_response, request
 
 from bot.runtime import runtime
 
 from .auth import require_api_key
 
 ATTEMPTS = 3
+READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def api_endpoint(view):
@@ -18,17 +19,11 @@ def api_endpoint(view):
 
     @functools.wraps(view)
     def run(**url_args):
-        db = runtime().db
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                with db.session() as session:
-                    require_api_key(session)
-                    body, status = view(session, **url_args)
-                return make_response(body, status)
-            except Exception as exc:
-                if attempt < ATTEMPTS and db.is_transient(exc):
-                    continue
-                raise
-        raise AssertionError("unreachable")
+        def unit(session):
+            require_api_key(session)
+            return view(session, **url_args)
+
+        body, status = runtime().db.run(unit, write=request.method not in READ_ONLY_METHODS, attempts=ATTEMPTS)
+        return make_response(body, status)
 
     return run

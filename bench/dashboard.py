@@ -1,7 +1,7 @@
 """How long the staff dashboard takes with 100,000 members and 1,000,000 orders on PostgreSQL.
 
-Seeds the data with set-based INSERT ... SELECT generate_series (seconds, not minutes), runs the
-nightly RFM scoring once, then measures (median of several runs):
+Seeds the data with set-based INSERT ... SELECT generate_series (about a minute), runs the nightly
+RFM scoring and the dashboard rollups (content/rollups.py) once, then measures (median of several runs):
   * the dashboard's computation (console.dashboard_tables.build: the four measures for 12 months,
     per store, funnel, tier mix, RFM, returning share, broadcast results),
   * the whole page: GET /console/ through the app, logged in, rendered,
@@ -63,6 +63,8 @@ FROM generate_series(1, :members) AS g,
                           - interval '1 minute' * (g % 1440) AS created) AS t
 """
 
+# Orders spread evenly over the three years; each goes to a member who had joined by then (members
+# are numbered newest first), so long-standing members have more orders, as in a real shop.
 SEED_ORDERS = """
 INSERT INTO orders (channel, external_id, member_id, amount, net_amount, status, placed_at, store_id, items,
                     tier_at_order, multiplier_pct, points_earned, request_fingerprint, balance_after, tier_after,
@@ -77,12 +79,18 @@ SELECT CASE WHEN g % 5 = 0 THEN 'online' ELSE 'store' END,
        CASE WHEN g % 5 = 0 THEN NULL ELSE 'S' || lpad((1 + g % 12)::text, 2, '0') END,
        NULL, m.tier, 100, a.amount / 100, repeat('0', 64), 0, m.tier, false, p.placed, p.placed
 FROM generate_series(1, :orders) AS g
-JOIN members m ON m.id = 1 + ((g::bigint * 48271) % :members)
-CROSS JOIN LATERAL (SELECT 100 + ((g::bigint * 7919) % 4900)::int AS amount) AS a
-CROSS JOIN LATERAL (SELECT coalesce(m.joined_at, m.created_at)
-                           + (:now - coalesce(m.joined_at, m.created_at)) * ((g::bigint * 104729 % 1000) / 1000.0)
-                           AS placed) AS p
+CROSS JOIN LATERAL (SELECT 100 + ((g::bigint * 7919) % 4900)::int AS amount,
+                           ((g::bigint * 104729) % 1000003) / 1000003.0 AS age) AS a
+CROSS JOIN LATERAL (SELECT :now - interval '1 day' * (1094 * a.age) - interval '1 hour' AS placed,
+                           least(:members - 1, floor(:members * power(a.age, 1.25))::bigint) AS oldest) AS p
+JOIN members m ON m.id = 1 + p.oldest + ((g::bigint * 48271) % (:members - p.oldest))
 WHERE m.status <> 'friend'
+"""
+
+SEED_REFUNDS = """
+INSERT INTO order_refunds (order_id, refund_id, amount, points_reversed, shortfall, created_at)
+SELECT id, 'R-' || id, amount, 0, 0, least(placed_at + interval '2 days', :now)
+FROM orders WHERE status = 'refunded'
 """
 
 
@@ -99,6 +107,7 @@ def seed(db: Database, members: int, orders: int) -> None:
         conn.execute(text(SEED_MEMBERS), {"members": members, "now": NOW})
         # ~2% of the generated orders fall on friends (skipped); ask for a few more to land near the target
         conn.execute(text(SEED_ORDERS), {"orders": int(orders * 1.031), "members": members, "now": NOW})
+        conn.execute(text(SEED_REFUNDS), {"now": NOW})
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
     print(f"seeded in {time.perf_counter() - started:.1f} s")
@@ -144,7 +153,7 @@ def main() -> int:
     from app import create_app
     from console import dashboard_tables
     from console import staff as accounts
-    from content import rfm
+    from content import rfm, rollups
     from content import segments as seg
     from content.months import Month
     from rewards.settings import ProgramSettings
@@ -154,6 +163,11 @@ def main() -> int:
         sizes = rfm.score_all(s, NOW)
         rfm_seconds = time.perf_counter() - started
     print(f"nightly RFM scoring: {rfm_seconds:.2f} s for {sum(sizes.values()):,} buyers")
+    with db.session() as s:
+        started = time.perf_counter()
+        summary = rollups.rebuild(s, NOW, TAIPEI)
+        rollup_seconds = time.perf_counter() - started
+    print(f"nightly dashboard rollups: {rollup_seconds:.2f} s ({summary})")
 
     month = Month.of(NOW)
     settings = ProgramSettings()
@@ -203,7 +217,7 @@ def main() -> int:
     result = {"at": datetime.now(timezone.utc).isoformat(), "members": have_members, "orders": have_orders,
               "dashboard_compute_s": round(compute_median, 3), "dashboard_page_s": round(page_median, 3),
               "metrics_api_s": round(api_median, 3), "segment_count_s": round(segment_median, 3),
-              "rfm_nightly_s": round(rfm_seconds, 2), "runs": args.runs,
+              "rfm_nightly_s": round(rfm_seconds, 2), "rollups_nightly_s": round(rollup_seconds, 2), "runs": args.runs,
               "page_runs_s": [round(t, 3) for t in page_all], "compute_runs_s": [round(t, 3) for t in compute_all]}
     print(f"dashboard computation: {compute_median * 1000:.0f} ms (median of {args.runs})")
     print(f"dashboard page (GET /console/, rendered): {page_median * 1000:.0f} ms (median of {args.runs})")

@@ -141,10 +141,10 @@ def main() -> None:
 
     members = new_members(rt, args.members)
     rate = orders_per_second(client, headers, members, args.orders)
-    short_ms, _short_max, _ = lookup_ms(client, headers, members[0][1], args.repeat)
     started = time.perf_counter()
     code = long_history(rt, args.ledger_rows)
     fill_s = time.perf_counter() - started
+    short_ms, _short_max, _ = lookup_ms(client, headers, members[0][1], args.repeat)
     long_ms, long_max, body = lookup_ms(client, headers, code, args.repeat)
     rt.db.dispose()
 

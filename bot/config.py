@@ -40,6 +40,8 @@ class Config:
     # a font with Chinese glyphs for the rich menu images (Pillow's own font has none)
     BOT_FONT_PATH: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
     LINE_OPENAPI_DIR: str = ""
+    # the content library's folder (default content/library; in tests none unless set)
+    CONTENT_LIBRARY_DIR: str = ""
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Config":

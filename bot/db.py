@@ -5,14 +5,17 @@ functions that use it (they take the session as a parameter).
 """
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 
 def normalise_url(url: str) -> str:
@@ -46,7 +49,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # a unit of work that will write takes the write lock up front: it then waits its turn
+            # (busy_timeout) instead of failing when another writer commits between its read and write
+            immediate = conn.get_execution_options().get("sqlite_immediate")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -63,9 +69,15 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: commits when the block ends normally, rolls back on an exception."""
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One unit of work: commits when the block ends normally, rolls back on an exception.
+
+        `write=True` says the unit reads and then writes; on SQLite it then queues for the write
+        lock at its start (PostgreSQL needs nothing: its row locks do this per row).
+        """
         session = self.sessionmaker()
+        if write and self.engine.dialect.name == "sqlite":
+            session.connection(execution_options={"sqlite_immediate": True})
         try:
             yield session
             session.commit()
@@ -85,6 +97,21 @@ class Database:
             return False
         message = str(getattr(exc, "orig", exc)).lower()
         return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
+
+    def run(self, work: Callable[[Session], T], write: bool = False, attempts: int = 5) -> T:
+        """`work(session)` as one unit of work, run again (from scratch) on a transient conflict.
+
+        The work must be safe to re-run: its effects were rolled back, so nothing happens twice.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.session(write=write) as session:
+                    return work(session)
+            except Exception as exc:
+                if attempt == attempts or not self.is_transient(exc):
+                    raise
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
 
     def ping(self) -> bool:
         try:

@@ -143,3 +143,15 @@ register(OUTBOX, lambda rt, now: outbox_sender.drain(rt), every=timedelta(second
 from . import console_sweeps  # noqa: E402 - the console's sweeps use the registry defined above
 
 register("rfm-scores", console_sweeps.rfm_scores, every=timedelta(hours=1))
+register("dashboard-rollups", console_sweeps.dashboard_rollups, every=timedelta(hours=1))
+register("broadcasts", console_sweeps.due_broadcasts, every=timedelta(minutes=1))
+
+from . import engagement_sweeps, loyalty_sweeps  # noqa: E402
+
+register("tier-review", loyalty_sweeps.tier_review, every=timedelta(hours=1))
+register("points-expiry", loyalty_sweeps.points_expiry, every=timedelta(hours=1))
+register("birthday-coupons", engagement_sweeps.birthday_coupons, every=timedelta(hours=1))
+register("survey-invitations", engagement_sweeps.survey_invitations, every=timedelta(minutes=10))
+register("content-drip", engagement_sweeps.content_drip, every=timedelta(hours=1))
+register("repurchase-reminders", engagement_sweeps.repurchase_reminders, every=timedelta(hours=6))
+register("tier-keep-warnings", engagement_sweeps.tier_keep_warnings, every=timedelta(hours=6))

@@ -6,10 +6,13 @@ fails that row and nothing else.
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Callable
 
 from rewards.settings import ProgramSettings
 
+from . import broadcast_messages
+from . import engagement_messages as em
 from . import formatting
 from . import messages as m
 from .texts import Texts
@@ -48,7 +51,9 @@ def tier_up(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
 
 def tier_down(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     old, new = settings.tier(params["old_tier"]), settings.tier(params["new_tier"])
-    lines = [t("notice.tier_down", old=old.name(t.language), new=new.name(t.language))]
+    lines = [t("notice.tier_down", old=old.name(t.language), new=new.name(t.language)),
+             t("notice.tier_down.why", spend=_n(params["spend"]), old=old.name(t.language),
+               threshold=_n(old.threshold))]
     if new.benefits(t.language):
         lines.append(t("notice.tier_benefits", tier=new.name(t.language), benefits=new.benefits(t.language)))
     return [m.text_message("\n".join(lines))]
@@ -75,6 +80,34 @@ def plain_text(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     return [m.text_message(body)]
 
 
+def birthday(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    return [em.birthday_card(params, t)]
+
+
+def content(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    return [em.content_message(params, t)]
+
+
+def survey_invitation(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    return [em.survey_question(params, t)]
+
+
+def tier_keep_warning(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    tier = settings.tier(params["tier"]).name(t.language)
+    review = date.fromisoformat(params["review_date"])
+    return [m.text_message(t("notice.tier_keep", date=formatting.day(review, t.language), tier=tier,
+                             spend=_n(params["spend"]), threshold=_n(params["threshold"]),
+                             keep=_n(params["spend_to_keep"]),
+                             last_day=formatting.day(review - timedelta(days=1), t.language)))]
+
+
+def repurchase(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    days = _n(params["days_since"])
+    if params.get("content_id") is None:
+        return [m.text_message(t("notice.repurchase.plain", days=days))]
+    return [m.text_message(t("notice.repurchase", days=days)), em.content_message(params, t)]
+
+
 RENDERERS: dict[str, Renderer] = {
     "receipt": receipt,
     "tier_up": tier_up,
@@ -82,6 +115,12 @@ RENDERERS: dict[str, Renderer] = {
     "refund": refund,
     "referral_bonus": referral_bonus,
     "text": plain_text,
+    "birthday": birthday,
+    "content": content,
+    "survey_invitation": survey_invitation,
+    "tier_keep_warning": tier_keep_warning,
+    "repurchase": repurchase,
+    "broadcast": broadcast_messages.render,
 }
 
 

@@ -6,7 +6,6 @@ the log names the event and the error's type and place, never the body, texts or
 from __future__ import annotations
 
 import logging
-import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 
@@ -77,23 +76,19 @@ class EventProcessor:
         self._reply(event, messages)
         return user_key
 
-    def _apply(self, inbox_id: int, event: Incoming, now, attempts: int = 5) -> tuple[list[dict], str]:
-        """Run the handler and commit its effects with "done"; the whole unit is retried on a
-        transient database conflict (its effects were rolled back, so nothing happens twice)."""
-        for attempt in range(1, attempts + 1):
-            try:
-                with self.db.session() as session:
-                    ctx = self._context(session, event, now)
-                    messages, status = self._run(ctx)
-                    if not inbox.finish(session, inbox_id, now, status):
-                        raise RuntimeError("inbox claim lost")
-                self._carry_out(event, ctx.effects)
-                return messages, ctx.t.language
-            except Exception as exc:
-                if attempt == attempts or not self.db.is_transient(exc):
-                    raise
-                time.sleep(0.05 * attempt)
-        raise AssertionError("unreachable")
+    def _apply(self, inbox_id: int, event: Incoming, now) -> tuple[list[dict], str]:
+        """Run the handler and commit its effects together with "done" (re-run from scratch on a
+        transient database conflict), then carry out its effects on LINE."""
+        def unit(session):
+            ctx = self._context(session, event, now)
+            messages, status = self._run(ctx)
+            if not inbox.finish(session, inbox_id, now, status):
+                raise RuntimeError("inbox claim lost")
+            return ctx, messages
+
+        ctx, messages = self.db.run(unit)
+        self._carry_out(event, ctx.effects)
+        return messages, ctx.t.language
 
     def _context(self, session, event: Incoming, now) -> Context:
         member = membership.by_line_user(session, event.user_id) if event.user_id else None

@@ -216,6 +216,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "notice.repurchase.plain": {"zh-TW": "好久不見！距離您上次光臨已經 {days} 天了，期待很快再見到您。",
                                 "en": "We've missed you! It's been {days} days since your last visit. Hope to see "
                                       "you soon."},
+    # -- broadcasts (staff write the text; these fill the gaps)
+    "broadcast.name_fallback": {"zh-TW": "會員朋友", "en": "friend"},
+    "broadcast.image_alt": {"zh-TW": "[圖片]", "en": "[Picture]"},
 }
 
 

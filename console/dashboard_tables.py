@@ -24,6 +24,12 @@ class Table:
     header: list[str]
     rows: list[list] = field(default_factory=list)
 
+    @property
+    def numeric_columns(self) -> set[int]:
+        """Columns holding numbers (right-aligned): those whose values are all numbers or empty."""
+        return {i for i in range(len(self.header))
+                if self.rows and all(isinstance(r[i], (int, float)) or r[i] is None for r in self.rows)}
+
 
 @dataclass
 class Dashboard:

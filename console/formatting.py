@@ -12,6 +12,14 @@ def money(value) -> str:
     return f"NT${int(value):,}"
 
 
+def signed_money(value) -> str:
+    """NT$ with its sign in front: +NT$4.44, −NT$473.08."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    return f"{sign}NT${abs(value):,.2f}"
+
+
 def number(value) -> str:
     if value is None:
         return "–"
@@ -30,4 +38,4 @@ def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(runtime().clock.tz).strftime(fmt)
 
 
-FILTERS = {"money": money, "number": number, "percent": percent, "local": local}
+FILTERS = {"money": money, "signed_money": signed_money, "number": number, "percent": percent, "local": local}

@@ -12,7 +12,7 @@ both `birthday:{member_id}:{year}`. The sweep reads only the month's members wit
 two statements that skip rows already there, so a rerun or a second worker changes nothing.
 
 A member who joins, or sets their birthday, during their birth month gets the gift there and then
-(`give_now`).
+(`give_now`; the chat shows the card in its reply instead of a push).
 """
 from __future__ import annotations
 
@@ -59,9 +59,11 @@ def send_from(now: datetime, settings: ProgramSettings) -> datetime:
     return datetime.combine(date(now.year, now.month, 1), time(settings.birthday_send_hour), tzinfo=now.tzinfo)
 
 
-def give_now(session: Session, member: Member, now: datetime, settings: ProgramSettings) -> Coupon | None:
+def give_now(session: Session, member: Member, now: datetime, settings: ProgramSettings,
+             push: bool = True) -> dict | None:
     """Give this member this year's birthday coupon if this is their birth month and they have none
-    yet (a join or a birthday set mid-month). Returns the new coupon, or None."""
+    yet (a join or a birthday set mid-month). Returns what the birthday card shows (the outbox
+    params), or None. `push=False` when the caller shows the card itself (a reply in the chat)."""
     require_aware(now)
     if member.status != "member" or member.birthday_month != now.month:
         return None
@@ -70,9 +72,11 @@ def give_now(session: Session, member: Member, now: datetime, settings: ProgramS
         return None
     key = coupons.birthday_key(member.id, now.year)
     coupon = coupons.issue(session, member, KIND, gift.value, gift.valid_until, now, gift.titles(), key)
-    if coupon is not None:
+    if coupon is None:
+        return None
+    if push:
         notices.queue_notice(session, member, KIND, "marketing", gift.params(coupon.code), key, now)
-    return coupon
+    return gift.params(coupon.code)
 
 
 def _key_sql(year: int):
@@ -93,19 +97,16 @@ def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, afte
         .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member", ~has_coupon)
         .order_by(Member.id).limit(limit)).all()
     gifts = {member_id: gift_for(tier, now, settings) for member_id, tier in due}
-    gifts = {member_id: gift for member_id, gift in gifts.items() if gift.value > 0}
-    keys = {coupons.birthday_key(member_id, year): member_id for member_id in gifts}
     rows = []
-    for key, member_id in keys.items():
-        gift = gifts[member_id]
+    for member_id, gift in gifts.items():
+        if gift.value <= 0:
+            continue
         title_zh, title_en = gift.titles()
         rows.append(dict(code=random_code(COUPON_CODE_LENGTH), member_id=member_id, kind=KIND, title_zh=title_zh,
                          title_en=title_en, value=gift.value, valid_from=now, valid_until=gift.valid_until,
-                         uniqueness_key=key, created_at=now))
+                         uniqueness_key=coupons.birthday_key(member_id, year), created_at=now))
     # a row whose key (or, once in ~10^17, code) is taken is skipped; the next run tries again
-    insert_new(session, Coupon, rows)
-    issued = session.execute(select(Coupon.member_id, Coupon.code).where(Coupon.uniqueness_key.in_(list(keys)),
-                                                                         Coupon.created_at == now)).all() if keys else []
+    issued = insert_new(session, Coupon, rows, returning=(Coupon.member_id, Coupon.code))
     insert_new(session, Outbox, [
         dict(dedup_key=coupons.birthday_key(member_id, year), member_id=member_id, kind=KIND, category="marketing",
              params=gifts[member_id].params(code), status="pending", not_before=now, created_at=now, attempts=0)

@@ -6,10 +6,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 
-def insert_new(session: Session, model, rows: list[dict]) -> None:
+def insert_new(session: Session, model, rows: list[dict], returning: tuple = ()) -> list:
     """INSERT ... ON CONFLICT DO NOTHING: a row that would break any unique constraint is left out,
-    so a sweep racing another (or re-run) writes nothing twice."""
+    so a sweep racing another (or run again) writes nothing twice. With `returning` (columns), the
+    rows actually inserted are returned with those columns."""
     if not rows:
-        return
+        return []
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(model).on_conflict_do_nothing(), rows)
+    stmt = insert(model).on_conflict_do_nothing()
+    if not returning:
+        session.execute(stmt, rows)
+        return []
+    return list(session.execute(stmt.returning(*returning), rows))

@@ -3,13 +3,14 @@ tier mix, RFM segments, the share of sales from returning members, and broadcast
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta, tzinfo
+from datetime import tzinfo
 
-from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy.orm import Session
 
 from rewards.models import Member, Order, Outbox
 
+from . import purchase_facts, rollups
 from .models import Broadcast
 from .months import Month, bucket
 
@@ -53,21 +54,17 @@ def funnel(session: Session, months: list[Month], tz: tzinfo) -> list[FunnelRow]
     """For the LINE friends first seen in each month: how many joined, bought, bought again, blocked."""
     bounds = [months[0].start(tz)] + [m.end(tz) for m in months]
     cohort = bucket(Member.created_at, bounds).label("cohort")
-    counted = (select(Order.member_id, func.count().label("n"))
-               .join(Member, Member.id == Order.member_id)
-               .where(Order.status != "refunded", Member.created_at >= bounds[0], Member.created_at < bounds[-1])
-               .group_by(Order.member_id).subquery())
-    n = func.coalesce(counted.c.n, 0)
+    bought = purchase_facts.facts(session, months[-1].end(tz), tz)
+    n = func.coalesce(bought.c.orders, 0)
 
     def total(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    rows = session.execute(
-        select(cohort, func.count(), total(Member.joined_at.is_not(None)), total(n >= 1), total(n >= 2),
-               total(Member.is_blocked.is_(True)))
-        .outerjoin(counted, counted.c.member_id == Member.id)
-        .where(Member.created_at >= bounds[0], Member.created_at < bounds[-1])
-        .group_by(cohort)).all()
+    q = (select(cohort, func.count(), total(Member.joined_at.is_not(None)), total(n >= 1), total(n >= 2),
+                total(Member.is_blocked.is_(True)))
+         .outerjoin(bought, bought.c.member_id == Member.id))
+    rows = session.execute(q.where(Member.created_at >= bounds[0], Member.created_at < bounds[-1])
+                           .group_by(cohort)).all()
     found = {r[0]: r[1:] for r in rows if r[0] is not None}
     return [FunnelRow(str(m), *(int(v) for v in found.get(i, (0, 0, 0, 0, 0)))) for i, m in enumerate(months)]
 
@@ -78,19 +75,21 @@ def tier_mix(session: Session) -> dict[str, int]:
 
 
 def returning_share(session: Session, month: Month, tz: tzinfo) -> ReturningShare:
+    """Of the month's member sales, how much came from members who had ordered before the month:
+    all sales minus those of the month's new buyers (whose first order ever falls in the month)."""
     start, end = month.start(tz), month.end(tz)
-    earlier = aliased(Order)
-    returning = exists(select(earlier.id).where(earlier.member_id == Order.member_id, earlier.placed_at < start))
-    sales, back = session.execute(
-        select(func.coalesce(func.sum(Order.net_amount), 0),
-               func.coalesce(func.sum(case((returning, Order.net_amount), else_=0)), 0))
-        .where(Order.placed_at >= start, Order.placed_at < end)).one()
-    return ReturningShare(str(month), int(sales), int(back))
+    total = rollups.net_sales(session, [start, end], tz).get(0, 0)
+    bought = purchase_facts.facts(session, end, tz)
+    new_buyers = select(bought.c.member_id).where(bought.c.first_order_at >= start, bought.c.first_order_at < end)
+    newcomers = session.scalar(select(func.coalesce(func.sum(Order.net_amount), 0))
+                               .where(Order.member_id.in_(new_buyers), Order.placed_at >= start,
+                                      Order.placed_at < end))
+    return ReturningShare(str(month), int(total), int(total) - int(newcomers))
 
 
 def _within_a_day(later, earlier, dialect: str):
     if dialect == "postgresql":
-        return and_(later >= earlier, later < earlier + timedelta(hours=24))
+        return and_(later >= earlier, later < earlier + literal_column("interval '24 hours'"))
     return and_(later >= earlier, func.julianday(later) - func.julianday(earlier) < 1)
 
 

@@ -12,7 +12,7 @@ from rewards.models import Coupon, Member, Order, Outbox, PointsLedger
 from rewards.settings import ProgramSettings
 from rewards.tiers import TierStatus, tier_status
 
-from . import survey_source
+from . import survey_reports
 from .models import RfmScore
 
 
@@ -47,7 +47,7 @@ def profile(session: Session, member: Member, now: datetime, settings: ProgramSe
         messages=list(session.scalars(select(Outbox).where(Outbox.member_id == member.id)
                                       .order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(20))),
         rfm=session.get(RfmScore, member.id),
-        survey_answers=survey_source.answers_of(session, member.id),
+        survey_answers=survey_reports.answers_of(session, member.id),
     )
 
 
@@ -87,5 +87,5 @@ def export(session: Session, member: Member, now: datetime) -> dict[str, Any]:
         "rfm": ({"recency_days": rfm.recency_days, "frequency": rfm.frequency, "monetary": rfm.monetary,
                  "r": rfm.r, "f": rfm.f, "m": rfm.m, "segment": rfm.segment, "scored_at": _when(rfm.scored_at)}
                 if rfm else None),
-        "survey_answers": survey_source.answers_of(session, m.id),
+        "survey_answers": [{**a, "at": _when(a["at"])} for a in survey_reports.answers_of(session, m.id)],
     }

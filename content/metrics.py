@@ -10,24 +10,24 @@ One computation, used by the dashboard and by GET /api/v1/metrics:
 
 "Members at" an instant: joined before it and not erased before it. Member sales: the net amount
 (after refunds) of orders placed in the month. Months are read in the store's timezone. A measure
-whose denominator is zero is None.
+whose denominator is zero is None. Sales come from the nightly rollups plus the live tail
+(content/rollups.py), which together are exact at any moment.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rewards.models import Member, Order
+from rewards.models import Member
 
-from . import survey_source
-from .survey_source import Satisfaction
+from . import rollups, survey_reports
 from .months import Month, bucket
+from .survey_reports import Satisfaction
 
-ONLINE = "online"  # the "store" of orders placed online
 
 
 @dataclass(frozen=True)
@@ -108,39 +108,41 @@ def _round(value: float | None, digits: int) -> float | None:
 
 # -- the queries -------------------------------------------------------------------------------------
 
-def member_at(instant: datetime):
-    """A member at `instant`: joined before it and not erased before it."""
-    return and_(Member.joined_at < instant, or_(Member.erased_at.is_(None), Member.erased_at >= instant))
-
-
 def member_counts(session: Session, months: list[Month], tz: tzinfo) -> tuple[dict[Month, int], dict[Month, int]]:
-    """({month: members at its end}, {month: new members in it}) for consecutive `months`, plus the
-    end of the month before the first (one scan of members)."""
-    first = months[0].previous()
-    ends = {m: m.end(tz) for m in [first, *months]}
+    """({month: members at its end}, {month: new members in it}) for consecutive `months`, and the
+    members at the end of the month before the first.
+
+    Members at T = joined before T - erased before T (an erased member had joined first, if ever).
+    """
     bounds = [months[0].start(tz)] + [m.end(tz) for m in months]
-    at_end = [func.coalesce(func.sum(case((member_at(t), 1), else_=0)), 0) for t in ends.values()]
-    row = session.execute(select(*at_end)).one()
-    counts = {m: int(v) for m, v in zip(ends, row)}
-    joined = bucket(Member.joined_at, bounds)
-    new = {i: int(n) for i, n in session.execute(
-        select(joined, func.count()).where(Member.joined_at >= bounds[0], Member.joined_at < bounds[-1])
-        .group_by(joined)).all() if i is not None}
-    return counts, {m: new.get(i, 0) for i, m in enumerate(months)}
+    joined_before, erased_before = session.execute(select(
+        select(func.count()).where(Member.joined_at < bounds[0]).scalar_subquery(),
+        select(func.count()).where(Member.erased_at < bounds[0], Member.joined_at.is_not(None)).scalar_subquery(),
+    )).one()
+
+    def per_interval(column, *where):
+        b = bucket(column, bounds)
+        found = {i: int(n) for i, n in session.execute(
+            select(b, func.count()).where(column >= bounds[0], column < bounds[-1], *where).group_by(b))
+            if i is not None}
+        return [found.get(i, 0) for i in range(len(months))]
+
+    joins = per_interval(Member.joined_at)
+    erasures = per_interval(Member.erased_at, Member.joined_at.is_not(None))
+    counts = {months[0].previous(): int(joined_before) - int(erased_before)}
+    running = counts[months[0].previous()]
+    for m, joined, erased in zip(months, joins, erasures):
+        running += joined - erased
+        counts[m] = running
+    return counts, dict(zip(months, joins))
 
 
 def member_sales(session: Session, months: list[Month], tz: tzinfo, by_store: bool = False) -> dict:
-    """{month: NT$} (or {(month, store): NT$}) of member orders placed in each of `months`."""
+    """{month: NT$} (or {(month, store): NT$}) of member orders placed in each of `months`, net of refunds."""
     bounds = [months[0].start(tz)] + [m.end(tz) for m in months]
-    columns = [bucket(Order.placed_at, bounds)]
+    found = rollups.net_sales(session, bounds, tz, by_store)
     if by_store:
-        columns.append(func.coalesce(Order.store_id, ONLINE))
-    rows = session.execute(select(*columns, func.coalesce(func.sum(Order.net_amount), 0))
-                           .where(Order.placed_at >= bounds[0], Order.placed_at < bounds[-1])
-                           .group_by(*columns)).all()
-    if by_store:
-        return {(months[i], store): int(total) for i, store, total in rows if i is not None}
-    found = {i: int(total) for i, total in rows if i is not None}
+        return {(months[i], store): total for (i, store), total in found.items()}
     return {m: found.get(i, 0) for i, m in enumerate(months)}
 
 
@@ -155,7 +157,7 @@ def measures_for_months(session: Session, months: list[Month], tz: tzinfo) -> li
         result.append(Measures(month=str(m), new_members=new[m], members_at_end=counts[m],
                                members_at_previous_end=counts[m.previous()], member_sales=sales[m],
                                previous_member_sales=sales[m.previous()],
-                               satisfaction=survey_source.satisfaction(session, start, end)))
+                               satisfaction=survey_reports.satisfaction(session, start, end)))
     return result
 
 
@@ -167,8 +169,8 @@ def monthly_measures(session: Session, month: Month, tz: tzinfo) -> Measures:
 def store_measures(session: Session, month: Month, tz: tzinfo, members_at_previous_end: int) -> list[StoreMeasures]:
     """Sales and satisfaction per store (online orders as "online"), biggest sales first."""
     sales = member_sales(session, [month.previous(), month], tz, by_store=True)
-    stores = sorted({store for _, store in sales} | set(survey_source.stores(session)))
-    rated = survey_source.satisfaction_by_store(session, month.start(tz), month.end(tz))
+    stores = sorted({store for _, store in sales} | set(survey_reports.stores(session)))
+    rated = survey_reports.satisfaction_by_store(session, month.start(tz), month.end(tz))
     rows = [StoreMeasures(store, sales.get((month, store), 0), sales.get((month.previous(), store), 0),
                           members_at_previous_end, rated.get(store, Satisfaction()))
             for store in stores]

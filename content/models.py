@@ -1,13 +1,13 @@
 """Tables of the engagement domain. Pure SQLAlchemy: no Flask, no LINE."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String,
                         Text)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rewards.models import Base, BigId
+from rewards.models import Base, BigId, Member, Order, Refund
 
 
 class SenderStatus(Base):
@@ -215,3 +215,51 @@ class SurveyResponse(Base):
     needs_follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
     followed_up_at: Mapped[datetime | None]
     followed_up_by: Mapped[str | None] = mapped_column(String(200))
+
+
+# --------------------------------------------------------------------------------------------------
+# Dashboard pre-aggregation (content/rollups.py): a nightly cache, never the only source of a number.
+# --------------------------------------------------------------------------------------------------
+
+class RollupState(Base):
+    """When the rollups were last built, and the cut-off they hold: orders and refunds created up to
+    `cutoff` are in them; everything created later is read live. One row (id 1)."""
+
+    __tablename__ = "rollup_state"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cutoff: Mapped[datetime]
+    timezone: Mapped[str] = mapped_column(String(64))  # the local days of sales_daily
+    built_at: Mapped[datetime]
+
+
+class SalesDaily(Base):
+    """Member sales per local day and store, of orders and refunds created up to the cut-off."""
+
+    __tablename__ = "sales_daily"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    store: Mapped[str] = mapped_column(String(32), primary_key=True)  # "online" for online orders
+    gross: Mapped[int] = mapped_column(BigInteger)  # sum of order amounts
+    refunds: Mapped[int] = mapped_column(BigInteger)  # sum of refunds on those days' orders
+
+
+class MemberPurchaseStats(Base):
+    """Per member, of the orders and refunds created up to the cut-off C (see content/purchase_facts.py)."""
+
+    __tablename__ = "member_purchase_stats"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    first_order_at: Mapped[datetime] = mapped_column(index=True)  # the first order ever placed
+    last_order_at: Mapped[datetime | None]  # the last one not fully refunded
+    orders: Mapped[int] = mapped_column(Integer)  # orders not fully refunded
+    spend_window: Mapped[int] = mapped_column(BigInteger)  # net spend on orders placed in the 12 months before C
+
+
+# Indexes the dashboard's live parts need on the loyalty tables (declared here, with the queries that use them).
+Index("ix_orders_created_at", Order.created_at)
+Index("ix_order_refunds_created_at", Refund.created_at)
+Index("ix_members_joined_at", Member.joined_at)
+Index("ix_members_erased_at", Member.erased_at)
+Index("ix_members_created_at", Member.created_at)

@@ -56,7 +56,7 @@ def decide(session: Session, member: Member | None, category: str, now: datetime
     if not member.marketing_opt_in:
         return Decision(SKIP, "unsubscribed")
     until = quiet_hours_end(now, settings)
-    if until is not None:
+    if until is not None:  # before the cap: a held message is judged against the cap when it goes
         return Decision(HOLD, "quiet_hours", until)
     if recent_marketing is None:
         recent_marketing = recent_marketing_counts(session, [member.id], now).get(member.id, 0)

@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rewards.models import Member, Order
-from rewards.timeutil import add_months, local_midnight, require_aware
+from rewards.timeutil import local_midnight, require_aware
 from rewards.tx import savepoint
 
-from . import json_lists
+from . import json_lists, purchase_facts
 from .models import RFM_SEGMENTS, RfmScore, Segment
 
 INTEREST_PREFIX = "interest:"  # interests are kept as member tags with this prefix
@@ -128,6 +128,7 @@ class SegmentFilter:
             raise SegmentError(problems)
         return cls(**values)
 
+
     @property
     def uses_orders(self) -> bool:
         return any(v is not None for v in (self.last_purchase_from, self.last_purchase_to, self.spend_12m_min,
@@ -146,21 +147,11 @@ def _day_start(day: date, now: datetime) -> datetime:
     return local_midnight(day, now)
 
 
-def _order_stats(now: datetime):
-    """Per member: last purchase, order count (fully refunded orders don't count) and 12-month net spend."""
-    since = add_months(now, -12)
-    counted = Order.status != "refunded"
-    return (select(Order.member_id.label("member_id"),
-                   func.max(case((counted, Order.placed_at))).label("last_purchase"),
-                   func.count(case((counted, Order.id))).label("orders"),
-                   func.coalesce(func.sum(case((Order.placed_at > since, Order.net_amount), else_=0)), 0)
-                   .label("spend_12m"))
-            .group_by(Order.member_id).subquery("order_stats"))
-
-
-def member_ids_query(f: SegmentFilter, now: datetime, dialect: str):
-    """SELECT members.id of everyone in the segment, as of `now` (its timezone reads the dates)."""
+def member_ids_query(session: Session, f: SegmentFilter, now: datetime):
+    """SELECT members.id of everyone in the segment, as of `now` (its timezone is the store's: it
+    reads the dates, and the order facts' rollup)."""
     require_aware(now)
+    dialect = _dialect(session)
     q = select(Member.id).where(Member.status == "member")
     if f.tiers:
         q = q.where(Member.tier.in_(f.tiers))
@@ -184,14 +175,14 @@ def member_ids_query(f: SegmentFilter, now: datetime, dialect: str):
         q = q.where(exists(select(Order.id).where(Order.member_id == Member.id, Order.channel.in_(f.channels),
                                                   Order.status != "refunded")))
     if f.uses_orders:
-        stats = _order_stats(now)
-        q = q.outerjoin(stats, stats.c.member_id == Member.id)
-        orders = func.coalesce(stats.c.orders, 0)
-        spend = func.coalesce(stats.c.spend_12m, 0)
+        bought = purchase_facts.facts(session, now, now.tzinfo)
+        q = q.outerjoin(bought, bought.c.member_id == Member.id)
+        orders = func.coalesce(bought.c.orders, 0)
+        spend = func.coalesce(bought.c.spend_12m, 0)
         if f.last_purchase_from:
-            q = q.where(stats.c.last_purchase >= _day_start(f.last_purchase_from, now))
+            q = q.where(bought.c.last_purchase >= _day_start(f.last_purchase_from, now))
         if f.last_purchase_to:
-            q = q.where(stats.c.last_purchase < _day_start(f.last_purchase_to + timedelta(days=1), now))
+            q = q.where(bought.c.last_purchase < _day_start(f.last_purchase_to + timedelta(days=1), now))
         if f.spend_12m_min is not None:
             q = q.where(spend >= f.spend_12m_min)
         if f.spend_12m_max is not None:
@@ -208,7 +199,7 @@ def _dialect(session: Session) -> str:
 
 
 def count(session: Session, f: SegmentFilter, now: datetime) -> AudienceCount:
-    ids = member_ids_query(f, now, _dialect(session)).subquery()
+    ids = member_ids_query(session, f, now).subquery()
     reachable = and_(Member.marketing_opt_in.is_(True), Member.is_blocked.is_(False),
                      Member.line_user_id.is_not(None))
     total, reach = session.execute(
@@ -218,11 +209,11 @@ def count(session: Session, f: SegmentFilter, now: datetime) -> AudienceCount:
 
 
 def member_ids(session: Session, f: SegmentFilter, now: datetime) -> list[int]:
-    return list(session.scalars(member_ids_query(f, now, _dialect(session)).order_by(Member.id)))
+    return list(session.scalars(member_ids_query(session, f, now).order_by(Member.id)))
 
 
 def members(session: Session, f: SegmentFilter, now: datetime, limit: int | None = 100) -> list[Member]:
-    ids = member_ids_query(f, now, _dialect(session)).subquery()
+    ids = member_ids_query(session, f, now).subquery()
     q = select(Member).join(ids, ids.c.id == Member.id).order_by(Member.joined_at.desc(), Member.id.desc())
     return list(session.scalars(q.limit(limit) if limit else q))
 

@@ -5,8 +5,9 @@ from bot.dispatch import Router
 
 
 def routers() -> list[Router]:
-    from . import account, birthday, coupons, membership, preferences
+    from . import account, birthday, coupons, membership, news, preferences, survey
     from . import help as help_module
 
-    return [membership.router, birthday.router, preferences.router, account.router, coupons.router,
-            help_module.router, help_module.fallback]
+    # a pending survey comment first: while the bot waits for one, free text is the comment
+    return [survey.comment_router, membership.router, birthday.router, preferences.router, account.router,
+            coupons.router, news.router, survey.router, help_module.router, help_module.fallback]

@@ -1,8 +1,10 @@
 """Birthday: offered right after joining, set once with LINE's date picker, shown afterwards."""
 from __future__ import annotations
 
+from bot import engagement_messages as em
 from bot import messages as m
 from bot.dispatch import Context, Router
+from content import birthday as birthday_gifts
 from rewards import membership
 
 from .common import members_only
@@ -42,7 +44,14 @@ def birthday_set(ctx: Context):
         return [m.text_message(ctx.t("birthday.locked"))]
     except membership.BirthdayInvalid:
         return [birthday_offer(ctx) | {"text": ctx.t("birthday.invalid")}]
-    return [m.text_message(ctx.t("birthday.saved", month=month, day=day))]
+    saved = [m.text_message(ctx.t("birthday.saved", month=month, day=day))]
+    return saved + birthday_gift_now(ctx)
+
+
+def birthday_gift_now(ctx: Context) -> list[dict]:
+    """The birthday card, if the member's birth month is now and this year's gift is not given yet."""
+    gift = birthday_gifts.give_now(ctx.session, ctx.member, ctx.now, ctx.settings, push=False)
+    return [em.birthday_card(gift, ctx.t)] if gift else []
 
 
 @router.on_postback("birthday_skip")

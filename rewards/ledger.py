@@ -258,8 +258,10 @@ def expiring_next(session: Session, member: Member, now: datetime) -> tuple[int,
     if first is None:
         return None
     day = last_valid_day(first, now)
+    # bounded below by `first` (which is after `now`), so the index range skips the used-up lots before it
     points = session.scalar(select(func.coalesce(func.sum(PointsLedger.remaining), 0))
-                            .where(*live, PointsLedger.expires_at <= end_of_local_day(day, now)))
+                            .where(PointsLedger.member_id == member.id, PointsLedger.remaining > 0,
+                                   PointsLedger.expires_at.between(first, end_of_local_day(day, now))))
     return int(points), day
 
 

@@ -1,13 +1,153 @@
+"""Broadcasts: compose (text with {name}, image, button or a content item), preview as LINE bubbles in
+both languages, see the audience and what the policy will skip, the quota it uses, test-send, send now
+or schedule, cancel, and the results after."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from bot import broadcast_messages
+from bot.texts import Texts
+from content import broadcasts as bc
+from content import library_admin
+from content import segments as seg
+from content.models import Broadcast, Segment
+
+from .. import line_quota
 from ..auth import requires
 from ..blueprint import bp
+from ..web import db_session, int_or_none, now, record, settings
+
+SAMPLE_NAMES = {"zh-TW": "王小明", "en": "Amy"}
+SKIP_LABELS = {"unsubscribed": "已退訂 unsubscribed", "blocked": "已封鎖 blocked", "weekly_cap": "每週上限 weekly cap",
+               "erased": "已刪除資料 erased", "cancelled": "已取消 cancelled"}
+
+
+def _tier_codes():
+    return tuple(t.code for t in settings().tiers)
+
+
+def _message(form) -> bc.Message:
+    return bc.Message(message_type=form.get("message_type", "text"), text_zh=form.get("text_zh", ""),
+                      text_en=form.get("text_en", ""), image_url=form.get("image_url", "").strip(),
+                      button_label_zh=form.get("button_label_zh", ""), button_label_en=form.get("button_label_en", ""),
+                      button_url=form.get("button_url", "").strip(),
+                      content_item_id=int_or_none(form.get("content_item_id")))
+
+
+def _previews(session, b: Broadcast) -> dict[str, list[dict]]:
+    """The messages a member would get, in each language, rendered by the outbox's own renderer."""
+    shown = {}
+    for language, name in SAMPLE_NAMES.items():
+        try:
+            shown[language] = broadcast_messages.render(bc.params_for(b, session, name=name), Texts(language),
+                                                        settings())
+        except (KeyError, ValueError, TypeError):
+            shown[language] = []
+    return shown
+
+
+def _local_input(value: str | None) -> datetime | None:
+    """A datetime-local field, read in the store's timezone."""
+    try:
+        naive = datetime.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return naive.replace(tzinfo=now().tzinfo) if naive.tzinfo is None else naive
+
 
 @bp.route("/broadcasts")
 @requires("read")
 def broadcasts():
-    return "broadcasts"
+    with db_session() as s:
+        rows = [(b, bc.results(s, b.id) if b.status in ("queuing", "queued", "cancelled") else None,
+                 s.get(Segment, b.segment_id) if b.segment_id else None) for b in bc.listing(s)]
+        return render_template("console/broadcasts.html", rows=rows, quota=line_quota.current())
 
 
 @bp.route("/broadcasts/new")
 @requires("send_broadcasts")
 def broadcast_new():
-    return "new"
+    with db_session() as s:
+        return render_template("console/broadcast_new.html", segments=seg.saved(s),
+                               segment_id=int_or_none(request.args.get("segment_id")),
+                               content_items=library_admin.active_items(s), message=bc.Message(), name="",
+                               problems={})
+
+
+@bp.route("/broadcasts", methods=["POST"])
+@requires("send_broadcasts")
+def broadcast_create():
+    message = _message(request.form)
+    segment_id = int_or_none(request.form.get("segment_id"))
+    with db_session() as s:
+        try:
+            b = bc.save_draft(s, request.form.get("name", ""), segment_id, message, g.staff.email, now())
+        except bc.BroadcastError as exc:
+            s.rollback()
+            return render_template("console/broadcast_new.html", segments=seg.saved(s), segment_id=segment_id,
+                                   content_items=library_admin.active_items(s), message=message,
+                                   name=request.form.get("name", ""), problems=exc.problems), 400
+        record(s, "broadcast.create", f"broadcast:{b.id}", {"name": b.name, "type": b.message_type})
+        broadcast_id = b.id
+    return redirect(url_for("console.broadcast_detail", broadcast_id=broadcast_id))
+
+
+@bp.route("/broadcasts/<int:broadcast_id>")
+@requires("read")
+def broadcast_detail(broadcast_id: int, problems=None, status=200):
+    with db_session() as s:
+        b = s.get(Broadcast, broadcast_id)
+        if b is None:
+            abort(404)
+        f = bc.audience_filter(s, b, _tier_codes())
+        send_at = b.scheduled_at or now()
+        forecast = bc.forecast(s, f, now(), send_at, settings()) if b.status in bc.EDITABLE else None
+        return render_template(
+            "console/broadcast.html", b=b, previews=_previews(s, b), forecast=forecast,
+            results=bc.results(s, b.id) if b.status in ("queuing", "queued", "cancelled") else None,
+            quota=line_quota.current(), conditions=seg.describe(f),
+            segment=s.get(Segment, b.segment_id) if b.segment_id else None, segments=seg.saved(s),
+            content_items=library_admin.active_items(s), message=bc.message_of(b), problems=problems or {},
+            skip_labels=SKIP_LABELS, editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status
+
+
+@bp.route("/broadcasts/<int:broadcast_id>", methods=["POST"])
+@requires("send_broadcasts")
+def broadcast_action(broadcast_id: int):
+    what = request.form.get("what", "save")
+    with db_session() as s:
+        b = s.get(Broadcast, broadcast_id)
+        if b is None:
+            abort(404)
+        target = f"broadcast:{b.id}"
+        try:
+            if what == "save":
+                bc.save_draft(s, request.form.get("name", ""), int_or_none(request.form.get("segment_id")),
+                              _message(request.form), g.staff.email, now(), broadcast=b)
+                record(s, "broadcast.update", target, {"name": b.name, "type": b.message_type})
+                flash("已儲存。Saved.", "ok")
+            elif what == "test":
+                bc.queue_test(s, b, g.staff.line_user_id or "", now())
+                record(s, "broadcast.test", target, {"to": g.staff.line_user_id})
+                flash("測試訊息已排入，幾秒內會送到您的 LINE。The test message is on its way to your LINE.", "ok")
+            elif what in ("send_now", "schedule"):
+                at = now() if what == "send_now" else _local_input(request.form.get("scheduled_at"))
+                if at is None:
+                    raise bc.BroadcastError({"scheduled_at": "pick a date and time"})
+                bc.schedule(s, b, at, now())
+                record(s, f"broadcast.{what}", target, {"name": b.name, "at": b.scheduled_at.isoformat(),
+                                                        "segment_id": b.segment_id})
+                flash("已排程，時間到會經由發送佇列送出。Scheduled: it goes out through the outbox at its time."
+                      if what == "schedule" else "即將送出。Sending now.", "ok")
+            elif what == "cancel":
+                stopped = bc.cancel(s, b, g.staff.email, now())
+                record(s, "broadcast.cancel", target, {"name": b.name, "stopped_messages": stopped})
+                flash("已取消。Cancelled.", "ok")
+            else:
+                abort(400)
+        except bc.BroadcastError as exc:
+            s.rollback()
+            flash("未完成 Not done: " + str(exc), "error")
+    return redirect(url_for("console.broadcast_detail", broadcast_id=broadcast_id))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from content import library
+from content import library_admin as library
+from content.library_files import KINDS
 from content.member_search import normalise_tags
 from content.models import ContentItem
 
@@ -16,7 +17,8 @@ def _fields(form) -> library.ContentFields:
     return library.ContentFields(
         title_zh=form.get("title_zh", ""), title_en=form.get("title_en", ""), body_zh=form.get("body_zh", ""),
         body_en=form.get("body_en", ""), image_url=form.get("image_url", ""), link_url=form.get("link_url", ""),
-        topics=tuple(normalise_tags(form.get("topics", ""))), status=form.get("status", "draft"))
+        topics=tuple(normalise_tags(form.get("topics", ""))), status=form.get("status", "draft"),
+        kind=form.get("kind", "story"))
 
 
 @bp.route("/content")
@@ -32,7 +34,7 @@ def content_items():
 @requires("edit_content")
 def content_new():
     return render_template("console/content_form.html", item=None, fields=library.ContentFields(title_zh=""),
-                           problems={})
+                           problems={}, kinds=KINDS)
 
 
 @bp.route("/content/<int:item_id>")
@@ -44,8 +46,8 @@ def content_detail(item_id: int):
             abort(404)
         fields = library.ContentFields(item.title_zh, item.title_en, item.body_zh, item.body_en, item.image_url or "",
                                        item.link_url or "", tuple(item.topics or ()),
-                                       item.status if item.status != "retired" else "draft")
-        return render_template("console/content_form.html", item=item, fields=fields, problems={})
+                                       item.status if item.status != "retired" else "draft", item.kind)
+        return render_template("console/content_form.html", item=item, fields=fields, problems={}, kinds=KINDS)
 
 
 @bp.route("/content", methods=["POST"])
@@ -72,7 +74,7 @@ def content_save(item_id: int | None = None):
         except library.ContentError as exc:
             s.rollback()
             return render_template("console/content_form.html", item=item if item_id else None, fields=fields,
-                                   problems=exc.problems), 400
+                                   problems=exc.problems, kinds=KINDS), 400
         saved_id = item.id
     flash("已儲存。Saved.", "ok")
     return redirect(url_for("console.content_detail", item_id=saved_id))

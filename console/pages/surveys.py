@@ -1,12 +1,12 @@
 """Surveys: responses with filters (store, date, rating), CSAT by store and week, and the follow-up
-queue of low scores with a "done" mark. Reads survey data through content.survey_source."""
+queue of low scores with a "done" mark (the answers come from the chat: content/surveys.py)."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from content import survey_source as surveys
+from content import survey_reports as surveys
 from rewards.timeutil import local_midnight
 
 from ..auth import requires
@@ -46,7 +46,7 @@ def surveys_page():
                                 ([w.store, w.week_start, w.responses, w.satisfied,
                                   None if w.csat is None else round(w.csat * 100, 1)] for w in weekly))
         queue = surveys.follow_up_queue(s)
-        return render_template("console/surveys.html", available=surveys.available(), rows=rows, weekly=weekly,
+        return render_template("console/surveys.html", rows=rows, weekly=weekly,
                                queue=queue, args=request.args, low=surveys.LOW_SCORE)
 
 

@@ -64,7 +64,7 @@
     }
     var slot = plotW / n;
     chart.labels.forEach(function (label, i) {
-      if (n > 8 && i % 2 === 1 && i !== n - 1) return;
+      if (n > 8 && (n - 1 - i) % 2 === 1) return;  // every other label, always the latest
       var t = el("text", {x: left + slot * i + slot / 2, y: H - bottom + 16, "text-anchor": "middle"}, svg);
       t.textContent = String(label).length > 7 ? String(label).slice(2) : label;
     });

@@ -2,15 +2,12 @@
 once, a coupon redeemed once, and points never spent twice."""
 from __future__ import annotations
 
-import threading
 import uuid
 from collections import Counter
-from contextlib import contextmanager
 
 import pytest
 import requests
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from rewards import catalog, ledger
 from rewards.errors import InsufficientPoints
@@ -18,43 +15,10 @@ from rewards.models import Member, PointsLedger
 
 from ..conftest import ON_POSTGRES
 from .conftest import balance_and_ledger, order_body
+from .live_server import all_at_once, serving
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not ON_POSTGRES, reason="needs TEST_DATABASE_URL=postgresql+psycopg://...")]
-
-
-@contextmanager
-def serving(app):
-    """The app behind werkzeug's threaded server on a free local port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(10)
-
-
-def all_at_once(n, work):
-    """work(i) in n threads released together; what each returned, or the exception it raised."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    return results
 
 
 def test_two_identical_orders_at_once_are_credited_once(app, rt, auth, make_member):

@@ -112,3 +112,11 @@ def test_bad_refund_fields_are_422(api, auth, rt, ordered, body, field):
 @pytest.mark.parametrize("raw", [b"{", b"[]", b"", b"42"])
 def test_unreadable_refund_bodies_are_400(api, auth, ordered, raw):
     assert api.post(REFUNDS, data=raw, headers=auth).status == 400
+
+
+def test_an_order_id_with_slashes_can_be_refunded(api, auth, client, make_member):
+    member = make_member()
+    assert api.post("/api/v1/orders", json=order_body(member, order_id="2026/11/20-001"), headers=auth).status == 201
+    response = client.post("/api/v1/orders/store/2026/11/20-001/refunds", json={"refund_id": "R1", "amount": 100},
+                           headers=auth)
+    assert response.status_code == 201 and response.json["net_amount"] == 12245

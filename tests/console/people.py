@@ -5,7 +5,7 @@ import itertools
 import uuid
 from datetime import datetime
 
-from rewards.models import Member, Order
+from rewards.models import Member, Order, Refund
 
 _seq = itertools.count(1)
 
@@ -34,4 +34,8 @@ def add_order(session, member: Member, amount: int, placed_at: datetime, channel
                   tier_after=member.tier, tier_changed=False, created_at=placed_at, updated_at=placed_at)
     session.add(order)
     session.flush()
+    if order.net_amount < amount:  # a refund, as rewards.orders.refund records it
+        session.add(Refund(order_id=order.id, refund_id="R" + order.external_id, amount=amount - order.net_amount,
+                           points_reversed=0, shortfall=0, created_at=placed_at))
+        session.flush()
     return order

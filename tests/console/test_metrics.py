@@ -104,7 +104,7 @@ def test_the_api_needs_a_key_and_answers_the_same_numbers_as_the_dashboard(examp
     bad = client.get("/api/v1/metrics?month=2026-13", headers=auth)
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid"
     page = login_as("viewer").get("/console/?month=2026-10").get_data(as_text=True)
-    assert f"{101 / 501 * 100:.2f}%" in page and "88.89%" in page and f"NT${2_999 / 450:+.2f}" in page
+    assert f"{101 / 501 * 100:.2f}%" in page and "88.89%" in page and f"+NT${2_999 / 450:.2f}" in page
 
 
 def test_dashboard_tables_download_as_csv(example, login_as):

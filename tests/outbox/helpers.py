@@ -28,11 +28,13 @@ def add_members(db, count: int, now: datetime, start: int = 1, **fields) -> list
 
 
 def queue_rows(db, member_ids: list[int], now: datetime, kind: str = "text", category: str = "service",
-               params: dict | None = None, campaign_id: int | None = None, key: str = "t",
+               params=None, campaign_id: int | None = None, key: str = "t",
                not_before: datetime | None = None) -> None:
+    """One row per member; `params` may be a function of the member id (per-member texts)."""
     params = {"text_zh": "你好", "text_en": "Hello"} if params is None and kind == "text" else (params or {})
-    rows = [dict(dedup_key=f"{key}:{mid}", member_id=mid, kind=kind, category=category, params=params,
-                 campaign_id=campaign_id, status="pending", not_before=not_before or now, created_at=now, attempts=0)
+    rows = [dict(dedup_key=f"{key}:{mid}", member_id=mid, kind=kind, category=category,
+                 params=params(mid) if callable(params) else params, campaign_id=campaign_id, status="pending",
+                 not_before=not_before or now, created_at=now, attempts=0)
             for mid in member_ids]
     with db.session() as s:
         for i in range(0, len(rows), 5000):

@@ -351,6 +351,7 @@ def test_the_domain_notices_render(rt, line, clock):
         "2 points had already been used and could not be taken back.",
         "A friend you referred made their first purchase: +100 points! Balance 435",
         "After the yearly review your tier changed from Silver to Member.\n"
+        "The review counted NT$0 of spending; Silver needs NT$10,000.\n"
         "Member benefits: 1 point per NT$100, birthday gift",
     ]
 

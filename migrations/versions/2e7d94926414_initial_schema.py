@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: d9dfa8236596
+Revision ID: 2e7d94926414
 Revises: 
-Create Date: 2026-11-26 01:37:39.868637
+Create Date: 2026-11-26 02:23:16.597487
 """
 from alembic import op
 import sqlalchemy as sa
 import rewards.db_types
 
 
-revision = 'd9dfa8236596'
+revision = '2e7d94926414'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -55,8 +55,16 @@ def upgrade() -> None:
     sa.Column('created_at', rewards.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', rewards.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('retired_at', rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('slug', sa.String(length=64), nullable=True),
+    sa.Column('source_digest', sa.String(length=64), nullable=True),
+    sa.Column('published_at', rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("kind in ('story', 'tip', 'new_product')", name=op.f('ck_content_items_kind_known')),
+    sa.CheckConstraint("source in ('file', 'console')", name=op.f('ck_content_items_source_known')),
     sa.CheckConstraint("status in ('draft', 'active', 'retired')", name=op.f('ck_content_items_status_known')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_content_items'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_content_items')),
+    sa.UniqueConstraint('slug', name=op.f('uq_content_items_slug'))
     )
     op.create_table('conversation_states',
     sa.Column('line_user_id', sa.String(length=64), nullable=False),
@@ -124,7 +132,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('referral_code', name=op.f('uq_members_referral_code'))
     )
     with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.create_index('ix_members_birthday', ['birthday_month', 'id'], unique=False)
+        batch_op.create_index('ix_members_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_members_erased_at', ['erased_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_members_identity_hash'), ['identity_hash'], unique=False)
+        batch_op.create_index('ix_members_joined_at', ['joined_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_members_phone'), ['phone'], unique=False)
 
     op.create_table('rewards',
@@ -154,6 +166,21 @@ def upgrade() -> None:
     with op.batch_alter_table('rich_menus', schema=None) as batch_op:
         batch_op.create_index('ix_rich_menus_name_current', ['name', 'retired_at'], unique=False)
 
+    op.create_table('rollup_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cutoff', rewards.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('built_at', rewards.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('id = 1', name=op.f('ck_rollup_state_single_row')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup_state'))
+    )
+    op.create_table('sales_daily',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('store', sa.String(length=32), nullable=False),
+    sa.Column('gross', sa.BigInteger(), nullable=False),
+    sa.Column('refunds', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'store', name=op.f('pk_sales_daily'))
+    )
     op.create_table('segments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -219,6 +246,19 @@ def upgrade() -> None:
     with op.batch_alter_table('broadcasts', schema=None) as batch_op:
         batch_op.create_index('ix_broadcasts_due', ['status', 'scheduled_at'], unique=False)
 
+    op.create_table('content_views',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('member_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('content_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('viewed_at', rewards.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['content_id'], ['content_items.id'], name=op.f('fk_content_views_content_id_content_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_content_views_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_content_views'))
+    )
+    with op.batch_alter_table('content_views', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_content_views_content_id'), ['content_id'], unique=False)
+        batch_op.create_index('ix_content_views_member', ['member_id', 'viewed_at'], unique=False)
+
     op.create_table('coupons',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -246,6 +286,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('coupons', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_coupons_member_id'), ['member_id'], unique=False)
+
+    op.create_table('member_purchase_stats',
+    sa.Column('member_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('first_order_at', rewards.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_order_at', rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('spend_window', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_member_purchase_stats_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('member_id', name=op.f('pk_member_purchase_stats'))
+    )
+    with op.batch_alter_table('member_purchase_stats', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_member_purchase_stats_first_order_at'), ['first_order_at'], unique=False)
 
     op.create_table('orders',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -276,7 +328,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('channel', 'external_id', name=op.f('uq_orders_channel'))
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.create_index('ix_orders_created_at', ['created_at'], unique=False)
         batch_op.create_index('ix_orders_member_placed', ['member_id', 'placed_at'], unique=False)
+        batch_op.create_index('ix_orders_placed', ['placed_at'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -340,6 +394,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_order_refunds')),
     sa.UniqueConstraint('order_id', 'refund_id', name=op.f('uq_order_refunds_order_id'))
     )
+    with op.batch_alter_table('order_refunds', schema=None) as batch_op:
+        batch_op.create_index('ix_order_refunds_created_at', ['created_at'], unique=False)
+
     op.create_table('points_ledger',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('member_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -369,11 +426,67 @@ def upgrade() -> None:
         batch_op.create_index('ix_points_ledger_member_expiry', ['member_id', 'expires_at', 'remaining'], unique=False)
         batch_op.create_index(batch_op.f('ix_points_ledger_order_id'), ['order_id'], unique=False)
 
+    op.create_table('survey_invitations',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('order_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('member_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('channel', sa.String(length=12), nullable=False),
+    sa.Column('store_id', sa.String(length=32), nullable=True),
+    sa.Column('invite_at', rewards.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('created_at', rewards.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status in ('open', 'answered', 'closed')", name=op.f('ck_survey_invitations_status_known')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_survey_invitations_member_id_members')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_survey_invitations_order_id_orders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_invitations')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_survey_invitations_order_id'))
+    )
+    with op.batch_alter_table('survey_invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_invitations_member_id'), ['member_id'], unique=False)
+
+    op.create_table('survey_responses',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('invitation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('member_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('order_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('store_id', sa.String(length=32), nullable=True),
+    sa.Column('rating', sa.SmallInteger(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('answered_at', rewards.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('commented_at', rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('needs_follow_up', sa.Boolean(), nullable=False),
+    sa.Column('followed_up_at', rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('followed_up_by', sa.String(length=200), nullable=True),
+    sa.CheckConstraint('rating between 1 and 5', name=op.f('ck_survey_responses_rating_range')),
+    sa.ForeignKeyConstraint(['invitation_id'], ['survey_invitations.id'], name=op.f('fk_survey_responses_invitation_id_survey_invitations')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_survey_responses_member_id_members')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_survey_responses_order_id_orders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_responses')),
+    sa.UniqueConstraint('invitation_id', name=op.f('uq_survey_responses_invitation_id'))
+    )
+    with op.batch_alter_table('survey_responses', schema=None) as batch_op:
+        batch_op.create_index('ix_survey_responses_answered', ['answered_at'], unique=False)
+        batch_op.create_index('ix_survey_responses_follow_up', ['needs_follow_up', 'followed_up_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_responses_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_responses_store_id'), ['store_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('survey_responses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_responses_store_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_responses_member_id'))
+        batch_op.drop_index('ix_survey_responses_follow_up')
+        batch_op.drop_index('ix_survey_responses_answered')
+
+    op.drop_table('survey_responses')
+    with op.batch_alter_table('survey_invitations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_invitations_member_id'))
+
+    op.drop_table('survey_invitations')
     with op.batch_alter_table('points_ledger', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_points_ledger_order_id'))
         batch_op.drop_index('ix_points_ledger_member_expiry')
@@ -381,6 +494,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_points_ledger_expiry')
 
     op.drop_table('points_ledger')
+    with op.batch_alter_table('order_refunds', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_refunds_created_at')
+
     op.drop_table('order_refunds')
     with op.batch_alter_table('rfm_scores', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rfm_scores_segment'))
@@ -394,13 +510,24 @@ def downgrade() -> None:
 
     op.drop_table('outbox')
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index('ix_orders_placed')
         batch_op.drop_index('ix_orders_member_placed')
+        batch_op.drop_index('ix_orders_created_at')
 
     op.drop_table('orders')
+    with op.batch_alter_table('member_purchase_stats', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_member_purchase_stats_first_order_at'))
+
+    op.drop_table('member_purchase_stats')
     with op.batch_alter_table('coupons', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_coupons_member_id'))
 
     op.drop_table('coupons')
+    with op.batch_alter_table('content_views', schema=None) as batch_op:
+        batch_op.drop_index('ix_content_views_member')
+        batch_op.drop_index(batch_op.f('ix_content_views_content_id'))
+
+    op.drop_table('content_views')
     with op.batch_alter_table('broadcasts', schema=None) as batch_op:
         batch_op.drop_index('ix_broadcasts_due')
 
@@ -408,6 +535,8 @@ def downgrade() -> None:
     op.drop_table('staff_users')
     op.drop_table('sender_status')
     op.drop_table('segments')
+    op.drop_table('sales_daily')
+    op.drop_table('rollup_state')
     with op.batch_alter_table('rich_menus', schema=None) as batch_op:
         batch_op.drop_index('ix_rich_menus_name_current')
 
@@ -415,7 +544,11 @@ def downgrade() -> None:
     op.drop_table('rewards')
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_members_phone'))
+        batch_op.drop_index('ix_members_joined_at')
         batch_op.drop_index(batch_op.f('ix_members_identity_hash'))
+        batch_op.drop_index('ix_members_erased_at')
+        batch_op.drop_index('ix_members_created_at')
+        batch_op.drop_index('ix_members_birthday')
 
     op.drop_table('members')
     with op.batch_alter_table('inbox_events', schema=None) as batch_op:

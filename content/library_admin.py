@@ -1,4 +1,8 @@
-"""The content library: staff create, edit and retire bilingual content items."""
+"""The content library in the console: staff create, edit and retire bilingual content items.
+
+Items from the file library (`source == "file"`, content/library/*.md) are edited in their files;
+the console can only retire them (content/library_sync.py respects that until the file changes).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from rewards.timeutil import require_aware
 
+from .library_files import KINDS
 from .models import ContentItem
 
 
@@ -29,6 +34,7 @@ class ContentFields:
     link_url: str = ""
     topics: tuple[str, ...] = ()
     status: str = "draft"
+    kind: str = "story"
 
 
 def is_https_url(value: str) -> bool:
@@ -50,6 +56,8 @@ def check(fields: ContentFields) -> ContentFields:
         value = getattr(fields, name).strip()
         if value and not is_https_url(value):
             problems[name] = "must be an https:// address"
+    if fields.kind not in KINDS:
+        problems["kind"] = "one of " + ", ".join(KINDS)
     if fields.status not in ("draft", "active"):
         problems["status"] = "draft or active"
     if problems:
@@ -76,12 +84,13 @@ def _apply(item: ContentItem, fields: ContentFields) -> None:
     item.link_url = fields.link_url.strip() or None
     item.topics = list(fields.topics)
     item.status = fields.status
+    item.kind = fields.kind
 
 
 def create(session: Session, fields: ContentFields, actor: str, now: datetime) -> ContentItem:
     require_aware(now)
     check(fields)
-    item = ContentItem(created_by=actor, created_at=now, updated_at=now)
+    item = ContentItem(created_by=actor, created_at=now, updated_at=now, source="console")
     _apply(item, fields)
     session.add(item)
     session.flush()
@@ -92,6 +101,8 @@ def update(item: ContentItem, fields: ContentFields, now: datetime) -> None:
     require_aware(now)
     if item.status == "retired":
         raise ContentError({"status": "a retired item cannot be edited"})
+    if item.source == "file":
+        raise ContentError({"source": f"this item comes from the file library ({item.slug}): edit its file"})
     check(fields)
     _apply(item, fields)
     item.updated_at = now

@@ -1,0 +1,50 @@
+"""A broadcast's outbox row -> LINE messages (kind `broadcast`; params from content/broadcasts.py).
+
+Types: "text" (with {name} filled in), "image" (optional text first), "button" (a card: optional
+picture, the text, one link button), "content" (optional text, then the content item's card).
+The console's preview renders with this same function, so staff see what members will get.
+"""
+from __future__ import annotations
+
+from rewards.settings import ProgramSettings
+
+from . import engagement_messages as em
+from . import messages as m
+from .texts import Texts
+
+NAME_FIELD = "{name}"
+
+
+def _own(params: dict, name: str, language: str) -> str:
+    own, other = (f"{name}_en", f"{name}_zh") if language == "en" else (f"{name}_zh", f"{name}_en")
+    return (params.get(own) or params.get(other) or "").strip()
+
+
+def _text(params: dict, t: Texts) -> str:
+    body = _own(params, "text", t.language)
+    # a plain replace, not str.format: staff text may hold other braces
+    return body.replace(NAME_FIELD, params.get("name") or t("broadcast.name_fallback"))
+
+
+def _card(params: dict, t: Texts, body: str) -> dict:
+    hero = ({"type": "image", "url": params["image_url"], "size": "full", "aspectRatio": "20:13",
+             "aspectMode": "cover"} if params.get("image_url") else None)
+    button = m.flex_button(m.uri_action(_own(params, "button_label", t.language), params["button_url"]))
+    return m.flex_message(body or _own(params, "button_label", t.language),
+                          m.flex_bubble(body=[m.flex_text(body, size="md")], hero=hero, footer=[button]))
+
+
+def render(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    if params.get("language"):  # a test send shows one language each
+        t = Texts(params["language"])
+    kind = params["type"]
+    body = _text(params, t)
+    if kind == "text":
+        return [m.text_message(body)]
+    if kind == "image":
+        return ([m.text_message(body)] if body else []) + [m.image_message(params["image_url"])]
+    if kind == "button":
+        return [_card(params, t, body)]
+    if kind == "content":
+        return ([m.text_message(body)] if body else []) + [em.content_message(params["content"], t)]
+    raise ValueError(f"unknown broadcast type {kind!r}")
