@@ -1,7 +1,8 @@
 """The engagement features' timed work, as sweeps for bot/jobs.py's registry: `function(rt, now)`.
 
 Each walks its table in batches (content/sweep_batches.py), one transaction per batch, and returns
-a one-line summary. All are idempotent: the domain's dedup keys make a second run change nothing.
+a one-line summary. All are idempotent: the domain's dedup keys make a second run change nothing,
+so a batch that meets a transient SQLite lock conflict is simply run again (`db.run`).
 """
 from __future__ import annotations
 
@@ -15,8 +16,7 @@ def walk(rt, now, batch: Callable[..., Batch]) -> tuple[int, int]:
     """Run `batch(session, now, settings, after_id=...)` until it is through; (rows looked at, rows written)."""
     after, looked, done = 0, 0, 0
     while True:
-        with rt.db.session() as session:
-            result = batch(session, now, rt.settings, after_id=after)
+        result = rt.db.run(lambda session, after=after: batch(session, now, rt.settings, after_id=after), write=True)
         looked, done, after = looked + result.looked_at, done + result.done, result.last_id
         if not result.more:
             return looked, done
@@ -54,6 +54,5 @@ def tier_keep_warnings(rt, now):
         if tier_keep.warnings_done(session, review):
             return "already done"
     _looked, queued = walk(rt, now, tier_keep.warning_batch)
-    with rt.db.session() as session:
-        tier_keep.mark_done(session, review, queued, now)
+    rt.db.run(lambda session: tier_keep.mark_done(session, review, queued, now), write=True)
     return f"queued {queued} notices"

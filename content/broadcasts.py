@@ -219,15 +219,16 @@ def queue_chunk(session: Session, broadcast_id: int, member_ids: Iterable[int], 
         return 0
     uses_name = NAME_FIELD in (b.text_zh or "") or NAME_FIELD in (b.text_en or "")
     base = params_for(b, session)
-    written = 0
+    written = []
     for member in session.scalars(select(Member).where(Member.id.in_(list(member_ids))).order_by(Member.id)):
         params = dict(base, name=member.display_name if uses_name else None)
         row = notices.queue_notice(session, member, KIND, "marketing", params, f"broadcast:{b.id}:{member.id}", now)
         if row is not None:
-            row.campaign_id = b.id
-            written += 1
-    session.flush()
-    return written
+            written.append(row.id)
+    if written:  # one statement for the chunk rather than one per row
+        session.execute(update(Outbox).where(Outbox.id.in_(written)).values(campaign_id=b.id)
+                        .execution_options(synchronize_session=False))
+    return len(written)
 
 
 def finish(session: Session, broadcast_id: int, now: datetime) -> None:

@@ -66,7 +66,8 @@ def reminder_batch(session: Session, now: datetime, settings: ProgramSettings, a
         if gap and is_overdue(days_since, gap, settings):
             due[member_id] = (last_id, days_since)
     keys = {f"{KIND}:{member_id}:{last_id}": member_id for member_id, (last_id, _) in due.items()}
-    queued_before = set(session.scalars(select(Outbox.dedup_key).where(Outbox.dedup_key.in_(list(keys))))) if keys else set()
+    queued_before = (set(session.scalars(select(Outbox.dedup_key).where(Outbox.dedup_key.in_(list(keys)))))
+                     if keys else set())
     waiting = [member_id for key, member_id in keys.items() if key not in queued_before]
     rows = []
     if waiting:

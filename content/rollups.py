@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from sqlalchemy import Date, case, cast, delete, func, insert, literal_column, select
+from sqlalchemy import Date, cast, delete, func, insert, literal_column, select
 from sqlalchemy.orm import Session
 
 from rewards.models import Order, Refund

@@ -63,9 +63,18 @@ def invite_batch(session: Session, now: datetime, settings: ProgramSettings, aft
         member = session.get(Member, member_id)
         if member is None or member.status != "member":
             continue
-        if _invite(session, member, order_id, channel, store_id, invite_time(placed_at, channel, now, settings), now):
+        at = invite_time(placed_at, channel, now, settings)
+        if _asked_recently(session, member.id, at, settings):
+            continue  # a daily customer is not asked after every order
+        if _invite(session, member, order_id, channel, store_id, at, now):
             written += 1
     return Batch.of([row[0] for row in orders], written, limit, after_id)
+
+
+def _asked_recently(session: Session, member_id: int, at: datetime, settings: ProgramSettings) -> bool:
+    since = at - timedelta(days=settings.survey_min_days_between)
+    return session.scalar(select(SurveyInvitation.id).where(SurveyInvitation.member_id == member_id,
+                                                            SurveyInvitation.invite_at > since).limit(1)) is not None
 
 
 def _invite(session: Session, member: Member, order_id: int, channel: str, store_id: str | None,
@@ -136,7 +145,8 @@ def _response_of(session: Session, invitation_id: int) -> SurveyResponse | None:
     return session.scalar(select(SurveyResponse).where(SurveyResponse.invitation_id == invitation_id))
 
 
-def add_comment(session: Session, member: Member, response_id: int, comment: str, now: datetime) -> SurveyResponse | None:
+def add_comment(session: Session, member: Member, response_id: int, comment: str,
+                now: datetime) -> SurveyResponse | None:
     """Attach the member's comment to their answer (the first comment counts). None if not theirs."""
     require_aware(now)
     response = session.get(SurveyResponse, response_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot import conversation
 from bot import messages as m
 from bot.dispatch import Context, Router
+from content import erasure
 from rewards import membership
 
 from .common import members_only
@@ -56,7 +57,7 @@ def delete_ask(ctx: Context):
 def delete_confirm(ctx: Context):
     reply = m.text_message(ctx.t("delete.done"))
     conversation.clear(ctx.session, ctx.event.user_id)
-    membership.erase(ctx.session, ctx.member, ctx.now)
+    erasure.erase_member(ctx.session, ctx.member, ctx.now)
     ctx.effects.append(("rich_menu", None))
     return [reply]
 

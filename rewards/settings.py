@@ -63,6 +63,7 @@ class ProgramSettings:
     survey_delay_online_hours: int = 72
     survey_answer_days: int = 7
     survey_comment_hours: int = 24
+    survey_min_days_between: int = 14  # at most one invitation per member in this many days
     # repurchase
     repurchase_factor_pct: int = 120
     repurchase_min_orders: int = 3

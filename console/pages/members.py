@@ -9,7 +9,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 
 from bot import conversation
 from bot.runtime import runtime
-from content import member_data, member_search
+from content import erasure, member_data, member_search
 from rewards import adjustments, membership
 from rewards.errors import DomainError
 
@@ -94,7 +94,7 @@ def member_export(code: str):
 @bp.route("/members/<code>/erase", methods=["POST"])
 @requires("erase_member")
 def member_erase(code: str):
-    """The same as the member's own "delete my data" in the chat."""
+    """The same as the member's own "delete my data" in the chat (content.erasure.erase_member)."""
     with db_session() as s:
         member = _member_or_404(s, code)
         if member.status == "erased":
@@ -106,7 +106,7 @@ def member_erase(code: str):
         line_user_id = member.line_user_id
         if line_user_id:
             conversation.clear(s, line_user_id)
-        membership.erase(s, member, now())
+        erasure.erase_member(s, member, now())
         record(s, "member.erase", f"member:{member.member_code}", {"reason": request.form.get("reason", "")[:200]})
     if line_user_id:
         _unlink_rich_menu(line_user_id)

@@ -3,7 +3,7 @@ results, test sends, cancelling, roles and audit — with the LINE simulator as 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select

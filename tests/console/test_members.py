@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot import conversation
 from rewards import membership, orders
-from rewards.models import AuditLog, Member, Outbox, PointsLedger
+from content.models import SurveyInvitation, SurveyResponse
+from rewards.models import AuditLog, Member, Order, Outbox, PointsLedger
 
 from .people import add_member
 
@@ -46,7 +47,7 @@ def test_search_by_name_code_phone_and_line_id(login_as, member):
 
 def test_profile_shows_tier_balance_ledger_orders_tags_and_consent(login_as, member):
     page = login_as("viewer").get(f"/console/members/{member}").get_data(as_text=True)
-    for expected in ("陳小美", "一般", "NT$2,500", "vip", "訂閱中 subscribed", "0912-345-678", "POS-1" if False else "S01"):
+    for expected in ("陳小美", "一般", "NT$2,500", "vip", "訂閱中 subscribed", "0912-345-678", "S01"):
         assert expected in page, expected
     assert "調整點數" not in page  # a viewer is not offered the adjustment form
     assert "刪除個人資料" not in page
@@ -121,18 +122,29 @@ def test_export_is_the_members_whole_record_as_json_and_is_audited(app, login_as
 
 
 def test_erase_needs_the_code_typed_then_does_what_the_chat_delete_does(app, login_as, member, line):
+    rt = app.extensions["bot"]
+    with rt.db.session() as s:
+        m = s.scalar(select(Member).where(Member.member_code == member))
+        order_id = s.scalar(select(Order.id).where(Order.member_id == m.id))
+        inv = SurveyInvitation(order_id=order_id, member_id=m.id, channel="store", store_id="S01",
+                               invite_at=rt.clock.now(), status="answered", created_at=rt.clock.now())
+        s.add(inv)
+        s.flush()
+        s.add(SurveyResponse(invitation_id=inv.id, member_id=m.id, order_id=order_id, store_id="S01", rating=2,
+                             comment="請打 0912-345-678 給我", answered_at=rt.clock.now(), needs_follow_up=True))
     admin = login_as("admin")
     admin.post(f"/console/members/{member}/erase", {"confirm": "wrong"})
     with app.extensions["bot"].db.session() as s:
         assert s.scalar(select(Member.status).where(Member.member_code == member)) == "member"
     assert admin.post(f"/console/members/{member}/erase", {"confirm": member.lower()}).status_code == 302
-    rt = app.extensions["bot"]
     with rt.db.session() as s:
         m = s.scalar(select(Member).where(Member.member_code == member))
         assert (m.status, m.line_user_id, m.display_name, m.phone, m.tags, m.marketing_opt_in) == (
             "erased", None, None, None, [], False)
         assert s.scalar(select(Outbox.status).where(Outbox.dedup_key == "pending-1")) == "cancelled"
         assert conversation.get(s, "U" + "a" * 32, rt.clock.now()) is None
+        # what they wrote goes too; the rating stays as an anonymous number (content.erasure)
+        assert s.scalar(select(SurveyResponse.comment)) is None and s.scalar(select(SurveyResponse.rating)) == 2
         assert sum(s.scalars(select(PointsLedger.delta).where(PointsLedger.member_id == m.id))) == m.balance
     [row] = audit_rows(app, "member.erase")
     assert row.target == f"member:{member}"

@@ -1,7 +1,7 @@
 """RFM on a small known data set: quintile scores, named segments, the nightly sweep."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

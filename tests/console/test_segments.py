@@ -1,7 +1,7 @@
 """Segments: every filter, the live count, saving and reusing, and who may save."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

@@ -114,3 +114,39 @@ def test_unfollow_blocks_and_refollow_resumes(chat, app):
     assert "歡迎回來" in words(back) and "50" in words(back)
     member = member_of(app, uid)
     assert not member.is_blocked and member.status == "member" and member.balance == 50
+
+
+def test_erasure_also_removes_survey_comments_and_reading_history(app, clock):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from content import erasure
+    from content.models import ContentView, SurveyResponse
+    from rewards import membership, orders
+
+    rt = app.extensions["bot"]
+    with rt.db.session() as s:
+        member = membership.get_or_create(s, "U" + "3" * 31 + "d", clock.now())
+        membership.join(s, member, clock.now(), display_name="阿明")
+        order = orders.record_order(s, member, "store", "E-1", 500, clock.now(), "S1", None, clock.now(),
+                                    rt.settings).order
+        from content.models import SurveyInvitation
+        invitation = SurveyInvitation(order_id=order.id, member_id=member.id, channel="store", store_id="S1",
+                                      invite_at=clock.now(), created_at=clock.now())
+        s.add(invitation)
+        s.flush()
+        s.add(SurveyResponse(invitation_id=invitation.id, member_id=member.id, order_id=order.id, store_id="S1",
+                             rating=2, comment="call me on 0912345678", answered_at=clock.now() + timedelta(hours=1)))
+        from content.models import ContentItem
+        item = ContentItem(title_zh="手沖入門", created_by="test", created_at=clock.now(), updated_at=clock.now())
+        s.add(item)
+        s.flush()
+        s.add(ContentView(member_id=member.id, content_id=item.id, viewed_at=clock.now()))
+        s.flush()
+        assert s.scalar(select(func.count()).select_from(ContentView)) == 1
+        erasure.erase_member(s, member, clock.now())
+    with rt.db.session() as s:
+        response = s.scalar(select(SurveyResponse))
+        assert response.comment is None and response.rating == 2
+        assert s.scalar(select(func.count()).select_from(ContentView)) == 0

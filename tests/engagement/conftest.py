@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from rewards.models import Coupon, Member, Outbox
 
 from ..conftest import TAIPEI
 from ..e2e.chat import Chat
-from ..outbox.helpers import add_members, user_id
+from ..outbox.helpers import add_members
 
 PUSHED = ("push", "multicast")
 
@@ -137,5 +137,3 @@ class Scene:
 def scene(app, rt, line, clock):
     return Scene(app, rt, line, clock)
 
-
-__all__ = ["at", "user_id", "TAIPEI", "timedelta"]

@@ -151,7 +151,8 @@ def test_an_item_already_broadcast_to_the_member_is_not_dripped_again(scene):
     newest = scene.content("Newest story", [], published=at(2026, 11, 1))
     mid = scene.member()
     with scene.rt.db.session() as s:
-        params = {"type": "content", "text_zh": "", "text_en": "", "content": picks.snapshot(s.get(ContentItem, newest))}
+        item = picks.snapshot(s.get(ContentItem, newest))
+        params = {"type": "content", "text_zh": "", "text_en": "", "content": item}
         notices.queue_notice(s, s.get(Member, mid), "broadcast", "marketing", params, f"broadcast:1:{mid}",
                              TUESDAY - timedelta(days=3))
         s.flush()

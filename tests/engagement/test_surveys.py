@@ -182,3 +182,14 @@ def test_someone_elses_invitation_is_not_theirs_to_answer(chat, scene):
     chat.join(other)
     assert "問卷已經結束" in words(chat.tap(other, datas[0]))
     assert responses(scene) == []
+
+
+def test_a_daily_customer_is_asked_at_most_once_a_fortnight(scene):
+    mid = scene.member()
+    scene.order(mid, "POS-D1", NOON, store="信義店")
+    scene.run_due(NOON + timedelta(minutes=5))
+    scene.order(mid, "POS-D2", NOON + timedelta(days=1), store="信義店")
+    assert scene.run_due(NOON + timedelta(days=1, minutes=5))["survey-invitations"] == "invited 0"
+    scene.order(mid, "POS-D3", NOON + timedelta(days=15), store="信義店")
+    assert scene.run_due(NOON + timedelta(days=15, minutes=5))["survey-invitations"] == "invited 1"
+    assert len(invitations(scene)) == 2

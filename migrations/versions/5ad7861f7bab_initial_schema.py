@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: 2e7d94926414
+Revision ID: 5ad7861f7bab
 Revises: 
-Create Date: 2026-11-26 02:23:16.597487
+Create Date: 2026-11-26 02:33:21.090600
 """
 from alembic import op
 import sqlalchemy as sa
 import rewards.db_types
 
 
-revision = '2e7d94926414'
+revision = '5ad7861f7bab'
 down_revision = None
 branch_labels = None
 depends_on = None
