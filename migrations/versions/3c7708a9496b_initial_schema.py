@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: 5ad7861f7bab
+Revision ID: 3c7708a9496b
 Revises: 
-Create Date: 2026-11-26 02:33:21.090600
+Create Date: 2026-11-26 02:38:26.150278
 """
 from alembic import op
 import sqlalchemy as sa
 import rewards.db_types
 
 
-revision = '5ad7861f7bab'
+revision = '3c7708a9496b'
 down_revision = None
 branch_labels = None
 depends_on = None
