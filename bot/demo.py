@@ -1,7 +1,9 @@
 """`flask --app app demo seed`: a little demo data for a local run (safe to run again)."""
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Blueprint
@@ -27,11 +29,20 @@ DEMO_MEMBERS = [
 ]
 
 
+DEMO_STAFF = "admin@demo.local"
+
+
 @demo_cli.cli.command("seed")
-def seed():
+@click.option("--login-file", type=click.Path(dir_okay=False),
+              help="Also create a demo console admin; its password is kept in this file (development only).")
+def seed(login_file):
     """Add demo rewards and a few demo members with orders (only what is missing)."""
     rt = runtime()
     now = rt.clock.now()
+    if login_file:
+        if rt.config.is_production:
+            raise click.ClickException("no demo console account in production: use `flask --app app staff create`")
+        _demo_staff(rt, Path(login_file), now)
     with rt.db.session() as session:
         if session.scalar(select(func.count()).select_from(Reward)) == 0:
             for name_zh, name_en, cost, value, stock in DEMO_REWARDS:
@@ -47,3 +58,20 @@ def seed():
                                     now - timedelta(days=days_ago), None if channel == "online" else store,
                                     None, now, rt.settings)
     click.echo(f"demo data ready: {len(DEMO_REWARDS)} rewards, {len(DEMO_MEMBERS)} demo members")
+
+
+def _demo_staff(rt, login_file: Path, now) -> None:
+    from console import staff as accounts
+
+    with rt.db.session() as session:
+        if accounts.by_email(session, DEMO_STAFF) is None or not login_file.exists():
+            password = secrets.token_urlsafe(12)
+            person = accounts.by_email(session, DEMO_STAFF)
+            if person is None:
+                accounts.create_staff(session, DEMO_STAFF, password, "admin", now)
+            else:
+                accounts.set_password(person, password)
+            login_file.parent.mkdir(parents=True, exist_ok=True)
+            login_file.write_text(password + "\n", encoding="utf-8")
+            login_file.chmod(0o600)
+    click.echo(f"console login: {DEMO_STAFF} / {login_file.read_text(encoding='utf-8').strip()}")

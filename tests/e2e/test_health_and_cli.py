@@ -42,3 +42,18 @@ def test_demo_seed_is_safe_twice(app):
         assert s.scalar(select(func.count()).select_from(Member)) == 3
         assert s.scalar(select(func.count()).select_from(Order)) == 4
         assert not ledger.find_inconsistencies(s)
+
+
+def test_demo_seed_makes_a_console_login_outside_production(app, tmp_path):
+    from console import staff as accounts
+
+    login = tmp_path / "login.txt"
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "seed", "--login-file", str(login)])
+    assert first.exit_code == 0, first.output
+    password = login.read_text().strip()
+    assert f"admin@demo.local / {password}" in first.output
+    again = runner.invoke(args=["demo", "seed", "--login-file", str(login)])
+    assert password in again.output
+    with app.extensions["bot"].db.session() as s:
+        assert accounts.authenticate(s, "admin@demo.local", password, app.extensions["bot"].clock.now()).ok
