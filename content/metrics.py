@@ -52,9 +52,8 @@ class Measures:
 
     @property
     def revenue_per_member_change(self) -> float | None:
-        if not self.members_at_previous_end:
-            return None
-        return (self.member_sales - self.previous_member_sales) / self.members_at_previous_end
+        return revenue_change_per_member(self.member_sales, self.previous_member_sales,
+                                         self.members_at_previous_end)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,9 +84,8 @@ class StoreMeasures:
 
     @property
     def revenue_per_member_change(self) -> float | None:
-        if not self.members_at_previous_end:
-            return None
-        return (self.member_sales - self.previous_member_sales) / self.members_at_previous_end
+        return revenue_change_per_member(self.member_sales, self.previous_member_sales,
+                                         self.members_at_previous_end)
 
     def to_dict(self) -> dict[str, Any]:
         return {"store": self.store, "member_sales": self.member_sales,
@@ -96,6 +94,13 @@ class StoreMeasures:
                 "satisfaction_average_rating": _round(self.satisfaction.average, 2),
                 "satisfaction_share_4_5": _round(self.satisfaction.top_two_share, 4),
                 "satisfaction_responses": self.satisfaction.responses}
+
+
+def revenue_change_per_member(sales: int, previous_sales: int, members_at_previous_end: int) -> float | None:
+    """(member sales in the month - in the previous month) / members at the previous month end."""
+    if not members_at_previous_end:
+        return None
+    return (sales - previous_sales) / members_at_previous_end
 
 
 def _pct(value: float | None) -> float | None:

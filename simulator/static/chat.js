@@ -15,7 +15,13 @@ async function call(method, url, body) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
-  const response = await fetch(url, options);
+  let response;
+  try {
+    response = await fetch(url, options);
+  } catch (e) {  // the simulator was stopped or restarted: say so, keep polling
+    showStatus("The simulator is not reachable; retrying…");
+    return { status: 0, data: { error: "The simulator is not reachable." } };
+  }
   let data = {};
   try { data = await response.json(); } catch (e) { /* empty body */ }
   return { status: response.status, data };
@@ -34,7 +40,9 @@ async function act(path, body) {
 
 // ---------------------------------------------------------------- users
 async function loadUsers() {
-  const { data } = await call("GET", "/__sim/users");
+  const { status, data } = await call("GET", "/__sim/users");
+  if (status !== 200) return;  // keep the list as it is until the simulator answers again
+  showStatus("");
   const select = $("user-select");
   const users = data.users || [];
   const wanted = ["", ...users.map((u) => u.user_id)].join("|");
