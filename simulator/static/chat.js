@@ -9,6 +9,7 @@ let lastTimeline = "";
 let richMenuOpen = true;
 
 // ---------------------------------------------------------------- talking to the simulator
+const UNREACHABLE = "The simulator is not reachable; retrying…";
 async function call(method, url, body) {
   const options = { method, headers: {} };
   if (body !== undefined) {
@@ -19,7 +20,7 @@ async function call(method, url, body) {
   try {
     response = await fetch(url, options);
   } catch (e) {  // the simulator was stopped or restarted: say so, keep polling
-    showStatus("The simulator is not reachable; retrying…");
+    showStatus(UNREACHABLE);
     return { status: 0, data: { error: "The simulator is not reachable." } };
   }
   let data = {};
@@ -42,7 +43,7 @@ async function act(path, body) {
 async function loadUsers() {
   const { status, data } = await call("GET", "/__sim/users");
   if (status !== 200) return;  // keep the list as it is until the simulator answers again
-  showStatus("");
+  if ($("status").textContent === UNREACHABLE) showStatus("");
   const select = $("user-select");
   const users = data.users || [];
   const wanted = ["", ...users.map((u) => u.user_id)].join("|");
