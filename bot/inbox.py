@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -40,18 +40,25 @@ def record(session: Session, events: list[dict], now: datetime) -> list[int]:
     return new_ids
 
 
-def claim(session: Session, event_id: int, now: datetime) -> bool:
-    """Take the event for processing; False when another worker has it, it is done, or it must wait."""
+def _claim_statement():
+    """Built once: the conditional UPDATE that takes one event (see the module's doc)."""
     earlier = aliased(InboxEvent)
     blocked_by_earlier = exists().where(
         earlier.user_key == InboxEvent.user_key, earlier.id < InboxEvent.id, earlier.status.in_(UNFINISHED))
     claimable = or_(InboxEvent.status == "pending",
-                    and_(InboxEvent.status == "processing", InboxEvent.claimed_at < now - LEASE))
-    result = session.execute(
-        update(InboxEvent)
-        .where(InboxEvent.id == event_id, claimable, ~blocked_by_earlier)
-        .values(status="processing", claimed_at=now, attempts=InboxEvent.attempts + 1)
-        .execution_options(synchronize_session=False))
+                    and_(InboxEvent.status == "processing", InboxEvent.claimed_at < bindparam("stale_before")))
+    return (update(InboxEvent)
+            .where(InboxEvent.id == bindparam("event_id"), claimable, ~blocked_by_earlier)
+            .values(status="processing", claimed_at=bindparam("now"), attempts=InboxEvent.attempts + 1)
+            .execution_options(synchronize_session=False))
+
+
+CLAIM = _claim_statement()
+
+
+def claim(session: Session, event_id: int, now: datetime) -> bool:
+    """Take the event for processing; False when another worker has it, it is done, or it must wait."""
+    result = session.execute(CLAIM, {"event_id": event_id, "now": now, "stale_before": now - LEASE})
     return result.rowcount == 1
 
 
