@@ -55,6 +55,12 @@ class Services:
 
 
 Handler = Callable[[Context], list[dict] | None]
+
+
+def shows_loading(handler):
+    """Mark a handler whose answer may take a moment: LINE's loading animation is shown first."""
+    handler.shows_loading = True
+    return handler
 Predicate = Callable[[Context], bool]
 
 

@@ -29,12 +29,6 @@ def describe_error(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}{where}"
 
 
-def shows_loading(handler):
-    """Mark a handler whose answer may take a moment: LINE's loading animation is shown first."""
-    handler.shows_loading = True
-    return handler
-
-
 class EventProcessor:
     def __init__(self, db, clock, settings, line: LineClient, dispatcher: Dispatcher, services: Services):
         self.db = db

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot import formatting as fmt
 from bot import intents
 from bot import messages as m
-from bot.dispatch import Context, Router
+from bot.dispatch import Context, Router, shows_loading
 from rewards import errors, ledger, reasons, referral, tiers
 
 from .common import members_only, standard_quick_replies
@@ -35,6 +35,7 @@ def points(ctx: Context):
 
 @router.on_intent("member_card")
 @router.on_postback("member_card")
+@shows_loading
 @members_only
 def member_card(ctx: Context):
     member, t = ctx.member, ctx.t
@@ -85,6 +86,7 @@ def tier(ctx: Context):
 
 @router.on_intent("history")
 @router.on_postback("history")
+@shows_loading
 @members_only
 def history(ctx: Context):
     t = ctx.t

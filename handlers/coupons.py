@@ -5,7 +5,7 @@ import secrets
 
 from bot import formatting as fmt
 from bot import messages as m
-from bot.dispatch import Context, Router
+from bot.dispatch import Context, Router, shows_loading
 from rewards import catalog, coupons, errors
 
 from .common import members_only, standard_quick_replies
@@ -88,6 +88,7 @@ def reward_ask(ctx: Context):
 
 
 @router.on_postback("reward_redeem")
+@shows_loading
 @members_only
 def reward_redeem(ctx: Context):
     t, lang = ctx.t, ctx.t.language

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot import messages as m
-from bot.dispatch import Context, Router
+from bot.dispatch import Context, Router, shows_loading
 from rewards import gifts, membership
 
 from .birthday import birthday_gift_now, birthday_offer
@@ -56,7 +56,7 @@ def _join(ctx: Context):
     return messages
 
 
-router.on_postback("join")(_join)
+router.on_postback("join")(shows_loading(_join))  # asks LINE for the profile first
 
 
 @router.on_intent("join")

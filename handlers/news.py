@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot import engagement_messages as em
 from bot import messages as m
-from bot.dispatch import Context, Router
+from bot.dispatch import Context, Router, shows_loading
 from content import interests, picks
 
 from .common import standard_quick_replies
@@ -15,6 +15,7 @@ NEWS_ITEMS = 6
 
 @router.on_intent("news")
 @router.on_postback("news")
+@shows_loading
 def news(ctx: Context):
     items = picks.latest_for(ctx.session, ctx.member, ctx.now, NEWS_ITEMS)
     if not items:

@@ -140,3 +140,16 @@ def test_non_members_asking_member_things_are_invited_to_join(chat):
     chat.follow(uid)
     for words_ in ("會員卡", "coupons", "等級", "兌換", "點數紀錄", "推薦碼"):
         assert any("action=join" in d for d in postback_datas(chat.say(uid, words_))), words_
+
+
+def test_slow_answers_show_the_loading_animation_first(chat, line):
+    uid = "U" + "5" * 31 + "e"
+    chat.join(uid)
+    loading_before = len(line.calls_to("/v2/bot/chat/loading/start"))
+    assert loading_before == 1  # the join asks LINE for the profile
+    chat.say(uid, "會員卡")
+    calls = [c.path for c in line.calls if c.path in ("/v2/bot/chat/loading/start", "/v2/bot/message/reply")]
+    assert calls[-2:] == ["/v2/bot/chat/loading/start", "/v2/bot/message/reply"]
+    assert line.calls_to("/v2/bot/chat/loading/start")[-1].body == {"chatId": uid, "loadingSeconds": 5}
+    chat.say(uid, "點數")  # a quick answer: no animation
+    assert len(line.calls_to("/v2/bot/chat/loading/start")) == 2
