@@ -60,6 +60,16 @@ def _validate(amount: int, kind: str, kinds: tuple[str, ...], key: str, what: st
         raise ValueError("an idempotency key (1-200 chars) is required")
 
 
+def _checked_debit(session: Session, amount: int, kind: str, key: str, now: datetime,
+                   not_positive: str) -> PointsLedger | None:
+    """Check a debit's arguments; the row already written under `key`, if any (a replay)."""
+    require_aware(now)
+    _validate(amount, kind, DEBIT_KINDS, key, "debit")
+    if amount <= 0:
+        raise ValueError(not_positive)
+    return entry_for_key(session, key)
+
+
 def _expire_balance(session: Session, member: Member) -> None:
     if member in session:
         session.expire(member, ["balance"])
@@ -112,11 +122,7 @@ def debit_once(session: Session, member: Member, cost: int, kind: str, reason_co
                params: Mapping[str, Any] | None, key: str, now: datetime, *, order: Order | None = None,
                actor: str | None = None, prefer_lots: Iterable[int] = ()) -> tuple[PointsLedger, bool]:
     """`debit`, also saying whether this call took the points (True) or found `key` used (False)."""
-    require_aware(now)
-    _validate(cost, kind, DEBIT_KINDS, key, "debit")
-    if cost <= 0:
-        raise ValueError("debit needs a positive cost")
-    existing = entry_for_key(session, key)
+    existing = _checked_debit(session, cost, kind, key, now, "debit needs a positive cost")
     if existing is not None:
         return existing, False
     params = dict(params or {})
@@ -152,11 +158,7 @@ def take_up_to(session: Session, member: Member, wanted: int, kind: str, reason_
     """Take `wanted` points, or as many as the member still has (the balance never goes below zero).
     The row's `delta` is what was taken and `shortfall` what could not be; `params` gain `points`
     and `shortfall`. Returns (row, created); a repeated `key` returns the first row."""
-    require_aware(now)
-    _validate(wanted, kind, DEBIT_KINDS, key, "debit")
-    if wanted <= 0:
-        raise ValueError("take_up_to needs a positive amount")
-    existing = entry_for_key(session, key)
+    existing = _checked_debit(session, wanted, kind, key, now, "take_up_to needs a positive amount")
     if existing is not None:
         return existing, False
     try:
