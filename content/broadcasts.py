@@ -30,6 +30,7 @@ from rewards.timeutil import require_aware
 
 from . import picks, policy
 from . import segments as seg
+from .field_problems import FieldProblems
 from .library_admin import is_https_url
 from .models import BROADCAST_TYPES, Broadcast, ContentItem, Segment
 
@@ -40,10 +41,8 @@ MAX_LABEL = 20  # LINE's limit for a button label
 EDITABLE = ("draft", "scheduled")
 
 
-class BroadcastError(ValueError):
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+class BroadcastError(FieldProblems):
+    """A broadcast that cannot be saved or sent as composed."""
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from rewards.models import Reward
 
+from .field_problems import FieldProblems
 
-class RewardFieldsError(ValueError):
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+
+class RewardFieldsError(FieldProblems):
+    """A catalog reward's fields that do not pass."""
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,13 @@ from sqlalchemy.orm import Session
 
 from rewards.timeutil import require_aware
 
+from .field_problems import FieldProblems
 from .library_files import KINDS
 from .models import ContentItem
 
 
-class ContentError(ValueError):
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+class ContentError(FieldProblems):
+    """A content item's fields that do not pass."""
 
 
 @dataclass(frozen=True)

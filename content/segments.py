@@ -20,6 +20,7 @@ from rewards.timeutil import local_midnight, require_aware
 from rewards.tx import savepoint
 
 from . import json_lists, purchase_facts
+from .field_problems import FieldProblems
 from .models import RFM_SEGMENTS, RfmScore, Segment
 
 INTEREST_PREFIX = "interest:"  # interests are kept as member tags with this prefix
@@ -27,10 +28,8 @@ CHANNELS = ("store", "online")
 SUBSCRIBED = ("", "yes", "no")
 
 
-class SegmentError(ValueError):
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+class SegmentError(FieldProblems):
+    """A segment filter that does not pass."""
 
 
 @dataclass(frozen=True)
