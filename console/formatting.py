@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.runtime import runtime
+from rewards import reasons
 
 
 def money(value) -> str:
-    if value is None:
-        return "–"
-    return f"NT${int(value):,}"
+    return "–" if value is None else reasons.money(int(value))
 
 
 def signed_money(value) -> str:
