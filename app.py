@@ -9,25 +9,25 @@ from linebot.v3.webhook import WebhookParser
 
 import handlers
 from api import bp as api_bp
-from api.cli import apikey_cli
-from api.orders_cli import orders_cli
-from api.points_cli import points_cli
+from cli.apikeys import apikey_cli
+from cli.orders import orders_cli
+from cli.points import points_cli
 from bot import intents, member_qr, rich_menus
-from bot.cli import db_cli
-from bot.demo import demo_cli
-from bot.clock import Clock
-from bot.config import Config, ConfigError
-from bot.content_library import content_cli, sync_at_start
-from bot.db import Database
+from cli.db import db_cli
+from cli.demo import demo_cli
+from core.clock import Clock
+from core.config import Config, ConfigError
+from cli.content import content_cli, sync_at_start
+from core.db import Database
 from bot.dispatch import Dispatcher, Services
-from bot.jobs import jobs_cli
+from worker.jobs import jobs_cli
 from bot.line_client import LineClient
 from bot.member_qr_route import bp as member_qr_bp
 from bot.processing import EventProcessor, InboxWorker
-from bot.rich_menu_cli import richmenu_cli
-from bot.runtime import Runtime
+from cli.richmenu import richmenu_cli
+from core.runtime import Runtime
 from bot.webhook import bp as webhook_bp
-from bot.worker import worker_cli
+from worker.scheduler import worker_cli
 from console import init_console
 from rewards.settings import ProgramSettings
 

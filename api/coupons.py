@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
-from bot.runtime import runtime
+from core.runtime import runtime
 from rewards import coupons
 from rewards.errors import ValidationError
 from rewards.models import ORDER_CHANNELS, Member

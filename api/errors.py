@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from bot.processing import describe_error
+from core.logs import describe_error
 from rewards.errors import DomainError
 
 log = logging.getLogger(__name__)

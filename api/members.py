@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint, request
 from sqlalchemy.orm import Session
 
-from bot.runtime import runtime
+from core.runtime import runtime
 from rewards import coupons, ledger, membership
 from rewards.errors import MemberNotFound
 from rewards.models import Member

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
-from bot.runtime import runtime
+from core.runtime import runtime
 from rewards import membership, orders
 from rewards.errors import MemberNotFound, ValidationError
 from rewards.models import Member, Order

@@ -6,7 +6,7 @@ import functools
 
 from flask import make_response, request
 
-from bot.runtime import runtime
+from core.runtime import runtime
 
 from .auth import require_api_key
 

@@ -26,7 +26,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 import models_registry  # noqa: E402,F401
 from app import create_app  # noqa: E402
-from bot.engagement_sweeps import birthday_coupons  # noqa: E402
+from worker.engagement_sweeps import birthday_coupons  # noqa: E402
 from rewards.models import Base, Coupon, Member, Outbox  # noqa: E402
 
 SEED_BATCH = 10_000

@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from bot.clock import FixedClock  # noqa: E402
-from bot.db import Database  # noqa: E402
+from core.clock import FixedClock  # noqa: E402
+from core.db import Database  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/console_bench"
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -153,9 +153,9 @@ def main() -> int:
     from app import create_app
     from console import dashboard_tables
     from console import staff as accounts
-    from content import rfm, rollups
-    from content import segments as seg
-    from content.months import Month
+    from insights import rfm, rollups
+    from insights import segments as seg
+    from insights.months import Month
     from rewards.settings import ProgramSettings
 
     with db.session() as s:

@@ -28,7 +28,7 @@ from sqlalchemy import insert, text, update  # noqa: E402
 
 import models_registry  # noqa: E402,F401
 from api.keys import create_key  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
+from core.clock import FixedClock  # noqa: E402
 from rewards import ledger, membership  # noqa: E402
 from rewards.models import Base, Member, PointsLedger  # noqa: E402
 

@@ -25,8 +25,8 @@ from linebot.v3.messaging import (ApiClient, Configuration, MessagingApi, ReplyM
 from linebot.v3.webhook import WebhookParser  # noqa: E402
 from linebot.v3.webhooks import MessageEvent, TextMessageContent  # noqa: E402
 
-from bot import migrate  # noqa: E402
-from bot.clock import FixedClock  # noqa: E402
+from core import migrate  # noqa: E402
+from core.clock import FixedClock  # noqa: E402
 from simulator.testing import running_simulator  # noqa: E402
 from simulator.webhook_sender import WebhookSender  # noqa: E402
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from .events import conversation_key
-from .models import InboxEvent
+from core.models import InboxEvent
 
 LEASE = timedelta(minutes=5)
 UNFINISHED = ("pending", "processing")

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, make_response, request
 from rewards import membership
 
 from . import member_qr
-from .runtime import runtime
+from core.runtime import runtime
 
 bp = Blueprint("member_qr", __name__)
 

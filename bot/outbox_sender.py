@@ -22,14 +22,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from content import policy, sending_state
+from messaging import policy, sending_state
 
 from . import outbox_claims as claims
 from .line_client import LineApiError
 from .notice_messages import RenderError, render
 from .outbox_batches import Batch, Item, group_identical, message_key
 from .outbox_claims import ClaimedRow, Recipient
-from .processing import describe_error
+from core.logs import describe_error
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,6 @@ the log names the event and the error's type and place, never the body, texts or
 from __future__ import annotations
 
 import logging
-import traceback
 from concurrent.futures import ThreadPoolExecutor
 
 from rewards import membership
@@ -16,17 +15,11 @@ from . import messages as m
 from .dispatch import Context, Dispatcher, Services
 from .events import Incoming
 from .line_client import LineApiError, LineClient
-from .models import InboxEvent
+from core.logs import describe_error
+from core.models import InboxEvent
 from .texts import Texts, text
 
 log = logging.getLogger(__name__)
-
-
-def describe_error(exc: BaseException) -> str:
-    """Error type and where it happened, without the message (which may quote personal data)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
-    return f"{exc.__class__.__name__}{where}"
 
 
 class EventProcessor:

@@ -9,7 +9,7 @@ from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhook import WebhookParser
 
 from . import inbox
-from .runtime import runtime
+from core.runtime import runtime
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)

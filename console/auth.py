@@ -11,7 +11,7 @@ from functools import wraps
 
 from flask import abort, g, redirect, request, session, url_for
 
-from bot.runtime import runtime
+from core.runtime import runtime
 
 from . import csrf, roles
 from .models import StaffUser

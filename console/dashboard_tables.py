@@ -6,8 +6,8 @@ from datetime import tzinfo
 
 from sqlalchemy.orm import Session
 
-from content import dashboard_data, metrics, rfm
-from content.months import Month
+from insights import dashboard_data, metrics, rfm
+from insights.months import Month
 from rewards.settings import ProgramSettings
 
 TREND_MONTHS = 12

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.runtime import runtime
+from core.runtime import runtime
 from rewards import reasons
 
 

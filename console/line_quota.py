@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.runtime import runtime
+from core.runtime import runtime
 
 log = logging.getLogger(__name__)
 

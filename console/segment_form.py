@@ -1,7 +1,7 @@
 """The segment builder's form fields <-> a SegmentFilter."""
 from __future__ import annotations
 
-from content.segments import SegmentFilter
+from insights.segments import SegmentFilter
 
 LISTS = ("tiers", "tags", "interests", "rfm", "birth_months", "channels")
 SINGLES = ("joined_from", "joined_to", "last_purchase_from", "last_purchase_to", "spend_12m_min", "spend_12m_max",
@@ -9,7 +9,7 @@ SINGLES = ("joined_from", "joined_to", "last_purchase_from", "last_purchase_to",
 
 
 def filter_from_form(form, tier_codes: tuple[str, ...]) -> SegmentFilter:
-    """`form` is request.form or request.args; raises content.segments.SegmentError."""
+    """`form` is request.form or request.args; raises insights.segments.SegmentError."""
     data: dict = {}
     for name in LISTS:
         values = [v for v in form.getlist(name) if v.strip()]

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from flask import g
 
-from bot.runtime import runtime
+from core.runtime import runtime
 from rewards import audit
 
 

@@ -22,7 +22,7 @@ from rewards.timeutil import require_aware
 
 from .library_files import normalise_topic
 from .models import ContentItem, ContentView
-from .segments import INTEREST_PREFIX
+from insights.segments import INTEREST_PREFIX
 
 PURCHASE_WINDOW = timedelta(days=365)
 CHUNK = 1000

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from rewards.timeutil import require_aware
 
-from .field_problems import FieldProblems
+from core.field_problems import FieldProblems
 from .library_files import KINDS
 from .models import ContentItem
 

@@ -1,4 +1,4 @@
-"""Tables of the engagement domain. Pure SQLAlchemy: no Flask, no LINE."""
+"""Tables of the content library: items and who viewed them. Pure SQLAlchemy."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -8,106 +8,6 @@ from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rewards.models import Base, BigId, Member, Order, Refund
-
-
-class SenderStatus(Base):
-    """How the outbox sender stands with LINE, for staff to see. One row (id 1): one channel.
-
-    `monthly_limit_reached_at` is set when LINE refuses pushes because the channel's monthly message
-    quota is used up; the sender then stops until the month turns or staff clear it.
-    """
-
-    __tablename__ = "sender_status"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    monthly_limit_reached_at: Mapped[datetime | None]
-    monthly_limit_message: Mapped[str | None] = mapped_column(Text)
-    # the last time the sender tried LINE again while the limit stood (a plan may be upgraded mid-month)
-    monthly_limit_checked_at: Mapped[datetime | None]
-    updated_at: Mapped[datetime]
-
-
-# --------------------------------------------------------------------------------------------------
-# The staff console's engagement tables: saved segments, RFM scores, broadcasts.
-# --------------------------------------------------------------------------------------------------
-
-class Segment(Base):
-    """A saved, named audience: a filter definition over members (see content/segments.py)."""
-
-    __tablename__ = "segments"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    definition: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-    archived_at: Mapped[datetime | None]
-
-
-RFM_SEGMENTS = ("champions", "loyal", "potential", "new", "at_risk", "cant_lose", "hibernating", "lost")
-
-
-class RfmScore(Base):
-    """A member's recency, frequency and monetary scores (quintiles 1-5) and named segment, scored
-    nightly over members who bought at least once (see content/rfm.py)."""
-
-    __tablename__ = "rfm_scores"
-    __table_args__ = (
-        CheckConstraint("r between 1 and 5 and f between 1 and 5 and m between 1 and 5", name="scores_range"),
-    )
-
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
-    recency_days: Mapped[int] = mapped_column(Integer)
-    frequency: Mapped[int] = mapped_column(Integer)
-    monetary: Mapped[int] = mapped_column(BigInteger)
-    r: Mapped[int] = mapped_column(SmallInteger)
-    f: Mapped[int] = mapped_column(SmallInteger)
-    m: Mapped[int] = mapped_column(SmallInteger)
-    segment: Mapped[str] = mapped_column(String(20), index=True)
-    scored_at: Mapped[datetime]
-
-
-BROADCAST_STATUSES = ("draft", "scheduled", "queuing", "queued", "cancelled")
-BROADCAST_TYPES = ("text", "image", "button", "content")
-
-
-class Broadcast(Base):
-    """A marketing message to a segment (or every member), sent through the outbox at `scheduled_at`.
-
-    While `scheduled` it can be edited or cancelled; the broadcast sweep turns it `queuing` (claimed),
-    writes one outbox row per recipient (dedup key `broadcast:{id}:{member_id}`, campaign_id = id),
-    then `queued`. What became of each message is read from those outbox rows.
-    """
-
-    __tablename__ = "broadcasts"
-    __table_args__ = (
-        CheckConstraint("status in ('draft', 'scheduled', 'queuing', 'queued', 'cancelled')", name="status_known"),
-        CheckConstraint("message_type in ('text', 'image', 'button', 'content')", name="type_known"),
-        Index("ix_broadcasts_due", "status", "scheduled_at"),
-    )
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(12), default="draft")
-    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"))  # null: every member
-    message_type: Mapped[str] = mapped_column(String(12), default="text")
-    text_zh: Mapped[str] = mapped_column(Text, default="")
-    text_en: Mapped[str] = mapped_column(Text, default="")
-    image_url: Mapped[str | None] = mapped_column(String(1000))
-    button_label_zh: Mapped[str | None] = mapped_column(String(40))
-    button_label_en: Mapped[str | None] = mapped_column(String(40))
-    button_url: Mapped[str | None] = mapped_column(String(1000))
-    content_item_id: Mapped[int | None] = mapped_column(BigInteger)
-    scheduled_at: Mapped[datetime | None]
-    queued_at: Mapped[datetime | None]
-    recipients: Mapped[int | None] = mapped_column(Integer)  # outbox rows written
-    created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-    cancelled_at: Mapped[datetime | None]
-    cancelled_by: Mapped[str | None] = mapped_column(String(200))
 
 
 CONTENT_STATUSES = ("draft", "active", "retired")
@@ -152,10 +52,6 @@ class ContentItem(Base):
         return (self.body_en or self.body_zh) if language == "en" else self.body_zh
 
 
-# --------------------------------------------------------------------------------------------------
-# Engagement: what members opened, and the surveys after a purchase.
-# --------------------------------------------------------------------------------------------------
-
 class ContentView(Base):
     """A member opened a content item ("read more"). Its topics count towards the member's interests."""
 
@@ -166,100 +62,3 @@ class ContentView(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     content_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"), index=True)
     viewed_at: Mapped[datetime]
-
-
-SURVEY_INVITATION_STATUSES = ("open", "answered", "closed")
-
-
-class SurveyInvitation(Base):
-    """One invitation to rate a purchase, one per order. Its outbox row (kind `survey_invitation`,
-    dedup key `survey:{order_id}`) is written with it and goes out at `invite_at`. An answer later
-    than `settings.survey_answer_days` after `invite_at` closes it instead of being recorded."""
-
-    __tablename__ = "survey_invitations"
-    __table_args__ = (
-        CheckConstraint("status in ('open', 'answered', 'closed')", name="status_known"),
-    )
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(12))
-    store_id: Mapped[str | None] = mapped_column(String(32))
-    invite_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(12), default="open")
-    created_at: Mapped[datetime]
-    closed_at: Mapped[datetime | None]
-
-
-class SurveyResponse(Base):
-    """A member's answer to an invitation: a rating of 1-5 and an optional comment. A rating of 1 or 2
-    needs a follow-up by staff (`needs_follow_up`), done when `followed_up_at` is set."""
-
-    __tablename__ = "survey_responses"
-    __table_args__ = (
-        CheckConstraint("rating between 1 and 5", name="rating_range"),
-        Index("ix_survey_responses_answered", "answered_at"),
-        Index("ix_survey_responses_follow_up", "needs_follow_up", "followed_up_at"),
-    )
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    invitation_id: Mapped[int] = mapped_column(ForeignKey("survey_invitations.id"), unique=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
-    store_id: Mapped[str | None] = mapped_column(String(32), index=True)
-    rating: Mapped[int] = mapped_column(SmallInteger)
-    comment: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime]
-    commented_at: Mapped[datetime | None]
-    needs_follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
-    followed_up_at: Mapped[datetime | None]
-    followed_up_by: Mapped[str | None] = mapped_column(String(200))
-
-
-# --------------------------------------------------------------------------------------------------
-# Dashboard pre-aggregation (content/rollups.py): a nightly cache, never the only source of a number.
-# --------------------------------------------------------------------------------------------------
-
-class RollupState(Base):
-    """When the rollups were last built, and the cut-off they hold: orders and refunds created up to
-    `cutoff` are in them; everything created later is read live. One row (id 1)."""
-
-    __tablename__ = "rollup_state"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    cutoff: Mapped[datetime]
-    timezone: Mapped[str] = mapped_column(String(64))  # the local days of sales_daily
-    built_at: Mapped[datetime]
-
-
-class SalesDaily(Base):
-    """Member sales per local day and store, of orders and refunds created up to the cut-off."""
-
-    __tablename__ = "sales_daily"
-
-    day: Mapped[date] = mapped_column(primary_key=True)
-    store: Mapped[str] = mapped_column(String(32), primary_key=True)  # "online" for online orders
-    gross: Mapped[int] = mapped_column(BigInteger)  # sum of order amounts
-    refunds: Mapped[int] = mapped_column(BigInteger)  # sum of refunds on those days' orders
-
-
-class MemberPurchaseStats(Base):
-    """Per member, of the orders and refunds created up to the cut-off C (see content/purchase_facts.py)."""
-
-    __tablename__ = "member_purchase_stats"
-
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
-    first_order_at: Mapped[datetime] = mapped_column(index=True)  # the first order ever placed
-    last_order_at: Mapped[datetime | None]  # the last one not fully refunded
-    orders: Mapped[int] = mapped_column(Integer)  # orders not fully refunded
-    spend_window: Mapped[int] = mapped_column(BigInteger)  # net spend on orders placed in the 12 months before C
-
-
-# Indexes the dashboard's live parts need on the loyalty tables (declared here, with the queries that use them).
-Index("ix_orders_created_at", Order.created_at)
-Index("ix_order_refunds_created_at", Refund.created_at)
-Index("ix_members_joined_at", Member.joined_at)
-Index("ix_members_erased_at", Member.erased_at)
-Index("ix_members_created_at", Member.created_at)

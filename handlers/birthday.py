@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot import engagement_messages as em
 from bot import messages as m
 from bot.dispatch import Context, Router
-from content import birthday as birthday_gifts
+from messaging import birthday as birthday_gifts
 from rewards import membership
 
 from .common import members_only

@@ -1,10 +1,10 @@
 """Language, marketing subscription, and deleting one's data."""
 from __future__ import annotations
 
-from bot import conversation
+from core import conversation
 from bot import messages as m
 from bot.dispatch import Context, Router
-from content import erasure
+from privacy import erasure
 from rewards import membership
 
 from .common import members_only

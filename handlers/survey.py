@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import conversation, intents
+from bot import intents
+from core import conversation
 from bot import messages as m
 from bot.dispatch import Context, Router
-from content import surveys
+from messaging import surveys
 
 from .common import members_only
 

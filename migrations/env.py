@@ -6,7 +6,7 @@ import os
 from alembic import context
 
 import models_registry  # noqa: F401 - imports every model so the metadata is complete
-from bot.db import make_engine, normalise_url
+from core.db import make_engine, normalise_url
 from rewards.models import Base
 
 config = context.config
@@ -15,7 +15,7 @@ target_metadata = Base.metadata
 
 def _url() -> str:
     return config.attributes.get("url") or normalise_url(
-        os.environ.get("DATABASE_URL") or "sqlite:///instance/bot.db")
+        os.environ.get("DATABASE_URL") or "sqlite:///instance/core.db")
 
 
 def run_migrations_offline() -> None:

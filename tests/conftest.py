@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from bot.clock import FixedClock
-from bot.db import Database, normalise_url
+from core.clock import FixedClock
+from core.db import Database, normalise_url
 
 TEST_SECRET = "test-channel-secret"
 TEST_TOKEN = "test-access-token"
@@ -70,7 +70,7 @@ def database_url(migrated_template, tmp_path):
     if ON_POSTGRES:
         _empty_all_tables(PG_URL)
         return normalise_url(PG_URL)
-    path = tmp_path / "bot.db"
+    path = tmp_path / "core.db"
     shutil.copy(migrated_template, path)
     return f"sqlite:///{path}"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from bot import migrate
-from bot.db import Database
+from core import migrate
+from core.db import Database
 from rewards.models import Base
 import models_registry  # noqa: F401
 

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from bot import broadcast_messages
-from bot.texts import Texts
-from content import broadcasts as bc
+from bot.preview import broadcast_preview
+from messaging import broadcasts as bc
 from content import library_admin
-from content import segments as seg
-from content.models import Broadcast, Segment
+from insights import segments as seg
+from messaging.models import Broadcast
+from insights.models import Segment
 
 from .. import line_quota
 from ..auth import requires
@@ -41,8 +41,7 @@ def _previews(session, b: Broadcast) -> dict[str, list[dict]]:
     shown = {}
     for language, name in SAMPLE_NAMES.items():
         try:
-            shown[language] = broadcast_messages.render(bc.params_for(b, session, name=name), Texts(language),
-                                                        settings())
+            shown[language] = broadcast_preview(bc.params_for(b, session, name=name), language, settings())
         except (KeyError, ValueError, TypeError):
             shown[language] = []
     return shown

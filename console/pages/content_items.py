@@ -5,7 +5,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from content import library_admin as library
 from content.library_files import KINDS
-from content.member_search import normalise_tags
+from rewards.member_search import normalise_tags
 from content.models import ContentItem
 
 from ..auth import requires

@@ -5,8 +5,8 @@ import json
 
 from flask import abort, render_template, request
 
-from bot.runtime import runtime
-from content.months import Month
+from core.runtime import runtime
+from insights.months import Month
 
 from .. import dashboard_tables
 from ..auth import requires

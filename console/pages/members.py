@@ -7,9 +7,10 @@ import secrets
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
-from bot import conversation
-from bot.runtime import runtime
-from content import erasure, member_data, member_search
+from core import conversation
+from core.runtime import runtime
+from privacy import erasure, member_data
+from rewards import member_search
 from rewards import adjustments, membership
 from rewards.errors import DomainError
 
@@ -94,7 +95,7 @@ def member_export(code: str):
 @bp.route("/members/<code>/erase", methods=["POST"])
 @requires("erase_member")
 def member_erase(code: str):
-    """The same as the member's own "delete my data" in the chat (content.erasure.erase_member)."""
+    """The same as the member's own "delete my data" in the chat (privacy.erasure.erase_member)."""
     with db_session() as s:
         member = _member_or_404(s, code)
         if member.status == "erased":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from content import catalog_admin
+from rewards import catalog_admin
 from rewards import catalog
 from rewards.models import Reward
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 
-from content import segments as seg
-from content.models import RFM_SEGMENTS, Segment
+from insights import segments as seg
+from insights.models import RFM_SEGMENTS, Segment
 
 from ..auth import requires
 from ..blueprint import bp

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from content import survey_reports as surveys
+from insights import survey_reports as surveys
 from rewards.timeutil import local_midnight
 
 from ..auth import requires

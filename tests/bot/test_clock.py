@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.clock import Clock, FixedClock
+from core.clock import Clock, FixedClock
 
 
 def test_clock_is_aware_and_in_taipei_by_default():

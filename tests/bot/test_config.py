@@ -1,6 +1,6 @@
 import pytest
 
-from bot.config import Config, ConfigError
+from core.config import Config, ConfigError
 
 
 def test_production_names_every_missing_secret():
@@ -22,7 +22,7 @@ def test_defaults():
     assert config.LINE_API_URL == "https://api.line.me"
     assert config.LINE_API_DATA_URL == "https://api-data.line.me"
     assert config.BOT_TIMEZONE == "Asia/Taipei" and config.BOT_LANGUAGE == "zh-TW"
-    assert config.DATABASE_URL.startswith("sqlite:///") and config.DATABASE_URL.endswith("instance/bot.db")
+    assert config.DATABASE_URL.startswith("sqlite:///") and config.DATABASE_URL.endswith("instance/core.db")
 
 
 def test_development_fills_local_secrets_and_numbers_are_cast():

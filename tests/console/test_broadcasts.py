@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot import jobs
-from content import broadcasts as bc
-from content.models import Broadcast, ContentItem, Segment
+from worker import jobs
+from messaging import broadcasts as bc
+from messaging.models import Broadcast
+from content.models import ContentItem
+from insights.models import Segment
 from rewards.models import AuditLog, Outbox
 
 from .conftest import create_staff

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from bot import jobs
-from content.models import Broadcast, Segment
+from worker import jobs
+from messaging.models import Broadcast
+from insights.models import Segment
 from rewards.models import Outbox
 from tests.conftest import make_app
 
@@ -171,7 +172,7 @@ def test_marketer_builds_a_segment_schedules_a_broadcast_and_members_get_it(live
 def test_a_logged_out_visitor_and_a_viewer_cannot_send(live_app, browser, shop, line, clock):
     base = live_app.config["LIVE_URL"]
     rt = live_app.extensions["bot"]
-    from content import broadcasts as bc
+    from messaging import broadcasts as bc
     now = clock.now()
     with rt.db.session() as s:
         b = bc.save_draft(s, "不該送出", None, bc.Message(text_zh="測試"), "marketer@shop.example", now)

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import conversation
+from core import conversation
 from rewards import membership, orders
-from content.models import SurveyInvitation, SurveyResponse
+from insights.models import SurveyInvitation, SurveyResponse
 from rewards.models import AuditLog, Member, Order, Outbox, PointsLedger
 
 from .people import add_member
@@ -143,7 +143,7 @@ def test_erase_needs_the_code_typed_then_does_what_the_chat_delete_does(app, log
             "erased", None, None, None, [], False)
         assert s.scalar(select(Outbox.status).where(Outbox.dedup_key == "pending-1")) == "cancelled"
         assert conversation.get(s, "U" + "a" * 32, rt.clock.now()) is None
-        # what they wrote goes too; the rating stays as an anonymous number (content.erasure)
+        # what they wrote goes too; the rating stays as an anonymous number (privacy.erasure)
         assert s.scalar(select(SurveyResponse.comment)) is None and s.scalar(select(SurveyResponse.rating)) == 2
         assert sum(s.scalars(select(PointsLedger.delta).where(PointsLedger.member_id == m.id))) == m.balance
     [row] = audit_rows(app, "member.erase")

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from api.keys import create_key
-from content import dashboard_data, metrics
-from content.months import Month
+from insights import dashboard_data, metrics
+from insights.months import Month
 
 from .people import add_member, add_order
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import jobs
-from content import rfm
-from content.models import RfmScore
+from worker import jobs
+from insights import rfm
+from insights.models import RfmScore
 
 from .people import add_member, add_order
 

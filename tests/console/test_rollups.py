@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from bot import jobs
-from content import dashboard_data, metrics, purchase_facts, rollups, segments
-from content.models import RollupState
-from content.months import Month
+from worker import jobs
+from insights import dashboard_data, metrics, purchase_facts, rollups, segments
+from insights.models import RollupState
+from insights.months import Month
 from rewards.models import Refund
 
 from .people import add_member, add_order

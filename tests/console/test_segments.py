@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from content import rfm
-from content import segments as seg
-from content.models import Segment
+from insights import rfm
+from insights import segments as seg
+from insights.models import Segment
 from rewards.models import AuditLog
 
 from .people import add_member, add_order

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from api.keys import list_keys
-from content import metrics
-from content.models import SurveyInvitation, SurveyResponse
-from content.months import Month
+from insights import metrics
+from insights.models import SurveyInvitation, SurveyResponse
+from insights.months import Month
 from rewards.models import AuditLog
 
 from .people import add_member, add_order

@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.models import InboxEvent
+from core.models import InboxEvent
 from rewards.models import Member
 
 from ..conftest import make_app

@@ -1,4 +1,4 @@
-from bot import migrate
+from core import migrate
 
 
 def test_healthz_reports_the_database(client):
@@ -7,7 +7,7 @@ def test_healthz_reports_the_database(client):
 
 
 def test_healthz_when_the_database_is_gone(app):
-    from bot.db import Database
+    from core.db import Database
 
     app.extensions["bot"].db = Database("postgresql+psycopg://postgres@127.0.0.1:9/nothing?connect_timeout=2")
     response = app.test_client().get("/healthz")
@@ -25,7 +25,7 @@ def test_db_upgrade_command_is_safe_twice(tmp_path, simulator_server, clock):
         assert result.exit_code == 0, result.output
         assert "current schema" in result.output
     app.extensions["bot"].db.dispose()
-    assert migrate  # the command drives bot.migrate
+    assert migrate  # the command drives core.migrate
 
 
 def test_demo_seed_is_safe_twice(app):

@@ -27,7 +27,7 @@ def test_line_sample_is_answered_200_or_400(path, client, sender):
 def test_all_28_events_with_their_own_ids_are_each_recorded_once(client, sender, app):
     from sqlalchemy import func, select
 
-    from bot.models import InboxEvent
+    from core.models import InboxEvent
 
     body = json.loads((SAMPLES / "sdk-python_tests-v3-webhook_all-28-events.json").read_text())
     for i, event in enumerate(body["events"]):

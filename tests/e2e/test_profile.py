@@ -121,8 +121,9 @@ def test_erasure_also_removes_survey_comments_and_reading_history(app, clock):
 
     from sqlalchemy import func, select
 
-    from content import erasure
-    from content.models import ContentView, SurveyResponse
+    from privacy import erasure
+    from content.models import ContentView
+    from insights.models import SurveyResponse
     from rewards import membership, orders
 
     rt = app.extensions["bot"]
@@ -131,7 +132,7 @@ def test_erasure_also_removes_survey_comments_and_reading_history(app, clock):
         membership.join(s, member, clock.now(), display_name="阿明")
         order = orders.record_order(s, member, "store", "E-1", 500, clock.now(), "S1", None, clock.now(),
                                     rt.settings).order
-        from content.models import SurveyInvitation
+        from insights.models import SurveyInvitation
         invitation = SurveyInvitation(order_id=order.id, member_id=member.id, channel="store", store_id="S1",
                                       invite_at=clock.now(), created_at=clock.now())
         s.add(invitation)

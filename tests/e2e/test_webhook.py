@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.models import InboxEvent
+from core.models import InboxEvent
 from rewards.models import Member
 
 from ..conftest import TEST_SECRET, make_app

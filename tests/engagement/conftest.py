@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from bot import jobs
+from worker import jobs
 from content.models import ContentItem
 from rewards import membership, orders
 from rewards.models import Coupon, Member, Outbox

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from content import birthday
+from messaging import birthday
 from rewards.models import Coupon
 
 from ..e2e.chat import postback_datas, words
@@ -174,7 +174,7 @@ def test_the_cli_runs_the_sweep(app, scene):
 
 
 def test_the_engagement_sweeps_are_registered_and_run_before_the_drain():
-    from bot import jobs
+    from worker import jobs
 
     names = [s.name for s in jobs.registered()]
     assert names[-1] == jobs.OUTBOX

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.config import PROJECT_ROOT
+from core.config import PROJECT_ROOT
 from content import library_files, library_sync
 from content.models import ContentItem
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from content import drip
+from messaging import drip
 from content.models import ContentView
 from rewards.models import Member
 from rewards.settings import ProgramSettings

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from content import repurchase
+from messaging import repurchase
 
 from .conftest import at
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from content import surveys
-from content.models import SurveyInvitation, SurveyResponse
+from messaging import surveys
+from insights.models import SurveyInvitation, SurveyResponse
 
 from ..e2e.chat import postback_datas, words
 from .conftest import at

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from content import tier_keep
+from messaging import tier_keep
 from rewards.settings import ProgramSettings
 
 from .conftest import at

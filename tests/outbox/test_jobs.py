@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot import jobs
-from bot.worker import PERIODIC_JOBS
+from worker import jobs
+from worker.scheduler import PERIODIC_JOBS
 
 from ..conftest import TAIPEI
 from .helpers import add_members, queue_rows, rows

@@ -6,8 +6,8 @@ from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import select, update
 
-from content import policy
-from content.policy import HOLD, SEND, SKIP
+from messaging import policy
+from messaging.policy import HOLD, SEND, SKIP
 from rewards.models import Member, Outbox
 from rewards.settings import ProgramSettings
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from bot.outbox_sender import OutboxSender, SendingRules
-from content import sending_state
+from messaging import sending_state
 from rewards.models import Member, Outbox
 
 from ..conftest import TAIPEI, make_app

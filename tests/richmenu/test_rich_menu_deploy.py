@@ -8,7 +8,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot import rich_menus
-from bot.models import InboxEvent, RichMenuRecord
+from core.models import InboxEvent
+from bot.models import RichMenuRecord
 
 UID = "U" + "a" * 32
 OTHER = "U" + "b" * 32

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from bot import rich_menus
-from bot.config import Config
+from core.config import Config
 from bot.rich_menu_image import MAX_BYTES, FontError, load_font, missing_glyphs
 from bot.texts import text
 

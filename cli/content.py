@@ -1,0 +1,72 @@
+"""The file content library in the app: `flask --app app content sync`, and a sync at start-up.
+
+The library is `content/library/*.md` (CONTENT_LIBRARY_DIR to use another folder). At start-up the
+app syncs it if anything changed (reading the files and one query when nothing did); in tests
+(BOT_ENV=test) only when CONTENT_LIBRARY_DIR names a folder, so tests start from empty tables.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+from flask import Blueprint
+from sqlalchemy.exc import SQLAlchemyError
+
+from content import library_files, library_sync
+
+from core.config import PROJECT_ROOT
+from core.logs import describe_error
+from core.runtime import Runtime, runtime
+
+log = logging.getLogger(__name__)
+DEFAULT_DIR = PROJECT_ROOT / "content" / "library"
+
+
+def library_dir(config) -> Path | None:
+    if config.CONTENT_LIBRARY_DIR:
+        return Path(config.CONTENT_LIBRARY_DIR)
+    return None if config.BOT_ENV == "test" else DEFAULT_DIR
+
+
+def sync(rt: Runtime, directory: Path) -> tuple[library_sync.SyncSummary, list[library_files.FileProblem]]:
+    library = library_files.read_library(directory)
+    with rt.db.session() as session:
+        summary = library_sync.sync(session, library.items, rt.clock.now())
+    return summary, library.problems
+
+
+def sync_at_start(rt: Runtime) -> None:
+    """Best effort: a database without the table yet (before `db upgrade`) or a bad file is logged."""
+    directory = library_dir(rt.config)
+    if directory is None or not directory.is_dir():
+        return
+    try:
+        summary, problems = sync(rt, directory)
+    except SQLAlchemyError as exc:
+        log.warning("content library not synced at start: %s", describe_error(exc))
+        return
+    for problem in problems:
+        log.warning("content library: %s", problem)
+    if summary.changed:
+        log.info("content library synced: %s", summary)
+
+
+content_cli = Blueprint("content_cli", __name__, cli_group="content")
+
+
+@content_cli.cli.command("sync")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="the library folder (default: CONTENT_LIBRARY_DIR or content/library)")
+def sync_command(directory):
+    """Load content/library/*.md into the content items: add, update, retire what is gone."""
+    rt = runtime()
+    directory = directory or library_dir(rt.config) or DEFAULT_DIR
+    if not directory.is_dir():
+        raise click.ClickException(f"no library folder at {directory}")
+    summary, problems = sync(rt, directory)
+    click.echo(f"content library {directory}: {summary}")
+    for problem in problems:
+        click.echo(f"skipped {problem}", err=True)
+    if problems or summary.conflicts:
+        raise SystemExit(1)

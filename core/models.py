@@ -1,0 +1,46 @@
+"""Tables every edge reaches: the webhook inbox and what the bot waits for from a user (conversation state)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rewards.models import Base, BigId
+
+
+class InboxEvent(Base):
+    """One webhook event, keyed by LINE's webhookEventId so a redelivery is recognised."""
+
+    __tablename__ = "inbox_events"
+    __table_args__ = (
+        CheckConstraint("status in ('pending', 'processing', 'done', 'failed', 'ignored')", name="status_known"),
+        Index("ix_inbox_events_user_order", "user_key", "id"),
+        Index("ix_inbox_events_status", "status", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    event_type: Mapped[str] = mapped_column(String(40))
+    # whose conversation this is (user, group or room id); one key's events are processed in order
+    user_key: Mapped[str] = mapped_column(String(64))
+    is_redelivery: Mapped[bool] = mapped_column(default=False)
+    # the event as LINE sent it; cleared once processed, so message texts are not kept
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    received_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ConversationState(Base):
+    """What the bot is waiting for from one user (e.g. a survey comment), until it expires."""
+
+    __tablename__ = "conversation_states"
+
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[datetime]

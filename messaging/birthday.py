@@ -1,0 +1,114 @@
+"""Birthday coupons: one per member per calendar year, in the birth month, with a push.
+
+From `settings.birthday_send_hour` on the 1st of a month (store time) until the month ends, every
+member born that month who has no birthday coupon this year gets one (value by tier), valid to the
+end of the month, and a `birthday` outbox row (marketing: the sender holds it over quiet hours and
+skips it for the unsubscribed and the blocked; the coupon is theirs either way). 29 February is a
+February birthday, also in other years.
+
+"Once a year" is held by the database: the coupon's uniqueness key and the outbox dedup key are
+both `birthday:{member_id}:{year}`. The sweep reads only the month's members without that coupon
+(index `ix_members_birthday`), a batch at a time, and inserts each batch's coupons and messages in
+two statements that skip rows already there, so a rerun or a second worker changes nothing.
+
+A member who joins, or sets their birthday, during their birth month gets the gift there and then
+(`give_now`; the chat shows the card in its reply instead of a push).
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import String, cast, exists, literal, select
+from sqlalchemy.orm import Session
+
+from rewards import coupons, notices
+from rewards.codes import COUPON_CODE_LENGTH, random_code
+from rewards.models import Coupon, Member, Outbox
+from rewards.settings import ProgramSettings
+from rewards.timeutil import end_of_local_day, require_aware
+
+from core.bulk import insert_new
+from core.sweep_batches import BATCH_SIZE, Batch
+
+KIND = "birthday"
+
+
+@dataclass(frozen=True)
+class Gift:
+    value: int
+    valid_until: datetime  # the instant after the month's last day
+    last_day: date
+
+    def titles(self) -> tuple[str, str]:
+        return f"生日禮 NT${self.value:,} 折價券", f"Birthday gift: NT${self.value:,} off"
+
+    def params(self, code: str) -> dict:
+        """The outbox row's params: what the push shows."""
+        return {"code": code, "value": self.value, "last_day": self.last_day.isoformat()}
+
+
+def gift_for(tier_code: str, now: datetime, settings: ProgramSettings) -> Gift:
+    last_day = date(now.year, now.month, calendar.monthrange(now.year, now.month)[1])
+    return Gift(settings.tier(tier_code).birthday_coupon_value, end_of_local_day(last_day, now), last_day)
+
+
+def send_from(now: datetime, settings: ProgramSettings) -> datetime:
+    """When this month's birthday gifts start: the 1st at the send hour, store time."""
+    return datetime.combine(date(now.year, now.month, 1), time(settings.birthday_send_hour), tzinfo=now.tzinfo)
+
+
+def give_now(session: Session, member: Member, now: datetime, settings: ProgramSettings,
+             push: bool = True) -> dict | None:
+    """Give this member this year's birthday coupon if this is their birth month and they have none
+    yet (a join or a birthday set mid-month). Returns what the birthday card shows (the outbox
+    params), or None. `push=False` when the caller shows the card itself (a reply in the chat)."""
+    require_aware(now)
+    if member.status != "member" or member.birthday_month != now.month:
+        return None
+    gift = gift_for(member.tier, now, settings)
+    if gift.value <= 0:
+        return None
+    key = coupons.birthday_key(member.id, now.year)
+    coupon = coupons.issue(session, member, KIND, gift.value, gift.valid_until, now, gift.titles(), key)
+    if coupon is None:
+        return None
+    if push:
+        notices.queue_notice(session, member, KIND, "marketing", gift.params(coupon.code), key, now)
+    return gift.params(coupon.code)
+
+
+def _key_sql(year: int):
+    """`birthday:{members.id}:{year}` computed in SQL, to look the coupon up by its unique key."""
+    return literal("birthday:", String) + cast(Member.id, String) + literal(f":{year}", String)
+
+
+def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, after_id: int = 0,
+                limit: int = BATCH_SIZE) -> Batch:
+    """Issue the birthday coupons (and queue the pushes) of up to `limit` members after `after_id`."""
+    require_aware(now)
+    if now < send_from(now, settings):
+        return Batch(0, 0, after_id, False)
+    year = now.year
+    has_coupon = exists().where(Coupon.uniqueness_key == _key_sql(year))
+    due = session.execute(
+        select(Member.id, Member.tier)
+        .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member", ~has_coupon)
+        .order_by(Member.id).limit(limit)).all()
+    gifts = {member_id: gift_for(tier, now, settings) for member_id, tier in due}
+    rows = []
+    for member_id, gift in gifts.items():
+        if gift.value <= 0:
+            continue
+        title_zh, title_en = gift.titles()
+        rows.append(dict(code=random_code(COUPON_CODE_LENGTH), member_id=member_id, kind=KIND, title_zh=title_zh,
+                         title_en=title_en, value=gift.value, valid_from=now, valid_until=gift.valid_until,
+                         uniqueness_key=coupons.birthday_key(member_id, year), created_at=now))
+    # a row whose key (or, once in ~10^17, code) is taken is skipped; the next run tries again
+    issued = insert_new(session, Coupon, rows, returning=(Coupon.member_id, Coupon.code))
+    insert_new(session, Outbox, [
+        dict(dedup_key=coupons.birthday_key(member_id, year), member_id=member_id, kind=KIND, category="marketing",
+             params=gifts[member_id].params(code), status="pending", not_before=now, created_at=now, attempts=0)
+        for member_id, code in issued])
+    return Batch.of([member_id for member_id, _ in due], len(issued), limit, after_id)

@@ -1,0 +1,303 @@
+"""Broadcasts: a marketing message to a segment, composed and scheduled by staff, sent through the
+outbox and its policy.
+
+Life of a broadcast: `draft` -> `scheduled` (editable, cancellable) -> at `scheduled_at` the sweep
+claims it (`queuing`, one conditional UPDATE, so two workers never both take it), writes one outbox
+row per recipient through rewards.notices.queue_notice (kind `broadcast`, category `marketing`,
+dedup key `broadcast:{id}:{member_id}`, campaign_id = id), then `queued`. A crash while queuing
+leaves it `queuing`; the next sweep finishes it, and the dedup keys write nobody twice. From then on
+the outbox sender and content/policy.py decide each message (blocked, unsubscribed, weekly cap,
+quiet hours), and what became of every message is read back from the outbox rows.
+
+The message is snapshot into each row's params when queued (text in both languages, the member's
+name for {name}, image, button, content item), so it renders later without the database.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from rewards import notices
+from rewards.models import Member, Outbox
+from rewards.settings import ProgramSettings
+from rewards.timeutil import require_aware
+
+from content import picks
+from messaging import policy
+from insights import segments as seg
+from core.field_problems import FieldProblems
+from content.library_admin import is_https_url
+from messaging.models import BROADCAST_TYPES, Broadcast
+from content.models import ContentItem
+from insights.models import Segment
+
+KIND = "broadcast"
+NAME_FIELD = "{name}"
+MAX_TEXT = 2000
+MAX_LABEL = 20  # LINE's limit for a button label
+EDITABLE = ("draft", "scheduled")
+
+
+class BroadcastError(FieldProblems):
+    """A broadcast that cannot be saved or sent as composed."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """What staff compose."""
+    message_type: str = "text"
+    text_zh: str = ""
+    text_en: str = ""
+    image_url: str = ""
+    button_label_zh: str = ""
+    button_label_en: str = ""
+    button_url: str = ""
+    content_item_id: int | None = None
+
+
+def check(session: Session, name: str, message: Message) -> None:
+    problems: dict[str, str] = {}
+    if not (name or "").strip() or len(name) > 200:
+        problems["name"] = "a name of 1-200 characters is required"
+    t = message.message_type
+    if t not in BROADCAST_TYPES:
+        problems["message_type"] = "text, image, button or content"
+    for lang in ("zh", "en"):
+        if len(getattr(message, f"text_{lang}")) > MAX_TEXT:
+            problems[f"text_{lang}"] = f"at most {MAX_TEXT} characters"
+    if t in ("text", "button") and not message.text_zh.strip():
+        problems["text_zh"] = "the message text (zh-TW) is required"
+    if t == "image" and not is_https_url(message.image_url):
+        problems["image_url"] = "an https:// image address is required"
+    if t in ("text", "button") and message.image_url and not is_https_url(message.image_url):
+        problems["image_url"] = "must be an https:// address"
+    if t == "button":
+        if not message.button_label_zh.strip():
+            problems["button_label_zh"] = "a button label is required"
+        for lang in ("zh", "en"):
+            if len(getattr(message, f"button_label_{lang}")) > MAX_LABEL:
+                problems[f"button_label_{lang}"] = f"at most {MAX_LABEL} characters (LINE's limit)"
+        if not is_https_url(message.button_url):
+            problems["button_url"] = "an https:// address for the button is required"
+    if t == "content":
+        item = session.get(ContentItem, message.content_item_id) if message.content_item_id else None
+        if item is None or item.status != "active":
+            problems["content_item_id"] = "pick an active content item"
+    if problems:
+        raise BroadcastError(problems)
+
+
+def _apply(b: Broadcast, name: str, segment_id: int | None, message: Message) -> None:
+    b.name = name.strip()
+    b.segment_id = segment_id
+    b.message_type = message.message_type
+    b.text_zh, b.text_en = message.text_zh.strip(), message.text_en.strip()
+    b.image_url = message.image_url.strip() or None
+    b.button_label_zh = message.button_label_zh.strip() or None
+    b.button_label_en = message.button_label_en.strip() or None
+    b.button_url = message.button_url.strip() or None
+    b.content_item_id = message.content_item_id if message.message_type == "content" else None
+
+
+def save_draft(session: Session, name: str, segment_id: int | None, message: Message, actor: str, now: datetime,
+               broadcast: Broadcast | None = None) -> Broadcast:
+    """Create a draft, or change one that has not been sent (a scheduled one stays scheduled)."""
+    require_aware(now)
+    check(session, name, message)
+    if segment_id is not None and session.get(Segment, segment_id) is None:
+        raise BroadcastError({"segment_id": "no such segment"})
+    if broadcast is None:
+        broadcast = Broadcast(status="draft", created_by=actor, created_at=now, updated_at=now)
+        session.add(broadcast)
+    elif broadcast.status not in EDITABLE:
+        raise BroadcastError({"status": f"a {broadcast.status} broadcast cannot be changed"})
+    _apply(broadcast, name, segment_id, message)
+    broadcast.updated_at = now
+    session.flush()
+    return broadcast
+
+
+def message_of(b: Broadcast) -> Message:
+    return Message(b.message_type, b.text_zh or "", b.text_en or "", b.image_url or "", b.button_label_zh or "",
+                   b.button_label_en or "", b.button_url or "", b.content_item_id)
+
+
+def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> None:
+    """Send at `at` (now or later). Checked again, since a content item may have been retired."""
+    require_aware(at, "at")
+    if b.status not in EDITABLE:
+        raise BroadcastError({"status": f"a {b.status} broadcast cannot be scheduled"})
+    if at < now.replace(second=0, microsecond=0):
+        raise BroadcastError({"scheduled_at": "is in the past"})
+    check(session, b.name, message_of(b))
+    b.status, b.scheduled_at, b.updated_at = "scheduled", max(at, now), now
+
+
+def cancel(session: Session, b: Broadcast, actor: str, now: datetime) -> int:
+    """Cancel a scheduled broadcast, or stop the messages of a queued one still waiting (e.g. for
+    quiet hours to end). Returns how many waiting messages were cancelled."""
+    if b.status not in ("draft", "scheduled", "queuing", "queued"):
+        raise BroadcastError({"status": f"a {b.status} broadcast cannot be cancelled"})
+    stopped = session.execute(
+        update(Outbox).where(Outbox.campaign_id == b.id, Outbox.kind == KIND, Outbox.status == "pending")
+        .values(status="cancelled", skip_reason="cancelled").execution_options(synchronize_session=False)).rowcount
+    b.status, b.cancelled_at, b.cancelled_by, b.updated_at = "cancelled", now, actor, now
+    return stopped or 0
+
+
+# -- who it goes to ----------------------------------------------------------------------------------
+
+def audience_filter(session: Session, b: Broadcast, tier_codes: tuple[str, ...] | None = None) -> seg.SegmentFilter:
+    return seg.filter_of(session.get(Segment, b.segment_id) if b.segment_id else None, tier_codes)
+
+
+def recipients(session: Session, f: seg.SegmentFilter, now: datetime) -> list[int]:
+    """Member ids the broadcast is written for (the policy may still skip some when sending)."""
+    ids = seg.member_ids_query(session, f, now).where(Member.line_user_id.is_not(None)).subquery()
+    return list(session.scalars(select(ids.c.id).order_by(ids.c.id)))
+
+
+@dataclass
+class Forecast:
+    """What sending to the audience at `send_at` would do, before anything is sent."""
+    audience: int
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> members (unsubscribed, blocked, ...)
+    quiet_until: datetime | None = None  # quiet hours at send time: messages wait until then
+
+    @property
+    def will_send(self) -> int:
+        return self.audience - sum(self.skipped.values())
+
+
+def forecast(session: Session, f: seg.SegmentFilter, now: datetime, send_at: datetime,
+             settings: ProgramSettings) -> Forecast:
+    """The policy's own prediction (messaging.policy.predict_skips) for the audience."""
+    ids = seg.member_ids_query(session, f, now).subquery()
+    people = session.execute(select(Member.id, Member.status, Member.line_user_id, Member.is_blocked,
+                                    Member.marketing_opt_in).join(ids, ids.c.id == Member.id)).all()
+    skipped = policy.predict_skips(session, people, now, settings)
+    return Forecast(len(people), skipped, policy.quiet_hours_end(max(send_at, now), settings))
+
+
+# -- sending -------------------------------------------------------------------------------------------
+
+def claim_due(session: Session, now: datetime) -> list[int]:
+    """Broadcasts to queue now: scheduled ones that are due (claimed here), and ones left `queuing`."""
+    require_aware(now)
+    due = list(session.scalars(select(Broadcast.id).where(Broadcast.status == "scheduled",
+                                                          Broadcast.scheduled_at <= now).order_by(Broadcast.id)))
+    claimed = [bid for bid in due if session.execute(
+        update(Broadcast).where(Broadcast.id == bid, Broadcast.status == "scheduled")
+        .values(status="queuing", updated_at=now).execution_options(synchronize_session=False)).rowcount == 1]
+    unfinished = session.scalars(select(Broadcast.id).where(Broadcast.status == "queuing",
+                                                            Broadcast.id.not_in(claimed or [0])))
+    return sorted(set(claimed) | set(unfinished))
+
+
+def params_for(b: Broadcast, session: Session, name: str | None = None, language: str | None = None) -> dict:
+    """The snapshot one outbox row carries (see bot/broadcast_messages.py, which renders it)."""
+    params = {"broadcast_id": b.id, "type": b.message_type, "text_zh": b.text_zh or "", "text_en": b.text_en or "",
+              "name": name, "image_url": b.image_url, "button_label_zh": b.button_label_zh,
+              "button_label_en": b.button_label_en, "button_url": b.button_url}
+    if b.message_type == "content" and b.content_item_id:
+        item = session.get(ContentItem, b.content_item_id)
+        if item is not None:
+            params["content"] = picks.snapshot(item)
+    if language:
+        params["language"] = language
+    return params
+
+
+def queue_chunk(session: Session, broadcast_id: int, member_ids: Iterable[int], now: datetime) -> int:
+    """Write the outbox rows of some recipients (a row already written is left as it is)."""
+    b = session.get(Broadcast, broadcast_id)
+    if b is None or b.status != "queuing":
+        return 0
+    uses_name = NAME_FIELD in (b.text_zh or "") or NAME_FIELD in (b.text_en or "")
+    base = params_for(b, session)
+    written = []
+    for member in session.scalars(select(Member).where(Member.id.in_(list(member_ids))).order_by(Member.id)):
+        params = dict(base, name=member.display_name if uses_name else None)
+        row = notices.queue_notice(session, member, KIND, "marketing", params, f"broadcast:{b.id}:{member.id}", now)
+        if row is not None:
+            written.append(row.id)
+    if written:  # one statement for the chunk rather than one per row
+        session.execute(update(Outbox).where(Outbox.id.in_(written)).values(campaign_id=b.id)
+                        .execution_options(synchronize_session=False))
+    return len(written)
+
+
+def finish(session: Session, broadcast_id: int, now: datetime) -> None:
+    b = session.get(Broadcast, broadcast_id)
+    if b is None or b.status != "queuing":
+        return
+    b.recipients = session.scalar(select(func.count()).select_from(Outbox).where(Outbox.campaign_id == b.id,
+                                                                                Outbox.kind == KIND))
+    b.status, b.queued_at, b.updated_at = "queued", now, now
+
+
+def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime) -> list[Outbox]:
+    """A test send to a staff member's own LINE user id, in both languages (not counted in results)."""
+    require_aware(now)
+    if not line_user_id:
+        raise BroadcastError({"line_user_id": "set your own LINE user id first (My account)"})
+    check(session, b.name, message_of(b))
+    rows = []
+    for language in ("zh-TW", "en"):
+        row = Outbox(dedup_key=f"broadcast-test:{b.id}:{uuid.uuid4().hex}", member_id=None, to_user_id=line_user_id,
+                     kind=KIND, category="marketing", params=params_for(b, session, language=language),
+                     status="pending", not_before=now, created_at=now, attempts=0)
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+# -- results ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Results:
+    total: int = 0
+    waiting: int = 0  # pending or being sent (e.g. held until quiet hours end)
+    sent: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    errors: list[str] = field(default_factory=list)  # a few of LINE's answers to failed sends
+
+
+def results(session: Session, broadcast_id: int) -> Results:
+    r = Results()
+    skipped: Counter[str] = Counter()
+    for status, reason, n in session.execute(
+            select(Outbox.status, Outbox.skip_reason, func.count())
+            .where(Outbox.campaign_id == broadcast_id, Outbox.kind == KIND)
+            .group_by(Outbox.status, Outbox.skip_reason)):
+        r.total += n
+        if status in ("pending", "sending"):
+            r.waiting += n
+        elif status == "sent":
+            r.sent += n
+        elif status == "failed":
+            r.failed += n
+        elif status == "cancelled":
+            r.cancelled += n
+        elif status == "skipped":
+            skipped[reason or "unknown"] += n
+    r.skipped = dict(skipped)
+    if r.failed:
+        r.errors = list(session.scalars(
+            select(Outbox.last_error).where(Outbox.campaign_id == broadcast_id, Outbox.status == "failed")
+            .group_by(Outbox.last_error).limit(3)))
+    return r
+
+
+def listing(session: Session, limit: int = 100) -> list[Broadcast]:
+    return list(session.scalars(select(Broadcast).order_by(Broadcast.created_at.desc(), Broadcast.id.desc())
+                                .limit(limit)))

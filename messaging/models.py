@@ -1,0 +1,71 @@
+"""Tables of messaging: broadcasts and how the sender stands with LINE. Pure SQLAlchemy."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String,
+                        Text)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rewards.models import Base, BigId, Member, Order, Refund
+
+
+class SenderStatus(Base):
+    """How the outbox sender stands with LINE, for staff to see. One row (id 1): one channel.
+
+    `monthly_limit_reached_at` is set when LINE refuses pushes because the channel's monthly message
+    quota is used up; the sender then stops until the month turns or staff clear it.
+    """
+
+    __tablename__ = "sender_status"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    monthly_limit_reached_at: Mapped[datetime | None]
+    monthly_limit_message: Mapped[str | None] = mapped_column(Text)
+    # the last time the sender tried LINE again while the limit stood (a plan may be upgraded mid-month)
+    monthly_limit_checked_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+BROADCAST_STATUSES = ("draft", "scheduled", "queuing", "queued", "cancelled")
+
+
+BROADCAST_TYPES = ("text", "image", "button", "content")
+
+
+class Broadcast(Base):
+    """A marketing message to a segment (or every member), sent through the outbox at `scheduled_at`.
+
+    While `scheduled` it can be edited or cancelled; the broadcast sweep turns it `queuing` (claimed),
+    writes one outbox row per recipient (dedup key `broadcast:{id}:{member_id}`, campaign_id = id),
+    then `queued`. What became of each message is read from those outbox rows.
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        CheckConstraint("status in ('draft', 'scheduled', 'queuing', 'queued', 'cancelled')", name="status_known"),
+        CheckConstraint("message_type in ('text', 'image', 'button', 'content')", name="type_known"),
+        Index("ix_broadcasts_due", "status", "scheduled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"))  # null: every member
+    message_type: Mapped[str] = mapped_column(String(12), default="text")
+    text_zh: Mapped[str] = mapped_column(Text, default="")
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    image_url: Mapped[str | None] = mapped_column(String(1000))
+    button_label_zh: Mapped[str | None] = mapped_column(String(40))
+    button_label_en: Mapped[str | None] = mapped_column(String(40))
+    button_url: Mapped[str | None] = mapped_column(String(1000))
+    content_item_id: Mapped[int | None] = mapped_column(BigInteger)
+    scheduled_at: Mapped[datetime | None]
+    queued_at: Mapped[datetime | None]
+    recipients: Mapped[int | None] = mapped_column(Integer)  # outbox rows written
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[str | None] = mapped_column(String(200))

@@ -1,0 +1,91 @@
+"""Everything the programme holds about one member: for the staff profile page and the data export."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rewards.models import Coupon, Member, Order, Outbox, PointsLedger
+from rewards.settings import ProgramSettings
+from rewards.tiers import TierStatus, tier_status
+
+from insights import survey_reports
+from insights.models import RfmScore
+
+
+@dataclass
+class MemberProfile:
+    member: Member
+    tier: TierStatus | None
+    ledger: list[PointsLedger]
+    orders: list[Order]
+    order_count: int
+    lifetime_spend: int
+    coupons: list[Coupon]
+    messages: list[Outbox]
+    rfm: RfmScore | None
+    survey_answers: list[dict]
+
+
+def profile(session: Session, member: Member, now: datetime, settings: ProgramSettings,
+            limit: int = 50) -> MemberProfile:
+    order_count, spend = session.execute(
+        select(func.count(), func.coalesce(func.sum(Order.net_amount), 0)).where(Order.member_id == member.id)).one()
+    return MemberProfile(
+        member=member,
+        tier=tier_status(session, member, now, settings) if member.status == "member" else None,
+        ledger=list(session.scalars(select(PointsLedger).where(PointsLedger.member_id == member.id)
+                                    .order_by(PointsLedger.created_at.desc(), PointsLedger.id.desc()).limit(limit))),
+        orders=list(session.scalars(select(Order).where(Order.member_id == member.id)
+                                    .order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit))),
+        order_count=int(order_count), lifetime_spend=int(spend),
+        coupons=list(session.scalars(select(Coupon).where(Coupon.member_id == member.id)
+                                     .order_by(Coupon.created_at.desc(), Coupon.id.desc()).limit(limit))),
+        messages=list(session.scalars(select(Outbox).where(Outbox.member_id == member.id)
+                                      .order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(20))),
+        rfm=session.get(RfmScore, member.id),
+        survey_answers=survey_reports.answers_of(session, member.id),
+    )
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export(session: Session, member: Member, now: datetime) -> dict[str, Any]:
+    """One member's data as plain JSON-able data (the right of access), complete, not paged."""
+    m = member
+    ledger = session.scalars(select(PointsLedger).where(PointsLedger.member_id == m.id).order_by(PointsLedger.id))
+    orders = session.scalars(select(Order).where(Order.member_id == m.id).order_by(Order.id))
+    coupons = session.scalars(select(Coupon).where(Coupon.member_id == m.id).order_by(Coupon.id))
+    messages = session.scalars(select(Outbox).where(Outbox.member_id == m.id).order_by(Outbox.id))
+    rfm = session.get(RfmScore, m.id)
+    return {
+        "exported_at": now.isoformat(),
+        "member": {
+            "member_code": m.member_code, "line_user_id": m.line_user_id, "display_name": m.display_name,
+            "language": m.language, "status": m.status, "phone": m.phone,
+            "birthday": (f"--{m.birthday_month:02d}-{m.birthday_day:02d}" if m.birthday_month else None),
+            "tier": m.tier, "tier_since": _when(m.tier_since), "balance": m.balance, "tags": list(m.tags or []),
+            "followed_at": _when(m.followed_at), "joined_at": _when(m.joined_at), "consent_at": _when(m.consent_at),
+            "marketing_opt_in": m.marketing_opt_in, "opt_in_changed_at": _when(m.opt_in_changed_at),
+            "is_blocked": m.is_blocked, "blocked_at": _when(m.blocked_at), "referral_code": m.referral_code,
+            "created_at": _when(m.created_at), "erased_at": _when(m.erased_at),
+        },
+        "points_ledger": [{"at": _when(r.created_at), "delta": r.delta, "kind": r.kind, "reason": r.reason,
+                           "expires_at": _when(r.expires_at), "remaining": r.remaining} for r in ledger],
+        "orders": [{"channel": o.channel, "external_id": o.external_id, "placed_at": _when(o.placed_at),
+                    "store_id": o.store_id, "amount": o.amount, "net_amount": o.net_amount, "status": o.status,
+                    "points_earned": o.points_earned, "items": o.items} for o in orders],
+        "coupons": [{"code": c.code, "kind": c.kind, "title": c.title_zh, "value": c.value,
+                     "valid_until": _when(c.valid_until), "redeemed_at": _when(c.redeemed_at)} for c in coupons],
+        "messages": [{"kind": o.kind, "category": o.category, "status": o.status, "created_at": _when(o.created_at),
+                      "sent_at": _when(o.sent_at)} for o in messages],
+        "rfm": ({"recency_days": rfm.recency_days, "frequency": rfm.frequency, "monetary": rfm.monetary,
+                 "r": rfm.r, "f": rfm.f, "m": rfm.m, "segment": rfm.segment, "scored_at": _when(rfm.scored_at)}
+                if rfm else None),
+        "survey_answers": [{**a, "at": _when(a["at"])} for a in survey_reports.answers_of(session, m.id)],
+    }
