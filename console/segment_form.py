@@ -9,7 +9,7 @@ SINGLES = ("joined_from", "joined_to", "last_purchase_from", "last_purchase_to",
 
 
 def filter_from_form(form, tier_codes: tuple[str, ...]) -> SegmentFilter:
-    """`form` is request.form or request.args; raises insights.segments.SegmentError."""
+    """`form` is request.form or request.args; raises core.field_errors.FieldErrors."""
     data: dict = {}
     for name in LISTS:
         values = [v for v in form.getlist(name) if v.strip()]

@@ -21,17 +21,13 @@ from rewards.tx import savepoint
 
 from core import json_lists
 from insights import purchase_facts
-from core.field_problems import FieldProblems
+from core.field_errors import FieldErrors
 from core.formats import money
 from insights.models import RFM_SEGMENTS, RfmScore, Segment
 
 INTEREST_PREFIX = "interest:"  # interests are kept as member tags with this prefix
 CHANNELS = ("store", "online")
 SUBSCRIBED = ("", "yes", "no")
-
-
-class SegmentError(FieldProblems):
-    """A segment filter that does not pass."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +59,7 @@ class SegmentFilter:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None, tier_codes: tuple[str, ...] | None = None) -> "SegmentFilter":
-        """Checked: raises SegmentError naming each bad field."""
+        """Checked: raises FieldErrors naming each bad field."""
         data = dict(data or {})
         problems: dict[str, str] = {}
         known = {f.name for f in fields(cls)}
@@ -126,7 +122,7 @@ class SegmentFilter:
             if values.get(low) is not None and values.get(high) is not None and values[low] > values[high]:
                 problems[high] = f"is before {low}" if "date" in type(values[low]).__name__ else f"is below {low}"
         if problems:
-            raise SegmentError(problems)
+            raise FieldErrors(problems)
         return cls(**values)
 
 
@@ -241,10 +237,10 @@ def save(session: Session, name: str, f: SegmentFilter, actor: str, now: datetim
     require_aware(now)
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise SegmentError({"name": "a name of 1-120 characters is required"})
+        raise FieldErrors({"name": "a name of 1-120 characters is required"})
     clash = session.scalar(select(Segment.id).where(Segment.name == name))
     if clash is not None and (segment is None or clash != segment.id):
-        raise SegmentError({"name": f"a segment named “{name}” already exists"})
+        raise FieldErrors({"name": f"a segment named “{name}” already exists"})
     if segment is None:
         segment = Segment(name=name, definition=f.to_dict(), created_by=actor, created_at=now, updated_at=now)
         try:
@@ -252,7 +248,7 @@ def save(session: Session, name: str, f: SegmentFilter, actor: str, now: datetim
                 session.add(segment)
                 session.flush()
         except IntegrityError:
-            raise SegmentError({"name": f"a segment named “{name}” already exists"}) from None
+            raise FieldErrors({"name": f"a segment named “{name}” already exists"}) from None
         return segment
     segment.name, segment.definition, segment.updated_at = name, f.to_dict(), now
     session.flush()

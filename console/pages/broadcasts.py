@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from bot.preview import broadcast_preview
+from core.field_errors import FieldErrors
 from messaging import broadcasts as bc
 from content import library_admin
 from insights import segments as seg
@@ -83,7 +84,7 @@ def broadcast_create():
     with db_session() as s:
         try:
             b = bc.save_draft(s, request.form.get("name", ""), segment_id, message, g.staff.email, now())
-        except bc.BroadcastError as exc:
+        except FieldErrors as exc:
             s.rollback()
             return render_template("console/broadcast_new.html", segments=seg.saved(s), segment_id=segment_id,
                                    content_items=library_admin.active_items(s), message=message,
@@ -134,7 +135,7 @@ def broadcast_action(broadcast_id: int):
             elif what in ("send_now", "schedule"):
                 at = now() if what == "send_now" else _local_input(request.form.get("scheduled_at"))
                 if at is None:
-                    raise bc.BroadcastError({"scheduled_at": "pick a date and time"})
+                    raise FieldErrors.one("scheduled_at", "pick a date and time")
                 bc.schedule(s, b, at, now())
                 record(s, f"broadcast.{what}", target, {"name": b.name, "at": b.scheduled_at.isoformat(),
                                                         "segment_id": b.segment_id})
@@ -146,7 +147,7 @@ def broadcast_action(broadcast_id: int):
                 flash("已取消。Cancelled.", "ok")
             else:
                 abort(400)
-        except bc.BroadcastError as exc:
+        except FieldErrors as exc:
             s.rollback()
             flash("未完成 Not done: " + str(exc), "error")
     return redirect(url_for("console.broadcast_detail", broadcast_id=broadcast_id))

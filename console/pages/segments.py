@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 
+from api.errors import error_response
+from core.field_errors import FieldErrors
 from insights import segments as seg
 from insights.models import RFM_SEGMENTS, Segment
 
@@ -47,7 +49,7 @@ def segments():
 def segment_new():
     try:
         f = filter_from_form(request.args, _tier_codes())
-    except seg.SegmentError as exc:
+    except FieldErrors as exc:
         return _builder(None, seg.SegmentFilter(), exc.problems, status=400)
     return _builder(None, f)
 
@@ -69,8 +71,8 @@ def segment_count():
     """The live count as filters change (JSON, read-only)."""
     try:
         f = filter_from_form(request.args, _tier_codes())
-    except seg.SegmentError as exc:
-        return jsonify(error=str(exc), problems=exc.problems), 400
+    except FieldErrors as exc:
+        return error_response(400, exc.code, exc.message, exc.problems)  # the API's one error shape
     with db_session() as s:
         audience = seg.count(s, f, now())
     return jsonify(count=audience.total, reachable=audience.reachable)
@@ -92,12 +94,12 @@ def segment_save(segment_id: int | None = None):
         try:
             f = filter_from_form(request.form, _tier_codes())
             saved = seg.save(s, request.form.get("name", ""), f, g.staff.email, now(), segment)
-        except seg.SegmentError as exc:
+        except FieldErrors as exc:
             s.rollback()
             flash("未儲存 Not saved: " + str(exc), "error")
             try:
                 f = filter_from_form(request.form, _tier_codes())
-            except seg.SegmentError:
+            except FieldErrors:
                 f = seg.SegmentFilter()
             return _builder(segment, f, exc.problems, name=request.form.get("name", ""), status=400)
         record(s, "segment.update" if segment else "segment.create", f"segment:{saved.id}",
