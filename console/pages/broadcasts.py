@@ -18,6 +18,7 @@ from insights.models import Segment
 from .. import line_quota
 from ..auth import requires
 from ..blueprint import bp
+from ..segment_form import describe
 from ..web import db_session, int_or_none, now, record, settings
 
 SAMPLE_NAMES = {"zh-TW": "王小明", "en": "Amy"}
@@ -107,7 +108,7 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200):
         return render_template(
             "console/broadcast.html", b=b, previews=_previews(s, b), forecast=forecast,
             results=bc.results(s, b.id) if b.status in ("queuing", "queued", "cancelled") else None,
-            quota=line_quota.current(), conditions=seg.describe(f),
+            quota=line_quota.current(), conditions=describe(f),
             segment=s.get(Segment, b.segment_id) if b.segment_id else None, segments=seg.saved(s),
             content_items=library_admin.active_items(s), message=bc.message_of(b), problems=problems or {},
             skip_labels=SKIP_LABELS, editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status

@@ -12,12 +12,9 @@ from ..auth import requires
 from ..blueprint import bp
 from ..csv_response import csv_response
 from ..formatting import local
-from ..segment_form import filter_from_form
+from ..segment_form import describe, filter_from_form
+from ..texts import RFM_LABELS
 from ..web import db_session, now, record, settings
-
-RFM_LABELS = {"champions": "冠軍 Champions", "loyal": "忠誠 Loyal", "potential": "潛力 Potential",
-              "new": "新客 New", "at_risk": "流失風險 At risk", "cant_lose": "不能失去 Can't lose",
-              "hibernating": "沉睡 Hibernating", "lost": "流失 Lost"}
 
 
 def _tier_codes() -> tuple[str, ...]:
@@ -33,14 +30,14 @@ def _builder(segment: Segment | None, f: seg.SegmentFilter, problems=None, name=
                                (segment.name if segment else ""), problems=problems or {}, tags=tags,
                                interests=interests, tiers=settings().tiers, rfm_labels=RFM_LABELS,
                                rfm_segments=RFM_SEGMENTS, audience=audience, preview=preview,
-                               conditions=seg.describe(f)), status
+                               conditions=describe(f)), status
 
 
 @bp.route("/segments")
 @requires("read")
 def segments():
     with db_session() as s:
-        rows = [(segment, seg.describe(seg.filter_of(segment))) for segment in seg.saved(s)]
+        rows = [(segment, describe(seg.filter_of(segment))) for segment in seg.saved(s)]
         return render_template("console/segments.html", rows=rows)
 
 
