@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from insights.segments import SegmentFilter
 
-LISTS = ("tiers", "tags", "interests", "rfm", "birth_months", "channels")
+LISTS = ("tiers", "tags", "interests", "rfm", "birth_months", "channels", "birthday_in")
 SINGLES = ("joined_from", "joined_to", "last_purchase_from", "last_purchase_to", "spend_12m_min", "spend_12m_max",
-           "orders_min", "orders_max", "subscribed")
+           "orders_min", "orders_max", "subscribed", "last_purchase_over_days", "last_purchase_within_days",
+           "joined_within_days", "never_bought")
+# the members page's own fields, which are not filters
+NOT_FILTERS = ("q", "sort", "page")
 
 
 def filter_from_form(form, tier_codes: tuple[str, ...]) -> SegmentFilter:

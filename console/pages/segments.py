@@ -9,13 +9,13 @@ from insights.models import RFM_SEGMENTS, Segment
 from ..auth import requires
 from ..blueprint import bp
 from ..csv_response import csv_response
+from ..dashboard_tables import RFM_LABELS
 from ..formatting import local
 from ..segment_form import filter_from_form
 from ..web import db_session, now, record, settings
 
-RFM_LABELS = {"champions": "冠軍 Champions", "loyal": "忠誠 Loyal", "potential": "潛力 Potential",
-              "new": "新客 New", "at_risk": "流失風險 At risk", "cant_lose": "不能失去 Can't lose",
-              "hibernating": "沉睡 Hibernating", "lost": "流失 Lost"}
+
+PREVIEW = 50  # members shown under the builder
 
 
 def _tier_codes() -> tuple[str, ...]:
@@ -26,7 +26,7 @@ def _builder(segment: Segment | None, f: seg.SegmentFilter, problems=None, name=
     with db_session() as s:
         tags, interests = seg.known_tags(s)
         audience = seg.count(s, f, now())
-        preview = seg.members(s, f, now(), limit=50)
+        preview = seg.members(s, f, now(), limit=PREVIEW)
         return render_template("console/segment_builder.html", segment=segment, f=f, name=name or
                                (segment.name if segment else ""), problems=problems or {}, tags=tags,
                                interests=interests, tiers=settings().tiers, rfm_labels=RFM_LABELS,
@@ -73,7 +73,8 @@ def segment_count():
         return jsonify(error=str(exc), problems=exc.problems), 400
     with db_session() as s:
         audience = seg.count(s, f, now())
-    return jsonify(count=audience.total, reachable=audience.reachable)
+        preview = render_template("console/_segment_preview.html", preview=seg.members(s, f, now(), limit=PREVIEW))
+    return jsonify(count=audience.total, reachable=audience.reachable, preview=preview)
 
 
 @bp.route("/segments", methods=["POST"])
