@@ -20,7 +20,7 @@ from rewards.timeutil import local_midnight, require_aware
 from rewards.tx import savepoint
 
 from core import json_lists
-from insights import purchase_facts
+from insights import purchase_facts, rfm
 from core.field_problems import FieldProblems
 from insights.models import RFM_SEGMENTS, RfmScore, Segment
 
@@ -182,6 +182,7 @@ def member_ids_query(session: Session, f: SegmentFilter, now: datetime):
     if f.interests:
         q = q.where(json_lists.contains_any(Member.tags, [INTEREST_PREFIX + i for i in f.interests], dialect))
     if f.rfm:
+        rfm.ensure_scored(session, now)
         q = q.where(Member.id.in_(select(RfmScore.member_id).where(RfmScore.segment.in_(f.rfm))))
     if f.birth_months:
         q = q.where(Member.birthday_month.in_(f.birth_months))

@@ -14,6 +14,7 @@ from rewards import member_search
 from rewards import adjustments, membership
 from rewards.errors import DomainError
 
+from insights import rfm
 from insights import segments as seg
 from insights.models import RFM_SEGMENTS
 
@@ -58,7 +59,8 @@ def members():
                                rows=rows, total=total, sort=sort, number=number,
                                pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), keep=keep, problems=problems,
                                tiers=settings().tiers, tags=tags, interests=interests, rfm_segments=RFM_SEGMENTS,
-                               rfm_labels=RFM_LABELS, conditions=seg.describe(f)), (400 if problems else 200)
+                               rfm_labels=RFM_LABELS, rfm_as_of=rfm.ensure_scored(s, now()),
+                               conditions=seg.describe(f)), (400 if problems else 200)
 
 
 @bp.route("/members/<code>")
@@ -66,6 +68,7 @@ def members():
 def member_detail(code: str):
     with db_session() as s:
         member = _member_or_404(s, code)
+        rfm.ensure_scored(s, now())  # the nightly scores, computed now if the job never ran
         data = member_data.profile(s, member, now(), settings())
         return render_template("console/member.html", p=data, m=member, settings=settings(),
                                nonce=secrets.token_urlsafe(12))

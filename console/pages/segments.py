@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 
+from insights import rfm
 from insights import segments as seg
 from insights.models import RFM_SEGMENTS, Segment
 
@@ -30,7 +31,8 @@ def _builder(segment: Segment | None, f: seg.SegmentFilter, problems=None, name=
         return render_template("console/segment_builder.html", segment=segment, f=f, name=name or
                                (segment.name if segment else ""), problems=problems or {}, tags=tags,
                                interests=interests, tiers=settings().tiers, rfm_labels=RFM_LABELS,
-                               rfm_segments=RFM_SEGMENTS, audience=audience, preview=preview,
+                               rfm_as_of=rfm.ensure_scored(s, now()), rfm_segments=RFM_SEGMENTS, audience=audience,
+                               preview=preview,
                                conditions=seg.describe(f)), status
 
 
