@@ -35,7 +35,8 @@ def due_broadcasts(rt, now):
         written = 0
         for i in range(0, len(member_ids), QUEUE_CHUNK):
             with rt.db.session() as session:
-                written += broadcasts.queue_chunk(session, broadcast_id, member_ids[i:i + QUEUE_CHUNK], now)
+                written += broadcasts.queue_chunk(session, broadcast_id, member_ids[i:i + QUEUE_CHUNK], now,
+                                                  link_base=rt.config.BOT_PUBLIC_URL)
         with rt.db.session() as session:
             broadcasts.finish(session, broadcast_id, now)
         done.append(f"#{broadcast_id}: {written} messages")

@@ -9,6 +9,7 @@ from .. import auth, staff as accounts
 from ..blueprint import bp
 from ..models import StaffUser
 from ..web import db_session, now, record, safe_next
+from . import staff_line
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -62,4 +63,4 @@ def my_account():
             except accounts.StaffError as exc:
                 flash(str(exc), "error")
             return redirect(url_for("console.my_account"))
-        return render_template("console/me.html", me=me)
+        return render_template("console/me.html", me=me, line_link=staff_line.state(s, me.id, now()))
