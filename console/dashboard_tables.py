@@ -52,7 +52,7 @@ def build(session: Session, month: Month, tz: tzinfo, settings: ProgramSettings,
     months = month.back(TREND_MONTHS)
     trend = metrics.measures_for_months(session, months, tz, now)
     current = trend[-1]
-    stores = metrics.store_measures(session, month, tz, current.members_at_previous_end)
+    stores = metrics.store_measures(session, month, tz, current.members_at_previous_end, now)
     funnel = dashboard_data.funnel(session, months, tz)
     tiers = dashboard_data.tier_mix(session)
     rfm_as_of = rfm.ensure_scored(session, now) if now is not None else rfm.last_scored_at(session)
@@ -67,7 +67,8 @@ def build(session: Session, month: Month, tz: tzinfo, settings: ProgramSettings,
                             else round(m.revenue_per_member_change, 2),
                             None if m.satisfaction.average is None else round(m.satisfaction.average, 2),
                             _pct(m.satisfaction.top_two_share)] for m in trend]),
-        "stores": Table("stores", f"門市 Stores, {month}",
+        "stores": Table("stores", f"門市 Stores, {month}" + (f" 至今 so far (1–{current.days_so_far})"
+                                                           if current.days_so_far else ""),
                         ["store", "member_sales", "previous_month_sales", "revenue_per_member_change",
                          "satisfaction_avg", "satisfaction_4_5_%", "responses"],
                         [[s.store, s.member_sales, s.previous_member_sales,

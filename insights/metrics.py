@@ -155,20 +155,24 @@ def member_sales(session: Session, months: list[Month], tz: tzinfo, by_store: bo
     return {m: found.get(i, 0) for i, m in enumerate(months)}
 
 
-def sales_so_far(session: Session, month: Month, now: datetime) -> tuple[int, int, int]:
+def sales_so_far(session: Session, month: Month, now: datetime, by_store: bool = False) -> tuple[int, Any, Any]:
     """(days so far, member sales of those days, member sales of the same days of the previous month)
-    for the month in progress at `now` (the previous month's part stops at its end)."""
+    for the month in progress at `now` (the previous month's part stops at its end); by store, the two
+    sales are {store: NT$}."""
     tz = now.tzinfo
     days = (now.date() - month.start(tz).date()).days + 1
     before = month.previous()
-    first_day = month.start(tz).date()
     previous_cut = min(local_midnight(before.start(tz).date() + timedelta(days=days), now), month.start(tz))
-    bounds = [before.start(tz), previous_cut, month.start(tz), local_midnight(first_day + timedelta(days=days), now)]
+    bounds = [before.start(tz), previous_cut, month.start(tz),
+              local_midnight(month.start(tz).date() + timedelta(days=days), now)]
+    now_part, before_part = 2, 0
     if previous_cut == month.start(tz):  # the whole previous month: drop the empty interval
-        found = rollups.net_sales(session, [bounds[0], bounds[2], bounds[3]], tz)
-        return days, found.get(1, 0), found.get(0, 0)
-    found = rollups.net_sales(session, bounds, tz)
-    return days, found.get(2, 0), found.get(0, 0)
+        bounds, now_part = [bounds[0], bounds[2], bounds[3]], 1
+    found = rollups.net_sales(session, bounds, tz, by_store)
+    if not by_store:
+        return days, found.get(now_part, 0), found.get(before_part, 0)
+    return (days, {st: v for (i, st), v in found.items() if i == now_part},
+            {st: v for (i, st), v in found.items() if i == before_part})
 
 
 def measures_for_months(session: Session, months: list[Month], tz: tzinfo,
@@ -196,9 +200,15 @@ def monthly_measures(session: Session, month: Month, tz: tzinfo) -> Measures:
     return measures_for_months(session, [month], tz)[0]
 
 
-def store_measures(session: Session, month: Month, tz: tzinfo, members_at_previous_end: int) -> list[StoreMeasures]:
-    """Sales and satisfaction per store (online orders as "online"), biggest sales first."""
+def store_measures(session: Session, month: Month, tz: tzinfo, members_at_previous_end: int,
+                   now: datetime | None = None) -> list[StoreMeasures]:
+    """Sales and satisfaction per store (online orders as "online"), biggest sales first. With `now` in
+    the month, its days so far against the same days of the previous month."""
     sales = member_sales(session, [month.previous(), month], tz, by_store=True)
+    if now is not None and month.start(tz) <= now < month.end(tz):
+        _, so_far, before = sales_so_far(session, month, now.astimezone(tz), by_store=True)
+        sales = {**{(month, st): v for st, v in so_far.items()},
+                 **{(month.previous(), st): v for st, v in before.items()}}
     stores = sorted({store for _, store in sales} | set(survey_reports.stores(session)))
     rated = survey_reports.satisfaction_by_store(session, month.start(tz), month.end(tz))
     rows = [StoreMeasures(store, sales.get((month, store), 0), sales.get((month.previous(), store), 0),

@@ -60,7 +60,7 @@ def _previews(session, b: Broadcast, samples: list, chosen) -> list[tuple[str, o
         other = next((m for m in samples if m.language == language), None)
         if other is not None:
             shown.append((language, other, _render(bc.as_member(b, session, other, _link_base()), language)))
-        elif not samples:  # nobody in the audience yet: a made-up name
+        else:  # nobody in the audience reads it: a made-up name, so staff still see their text
             shown.append((language, None, _render(bc.params_for(b, session, name=name), language)))
     return shown
 

@@ -24,11 +24,13 @@ def test_the_29th_compares_with_the_first_29_days(app, clock, login_as):
         measures = metrics.measures_for_months(s, [Month.parse("2026-10"), Month.parse("2026-11")], TAIPEI,
                                                clock.now())
         whole = metrics.measures_for_months(s, [Month.parse("2026-11")], TAIPEI)[0]
+        stores = {st.store: st for st in metrics.store_measures(s, Month.parse("2026-11"), TAIPEI, 1, clock.now())}
     october, november = measures
     assert (november.days_so_far, november.member_sales, november.previous_member_sales) == (20, 3_500, 3_000)
     assert november.revenue_per_member_change == 500  # one member at October's end
     assert october.days_so_far is None and october.member_sales == 12_000  # a month that is over: whole
     assert whole.previous_member_sales == 12_000  # without `now` (the API): whole months as before
+    assert (stores["S01"].member_sales, stores["S01"].previous_member_sales) == (3_500, 3_000)
     page = login_as("viewer").get("/console/").get_data(as_text=True)
     assert "本月至今 so far: 1–20 日 days" in page and "上月同期 NT$3,000" in page
     assert "2026-11 至今 so far (1–20)" in page
