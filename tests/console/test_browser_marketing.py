@@ -100,9 +100,14 @@ def test_marketers_week_in_the_browser(live_app, browser, shop, clock, language)
     page.wait_for_selector("#preview .phone")
     page.select_option("select[name=member]", label=page.locator("select[name=member] option", has_text="Amy Chen")
                        .inner_text())
-    page.click("text=預覽 Preview")
+    page.click("button:has-text('預覽 Preview')")
+    page.wait_for_url("**member=*")
     page.wait_for_selector("#preview .phone")
     assert "See you this weekend, Amy Chen!" in page.inner_text("#preview")
+    # the chosen member comes first, and the test send is theirs
+    assert "Amy Chen" in page.locator("#preview > div").first.inner_text()
+    assert "as T" in page.inner_text("form:has(button[value=test])") and "(en)" in page.inner_text(
+        "form:has(button[value=test])").replace("（", "(").replace("）", ")")
     shot(page, "broadcast-preview", language)
 
     # my account: the one-time code to link LINE
