@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from messaging.models import Broadcast, ShortLink
 
-URL = re.compile(r"https://[^\s<>\"'）」]+")
+# an address runs to a space or CJK punctuation, and does not end in a sentence's own punctuation
+URL = re.compile(r"https://[^\s<>\"'，。！？、；：）」』】]*[^\s<>\"'，。！？、；：）」』】.,!?;:)]")
 PATH = "/l/"
 
 

@@ -148,3 +148,15 @@ def test_results_with_clicks_leaving_orders_and_a_hold_out(app, client, login_as
     assert viewer.post(f"/console/broadcasts/{bid}", {"what": "cancel"}).status_code == 403
     with rt.db.session() as s:
         assert s.get(Broadcast, bid).status == "queued"
+
+
+def test_addresses_in_text_are_rewritten_up_to_cjk_punctuation():
+    from messaging import short_links
+    params = {"text_zh": "特賣 https://shop.example/a，快來！", "text_en": "Sale https://shop.example/a.",
+              "button_url": "https://shop.example/sale"}
+    out = short_links.rewrite(params, {"https://shop.example/a": "tok1", "https://shop.example/sale": "tok2"},
+                              "https://bot.example/")
+    assert out["text_zh"] == "特賣 https://bot.example/l/tok1，快來！"
+    assert out["button_url"] == "https://bot.example/l/tok2"
+    assert out["text_en"] == "Sale https://bot.example/l/tok1."  # the sentence's full stop stays outside
+    assert short_links.rewrite(params, {}, "https://bot.example") == params
