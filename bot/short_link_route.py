@@ -12,8 +12,7 @@ bp = Blueprint("short_links", __name__)
 
 @bp.get(short_links.PATH + "<token>")
 def follow(token: str):
-    with runtime().db.session() as session:
-        url = short_links.follow(session, token)
+    url = runtime().db.run(lambda session: short_links.follow(session, token), write=True)
     if url is None:
         abort(404)
     response = redirect(url, code=302)
