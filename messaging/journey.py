@@ -21,7 +21,7 @@ from rewards import notices
 from rewards.models import Member, Order, Outbox
 from rewards.timeutil import require_aware
 
-from content import picks
+from content import interests, picks
 from content.models import ContentItem
 from core.field_problems import FieldProblems
 from insights.attribution import After, after
@@ -61,10 +61,10 @@ def _check(session: Session, given: StepInput, tier_codes: tuple[str, ...]) -> N
     for lang in ("zh", "en"):
         if len(getattr(given, f"text_{lang}")) > MAX_TEXT:
             problems[f"text_{lang}"] = f"at most {MAX_TEXT} characters"
-    if given.kind == "content":
-        item = session.get(ContentItem, given.content_item_id) if given.content_item_id else None
+    if given.kind == "content" and given.content_item_id:  # none given: one fitting the member's interests
+        item = session.get(ContentItem, given.content_item_id)
         if item is None or item.status != "active":
-            problems["content_item_id"] = "pick an active content item"
+            problems["content_item_id"] = "pick an active content item, or none for one fitting their interests"
     condition = given.condition
     if condition not in CONDITIONS and not (condition.startswith("tier:") and condition[5:] in tier_codes):
         problems["condition"] = "always, bought, not_bought or tier:<code>"
@@ -107,13 +107,26 @@ def _condition(step: JourneyStep):
     return None
 
 
-def _params(session: Session, step: JourneyStep, member: Member) -> dict:
+def _item_for(session: Session, step: JourneyStep, member: Member, now: datetime) -> ContentItem | None:
+    """The step's content item, or (none set) the newest live one fitting the member's first interests
+    (what they bought, opened, or said), else a general one they have not had."""
+    if step.content_item_id:
+        item = session.get(ContentItem, step.content_item_id)
+        return item if item is not None and item.status == "active" else None
+    liked = interests.interests_of(session, [member.id], now)[member.id]
+    return picks.pick(picks.live_items(session, now), liked, picks.sent_content(session, [member.id])[member.id])
+
+
+def _params(session: Session, step: JourneyStep, member: Member, now: datetime) -> dict | None:
+    """What the member's outbox row says (None: a content step with nothing to send them)."""
     params = {"journey_step_id": step.id, "type": step.kind, "text_zh": step.text_zh, "text_en": step.text_en,
               "name": member.display_name}
-    if step.kind == "content" and step.content_item_id:
-        item = session.get(ContentItem, step.content_item_id)
-        if item is not None:
-            params["content"] = picks.snapshot(item)
+    if step.kind == "content":
+        item = _item_for(session, step, member, now)
+        if item is None:
+            return None
+        params["content"] = picks.snapshot(item)
+        params["content_id"] = item.id
     return params
 
 
@@ -141,8 +154,9 @@ def queue_due(session: Session, now: datetime, limit: int = 1000) -> int:
         if condition is not None:
             q = q.where(condition)
         for member in session.scalars(q):
-            if notices.queue_notice(session, member, KIND, "marketing", _params(session, step, member),
-                                    dedup_key(step.id, member.id), now) is not None:
+            params = _params(session, step, member, now)
+            if params is not None and notices.queue_notice(session, member, KIND, "marketing", params,
+                                                           dedup_key(step.id, member.id), now) is not None:
                 written += 1
         if written >= limit:
             break

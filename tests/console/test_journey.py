@@ -131,3 +131,25 @@ def test_a_step_goes_only_to_members_who_join_after_it_and_not_a_late_backlog(ap
         late = add_member(s, now + timedelta(hours=3))
         assert journey.queue_due(s, now + timedelta(hours=3) + journey.CATCH_UP + timedelta(minutes=1)) == 0
         assert late.id not in set(s.scalars(select(Outbox.member_id).where(Outbox.kind == "journey")))
+
+
+def test_a_content_step_without_an_item_picks_one_fitting_the_members_interests(app, clock):
+    from .people import add_member
+    rt = app.extensions["bot"]
+    now = clock.now()
+
+    def item(title, topics):
+        return ContentItem(title_zh=title, title_en=title, body_zh="x", body_en="x", topics=topics, status="active",
+                           kind="tip", source="console", created_by="t", created_at=now, updated_at=now)
+
+    with rt.db.session() as s:
+        coffee, tea, general = item("咖啡", ["咖啡"]), item("茶", ["茶"]), item("店訊", [])
+        s.add_all([coffee, tea, general])
+        journey.save_step(s, journey.StepInput(delay_days=3, kind="content"), "t", now, ("member",))
+        tea_lover = add_member(s, now + timedelta(hours=1), tags=["interest:茶"])
+        nobody_knows = add_member(s, now + timedelta(hours=1))
+        s.flush()
+        assert journey.queue_due(s, now + timedelta(days=3, hours=2)) == 2
+        got = {r.member_id: r.params["content"]["title_zh"]
+               for r in s.scalars(select(Outbox).where(Outbox.kind == "journey"))}
+    assert got == {tea_lover.id: "茶", nobody_knows.id: "店訊"}
