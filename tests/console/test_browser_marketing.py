@@ -151,3 +151,45 @@ def test_a_viewer_sees_the_marketing_pages_and_changes_nothing(live_app, browser
     with rt.db.session() as s:
         assert len(journey.steps(s)) == 1
     assert errors == []
+
+
+@pytest.mark.parametrize("language", ["zh-TW", "en"])
+def test_broadcast_results_page(live_app, browser, shop, clock, language):  # noqa: F811
+    """A sent broadcast with a hold-out, a click and an order: what the results card shows."""
+    from datetime import timedelta
+
+    from messaging import broadcasts as bc
+    from worker.runner import run_due
+
+    from .people import add_order
+    rt = live_app.extensions["bot"]
+    now = clock.now()
+    with rt.db.session() as s:
+        b = bc.save_draft(s, "週末特賣", None, bc.Message(message_type="button", text_zh="{name}，特賣開始",
+                                                      text_en="Sale on, {name}", button_label_zh="選購",
+                                                      button_label_en="Shop", button_url="https://shop.example/s"),
+                          "marketer@shop.example", now)
+        b.holdout_pct = 30
+        bc.schedule(s, b, now, now)
+        bid = b.id
+    run_due(live_app, now)
+    base = live_app.config["LIVE_URL"]
+    errors: list[str] = []
+    page = page_in(browser, language, errors)
+    with rt.db.session() as s:
+        from messaging.models import ShortLink
+        from rewards.models import Member, Outbox
+        from sqlalchemy import select
+        token = s.scalar(select(ShortLink.token).where(ShortLink.broadcast_id == bid))
+        sent = list(s.scalars(select(Outbox.member_id).where(Outbox.campaign_id == bid, Outbox.status == "sent")))
+        add_order(s, s.get(Member, sent[0]), 2_400, now + timedelta(days=1))
+    click = page.request.get(f"{base}/l/{token}", max_redirects=0)  # a click (the shop itself is offline here)
+    assert click.status == 302 and click.headers["location"] == "https://shop.example/s"
+    clock.set(now + timedelta(days=8))
+    log_in(page, base, "viewer@shop.example")
+    page.goto(f"{base}/console/broadcasts/{bid}")
+    assert page.inner_text("#earned-clicks").strip() == "1"
+    assert page.inner_text("#earned-delivered").strip() == str(len(sent))
+    assert "NT$2,400" in page.inner_text("#earned-recipients")
+    page.locator("#earned").screenshot(path=str(OUTPUT / f"broadcast-results-{language}.png"))
+    shot(page, "broadcast-results-page", language)
