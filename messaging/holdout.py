@@ -8,6 +8,8 @@ is close to pct in any segment, and each broadcast holds out different members.
 """
 from __future__ import annotations
 
+from sqlalchemy import false
+
 MAX_PCT = 90
 _M, _B = 7919, 6007
 
@@ -26,7 +28,6 @@ def is_held_out(member_id: int, broadcast_id: int, pct: int) -> bool:
 
 def held_out(member_id_column, broadcast_id: int, pct: int):
     """The same test as a SQL expression over a member id column."""
-    from sqlalchemy import false
     if pct <= 0:
         return false()
     return (member_id_column * _M + broadcast_id * _B) % 100 < pct
