@@ -22,6 +22,7 @@ from core.db import Database
 from bot.dispatch import Dispatcher, Services
 from bot.line_client import LineClient
 from bot.member_qr_route import bp as member_qr_bp
+from bot.short_link_route import bp as short_link_bp
 from bot.processing import EventProcessor, InboxWorker
 from cli.richmenu import richmenu_cli
 from core.runtime import Runtime
@@ -60,6 +61,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
 
     app.register_blueprint(webhook_bp)
     app.register_blueprint(member_qr_bp)
+    app.register_blueprint(short_link_bp)
     app.register_blueprint(richmenu_cli)
     app.register_blueprint(db_cli)
     app.register_blueprint(demo_cli)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, inbox, outbox,
                            points_expiry, repurchase_reminders, rfm_scores, survey_invitations, tier_keep_warnings,
-                           tier_review)
+                           tier_review, welcome_journey)
 
 OUTBOX = "outbox"
 
@@ -38,6 +38,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("rfm-scores", rfm_scores.run, every=timedelta(hours=1)),
     Sweep("dashboard-rollups", dashboard_rollups.run, every=timedelta(hours=1)),
     Sweep("broadcasts", broadcasts.run, every=timedelta(minutes=1)),
+    Sweep("welcome-journey", welcome_journey.run, every=timedelta(minutes=10)),
     Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=30), catch_up=False),
     Sweep(OUTBOX, outbox.run, every=timedelta(seconds=5)),
 )
