@@ -17,6 +17,7 @@ from content import library_files, library_sync
 
 from core.config import PROJECT_ROOT
 from core.logs import describe_error
+from core.schema_errors import missing_schema
 from core.runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,10 @@ def sync_at_start(rt: Runtime) -> None:
     try:
         summary, problems = sync(rt, directory)
     except SQLAlchemyError as exc:
-        log.warning("content library not synced at start: %s", describe_error(exc))
+        if missing_schema(exc, rt.config.DATABASE_URL):  # before `db upgrade`: that command syncs nothing
+            log.debug("content library not synced at start: the database has no tables yet")
+        else:
+            log.warning("content library not synced at start: %s", describe_error(exc))
         return
     for problem in problems:
         log.warning("content library: %s", problem)

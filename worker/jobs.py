@@ -22,6 +22,7 @@ import click
 from flask import Blueprint, Flask, current_app
 
 from bot import outbox_sender
+from core import metrics
 from core.clock import FixedClock
 from core.logs import describe_error
 from core.runtime import Runtime, runtime
@@ -103,6 +104,7 @@ def scheduled_sweeps_job() -> None:
             continue
         _last_run[sweep.name] = time.monotonic()
         result = _run_one(sweep, rt, rt.clock.now())
+        metrics.sweep_run(sweep.name, not result.ok)
         log.info("sweep %s", result)
 
 

@@ -6,12 +6,15 @@ processes); the database is the queue, so a crash loses nothing and a second run
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Blueprint, current_app
 
 from worker import jobs
+from worker.heartbeat import EVERY_SECONDS, Heartbeat
+from core import metrics
 from core.logs import describe_error
 from core.runtime import runtime
 
@@ -40,14 +43,20 @@ def _guarded(app, name, fn):
                 fn()
             except Exception as exc:  # noqa: BLE001 - a failing sweep must not stop the scheduler
                 log.error("job %s failed: %s", name, describe_error(exc))
+                metrics.sweep_run(name, True)
+            else:
+                metrics.sweep_run(name, False)
     return run
 
 
 def build_scheduler(app) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=runtime().clock.tz)
-    for name, seconds, fn in PERIODIC_JOBS:
+    heartbeat = Heartbeat(runtime().clock.now())
+    jobs_here = [*PERIODIC_JOBS, ("heartbeat", EVERY_SECONDS, lambda: heartbeat.beat(runtime()))]
+    for name, seconds, fn in jobs_here:
+        first = {"next_run_time": datetime.now(scheduler.timezone)} if name == "heartbeat" else {}
         scheduler.add_job(_guarded(app, name, fn), "interval", seconds=seconds, id=name, max_instances=1,
-                          coalesce=True)
+                          coalesce=True, **first)
     return scheduler
 
 
