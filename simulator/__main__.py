@@ -20,7 +20,10 @@ def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app(bot_url=args.bot_url, channel_secret=args.secret)
     server = simulator_server(app, HOST, args.port)
+    platform = app.extensions["line_simulator"]["platform"]
     print(f"LINE simulator chat: http://{HOST}:{server.server_port}/", flush=True)
+    print(f"LINE API calls checked against: "
+          f"{platform.spec.kind if platform.spec is not None else 'nothing (validation is OFF)'}", flush=True)
     if not args.bot_url or not args.secret:
         print("No --bot-url/--secret: the chat page cannot post webhooks to a bot.", flush=True)
     try:
