@@ -120,3 +120,14 @@ def _demo_staff(rt, login_file: Path, now) -> None:
             login_file.write_text(password + "\n", encoding="utf-8")
             login_file.chmod(0o600)
     click.echo(f"console login: {DEMO_STAFF} / {login_file.read_text(encoding='utf-8').strip()}")
+
+
+@demo_cli.cli.command("draw-images")
+def draw_images():
+    """Draw the demo content library's pictures into content/library/images/ (they are kept in the project)."""
+    from cli.content import DEFAULT_DIR
+    from cli.demo_images import draw_all
+    from content.library_files import IMAGES_FOLDER
+
+    for path in draw_all(DEFAULT_DIR / IMAGES_FOLDER):
+        click.echo(f"{path} ({path.stat().st_size // 1024} KB)")

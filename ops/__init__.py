@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import click
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+
+from cli.content import DEFAULT_DIR, IMAGES_PATH, library_dir
+from content.library_files import IMAGES_FOLDER
 
 from core.runtime import runtime
 from ops import prometheus, status
@@ -17,6 +20,15 @@ def start_page():
     simulator = line_url if not rt.config.is_production and "api.line.me" not in line_url else None
     return render_template("ops/start.html", simulator=simulator, env=rt.config.BOT_ENV,
                            metrics=bool(rt.config.METRICS_TOKEN))
+
+
+@bp.get(IMAGES_PATH + "<name>")
+def library_image(name):
+    """The content library's own pictures (content/library/images/), for news cards and broadcasts."""
+    folder = (library_dir(runtime().config) or DEFAULT_DIR) / IMAGES_FOLDER
+    response = send_from_directory(folder, name, max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/healthz")
