@@ -17,7 +17,9 @@ def main(argv=None):
     parser.add_argument("--secret", default=os.environ.get("LINE_CHANNEL_SECRET"),
                         help="the channel secret used to sign webhooks (env LINE_CHANNEL_SECRET)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").upper())  # quiet with LOG_LEVEL=WARNING
+    logging.basicConfig(level=level if isinstance(level, int) else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s")
     app = create_app(bot_url=args.bot_url, channel_secret=args.secret)
     server = simulator_server(app, HOST, args.port)
     platform = app.extensions["line_simulator"]["platform"]

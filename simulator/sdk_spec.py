@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from simulator.routing import PathTemplate, most_specific
+from simulator.spec import Problem, _header_problems
 
 _METHOD = re.compile(r"def (\w+)_with_http_info\(self(?:, (\w+) : (\w+))?")
 _CALL = re.compile(r"call_api\(\s*'([^']+)', '(\w+)'")
@@ -64,8 +65,6 @@ def _sdk_operations() -> tuple[SdkOperation, ...]:
 
 
 def _problems_of(exc: Exception):
-    from simulator.spec import Problem
-
     errors = getattr(exc, "errors", None)
     if callable(errors):
         try:
@@ -89,8 +88,6 @@ class SdkMessagingSpec:
         return best[1] if best else None
 
     def check(self, method: str, path: str, headers: dict, body) -> list:
-        from simulator.spec import Problem, _header_problems
-
         op = self.operation(method, path)
         if op is None:
             return [Problem("", "not an endpoint of the Messaging API (as the installed line-bot-sdk knows it)")]
@@ -109,8 +106,6 @@ class SdkMessagingSpec:
 
 def model_problems(module_name: str, model_name: str, body) -> list:
     from importlib import import_module
-
-    from simulator.spec import Problem
 
     if not isinstance(body, dict):
         return [Problem("", "the body must be a JSON object")]

@@ -260,21 +260,9 @@ class WebhookSpec:
 
 
 # ---------------------------------------------------------------- finding the specs
-def load_messaging_spec(directory=None):
-    """LINE's OpenAPI spec, or (without the file) the installed line-bot-sdk's models; None only when
-    neither can be read."""
-    from simulator.sdk_spec import SdkMessagingSpec
-
-    return _load(MessagingSpec, MESSAGING_SPEC, directory, SdkMessagingSpec)
-
-
-def load_webhook_spec(directory=None):
-    from simulator.sdk_spec import SdkWebhookSpec
-
-    return _load(WebhookSpec, WEBHOOK_SPEC, directory, SdkWebhookSpec)
-
-
-def _load(cls, filename, directory, fallback):
+def load(cls, filename, directory, fallback):
+    """`cls` read from LINE's spec file, or (without the file) `fallback()`; None only when neither works.
+    simulator.spec_choice names the fallbacks (the installed line-bot-sdk's models)."""
     path = Path(directory or openapi_dir()) / filename
     if path.is_file():
         _say_which(f"LINE's OpenAPI spec {path}")
