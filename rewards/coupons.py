@@ -79,14 +79,6 @@ def issue(session: Session, member: Member, kind: str, value: int, valid_until: 
     raise RuntimeError("could not draw an unused coupon code")
 
 
-def find_coupon(session: Session, code: str) -> Coupon:
-    norm = normalise(code)
-    coupon = session.scalar(select(Coupon).where(Coupon.code == norm)) if 0 < len(norm) <= 32 else None
-    if coupon is None:
-        raise CouponNotFound()
-    return coupon
-
-
 def active_coupons(session: Session, member: Member, now: datetime) -> list[Coupon]:
     """Coupons the member can use now, the soonest to expire first."""
     require_aware(now)

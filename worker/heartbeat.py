@@ -52,6 +52,18 @@ class Heartbeat:
             session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.beat_at < now - FORGET_AFTER))
 
 
+_this_process: Heartbeat | None = None
+
+
+def run(rt: Runtime, now: datetime) -> str:
+    """The sweep: this worker process's beat (the first one starts its record)."""
+    global _this_process
+    if _this_process is None:
+        _this_process = Heartbeat(now)
+    _this_process.beat(rt)
+    return "alive"
+
+
 def latest(session) -> WorkerHeartbeat | None:
     return session.scalar(select(WorkerHeartbeat).order_by(WorkerHeartbeat.beat_at.desc()).limit(1))
 
