@@ -46,7 +46,9 @@ DEMO_STAFF = "admin@demo.local"
 @demo_cli.cli.command("seed")
 @click.option("--login-file", type=click.Path(dir_okay=False),
               help="Also create a demo console admin; its password is kept in this file (development only).")
-def seed(login_file):
+@click.option("--simulator-users", "users_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the demo's LINE users to this JSON file, for `python -m simulator --users FILE`.")
+def seed(login_file, users_file):
     """Add demo rewards and a few demo members with orders (only what is missing)."""
     rt = runtime()
     now = rt.clock.now()
@@ -75,8 +77,17 @@ def seed(login_file):
                                     now - timedelta(days=days_ago), None if channel == "online" else store,
                                     None, now, rt.settings)
         _demo_coupon(session, now)
+    if users_file:
+        users_file.parent.mkdir(parents=True, exist_ok=True)
+        users_file.write_text(json.dumps(_line_users(), ensure_ascii=False, indent=1), encoding="utf-8")
     click.echo(f"demo data ready: {len(DEMO_REWARDS)} rewards, {len(DEMO_MEMBERS)} demo members "
                f"({', '.join(code for _, code, *_ in DEMO_MEMBERS)}), coupon {DEMO_COUPON[0]}")
+
+
+def _line_users() -> list[dict]:
+    """The demo members as the LINE simulator takes users (friends of the account already)."""
+    return [{"userId": uid, "displayName": name, "language": language, "friendship": "friend"}
+            for uid, _code, name, language, _birthday, _history in DEMO_MEMBERS]
 
 
 def _demo_coupon(session, now) -> None:
@@ -94,8 +105,8 @@ def _demo_coupon(session, now) -> None:
 @click.argument("simulator_url")
 def simulator_users(simulator_url):
     """Register the demo's LINE users with the LINE simulator at SIMULATOR_URL, so they can be played."""
-    for uid, _code, name, language, _birthday, _history in DEMO_MEMBERS:
-        body = json.dumps({"userId": uid, "displayName": name, "language": language, "friendship": "friend"}).encode()
+    for user in _line_users():
+        body = json.dumps(user).encode()
         request = urllib.request.Request(simulator_url.rstrip("/") + "/__sim/users", data=body, method="POST",
                                          headers={"Content-Type": "application/json"})
         try:

@@ -27,6 +27,15 @@ def test_demo_seed_runs_again_on_another_day_and_keeps_the_data(app, clock):
     assert "MWANG2345" in again.output and "DEMOCOFFEE23" in again.output
 
 
+def test_demo_seed_writes_the_demo_line_users_for_the_simulator(app, tmp_path):
+    users = tmp_path / "instance" / "demo-line-users.json"
+    result = app.test_cli_runner().invoke(args=["demo", "seed", "--simulator-users", str(users)])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(users.read_text(encoding="utf-8"))
+    assert [u["displayName"] for u in listed] == ["王小明", "Amy Chen", "林美玲"]
+    assert {u["friendship"] for u in listed} == {"friend"} and listed[1]["language"] == "en"
+
+
 def test_every_cli_command_answers_a_database_without_tables_with_one_line(tmp_path, simulator_server, clock):
     from ..conftest import make_app
 
