@@ -1,7 +1,6 @@
 """The app factory. `gunicorn app:app` serves the module-level app; `flask --app app ...` runs commands."""
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from flask import Flask
@@ -10,6 +9,9 @@ from linebot.v3.webhook import WebhookParser
 import handlers
 from api import bp as api_bp
 from cli.apikeys import apikey_cli
+from cli.errors import guard_commands
+from core.logs import configure_logging
+from ops import bp as ops_bp
 from cli.orders import orders_cli
 from cli.points import points_cli
 from bot import intents, member_qr, rich_menus
@@ -36,7 +38,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     """Build the app from the environment; tests pass `overrides` (config names) and a fixed clock."""
     overrides = dict(overrides or {})
     config = Config.from_env(**overrides)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(config.LOG_LEVEL, config.LOG_FORMAT)
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(SECRET_KEY=config.SECRET_KEY, TESTING=config.BOT_ENV == "test",
@@ -73,6 +75,8 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.register_blueprint(orders_cli)
     app.register_blueprint(content_cli)
     init_console(app)
+    app.register_blueprint(ops_bp)
+    guard_commands(app.cli)
     sync_at_start(rt)
     return app
 

@@ -6,6 +6,7 @@ the log names the event and the error's type and place, never the body, texts or
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from rewards import membership
@@ -15,7 +16,8 @@ from . import messages as m
 from .dispatch import Context, Dispatcher, Services
 from .events import Incoming
 from .line_client import LineApiError, LineClient
-from core.logs import describe_error
+from core import metrics
+from core.logs import describe_error, inbox_event
 from core.models import InboxEvent
 from .texts import Texts, text
 
@@ -35,7 +37,8 @@ class EventProcessor:
         """Process the event, then whatever the same conversation has waiting behind it."""
         current: int | None = inbox_id
         while current is not None:
-            user_key = self.process_one(current)
+            with inbox_event(current):  # every log line of this event names it
+                user_key = self.process_one(current)
             if user_key is None:
                 return
             with self.db.session() as session:
@@ -50,10 +53,11 @@ class EventProcessor:
             payload, user_key = row.payload, row.user_key
         event = Incoming.from_json(payload or {})
         language = self.services.default_language
+        started, failed = time.perf_counter(), False
         try:
             messages, language = self._apply(inbox_id, event, now)
         except Exception as exc:  # noqa: BLE001 - one event's failure must not stop the others
-            error = describe_error(exc)
+            failed, error = True, describe_error(exc)
             log.error("event %s (%s) failed: %s", inbox_id, event.type, error)
             with self.db.session() as session:
                 inbox.finish(session, inbox_id, self.clock.now(), "failed", error=error)
@@ -61,6 +65,7 @@ class EventProcessor:
                 language = member.language if member else language
             messages = [m.text_message(text("error", language))] if event.mode == "active" else []
         self._reply(event, messages)
+        metrics.event_processed(time.perf_counter() - started, failed)
         return user_key
 
     def _apply(self, inbox_id: int, event: Incoming, now) -> tuple[list[dict], str]:

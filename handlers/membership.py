@@ -13,8 +13,19 @@ from .common import join_button_bubble
 router = Router("membership")
 
 
+def _profile_language(ctx: Context) -> str:
+    """The language of the person's LINE profile; the bot's default when LINE cannot say."""
+    try:
+        profile = ctx.services.profile(ctx.event.user_id)
+    except Exception:  # noqa: BLE001 - a welcome in the default language beats no welcome
+        return ctx.t.language
+    return membership.normalise_language(getattr(profile, "language", None), ctx.t.language)
+
+
 @router.on_event("follow")
 def on_follow(ctx: Context):
+    if ctx.member is None:  # first contact: welcome them in their own LINE language from the start
+        ctx.use_language(_profile_language(ctx))
     ctx.member = membership.record_follow(ctx.session, ctx.event.user_id, ctx.now, ctx.t.language)
     if ctx.member.is_member:  # back after a block: points and history were kept
         ctx.effects.append(("rich_menu", "member"))
