@@ -1,7 +1,7 @@
 """worker heartbeats: the worker's sign of life and its counters, for /healthz and /metrics
 
 Revision ID: i9_worker_heartbeats
-Revises: 3c7708a9496b
+Revises: i14_marketing_console
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import rewards.db_types
 
 
 revision = "i9_worker_heartbeats"
-down_revision = "3c7708a9496b"
+down_revision = "i14_marketing_console"
 branch_labels = None
 depends_on = None
 
