@@ -18,6 +18,9 @@ from sqlalchemy import text
 from core.clock import FixedClock
 from core.db import Database, normalise_url
 
+# the `scene` fixture lives beside its class (tests/scene.py), which reads TAIPEI from here
+pytest_plugins = ("tests.scene",)
+
 TEST_SECRET = "test-channel-secret"
 TEST_TOKEN = "test-access-token"
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -157,11 +160,3 @@ def unlimited_quota(line):
     line.quota_limit = None
     yield line
     line.quota_limit = before
-
-
-@pytest.fixture
-def scene(app, rt, line, clock):
-    """Domain operations and look-ups in their own transactions (tests/scene.py)."""
-    from .scene import Scene
-
-    return Scene(app, rt, line, clock)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from content.models import ContentItem
@@ -103,3 +104,9 @@ class Scene:
     def by_line_user(self, uid: str) -> Member:
         with self.rt.db.session() as s:
             return membership.by_line_user(s, uid)
+
+
+@pytest.fixture
+def scene(app, rt, line, clock):
+    """Domain operations and look-ups in their own transactions."""
+    return Scene(app, rt, line, clock)
