@@ -27,6 +27,7 @@ from bot.member_qr_route import bp as member_qr_bp
 from bot.short_link_route import bp as short_link_bp
 from bot.processing import EventProcessor, InboxWorker
 from cli.richmenu import richmenu_cli
+from cli.staff import staff_cli
 from core.runtime import Runtime
 from bot.webhook import bp as webhook_bp
 from cli.worker import jobs_cli, worker_cli
@@ -73,6 +74,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.register_blueprint(points_cli)
     app.register_blueprint(orders_cli)
     app.register_blueprint(content_cli)
+    app.register_blueprint(staff_cli)
     init_console(app)
     app.register_blueprint(ops_bp)
     guard_commands(app.cli)

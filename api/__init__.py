@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import coupons, errors, members, openapi, orders, routing
+from . import coupons, errors, members, metrics, openapi, orders, routing
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-for module in (openapi, members, orders, coupons, routing):
+for module in (openapi, members, orders, coupons, metrics, routing):
     module.register(bp)
 errors.register(bp)

@@ -8,18 +8,18 @@ from __future__ import annotations
 from flask import Blueprint, request
 from sqlalchemy.orm import Session
 
-from api import errors
-from api.errors import ApiError
-from api.scope import api_endpoint
 from core.runtime import runtime
 from insights import metrics
 from insights.months import Month
 
-metrics_api = Blueprint("metrics_api", __name__, url_prefix="/api/v1")
-errors.register(metrics_api)
+from .errors import ApiError
+from .scope import api_endpoint
 
 
-@metrics_api.route("/metrics", methods=["GET"])
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/metrics", "get_metrics", get_metrics, methods=["GET"])
+
+
 @api_endpoint
 def get_metrics(session: Session):
     rt = runtime()

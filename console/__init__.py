@@ -8,10 +8,6 @@ from datetime import timedelta
 def init_console(app) -> None:
     from . import pages  # noqa: F401 - registers the routes on the blueprint
     from .blueprint import bp
-    from cli.staff import staff_cli
-    from api.metrics import metrics_api
 
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
     app.register_blueprint(bp)
-    app.register_blueprint(staff_cli)
-    app.register_blueprint(metrics_api)

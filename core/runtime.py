@@ -6,15 +6,14 @@ CLI command reaches it with runtime().
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
-
-from rewards.settings import ProgramSettings
 
 from core.clock import Clock
 from core.config import Config
 from core.db import Database
-from bot.line_client import LineClient
+from rewards.settings import ProgramSettings
 
 
 @dataclass
@@ -23,7 +22,8 @@ class Runtime:
     db: Database
     clock: Clock
     settings: ProgramSettings
-    line: LineClient
+    # the one LINE client (bot.line_client.LineClient, made by app.py): core/ knows no edge by name
+    line: Any
 
 
 def runtime() -> Runtime:

@@ -18,6 +18,9 @@ from sqlalchemy import text
 from core.clock import FixedClock
 from core.db import Database, normalise_url
 
+# the `scene` fixture lives beside its class (tests/scene.py), which reads TAIPEI from here
+pytest_plugins = ("tests.scene",)
+
 TEST_SECRET = "test-channel-secret"
 TEST_TOKEN = "test-access-token"
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -134,3 +137,26 @@ def sender(line):
     from simulator.webhook_sender import WebhookSender
 
     return WebhookSender("http://unused.invalid/callback", TEST_SECRET, platform=line)
+
+
+@pytest.fixture
+def rt(app):
+    """The app's runtime (config, database, clock, settings, LINE client)."""
+    return app.extensions["bot"]
+
+
+@pytest.fixture
+def chat(client, sender, line):
+    """A member's side of the chat: send words, taps and follows; read the replies."""
+    from .e2e.chat import Chat
+
+    return Chat(client, sender, line)
+
+
+@pytest.fixture
+def unlimited_quota(line):
+    """The simulator's monthly quota (1,000 by default) out of the way for big broadcasts."""
+    before = line.quota_limit
+    line.quota_limit = None
+    yield line
+    line.quota_limit = before

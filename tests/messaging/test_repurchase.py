@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from messaging import repurchase
 
-from .conftest import at
+from ..scene import at
 
 DAY = at(2026, 11, 20, 11)
 

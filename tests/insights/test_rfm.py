@@ -10,7 +10,7 @@ from worker.runner import run_due
 from insights import rfm
 from insights.models import RfmScore
 
-from .people import add_member, add_order
+from ..console.people import add_member, add_order
 
 
 def test_quintiles_of_five_distinct_values_are_1_to_5():

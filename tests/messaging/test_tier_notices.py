@@ -6,7 +6,7 @@ from datetime import timedelta
 from messaging import tier_keep
 from rewards.settings import ProgramSettings
 
-from .conftest import at
+from ..scene import at
 
 DEC_1 = at(2026, 12, 1, 9)  # one month before the review of 1 January 2027
 

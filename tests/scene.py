@@ -1,4 +1,5 @@
-"""Fixtures for the engagement features: the runtime, a chat, and ways to set the scene quickly."""
+"""Setting a scene quickly for tests that run the bot's features end to end: members, orders,
+content, settings, the sweeps as of an instant, and looking at what came of it (the `scene` fixture)."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,49 +8,20 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from worker import schedule
-from worker.runner import run_due
 from content.models import ContentItem
 from rewards import membership, orders
 from rewards.models import Coupon, Member, Outbox
+from worker.runner import run_due
 
-from ..conftest import TAIPEI
-from ..e2e.chat import Chat
-from ..outbox.helpers import add_members
+from .conftest import TAIPEI
+from .outbox.helpers import add_members
 
 PUSHED = ("push", "multicast")
 
 
-# the sweeps these tests drive (other features' sweeps, still being built, are left out)
-SWEEPS = ("tier-review", "points-expiry", "birthday-coupons", "survey-invitations", "content-drip",
-          "repurchase-reminders", "tier-keep-warnings", schedule.OUTBOX)
-
-
-@pytest.fixture(autouse=True)
-def only_our_sweeps(monkeypatch):
-    monkeypatch.setattr(schedule, "SWEEPS", tuple(s for s in schedule.SWEEPS if s.name in SWEEPS))
-
-
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """An instant in the store's time (Taipei)."""
     return datetime(year, month, day, hour, minute, tzinfo=TAIPEI)
-
-
-@pytest.fixture
-def rt(app):
-    return app.extensions["bot"]
-
-
-@pytest.fixture
-def chat(client, sender, line):
-    return Chat(client, sender, line)
-
-
-@pytest.fixture
-def unlimited_quota(line):
-    before = line.quota_limit
-    line.quota_limit = None
-    yield line
-    line.quota_limit = before
 
 
 class Scene:
@@ -136,5 +108,5 @@ class Scene:
 
 @pytest.fixture
 def scene(app, rt, line, clock):
+    """Domain operations and look-ups in their own transactions."""
     return Scene(app, rt, line, clock)
-

@@ -11,7 +11,7 @@ from messaging import birthday
 from rewards.models import Coupon
 
 from ..e2e.chat import postback_datas, words
-from .conftest import at
+from ..scene import at
 
 
 def test_the_coupon_comes_once_a_year_on_the_first_of_the_birth_month(scene):

@@ -13,7 +13,7 @@ from insights.models import RollupState
 from insights.months import Month
 from rewards.models import Refund
 
-from .people import add_member, add_order
+from ..console.people import add_member, add_order
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 MONTHS = Month(2026, 11).back(6)

@@ -9,7 +9,7 @@ from messaging import surveys
 from insights.models import SurveyInvitation, SurveyResponse
 
 from ..e2e.chat import postback_datas, words
-from .conftest import at
+from ..scene import at
 
 NOON = at(2026, 11, 20, 12)
 

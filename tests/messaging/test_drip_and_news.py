@@ -9,7 +9,7 @@ from rewards.models import Member
 from rewards.settings import ProgramSettings
 
 from ..e2e.chat import postback_datas, words
-from .conftest import at
+from ..scene import at
 
 TUESDAY = at(2026, 11, 24, 10)  # the default drip moment: Tuesdays 10:00
 
