@@ -25,6 +25,7 @@ from bot.line_client import LineClient
 from bot.member_qr_route import bp as member_qr_bp
 from bot.processing import EventProcessor, InboxWorker
 from cli.richmenu import richmenu_cli
+from core import request_guard
 from core.runtime import Runtime
 from bot.webhook import bp as webhook_bp
 from worker.scheduler import worker_cli
@@ -49,6 +50,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     rt = Runtime(config=config, db=db, clock=clock or Clock(config.BOT_TIMEZONE),
                  settings=ProgramSettings.from_file(config.BOT_SETTINGS_FILE), line=line)
     app.extensions["bot"] = rt
+    request_guard.init(app)
 
     services = Services(profile=line.get_profile, public_url=config.BOT_PUBLIC_URL,
                         qr_url=partial(member_qr.signed_qr_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),

@@ -54,7 +54,7 @@ def seed(login_file):
                     membership.set_birthday(member, *birthday)
             for i, (days_ago, amount, store) in enumerate(history):
                 channel = "online" if store == "online" else "store"
-                orders.record_order(session, member, channel, f"DEMO-{uid[-1]}-{i}", amount,
+                orders.record_fields(session, member, channel, f"DEMO-{uid[-1]}-{i}", amount,
                                     now - timedelta(days=days_ago), None if channel == "online" else store,
                                     None, now, rt.settings)
     click.echo(f"demo data ready: {len(DEMO_REWARDS)} rewards, {len(DEMO_MEMBERS)} demo members")

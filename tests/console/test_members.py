@@ -25,7 +25,7 @@ def member(app, clock):
         membership.join(s, m, now - timedelta(days=90), display_name="陳小美")
         m.phone = "0912-345-678"
         m.tags = ["vip"]
-        orders.record_order(s, m, "store", "POS-1", 2500, now - timedelta(days=3), "S01", None, now, rt.settings)
+        orders.record_fields(s, m, "store", "POS-1", 2500, now - timedelta(days=3), "S01", None, now, rt.settings)
         s.add(Outbox(dedup_key="pending-1", member_id=m.id, kind="text", category="marketing",
                      params={"text_zh": "hi"}, status="pending", not_before=now, created_at=now, attempts=0))
         conversation.set(s, m.line_user_id, "survey_comment", {}, now, timedelta(hours=1))

@@ -21,7 +21,7 @@ def shop(app, clock):
         def order(self, uid, order_id, amount, store="信義店", days_ago=0):
             with rt.db.session() as s:
                 member = membership.by_line_user(s, uid)
-                return orders.record_order(s, member, "store", order_id, amount,
+                return orders.record_fields(s, member, "store", order_id, amount,
                                            clock.now() - timedelta(days=days_ago), store, None,
                                            clock.now(), rt.settings).points_earned
 

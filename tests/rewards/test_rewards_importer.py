@@ -9,7 +9,7 @@ from rewards.models import Member, Order
 
 CSV = """channel,order_id,member_code,amount,placed_at,store_id,items
 store,IMP-1,{code},12345,2026-11-20T14:03:00+08:00,S01,
-online,IMP-2,{code},1000,2026-11-19T10:00:00+08:00,,"[{{""sku"": ""A"", ""qty"": 2}}]"
+online,IMP-2,{code},1000,2026-11-19T10:00:00+08:00,,"[{{""sku"": ""A"", ""quantity"": 2, ""price"": 500}}]"
 store,IMP-1,{code},12345,2026-11-20T14:03:00+08:00,S01,
 store,IMP-1,{code},999,2026-11-20T14:03:00+08:00,S01,
 moon,IMP-3,{code},100,2026-11-20T14:03:00+08:00,S01,
@@ -17,7 +17,7 @@ store,IMP-4,NOSUCH,100,2026-11-20T14:03:00+08:00,S01,
 store,IMP-5,{code},12.5,2026-11-20T14:03:00+08:00,S01,
 store,IMP-6,{code},100,2026-11-20 14:03,S01,
 store,IMP-7,{code},100,2026-11-20T14:03:00+08:00,S01,not json
-store,IMP-8,{code},300,2026-11-20T14:03:00Z,S02,
+store,IMP-8,{code},300,2026-11-20T06:50:00Z,S02,
 """
 
 
@@ -34,10 +34,11 @@ def test_import_reports_every_line_and_never_stops(session, session_factory, mak
     assert sorted(lines) == [6, 7, 8, 9, 10]
     assert "channel" in lines[6] and "no such member" in lines[7] and "amount" in lines[8]
     assert "UTC offset" in lines[9] and "items" in lines[10]
-    assert summary.points_credited == 123 + 12 + 3  # silver (x1.2) after the first order
+    # IMP-1 lifts the member to silver; IMP-2 was placed before it (x1.0), IMP-8 after it (x1.2)
+    assert summary.points_credited == 123 + 10 + 3
     assert seen == [4, 8, 10]
     session.expire_all()
-    assert session.get(Member, m.id).balance == 138
+    assert session.get(Member, m.id).balance == 136
     # the same file again changes nothing
     again = import_orders(session_factory, csv_rows(io.StringIO(CSV.format(code=m.member_code))), now, settings)
     assert (again.created, again.unchanged, again.conflicts, len(again.errors)) == (0, 4, 1, 5)
