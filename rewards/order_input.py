@@ -89,7 +89,7 @@ def check_text(value: Any, name: str, errors: dict[str, str], from_text: bool = 
 
 
 def _whole(value: Any, from_text: bool) -> int | None:
-    if from_text and isinstance(value, str) and value.strip().isdigit():
+    if from_text and isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     if isinstance(value, float) and value.is_integer():
         return int(value)
