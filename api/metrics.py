@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 from sqlalchemy.orm import Session
 
-from api import errors
+from api import errors, routing
 from api.errors import ApiError
 from api.scope import api_endpoint
 from core.runtime import runtime
@@ -17,6 +17,7 @@ from insights.months import Month
 
 metrics_api = Blueprint("metrics_api", __name__, url_prefix="/api/v1")
 errors.register(metrics_api)
+routing.register_options(metrics_api)
 
 
 @metrics_api.route("/metrics", methods=["GET"])

@@ -51,3 +51,21 @@ def test_real_webhook_bodies_fit(client):
     assert request_guard.WEBHOOK_MAX_BYTES >= 100 * 1024  # LINE's bodies: a few KB
     response = client.post("/callback", data=b"{}", headers={"X-Line-Signature": "x"})
     assert response.status_code == 400  # the signature check, not the cap
+
+
+def test_an_event_id_longer_than_the_column_loses_only_itself(app, client, sender):
+    from sqlalchemy import select
+
+    from core.models import InboxEvent
+
+    good = sender.text("U" + "4" * 32, "點數")
+    long = sender.text("U" + "5" * 32, "點數")
+    long["webhookEventId"] = "X" * 300
+    odd = sender.text("U" + "6" * 32, "點數")
+    odd["webhookEventId"] = "a\x00b"
+    body = sender.body([long, good, odd])
+    response = client.post("/callback", data=body, headers={"X-Line-Signature": sender.sign(body)},
+                           content_type="application/json")
+    assert response.status_code == 200
+    with app.extensions["bot"].db.session() as s:
+        assert list(s.scalars(select(InboxEvent.webhook_event_id))) == [good["webhookEventId"]]
