@@ -30,6 +30,7 @@ from core.runtime import Runtime
 from bot.webhook import bp as webhook_bp
 from worker.scheduler import worker_cli
 from console import init_console
+from rewards import membership
 from rewards.settings import ProgramSettings
 
 
@@ -44,6 +45,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=config.is_production)
 
+    membership.use_identity_key(config.identity_key())
     db = Database(config.DATABASE_URL)
     line = LineClient(config.LINE_CHANNEL_ACCESS_TOKEN, config.LINE_API_URL, config.LINE_API_DATA_URL,
                       timeout=config.LINE_TIMEOUT_SECONDS)

@@ -1,6 +1,8 @@
 """Configuration from the environment only. One place reads os.environ; everything else reads Config."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import time
@@ -100,6 +102,10 @@ class Config:
                 self.SECRET_KEY = (instance_secret_key(self.instance_path()) if self.BOT_ENV == "development"
                                    else secrets.token_urlsafe(48))
 
+    def identity_key(self) -> bytes:
+        """The key of members' identity hashes, derived from SECRET_KEY (never the key itself)."""
+        return identity_key(self.SECRET_KEY)
+
     def instance_path(self) -> Path:
         return Path(self.INSTANCE_PATH) if self.INSTANCE_PATH else PROJECT_ROOT / "instance"
 
@@ -107,6 +113,10 @@ class Config:
         if self.LINE_OPENAPI_DIR:
             return Path(self.LINE_OPENAPI_DIR)
         return PROJECT_ROOT.parent / "shared" / "line-openapi"
+
+
+def identity_key(secret_key: str) -> bytes:
+    return hmac.new(secret_key.encode(), b"member-identity-hash-v1", hashlib.sha256).digest()
 
 
 def instance_secret_key(folder: Path) -> str:
