@@ -56,6 +56,8 @@ class Config:
     LOGIN_RATE_LIMIT: str = "10 per minute; 100 per hour"
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_KEY_PREFIX: str = "bot-login"
+    # finished webhook events are deleted after this many days (privacy.retention)
+    INBOX_RETENTION_DAYS: int = 30
     # where this instance keeps what it generates for itself (the development SECRET_KEY)
     INSTANCE_PATH: str = ""
 
