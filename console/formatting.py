@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.runtime import runtime
+from rewards.timeutil import last_valid_day
 from rewards import reasons
 
 
@@ -37,4 +38,13 @@ def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(runtime().clock.tz).strftime(fmt)
 
 
-FILTERS = {"money": money, "signed_money": signed_money, "number": number, "percent": percent, "local": local}
+def last_day(until: datetime | None) -> str:
+    """The last local day something valid until `until` (exclusive) can be used: the chat's and the
+    API's rule (rewards.timeutil.last_valid_day), so all three show the same date."""
+    if until is None:
+        return "–"
+    return last_valid_day(until, runtime().clock.now()).isoformat()
+
+
+FILTERS = {"money": money, "signed_money": signed_money, "number": number, "percent": percent, "local": local,
+           "last_day": last_day}

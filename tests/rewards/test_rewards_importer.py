@@ -57,3 +57,25 @@ def test_import_plain_dicts_numbered_from_start_line(session, session_factory, m
 def test_csv_needs_the_required_columns():
     with pytest.raises(ValidationError):
         list(csv_rows(io.StringIO("channel,order_id\nstore,1\n")))
+
+
+def test_an_import_messages_nobody_unless_asked(session, session_factory, make_member, now, settings):
+    from datetime import timedelta
+
+    from rewards.models import Outbox, PointsLedger
+
+    m = make_member()
+    session.commit()
+    placed = now - timedelta(days=60)
+    rows = [{"channel": "store", "order_id": f"H-{i}", "member_code": m.member_code, "amount": 500,
+             "placed_at": placed.isoformat()} for i in range(3)]
+    summary = import_orders(session_factory, rows, now, settings)
+    assert summary.created == 3
+    assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "receipt")) == 0
+    # points of a historical order count from when it was placed
+    expires = session.scalar(select(PointsLedger.expires_at).where(PointsLedger.kind == "earn").limit(1))
+    assert expires.astimezone(now.tzinfo).date() == (placed + timedelta(days=1)).date().replace(year=placed.year + 1)
+    asked = import_orders(session_factory, [{**rows[0], "order_id": "H-9"}], now, settings, notify=True)
+    assert asked.created == 1
+    assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "receipt")) == 1
+
