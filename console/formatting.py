@@ -35,7 +35,10 @@ def percent(value, digits: int = 2) -> str:
 def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return "–"
-    return value.astimezone(runtime().clock.tz).strftime(fmt)
+    try:
+        return value.astimezone(runtime().clock.tz).strftime(fmt)
+    except (OverflowError, ValueError):  # a time stored before times were checked must not take the page down
+        return value.isoformat()
 
 
 def last_day(until: datetime | None) -> str:
@@ -43,7 +46,10 @@ def last_day(until: datetime | None) -> str:
     API's rule (rewards.timeutil.last_valid_day), so all three show the same date."""
     if until is None:
         return "–"
-    return last_valid_day(until, runtime().clock.now()).isoformat()
+    try:
+        return last_valid_day(until, runtime().clock.now()).isoformat()
+    except (OverflowError, ValueError):
+        return until.isoformat()
 
 
 FILTERS = {"money": money, "signed_money": signed_money, "number": number, "percent": percent, "local": local,
