@@ -127,3 +127,20 @@ def test_a_tag_with_nul_is_refused_and_one_already_stored_breaks_nothing(app, lo
 
 def test_a_qr_link_with_a_non_ascii_digit_is_refused(client, member_code):
     assert client.get(f"/qr/{member_code}.png?exp=%C2%B2&sig=x").status_code == 403
+
+
+def test_a_segment_stored_with_a_bad_value_takes_no_page_down(app, login_as):
+    from insights.models import Segment
+
+    rt = app.extensions["bot"]
+    now = rt.clock.now()
+    with rt.db.session() as s:
+        bad = Segment(name="old", definition={"tags": ["a\x00b"], "orders_min": 10**30}, created_by="x",
+                      created_at=now, updated_at=now)
+        s.add(bad)
+        s.flush()
+        bad_id = bad.id
+    admin = login_as("admin")
+    assert admin.get("/console/segments").status_code == 200
+    assert admin.get(f"/console/segments/{bad_id}").status_code == 200
+    assert admin.get(f"/console/segments/{bad_id}/members.csv").status_code == 400
