@@ -20,7 +20,6 @@ from core.config import Config, ConfigError
 from cli.content import content_cli, sync_at_start
 from core.db import Database
 from bot.dispatch import Dispatcher, Services
-from worker.jobs import jobs_cli
 from bot.line_client import LineClient
 from bot.member_qr_route import bp as member_qr_bp
 from bot.processing import EventProcessor, InboxWorker
@@ -28,7 +27,7 @@ from cli.richmenu import richmenu_cli
 from core import request_guard
 from core.runtime import Runtime
 from bot.webhook import bp as webhook_bp
-from worker.scheduler import worker_cli
+from cli.worker import jobs_cli, worker_cli
 from console import init_console
 from rewards import membership
 from rewards.settings import ProgramSettings

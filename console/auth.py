@@ -41,13 +41,20 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def log_in(staff: StaffUser) -> None:
+def log_in(staff: StaffUser, db_session=None) -> None:
+    """Start a login: a server-side session row and a fresh cookie. `db_session`: the caller's unit
+    of work when it has one open (it may hold SQLite's write lock), else one of its own."""
     session.clear()  # a fresh session (and CSRF token) at every login: no fixation
     session.permanent = True
     token = secrets.token_urlsafe(32)
     now = runtime().clock.now()
-    with runtime().db.session() as s:
-        s.add(StaffSession(token_hash=_token_hash(token), staff_id=staff.id, created_at=now, last_seen_at=now))
+    row = StaffSession(token_hash=_token_hash(token), staff_id=staff.id, created_at=now, last_seen_at=now)
+    if db_session is not None:
+        db_session.add(row)
+        db_session.flush()
+    else:
+        with runtime().db.session() as s:
+            s.add(row)
     session["sid"] = token
     session["staff_id"] = staff.id
     session["staff_version"] = staff.session_version
@@ -92,10 +99,6 @@ def load_current_staff() -> None:
         if now - row.last_seen_at >= SEEN_EVERY:
             row.last_seen_at = now
         g.staff = CurrentStaff(staff.id, staff.email, staff.role, staff.line_user_id)
-
-
-def current_staff() -> CurrentStaff:
-    return g.staff
 
 
 def login_required(view):

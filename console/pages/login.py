@@ -58,7 +58,7 @@ def my_account():
                     accounts.set_password(me, request.form.get("new", ""))
                     record(s, "staff.password", f"staff:{me.email}")
                     s.flush()
-                    auth.log_in(me)  # this session stays valid; the others end
+                    auth.log_in(me, s)  # this session stays valid; the others end
                     flash("密碼已更新。Password changed.", "ok")
                 else:
                     accounts.set_line_user_id(me, request.form.get("line_user_id"))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from rewards.models import Outbox
-from worker.jobs import run_due
+from worker.runner import run_due
 
 from .people import add_member, add_order
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.models import InboxEvent
-from worker.jobs import run_due
+from worker.runner import run_due
 
 
 def _event(n, status, processed_at, received_at):

@@ -21,12 +21,12 @@ store,IMP-8,{code},300,2026-11-20T06:50:00Z,S02,
 """
 
 
-def test_import_reports_every_line_and_never_stops(session, session_factory, make_member, now, settings):
+def test_import_reports_every_line_and_never_stops(session, unit_of_work, make_member, now, settings):
     m = make_member()
     session.commit()
     seen = []
     rows = csv_rows(io.StringIO(CSV.format(code=m.member_code)))
-    summary = import_orders(session_factory, rows, now, settings, progress=lambda n, s: seen.append(n),
+    summary = import_orders(unit_of_work, rows, now, settings, progress=lambda n, s: seen.append(n),
                             progress_every=4)
     assert (summary.created, summary.unchanged, summary.conflicts) == (3, 1, 1)
     assert summary.conflict_lines[0][0] == 5
@@ -40,17 +40,17 @@ def test_import_reports_every_line_and_never_stops(session, session_factory, mak
     session.expire_all()
     assert session.get(Member, m.id).balance == 136
     # the same file again changes nothing
-    again = import_orders(session_factory, csv_rows(io.StringIO(CSV.format(code=m.member_code))), now, settings)
+    again = import_orders(unit_of_work, csv_rows(io.StringIO(CSV.format(code=m.member_code))), now, settings)
     assert (again.created, again.unchanged, again.conflicts, len(again.errors)) == (0, 4, 1, 5)
     assert session.scalar(select(func.count()).select_from(Order)) == 3
 
 
-def test_import_plain_dicts_numbered_from_start_line(session, session_factory, make_member, now, settings):
+def test_import_plain_dicts_numbered_from_start_line(session, unit_of_work, make_member, now, settings):
     m = make_member()
     session.commit()
     rows = [{"channel": "store", "order_id": "D-1", "member_code": m.member_code, "amount": 500,
              "placed_at": "2026-11-20T14:03:00+08:00"}, "not a row"]
-    summary = import_orders(session_factory, rows, now, settings, start_line=1)
+    summary = import_orders(unit_of_work, rows, now, settings, start_line=1)
     assert summary.created == 1 and summary.errors == [(2, "body: must be an object")]
 
 
@@ -59,7 +59,7 @@ def test_csv_needs_the_required_columns():
         list(csv_rows(io.StringIO("channel,order_id\nstore,1\n")))
 
 
-def test_an_import_messages_nobody_unless_asked(session, session_factory, make_member, now, settings):
+def test_an_import_messages_nobody_unless_asked(session, unit_of_work, make_member, now, settings):
     from datetime import timedelta
 
     from rewards.models import Outbox, PointsLedger
@@ -69,13 +69,13 @@ def test_an_import_messages_nobody_unless_asked(session, session_factory, make_m
     placed = now - timedelta(days=60)
     rows = [{"channel": "store", "order_id": f"H-{i}", "member_code": m.member_code, "amount": 500,
              "placed_at": placed.isoformat()} for i in range(3)]
-    summary = import_orders(session_factory, rows, now, settings)
+    summary = import_orders(unit_of_work, rows, now, settings)
     assert summary.created == 3
     assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "receipt")) == 0
     # points of a historical order count from when it was placed
     expires = session.scalar(select(PointsLedger.expires_at).where(PointsLedger.kind == "earn").limit(1))
     assert expires.astimezone(now.tzinfo).date() == (placed + timedelta(days=1)).date().replace(year=placed.year + 1)
-    asked = import_orders(session_factory, [{**rows[0], "order_id": "H-9"}], now, settings, notify=True)
+    asked = import_orders(unit_of_work, [{**rows[0], "order_id": "H-9"}], now, settings, notify=True)
     assert asked.created == 1
     assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "receipt")) == 1
 

@@ -63,3 +63,13 @@ def test_idle_sessions_end(app, login_as):
     assert _inside(c)
     rt.clock.advance(timedelta(minutes=61))
     assert not _inside(c)
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(app, login_as):
+    first = login_as("viewer")
+    second = login_as("viewer")
+    response = first.post("/console/me", {"what": "password", "current": "correct-horse-battery-staple",
+                                          "new": "another-long-password"})
+    assert response.status_code == 302
+    assert _inside(first)
+    assert not _inside(second)

@@ -1,11 +1,11 @@
-"""Personal data's timed work, as sweeps for worker/jobs.py's registry: `function(rt, now)`."""
+"""Finished webhook events older than INBOX_RETENTION_DAYS are deleted (privacy/retention.py)."""
 from __future__ import annotations
 
 from privacy import retention
 
 
-def inbox_retention(rt, now):
-    """Delete finished webhook events older than INBOX_RETENTION_DAYS, a batch per transaction."""
+def run(rt, now) -> str:
+    """A batch per transaction until none is left."""
     total = 0
     while True:
         deleted = rt.db.run(lambda session: retention.purge_batch(session, now, rt.config.INBOX_RETENTION_DAYS),
