@@ -11,7 +11,7 @@ from typing import Any
 from flask import request
 
 from core.text_checks import json_text_problems
-from rewards.errors import ValidationError
+from core.field_errors import FieldErrors
 
 from .errors import ApiError
 
@@ -35,7 +35,7 @@ def json_object() -> dict[str, Any]:
         raise ApiError(400, "invalid_json", "the body must be a JSON object, not " + _kind(data))
     problems = dict(json_text_problems(data))
     if problems:
-        raise ValidationError(problems)
+        raise FieldErrors(problems)
     return data
 
 

@@ -6,9 +6,10 @@ from typing import Any
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
+from core.field_errors import FieldErrors
 from core.runtime import runtime
 from rewards import membership, orders
-from rewards.errors import MemberNotFound, ValidationError
+from rewards.errors import MemberNotFound
 from rewards.models import Member, Order
 from rewards.order_input import OrderInput
 
@@ -59,7 +60,7 @@ def create_refund(session: Session, channel: str, order_id: str):
     body = json_object()
     problems = check_types(body, REFUND_FIELDS)
     if problems:
-        raise ValidationError(problems)
+        raise FieldErrors(problems)
     order = orders.find_order(session, channel, order_id)
     rt = runtime()
     result = orders.refund(session, order, body["refund_id"], body["amount"], rt.clock.now(), rt.settings)

@@ -10,6 +10,7 @@ from linebot.v3.webhook import WebhookParser
 
 from . import inbox
 from core.models import InboxEvent
+from core import metrics
 from core.runtime import runtime
 from core.text_checks import text_problem
 
@@ -41,6 +42,7 @@ def callback():
     events = usable
     with rt.db.session() as session:
         new_ids = inbox.record(session, events, rt.clock.now())
+    metrics.events_received(len(new_ids))
     current_app.extensions["inbox_worker"].submit(new_ids)
     return jsonify({})
 
@@ -51,8 +53,3 @@ def usable_event(event) -> bool:
     return (isinstance(event_id, str) and 0 < len(event_id) <= InboxEvent.webhook_event_id.type.length
             and text_problem(event_id, single_line=True) is None)
 
-
-@bp.get("/healthz")
-def healthz():
-    ok = runtime().db.ping()
-    return jsonify({"status": "ok" if ok else "error", "database": "ok" if ok else "unreachable"}), (200 if ok else 503)

@@ -5,11 +5,12 @@ import click
 from flask import Blueprint
 
 from cli import operator
+from core.field_errors import FieldErrors
 from core.formats import local
 from core.runtime import runtime
 from rewards import audit
 
-from api.keys import KeyNameError, create_key, list_keys, revoke_key
+from api.keys import create_key, list_keys, revoke_key
 
 apikey_cli = Blueprint("apikey_cli", __name__, cli_group="apikey")
 
@@ -24,7 +25,7 @@ def create(name):
             row, key = create_key(session, name, rt.clock.now())
             # the same trail as a key made in the console
             audit.record(session, operator.actor(), "apikey.create", f"apikey:{row.name}", None, rt.clock.now())
-    except KeyNameError as exc:
+    except FieldErrors as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"API key {row.name!r} created. It is shown only this once; send it as 'Authorization: Bearer KEY':")
     click.echo(key)

@@ -44,6 +44,12 @@ def _csrf_token():
 
 # pages that say when LINE's monthly limit stops the bot's own messages
 LIMIT_BANNER_PAGES = ("console.dashboard", "console.broadcasts", "console.broadcast_new", "console.broadcast_detail")
+@bp.app_template_global("tier_name")
+def _tier_name(code: str | None) -> str:
+    """A tier's names (銀卡 Silver) where a code is stored."""
+    from core.runtime import runtime
+    tier = runtime().settings.tier(code or "")
+    return f"{tier.name_zh} {tier.name_en}" if tier.code == code else (code or "–")
 
 
 @bp.context_processor

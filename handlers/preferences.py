@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot import messages as m
-from bot.dispatch import Context, Router
+from bot.dispatch import Context, Router, SwitchRichMenu
 from privacy import erasure
 from rewards import membership
 
@@ -56,7 +56,7 @@ def delete_ask(ctx: Context):
 def delete_confirm(ctx: Context):
     reply = m.text_message(ctx.t("delete.done"))
     erasure.erase_member(ctx.session, ctx.member, ctx.now)
-    ctx.effects.append(("rich_menu", None))
+    ctx.effects.append(SwitchRichMenu(member=False))
     return [reply]
 
 

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 from core.text_checks import text_problem
 
-from .errors import ValidationError
+from core.field_errors import FieldErrors
 from .models import ORDER_CHANNELS
 from .settings import ProgramSettings
 from .timeutil import require_aware
@@ -47,11 +47,11 @@ class OrderInput:
     @classmethod
     def parse(cls, row: Any, now: datetime, settings: ProgramSettings, *, from_text: bool = False) -> "OrderInput":
         """Check one order (channel, order_id, member_code, amount, placed_at, store_id, items) and
-        return it typed; raise ValidationError naming every bad field. `from_text`: the values come
+        return it typed; raise FieldErrors naming every bad field. `from_text`: the values come
         from a text file (CSV), so "1250" is a number and items are a JSON string."""
         require_aware(now)
         if not isinstance(row, Mapping):
-            raise ValidationError({"body": "must be an object"})
+            raise FieldErrors({"body": "must be an object"})
         errors: dict[str, str] = {}
         channel = normalise_channel(row.get("channel"))
         if channel is None:
@@ -63,7 +63,7 @@ class OrderInput:
         placed_at = _placed_at(row.get("placed_at"), now, settings, errors)
         items = _items(row.get("items"), errors, from_text)
         if errors:
-            raise ValidationError(errors)
+            raise FieldErrors(errors)
         return cls(channel, order_id, member_code.upper(), amount, placed_at, store_id, items)  # type: ignore[arg-type]
 
 

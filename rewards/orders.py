@@ -31,7 +31,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import ledger, notices, referral, tiers
-from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge, ValidationError
+from core.field_errors import FieldErrors
+
+from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge
 from .models import Member, Order, Refund
 from .order_input import OrderInput, check_amount, check_text, normalise_channel
 from .settings import ProgramSettings
@@ -209,7 +211,7 @@ def refund(session: Session, order: Order, refund_id: str, amount: int, now: dat
     if checked == 0:
         errors["amount"] = "must be more than 0"
     if errors:
-        raise ValidationError(errors)
+        raise FieldErrors(errors)
     amount = checked  # type: ignore[assignment]
     existing = _get_refund(session, order.id, refund_id)
     if existing is not None:

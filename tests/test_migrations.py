@@ -42,7 +42,7 @@ def test_identity_hashes_are_rekeyed_with_the_secret(tmp_path, monkeypatch):
     from rewards.membership import keyed_identity
 
     url = f"sqlite:///{tmp_path / 'k.db'}"
-    migrate.upgrade(url, "3c7708a9496b")
+    migrate.upgrade(url, "i9_worker_heartbeats")
     plain = hashlib.sha256(b"U" + b"1" * 32).hexdigest()
     database = Database(url)
     with database.engine.begin() as conn:

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 
+from api.errors import error_response
+from core.field_errors import FieldErrors
+from insights import rfm
 from insights import segments as seg
 from insights.models import RFM_SEGMENTS, Segment
 
@@ -10,12 +13,12 @@ from ..auth import requires
 from ..blueprint import bp
 from ..csv_response import csv_response
 from ..formatting import local
-from ..segment_form import filter_from_form
+from ..segment_form import describe, filter_from_form
+from ..texts import RFM_LABELS
 from ..web import db_session, now, record, settings
 
-RFM_LABELS = {"champions": "冠軍 Champions", "loyal": "忠誠 Loyal", "potential": "潛力 Potential",
-              "new": "新客 New", "at_risk": "流失風險 At risk", "cant_lose": "不能失去 Can't lose",
-              "hibernating": "沉睡 Hibernating", "lost": "流失 Lost"}
+
+PREVIEW = 50  # members shown under the builder
 
 
 def _tier_codes() -> tuple[str, ...]:
@@ -26,12 +29,12 @@ def _builder(segment: Segment | None, f: seg.SegmentFilter, problems=None, name=
     with db_session() as s:
         tags, interests = seg.known_tags(s)
         audience = seg.count(s, f, now())
-        preview = seg.members(s, f, now(), limit=50)
+        preview = seg.members(s, f, now(), limit=PREVIEW)
         return render_template("console/segment_builder.html", segment=segment, f=f, name=name or
                                (segment.name if segment else ""), problems=problems or {}, tags=tags,
                                interests=interests, tiers=settings().tiers, rfm_labels=RFM_LABELS,
-                               rfm_segments=RFM_SEGMENTS, audience=audience, preview=preview,
-                               conditions=seg.describe(f)), status
+                               rfm_as_of=rfm.ensure_scored(s, now()), rfm_segments=RFM_SEGMENTS, audience=audience,
+                               preview=preview, conditions=describe(f)), status
 
 
 @bp.route("/segments")
@@ -46,8 +49,8 @@ def _described(segment: Segment) -> list[tuple[str, str]]:
     """The conditions in words; a definition stored before filters were checked as they are now is
     named as such instead of taking the list down."""
     try:
-        return seg.describe(seg.filter_of(segment))
-    except seg.SegmentError as exc:
+        return describe(seg.filter_of(segment))
+    except FieldErrors as exc:
         return [("無效條件 Invalid", ", ".join(sorted(exc.problems)))]
 
 
@@ -56,7 +59,7 @@ def _described(segment: Segment) -> list[tuple[str, str]]:
 def segment_new():
     try:
         f = filter_from_form(request.args, _tier_codes())
-    except seg.SegmentError as exc:
+    except FieldErrors as exc:
         return _builder(None, seg.SegmentFilter(), exc.problems, status=400)
     return _builder(None, f)
 
@@ -70,7 +73,7 @@ def segment_detail(segment_id: int):
             abort(404)
         try:
             f = seg.filter_of(segment, _tier_codes())
-        except seg.SegmentError as exc:  # stored before its values were checked: show it to fix it
+        except FieldErrors as exc:  # stored before its values were checked: show it to fix it
             return _builder(segment, seg.SegmentFilter(), exc.problems, status=200)
     return _builder(segment, f)
 
@@ -81,11 +84,12 @@ def segment_count():
     """The live count as filters change (JSON, read-only)."""
     try:
         f = filter_from_form(request.args, _tier_codes())
-    except seg.SegmentError as exc:
-        return jsonify(error=str(exc), problems=exc.problems), 400
+    except FieldErrors as exc:
+        return error_response(400, exc.code, exc.message, exc.problems)  # the API's one error shape
     with db_session() as s:
         audience = seg.count(s, f, now())
-    return jsonify(count=audience.total, reachable=audience.reachable)
+        preview = render_template("console/_segment_preview.html", preview=seg.members(s, f, now(), limit=PREVIEW))
+    return jsonify(count=audience.total, reachable=audience.reachable, preview=preview)
 
 
 @bp.route("/segments", methods=["POST"])
@@ -104,12 +108,12 @@ def segment_save(segment_id: int | None = None):
         try:
             f = filter_from_form(request.form, _tier_codes())
             saved = seg.save(s, request.form.get("name", ""), f, g.staff.email, now(), segment)
-        except seg.SegmentError as exc:
+        except FieldErrors as exc:
             s.rollback()
             flash("未儲存 Not saved: " + str(exc), "error")
             try:
                 f = filter_from_form(request.form, _tier_codes())
-            except seg.SegmentError:
+            except FieldErrors:
                 f = seg.SegmentFilter()
             return _builder(segment, f, exc.problems, name=request.form.get("name", ""), status=400)
         record(s, "segment.update" if segment else "segment.create", f"segment:{saved.id}",
@@ -128,7 +132,7 @@ def segment_members_csv(segment_id: int):
             abort(404)
         try:
             f = seg.filter_of(segment, _tier_codes())
-        except seg.SegmentError:
+        except FieldErrors:
             abort(400, description="this segment's conditions are not valid any more: open it and save it again")
         people = seg.members(s, f, now(), limit=None)
         return csv_response(f"segment-{segment_id}.csv",

@@ -1,7 +1,7 @@
 """hardening: server-side console sessions, keyed identity hashes
 
 Revision ID: i11_hardening
-Revises: 3c7708a9496b
+Revises: i9_worker_heartbeats
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import rewards.db_types
 
 
 revision = "i11_hardening"
-down_revision = "3c7708a9496b"
+down_revision = "i9_worker_heartbeats"
 branch_labels = None
 depends_on = None
 

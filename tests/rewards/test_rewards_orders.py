@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.field_errors import FieldErrors
 from rewards import ledger, orders
-from rewards.errors import (NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge,
-                            ValidationError)
+from rewards.errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge
 from rewards.models import Order, Outbox, PointsLedger, Refund
 from rewards.order_input import OrderInput
 from rewards.settings import ProgramSettings
@@ -119,10 +119,10 @@ def test_record_order_validates(session, make_member, now, settings, kw, field):
     m = make_member()
     args = dict(channel="store", external_id="V-1", amount=100, placed_at=PLACED, store_id="S01", items=None)
     args.update(kw)
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(FieldErrors) as info:
         orders.record_fields(session, m, args["channel"], args["external_id"], args["amount"], args["placed_at"],
                             args["store_id"], args["items"], now, settings)
-    assert field in info.value.fields
+    assert field in info.value.problems
 
 
 def test_parse_order(settings):
@@ -132,20 +132,20 @@ def test_parse_order(settings):
                            "placed_at": "2026-11-20T14:03:00+08:00", "store_id": "", "items": item}, now, settings,
                           from_text=True)
     assert ok == OrderInput("store", "42", "M1", 12345, PLACED, None, [{"sku": "A", "quantity": 1, "price": 100}])
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(FieldErrors) as info:
         OrderInput.parse({"channel": "store", "order_id": "X", "member_code": "nope", "amount": -5,
                           "placed_at": "yesterday"}, now, settings)
-    assert set(info.value.fields) == {"amount", "placed_at"}
-    with pytest.raises(ValidationError) as info:
+    assert set(info.value.problems) == {"amount", "placed_at"}
+    with pytest.raises(FieldErrors) as info:
         OrderInput.parse([], now, settings)
-    assert "body" in info.value.fields
-    with pytest.raises(ValidationError) as info:
+    assert "body" in info.value.problems
+    with pytest.raises(FieldErrors) as info:
         OrderInput.parse({"amount": True}, now, settings)
-    assert {"channel", "order_id", "member_code", "amount", "placed_at"} <= set(info.value.fields)
-    with pytest.raises(ValidationError) as info:  # a JSON body says numbers as numbers
+    assert {"channel", "order_id", "member_code", "amount", "placed_at"} <= set(info.value.problems)
+    with pytest.raises(FieldErrors) as info:  # a JSON body says numbers as numbers
         OrderInput.parse({"channel": "store", "order_id": 42, "member_code": "M1", "amount": "12345",
                           "placed_at": "2026-11-20T14:03:00+08:00"}, now, settings)
-    assert set(info.value.fields) == {"order_id", "amount"}
+    assert set(info.value.problems) == {"order_id", "amount"}
 
 
 def test_find_order(session, make_member, now, settings):
@@ -194,7 +194,7 @@ def test_full_refund_takes_all_points_back(session, make_member, now, settings):
 def test_refund_validates(session, make_member, now, settings):
     o = record(session, make_member(), now, settings).order
     for rid, amount in (("", 10), ("R", 0), ("R", -1), ("R", "x")):
-        with pytest.raises(ValidationError):
+        with pytest.raises(FieldErrors):
             orders.refund(session, o, rid, amount, now, settings)
 
 
