@@ -28,10 +28,12 @@ from bot.short_link_route import bp as short_link_bp
 from bot.processing import EventProcessor, InboxWorker
 from cli.richmenu import richmenu_cli
 from cli.staff import staff_cli
+from core import request_guard
 from core.runtime import Runtime
 from bot.webhook import bp as webhook_bp
 from cli.worker import jobs_cli, worker_cli
 from console import init_console
+from rewards import membership
 from rewards.settings import ProgramSettings
 
 
@@ -46,12 +48,14 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=config.is_production)
 
+    membership.use_identity_key(config.identity_key())
     db = Database(config.DATABASE_URL)
     line = LineClient(config.LINE_CHANNEL_ACCESS_TOKEN, config.LINE_API_URL, config.LINE_API_DATA_URL,
                       timeout=config.LINE_TIMEOUT_SECONDS)
     rt = Runtime(config=config, db=db, clock=clock or Clock(config.BOT_TIMEZONE),
                  settings=ProgramSettings.from_file(config.BOT_SETTINGS_FILE), line=line)
     app.extensions["bot"] = rt
+    request_guard.init(app)
 
     services = Services(profile=line.get_profile, public_url=config.BOT_PUBLIC_URL,
                         qr_url=partial(member_qr.signed_qr_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),

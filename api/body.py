@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import request
 
-from .errors import ApiError
+from core.text_checks import json_text_problems
+from core.field_errors import FieldErrors
 
-MAX_BODY_BYTES = 256 * 1024
+from .errors import ApiError
 
 
 def _no_constants(name: str):
@@ -20,12 +21,10 @@ def _no_constants(name: str):
 
 
 def json_object() -> dict[str, Any]:
-    """The body as a JSON object, or raise a 400 ApiError saying what is wrong with it."""
-    if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise ApiError(413, "body_too_large", f"the body may be at most {MAX_BODY_BYTES:,} bytes")
+    """The body as a JSON object, or raise a 400 ApiError saying what is wrong with it (a string
+    holding NUL or another control character: 422 naming the field). Its size was capped before
+    (core.request_guard: 413)."""
     raw = request.get_data(cache=True)
-    if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, "body_too_large", f"the body may be at most {MAX_BODY_BYTES:,} bytes")
     if not raw.strip():
         raise ApiError(400, "invalid_json", "a JSON object is required as the body")
     try:
@@ -34,6 +33,9 @@ def json_object() -> dict[str, Any]:
         raise ApiError(400, "invalid_json", "the body is not valid JSON (UTF-8)") from None
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object, not " + _kind(data))
+    problems = dict(json_text_problems(data))
+    if problems:
+        raise FieldErrors(problems)
     return data
 
 

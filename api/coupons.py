@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from core.field_errors import FieldErrors
 from core.runtime import runtime
 from rewards import coupons
-from rewards.models import ORDER_CHANNELS, Member
+from rewards.models import Member
+from rewards.order_input import normalise_channel
 
 from .body import check_types, json_object
 from .scope import api_endpoint
@@ -24,7 +25,8 @@ def register(bp: Blueprint) -> None:
 def redeem_coupon(session: Session, code: str):
     body = json_object()
     problems = check_types(body, REDEEM_FIELDS)
-    if "channel" not in problems and body["channel"] not in ORDER_CHANNELS:
+    channel = normalise_channel(body.get("channel"))
+    if "channel" not in problems and channel is None:
         problems["channel"] = "must be 'store' or 'online'"
     for name, limit in LIMITS.items():
         if name not in problems and len(body.get(name) or "") > limit:
@@ -33,7 +35,7 @@ def redeem_coupon(session: Session, code: str):
         raise FieldErrors(problems)
     rt = runtime()
     now = rt.clock.now()
-    coupon = coupons.redeem_coupon(session, code, body["channel"], body.get("store_id"), body.get("order_id"), now)
+    coupon = coupons.redeem_coupon(session, code, channel, body.get("store_id"), body.get("order_id"), now)
     member = session.get(Member, coupon.member_id)
     return {"code": coupon.code, "title": coupon.title(rt.config.BOT_LANGUAGE), "value": coupon.value,
             "member_code": member.member_code if member is not None else None,

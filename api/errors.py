@@ -9,6 +9,7 @@ from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from core.logs import describe_error
+from core.runtime import runtime
 from core.field_errors import FieldErrors
 from rewards.errors import DomainError
 
@@ -29,6 +30,9 @@ class ApiError(Exception):
 
 
 def _plain(value: Any) -> Any:
+    """A field as JSON has it; an instant in the store's time zone with its offset (as the 200s are)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(runtime().clock.tz).isoformat()
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return value

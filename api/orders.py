@@ -11,37 +11,18 @@ from core.runtime import runtime
 from rewards import membership, orders
 from rewards.errors import MemberNotFound
 from rewards.models import Member, Order
+from rewards.order_input import OrderInput
 
-from .body import check_types, is_int, json_object
+from .body import check_types, json_object
 from .scope import api_endpoint
 
-ORDER_FIELDS = {"channel": (str, True), "order_id": (str, True), "member_code": (str, True),
-                "amount": (int, True), "placed_at": (str, True), "store_id": (str, False), "items": (list, False)}
 REFUND_FIELDS = {"refund_id": (str, True), "amount": (int, True)}
-ITEM_FIELDS = {"sku": (str, True), "name": (str, False), "category": (str, False), "quantity": (int, True),
-               "price": (int, True)}
 
 
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/orders", "create_order", create_order, methods=["POST"])
     # order ids such as "2026/11/20-001" contain slashes
     bp.add_url_rule("/orders/<channel>/<path:order_id>/refunds", "create_refund", create_refund, methods=["POST"])
-
-
-def item_problems(items: Any) -> dict[str, str]:
-    """The API is stricter than an import file about line items: each is an object of known shape."""
-    if not isinstance(items, list):
-        return {}
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            return {f"items[{index}]": "must be an object"}
-        problems = check_types(item, ITEM_FIELDS)
-        for name in ("quantity", "price"):
-            if name not in problems and is_int(item.get(name)) and item[name] < 0:
-                problems[name] = "must not be negative"
-        if problems:
-            return {f"items[{index}].{name}": what for name, what in problems.items()}
-    return {}
 
 
 def order_body(result: orders.OrderResult, member: Member) -> dict[str, Any]:
@@ -53,21 +34,14 @@ def order_body(result: orders.OrderResult, member: Member) -> dict[str, Any]:
 
 @api_endpoint
 def create_order(session: Session):
-    body = json_object()
-    problems = {**check_types(body, ORDER_FIELDS), **item_problems(body.get("items"))}
-    try:
-        data = orders.parse_order(body)
-    except FieldErrors as exc:
-        problems = {**exc.problems, **problems}
-    if problems:
-        raise FieldErrors(problems)
+    rt = runtime()
+    now = rt.clock.now()
+    data = OrderInput.parse(json_object(), now, rt.settings)
     member = membership.by_code(session, data.member_code)
     if member is None or member.status == "erased":
         raise MemberNotFound(fields={"member_code": data.member_code})
-    rt = runtime()
     # through the domain, so the receipt and any tier-up notice are queued with the points
-    result = orders.record_order(session, member, data.channel, data.order_id, data.amount, data.placed_at,
-                                 data.store_id, data.items, rt.clock.now(), rt.settings)
+    result = orders.record_order(session, member, data, now, rt.settings)
     return order_body(result, member), 201 if result.created else 200
 
 

@@ -41,7 +41,8 @@ def signed_qr_url(public_url: str, secret_key: str, member_code: str, now: datet
 def signature_valid(secret_key: str, member_code: str, expires: str | None, sig: str | None,
                     now: datetime) -> bool:
     """True for an untampered link that has not expired."""
-    if not expires or not sig or not expires.isdigit():
+    # ASCII digits only: "²" is a digit to str.isdigit but not to int()
+    if not expires or not sig or not (expires.isascii() and expires.isdigit()) or len(expires) > 12:
         return False
     expected = signature(secret_key, member_code, int(expires))
     return hmac.compare_digest(expected, sig) and int(expires) > now.timestamp()

@@ -4,9 +4,11 @@ from __future__ import annotations
 import click
 from flask import Blueprint
 
+from cli import operator
 from core.field_errors import FieldErrors
 from core.formats import local
 from core.runtime import runtime
+from rewards import audit
 
 from api.keys import create_key, list_keys, revoke_key
 
@@ -21,6 +23,8 @@ def create(name):
     try:
         with rt.db.session() as session:
             row, key = create_key(session, name, rt.clock.now())
+            # the same trail as a key made in the console
+            audit.record(session, operator.actor(), "apikey.create", f"apikey:{row.name}", None, rt.clock.now())
     except FieldErrors as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"API key {row.name!r} created. It is shown only this once; send it as 'Authorization: Bearer KEY':")
@@ -49,6 +53,8 @@ def revoke(name):
     rt = runtime()
     with rt.db.session() as session:
         row = revoke_key(session, name, rt.clock.now())
+        if row is not None:
+            audit.record(session, operator.actor(), "apikey.revoke", f"apikey:{name}", None, rt.clock.now())
     if row is None:
         raise click.ClickException(f"no live API key named {name!r} (see: flask --app app apikey list)")
     click.echo(f"API key {name!r} revoked")

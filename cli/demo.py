@@ -73,7 +73,7 @@ def seed(login_file, users_file):
                 if session.scalar(select(Order.id).where(Order.channel == channel,
                                                          Order.external_id == external_id)) is not None:
                     continue  # seeded before: its placed_at was relative to that day
-                orders.record_order(session, member, channel, external_id, amount,
+                orders.record_fields(session, member, channel, external_id, amount,
                                     now - timedelta(days=days_ago), None if channel == "online" else store,
                                     None, now, rt.settings)
         _demo_coupon(session, now)

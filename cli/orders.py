@@ -37,7 +37,8 @@ def _print_summary(path: str, summary: ImportSummary) -> None:
 
 @orders_cli.cli.command("import")
 @click.argument("path", metavar="FILE.csv", type=click.Path(dir_okay=False))
-def import_command(path):
+@click.option("--notify", is_flag=True, help="Push each member a receipt (by default an import messages nobody).")
+def import_command(path, notify):
     """Record the orders in FILE.csv (once each) and credit their points."""
     rt = runtime()
     try:
@@ -67,7 +68,7 @@ def import_command(path):
 
         try:
             summary = import_orders(partial(rt.db.run, write=True), all_rows(), rt.clock.now(), rt.settings,
-                                    progress=_progress, progress_every=PROGRESS_EVERY)
+                                    progress=_progress, progress_every=PROGRESS_EVERY, notify=notify)
         except UnicodeDecodeError:
             raise click.ClickException(f"{path}: not a UTF-8 text file (stopped part-way)") from None
     _print_summary(path, summary)

@@ -2,11 +2,11 @@
 audited, through rewards.adjustments. Thin: parse, call the domain, print."""
 from __future__ import annotations
 
-import getpass
 
 import click
 from flask import Blueprint
 
+from cli import operator
 from core.field_errors import FieldErrors
 from core.formats import number, signed
 from core.runtime import runtime
@@ -15,13 +15,6 @@ from rewards.adjustments import adjust_points
 from rewards.errors import InsufficientPoints
 
 points_cli = Blueprint("points_cli", __name__, cli_group="points")
-
-
-def _default_actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "operator"
 
 
 # ignore_unknown_options lets a negative DELTA such as -50 through as an argument
@@ -33,7 +26,7 @@ def _default_actor() -> str:
 def adjust(member_code, delta, reason, actor):
     """Add (DELTA > 0) or take (DELTA < 0) points by hand; never below zero."""
     rt = runtime()
-    actor = "cli:" + (actor or _default_actor())
+    actor = operator.actor(actor)
     try:
         with rt.db.session() as session:
             member = membership.by_code(session, member_code)

@@ -6,8 +6,11 @@ from datetime import timedelta
 
 
 def init_console(app) -> None:
-    from . import pages  # noqa: F401 - registers the routes on the blueprint
+    from . import pages, throttle  # noqa: F401 - pages registers the routes on the blueprint
     from .blueprint import bp
 
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
+    config = app.extensions["bot"].config
+    # set, not setdefault: Flask has its own default (31 days) already in place
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config.CONSOLE_SESSION_HOURS)
     app.register_blueprint(bp)
+    throttle.init(app, config)

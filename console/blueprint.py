@@ -1,7 +1,10 @@
 """The console's blueprint: every page lives under /console, behind login, CSRF and strict headers."""
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import Blueprint, g, request
+
+from core.runtime import runtime
+from messaging import sending_state
 
 from . import csrf
 from .auth import load_current_staff
@@ -39,6 +42,8 @@ def _csrf_token():
     return csrf.token()
 
 
+# pages that say when LINE's monthly limit stops the bot's own messages
+LIMIT_BANNER_PAGES = ("console.dashboard", "console.broadcasts", "console.broadcast_new", "console.broadcast_detail")
 @bp.app_template_global("tier_name")
 def _tier_name(code: str | None) -> str:
     """A tier's names (銀卡 Silver) where a code is stored."""
@@ -50,7 +55,12 @@ def _tier_name(code: str | None) -> str:
 @bp.context_processor
 def _staff_context():
     staff = getattr(g, "staff", None)
-    return {"staff": staff, "can": (lambda permission: staff is not None and staff.can(permission))}
+    reached = None
+    if staff is not None and request.endpoint in LIMIT_BANNER_PAGES:
+        with runtime().db.session() as s:
+            reached = sending_state.monthly_limit_reached_at(s)
+    return {"staff": staff, "can": (lambda permission: staff is not None and staff.can(permission)),
+            "monthly_limit_reached_at": reached}
 
 
 for _name, _fn in FILTERS.items():

@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.preview import ledger_line as member_words
 from core import formats
 from core.runtime import runtime
+from rewards.timeutil import last_valid_day
 
 
 def _or_dash(write):
@@ -17,7 +18,23 @@ def _or_dash(write):
 
 
 def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return "–" if value is None else formats.local(value, runtime().clock.tz, fmt)
+    if value is None:
+        return "–"
+    try:
+        return formats.local(value, runtime().clock.tz, fmt)
+    except (OverflowError, ValueError):  # a time stored before times were checked must not take the page down
+        return value.isoformat()
+
+
+def last_day(until: datetime | None) -> str:
+    """The last local day something valid until `until` (exclusive) can be used: the chat's and the
+    API's rule (rewards.timeutil.last_valid_day), so all three show the same date."""
+    if until is None:
+        return "–"
+    try:
+        return last_valid_day(until, runtime().clock.now()).isoformat()
+    except (OverflowError, ValueError):
+        return until.isoformat()
 
 
 def ledger_line(row, language: str) -> str:
@@ -34,4 +51,5 @@ FILTERS = {
     "percent": _or_dash(formats.percent),
     "local": local,
     "ledger_line": ledger_line,
+    "last_day": last_day,
 }

@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.db import Database
+from rewards.db_types import UTCDateTime
 from core.field_errors import FieldErrors
 
 from .models import ROLES, StaffUser
@@ -70,29 +72,51 @@ def count_admins(session: Session) -> int:
                           .where(StaffUser.role == "admin", StaffUser.active.is_(True)))
 
 
-def authenticate(session: Session, email: str, password: str, now: datetime) -> LoginResult:
+def authenticate(db: Database, email: str, password: str, now: datetime) -> LoginResult:
     """The staff member when the password is right and the account neither locked nor inactive.
 
-    Every wrong password counts; the fifth in a row locks the account for LOCK_FOR. While locked,
-    even the right password is refused (and is not counted).
+    Each attempt first takes a turn with ONE conditional UPDATE, committed before the (slow) password
+    check: `failed_logins + 1` where the account is not locked, and the turn that makes it the
+    MAX_FAILED_LOGINS-th also locks the account for LOCK_FOR. So however many wrong passwords arrive
+    at once, at most MAX_FAILED_LOGINS are checked before the lock; while locked, even the right
+    password is refused (and not counted). A right password clears the count (and a lock its own
+    turn set); a wrong one leaves its turn counted.
     """
-    staff = by_email(session, email)
-    if staff is None or not staff.active:
+    turn = db.run(lambda s: _take_turn(s, email, now), write=True)
+    if turn is None:
         check_password_hash(_DUMMY_HASH, password or "")
         return LoginResult(None)
-    if staff.locked_until is not None and staff.locked_until > now:
+    staff, allowed = turn
+    if not allowed:
         return LoginResult(None, staff.locked_until)
     if not check_password_hash(staff.password_hash, password or ""):
-        staff.failed_logins = (staff.failed_logins or 0) + 1
-        if staff.failed_logins >= MAX_FAILED_LOGINS:
-            staff.locked_until = now + LOCK_FOR
-            staff.failed_logins = 0
+        if staff.locked_until is not None:
             return LoginResult(None, staff.locked_until, just_locked=staff)
         return LoginResult(None)
-    staff.failed_logins = 0
-    staff.locked_until = None
-    staff.last_login_at = now
-    return LoginResult(staff)
+    return LoginResult(db.run(lambda s: _succeeded(s, staff.id, now), write=True))
+
+
+def _take_turn(session: Session, email: str, now: datetime) -> tuple[StaffUser, bool] | None:
+    staff = by_email(session, email)
+    if staff is None or not staff.active:
+        return None
+    # past the WHERE, a lock still set has run out: counting starts again
+    count = case((StaffUser.locked_until.is_not(None), 1), else_=StaffUser.failed_logins + 1)
+    taken = session.execute(
+        update(StaffUser)
+        .where(StaffUser.id == staff.id, or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= now))
+        .values(failed_logins=count,
+                locked_until=case((count >= MAX_FAILED_LOGINS, literal(now + LOCK_FOR, UTCDateTime())), else_=None))
+        .execution_options(synchronize_session=False)).rowcount
+    session.refresh(staff)
+    return staff, taken == 1
+
+
+def _succeeded(session: Session, staff_id: int, now: datetime) -> StaffUser:
+    session.execute(update(StaffUser).where(StaffUser.id == staff_id)
+                    .values(failed_logins=0, locked_until=None, last_login_at=now)
+                    .execution_options(synchronize_session=False))
+    return session.get(StaffUser, staff_id, populate_existing=True)
 
 
 def set_password(staff: StaffUser, password: str) -> None:

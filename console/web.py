@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from flask import g, request
 
 from core.runtime import runtime
+from core.text_checks import text_problem
 from rewards import audit
 
 
@@ -29,25 +30,36 @@ def record(session, action: str, target: str, details: Mapping[str, Any] | None 
     audit.record(session, g.staff.email, action, target, details, now())
 
 
+# what a number typed into a form may be: it must fit the database's 32-bit integer columns
+LARGEST_FORM_NUMBER = 2**31 - 1
+# dates staff type in: beyond these the date arithmetic of reports overflows
+FIRST_FORM_DAY, LAST_FORM_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def int_or_none(value: str | None) -> int | None:
+    """A whole number from a form field, or None when empty, not a number or out of range."""
     value = (value or "").strip().replace(",", "")
-    if not value:
+    if not value or len(value) > 12:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         return None
+    return number if -LARGEST_FORM_NUMBER <= number <= LARGEST_FORM_NUMBER else None
 
 
 def date_or_none(value: str | None) -> date | None:
     try:
-        return date.fromisoformat((value or "").strip())
+        day = date.fromisoformat((value or "").strip())
     except ValueError:
         return None
+    return day if FIRST_FORM_DAY <= day <= LAST_FORM_DAY else None
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only a path inside the console: a login link must not send staff to another site."""
-    if target and target.startswith("/console") and not target.startswith("//") and "\\" not in target:
+    """Only a path inside the console: a login link must not send staff to another site (nor a
+    header break: no control characters)."""
+    if (target and target.startswith("/console") and not target.startswith("//") and "\\" not in target
+            and text_problem(target, single_line=True) is None):
         return target
     return default

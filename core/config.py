@@ -1,13 +1,19 @@
 """Configuration from the environment only. One place reads os.environ; everything else reads Config."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import secrets
+import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 REQUIRED_IN_PRODUCTION = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "SECRET_KEY")
+MIN_SECRET_KEY_LENGTH = 32
+SECRET_KEY_FILE = "secret_key"
 
 
 class ConfigError(RuntimeError):
@@ -43,6 +49,18 @@ class Config:
     LINE_OPENAPI_DIR: str = ""
     # the content library's folder (default content/library; in tests none unless set)
     CONTENT_LIBRARY_DIR: str = ""
+    # a console login lasts at most this long, and ends after this long without a request
+    CONSOLE_SESSION_HOURS: int = 8
+    CONSOLE_IDLE_MINUTES: int = 60
+    # login attempts per client address (Flask-Limiter notation) and where the counts are kept:
+    # memory:// (one process) or redis://host:6379/0 (several web processes share the counts)
+    LOGIN_RATE_LIMIT: str = "10 per minute; 100 per hour"
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_KEY_PREFIX: str = "bot-login"
+    # finished webhook events are deleted after this many days (privacy.retention)
+    INBOX_RETENTION_DAYS: int = 30
+    # where this instance keeps what it generates for itself (the development SECRET_KEY)
+    INSTANCE_PATH: str = ""
     # logging: level (DEBUG, INFO, WARNING, ...) and format ("text", or "json": one JSON object a line)
     LOG_LEVEL: str = "INFO"
     LOG_FORMAT: str = "text"
@@ -81,17 +99,54 @@ class Config:
                 raise ConfigError(
                     "missing environment variable" + ("s " if len(missing) > 1 else " ") + ", ".join(missing)
                     + " (required when BOT_ENV=production; set BOT_ENV=development to run locally)")
+            if len(self.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+                raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters "
+                                  "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))')")
             if self.LINE_API_DATA_URL.rstrip("/") == "https://api.line.me":
                 raise ConfigError("LINE_API_DATA_URL must not be https://api.line.me: uploads go to https://api-data.line.me")
         else:
             self.LINE_CHANNEL_SECRET = self.LINE_CHANNEL_SECRET or "development-channel-secret"
             self.LINE_CHANNEL_ACCESS_TOKEN = self.LINE_CHANNEL_ACCESS_TOKEN or "development-access-token"
-            self.SECRET_KEY = self.SECRET_KEY or "development-secret-key-not-for-production"
+            if not self.SECRET_KEY:
+                # never a key known from the source: development keeps its own under instance/,
+                # tests make one per process
+                self.SECRET_KEY = (instance_secret_key(self.instance_path()) if self.BOT_ENV == "development"
+                                   else secrets.token_urlsafe(48))
+
+    def identity_key(self) -> bytes:
+        """The key of members' identity hashes, derived from SECRET_KEY (never the key itself)."""
+        return identity_key(self.SECRET_KEY)
+
+    def instance_path(self) -> Path:
+        return Path(self.INSTANCE_PATH) if self.INSTANCE_PATH else PROJECT_ROOT / "instance"
 
     def openapi_dir(self) -> Path:
         if self.LINE_OPENAPI_DIR:
             return Path(self.LINE_OPENAPI_DIR)
         return PROJECT_ROOT.parent / "shared" / "line-openapi"
+
+
+def identity_key(secret_key: str) -> bytes:
+    return hmac.new(secret_key.encode(), b"member-identity-hash-v1", hashlib.sha256).digest()
+
+
+def instance_secret_key(folder: Path) -> str:
+    """This instance's own random key, made on first use and kept in `folder`/secret_key (0600)."""
+    path = folder / SECRET_KEY_FILE
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process may be writing it right now
+            key = path.read_text(encoding="ascii").strip()
+            if len(key) >= MIN_SECRET_KEY_LENGTH:
+                return key
+            time.sleep(0.02)
+        raise ConfigError(f"{path} holds no usable key: delete it to make a new one") from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    return key
 
 
 def _cast(kind, raw: str):

@@ -77,6 +77,8 @@ def reward_ask(ctx: Context):
     if reward is None or not reward.active:
         return [m.text_message(t("rewards.inactive"))]
     name = _reward_name(reward, t.language)
+    if reward.stock is not None and reward.stock <= 0:  # sold out since the catalog was shown
+        return [m.text_message(t("rewards.out_of_stock", name=name))]
     if ctx.member.balance < reward.cost:
         return [m.text_message(t("rewards.not_enough", name=name, cost=fmt.number(reward.cost),
                                  balance=fmt.number(ctx.member.balance)))]

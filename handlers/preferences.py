@@ -1,7 +1,6 @@
 """Language, marketing subscription, and deleting one's data."""
 from __future__ import annotations
 
-from core import conversation
 from bot import messages as m
 from bot.dispatch import Context, Router, SwitchRichMenu
 from privacy import erasure
@@ -56,7 +55,6 @@ def delete_ask(ctx: Context):
 @members_only
 def delete_confirm(ctx: Context):
     reply = m.text_message(ctx.t("delete.done"))
-    conversation.clear(ctx.session, ctx.event.user_id)
     erasure.erase_member(ctx.session, ctx.member, ctx.now)
     ctx.effects.append(SwitchRichMenu(member=False))
     return [reply]

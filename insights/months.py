@@ -8,6 +8,8 @@ from datetime import datetime, tzinfo
 from sqlalchemy import case
 
 _PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+# months a report can be about (year 0 or 9999 would overflow the date arithmetic)
+FIRST_YEAR, LAST_YEAR = 1970, 2999
 
 
 @dataclass(frozen=True, order=True)
@@ -18,7 +20,7 @@ class Month:
     @classmethod
     def parse(cls, text: str) -> "Month":
         found = _PATTERN.match((text or "").strip())
-        if not found or not 1 <= int(found.group(2)) <= 12:
+        if not found or not 1 <= int(found.group(2)) <= 12 or not FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR:
             raise ValueError(f"{text!r} is not a month (YYYY-MM)")
         return cls(int(found.group(1)), int(found.group(2)))
 

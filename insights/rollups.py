@@ -16,6 +16,8 @@ a few milliseconds earlier) are already visible to the build.
 """
 from __future__ import annotations
 
+import logging
+
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -34,6 +36,8 @@ from insights.months import bucket
 ONLINE = "online"  # the "store" of orders placed online
 MARGIN = timedelta(minutes=1)
 
+
+log = logging.getLogger(__name__)
 
 def store_of():
     return func.coalesce(Order.store_id, literal_column(f"'{ONLINE}'"))
@@ -79,12 +83,25 @@ def _sales_by_day(session: Session, at: datetime, tz: tzinfo) -> dict[tuple[date
     # SQLite (a small shop): local days in Python, so any timezone's rules apply
     for placed, store, amount in session.execute(
             select(Order.placed_at, store_of(), Order.amount).where(Order.created_at <= at)):
-        totals[(placed.astimezone(tz).date(), store)][0] += amount
+        day = _local_day(placed, tz)
+        if day is not None:
+            totals[(day, store)][0] += amount
     for placed, store, amount in session.execute(
             select(Order.placed_at, store_of(), Refund.amount).join(Order, Order.id == Refund.order_id)
             .where(Refund.created_at <= at)):
-        totals[(placed.astimezone(tz).date(), store)][1] += amount
+        day = _local_day(placed, tz)
+        if day is not None:
+            totals[(day, store)][1] += amount
     return totals
+
+
+def _local_day(placed: datetime, tz: tzinfo) -> date | None:
+    """The order's local day; None (logged, left out) for a time stored before order times were checked."""
+    try:
+        return placed.astimezone(tz).date()
+    except (OverflowError, ValueError):
+        log.warning("dashboard rollups: an order time out of range left out")
+        return None
 
 
 def rebuild_if_due(session: Session, now: datetime, tz: tzinfo) -> str:

@@ -20,10 +20,14 @@ from rewards.timeutil import local_midnight, require_aware
 from rewards.tx import savepoint
 
 from core import json_lists
+from core.text_checks import text_problem
 from insights import purchase_facts, rfm
 from core.field_errors import FieldErrors
 from insights.models import RFM_SEGMENTS, RfmScore, Segment
 
+# the range of numbers and dates a filter may hold (beyond it SQL overflows, or date maths does)
+MAX_WHOLE = 10**12
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 INTEREST_PREFIX = "interest:"  # interests are kept as member tags with this prefix
 CHANNELS = ("store", "online")
 SUBSCRIBED = ("", "yes", "no")
@@ -81,7 +85,10 @@ class SegmentFilter:
             raw = data.get(name) or []
             items = tuple(dict.fromkeys(str(x).strip() for x in (raw if isinstance(raw, (list, tuple)) else [raw])
                                         if str(x).strip()))
-            if allowed is not None and set(items) - set(allowed):
+            bad = next((text_problem(x, single_line=True) for x in items if text_problem(x, single_line=True)), None)
+            if bad:
+                problems[name] = bad
+            elif allowed is not None and set(items) - set(allowed):
                 problems[name] = "unknown value " + ", ".join(sorted(set(items) - set(allowed)))
             values[name] = items
 
@@ -93,6 +100,9 @@ class SegmentFilter:
                 values[name] = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
             except ValueError:
                 problems[name] = "not a date (YYYY-MM-DD)"
+                return
+            if not FIRST_DAY <= values[name] <= LAST_DAY:
+                problems[name] = f"must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
 
         def whole(name):
             raw = data.get(name)
@@ -105,6 +115,8 @@ class SegmentFilter:
                 return
             if number < 0:
                 problems[name] = "cannot be negative"
+            elif number > MAX_WHOLE:
+                problems[name] = f"must be at most {MAX_WHOLE:,}"
             values[name] = number
 
         strings("tiers", tier_codes)
@@ -283,8 +295,10 @@ def page(session: Session, f: SegmentFilter, now: datetime, sort: str = "joined"
 
 
 def known_tags(session: Session) -> tuple[list[str], list[str]]:
-    """(tags, interests) used on members now, for the builder's choices."""
-    every = json_lists.distinct_values(session, Member.tags, where=Member.status == "member")
+    """(tags, interests) used on members now, for the builder's choices. A tag stored before tags
+    were checked (a NUL, a line break) is left out, never shown or offered."""
+    every = [t for t in json_lists.distinct_values(session, Member.tags, where=Member.status == "member")
+             if isinstance(t, str) and text_problem(t, single_line=True) is None]
     interests = [t[len(INTEREST_PREFIX):] for t in every if t.startswith(INTEREST_PREFIX)]
     return [t for t in every if not t.startswith(INTEREST_PREFIX)], interests
 

@@ -7,7 +7,9 @@ skips it for the unsubscribed and the blocked; the coupon is theirs either way).
 February birthday, also in other years.
 
 "Once a year" is held by the database: the coupon's uniqueness key and the outbox dedup key are
-both `birthday:{member_id}:{year}`. The sweep reads only the month's members without that coupon
+both `birthday:{member_id}:{year}`. And once per *person*: a member record whose person (its
+`identity_hash`, kept through an erasure, the way the welcome gift recognises a returning person)
+had this year's coupon under an earlier, erased record gets none (erase, re-join, birthday again). The sweep reads only the month's members without that coupon
 (index `ix_members_birthday`), a batch at a time, and inserts each batch's coupons and messages in
 two statements that skip rows already there, so a rerun or a second worker changes nothing.
 
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import String, cast, exists, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from rewards import coupons, notices
 from rewards.codes import COUPON_CODE_LENGTH, random_code
@@ -68,6 +70,8 @@ def give_now(session: Session, member: Member, now: datetime, settings: ProgramS
     gift = gift_for(member.tier, now, settings)
     if gift.value <= 0:
         return None
+    if session.scalar(select(_person_had_one(now.year)).where(Member.id == member.id)):
+        return None
     key = coupons.birthday_key(member.id, now.year)
     coupon = coupons.issue(session, member, KIND, gift.value, gift.valid_until, now, titles(KIND, gift.value), key)
     if coupon is None:
@@ -77,9 +81,16 @@ def give_now(session: Session, member: Member, now: datetime, settings: ProgramS
     return gift.params(coupon.code)
 
 
-def _key_sql(year: int):
+def _key_sql(year: int, member=Member):
     """`birthday:{members.id}:{year}` computed in SQL, to look the coupon up by its unique key."""
-    return literal("birthday:", String) + cast(Member.id, String) + literal(f":{year}", String)
+    return literal("birthday:", String) + cast(member.id, String) + literal(f":{year}", String)
+
+
+def _person_had_one(year: int):
+    """SQL: this year's birthday coupon was given to another record of the same person (`Member`)."""
+    earlier = aliased(Member)
+    return exists().where(earlier.identity_hash == Member.identity_hash, earlier.id != Member.id,
+                          Coupon.member_id == earlier.id, Coupon.uniqueness_key == _key_sql(year, earlier))
 
 
 def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titles: coupons.CouponTitles,
@@ -93,7 +104,8 @@ def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titl
     has_coupon = exists().where(Coupon.uniqueness_key == _key_sql(year))
     due = session.execute(
         select(Member.id, Member.tier)
-        .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member", ~has_coupon)
+        .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member", ~has_coupon,
+               ~_person_had_one(year))
         .order_by(Member.id).limit(limit)).all()
     gifts = {member_id: gift_for(tier, now, settings) for member_id, tier in due}
     rows = []

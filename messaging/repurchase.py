@@ -8,6 +8,8 @@ purchase pass `settings.repurchase_factor_pct` percent of that gap, one reminder
 """
 from __future__ import annotations
 
+import logging
+
 from datetime import date, datetime
 from statistics import median
 
@@ -24,6 +26,8 @@ from core.sweep_batches import BATCH_SIZE, Batch
 
 KIND = "repurchase"
 
+
+log = logging.getLogger(__name__)
 
 def usual_gap(days: list[date]) -> float | None:
     """The median number of days between consecutive purchase days (None with fewer than two days)."""
@@ -59,10 +63,14 @@ def reminder_batch(session: Session, now: datetime, settings: ProgramSettings, a
     today = now.date()
     due: dict[int, tuple[int, int]] = {}  # member id -> (last order id, days since)
     for member_id, placed in orders.items():
-        days = [at.astimezone(now.tzinfo).date() for _, at in placed]
+        try:
+            days = [at.astimezone(now.tzinfo).date() for _, at in placed]
+        except (OverflowError, ValueError):  # an order time stored before times were checked: skip the member
+            log.warning("repurchase: member %s skipped: an order time out of range", member_id)
+            continue
         gap = usual_gap(days)
         last_id, last_at = placed[-1]
-        days_since = (today - last_at.astimezone(now.tzinfo).date()).days
+        days_since = (today - days[-1]).days
         if gap and is_overdue(days_since, gap, settings):
             due[member_id] = (last_id, days_since)
     keys = {f"{KIND}:{member_id}:{last_id}": member_id for member_id, (last_id, _) in due.items()}

@@ -1,8 +1,21 @@
 """Erasing a member on request ("delete my data" in chat, or staff acting on a request).
 
-One function for both, so the chat and the console have the same effect: the member record
-forgets who they are (rewards.membership.erase), and what they wrote or read is removed too —
-survey comments may hold personal details; ratings stay as anonymous numbers.
+The one erasure service: the chat and the console call `erase_member` and do nothing of their own
+but what only they can (the console's audit row, the LINE call that resets the rich menu, with the
+LINE user id this returns). What goes:
+
+* the member record forgets who they are (rewards.membership.erase: name, birthday, phone, tags,
+  referral code, LINE user id; pending messages are cancelled);
+* what the bot was waiting for from them (conversation state);
+* survey comments (may hold personal details; ratings stay as anonymous numbers) and what content
+  they opened;
+* the parameters of every message row kept for them (a name in a sent broadcast's text, a coupon
+  code) — the rows stay, as counts of what was sent;
+* their webhook events: the LINE user id they were filed under and any payload still kept.
+
+What stays: the record's keyed identity hash (so a returning person gets no second welcome gift or
+birthday coupon this year), the points ledger and the orders with their amounts, times, stores and
+line items (the shop's books), and anonymous survey ratings.
 """
 from __future__ import annotations
 
@@ -11,16 +24,30 @@ from datetime import datetime
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from core import conversation
+from core.models import InboxEvent
 from rewards import membership
-from rewards.models import Member
+from rewards.models import Member, Outbox
 
 from content.models import ContentView
 from insights.models import SurveyResponse
 
+ERASED_USER_KEY = "erased"
 
-def erase_member(session: Session, member: Member, now: datetime) -> None:
+
+def erase_member(session: Session, member: Member, now: datetime) -> str | None:
+    """Erase the member (see the module's doc); returns the LINE user id they had, or None."""
+    line_user_id = member.line_user_id
     membership.erase(session, member, now)
+    session.execute(update(Outbox).where(Outbox.member_id == member.id).values(params={})
+                    .execution_options(synchronize_session=False))
     session.execute(update(SurveyResponse).where(SurveyResponse.member_id == member.id)
                     .values(comment=None).execution_options(synchronize_session=False))
     session.execute(delete(ContentView).where(ContentView.member_id == member.id)
                     .execution_options(synchronize_session=False))
+    if line_user_id:
+        conversation.clear(session, line_user_id)
+        session.execute(update(InboxEvent).where(InboxEvent.user_key == line_user_id)
+                        .values(user_key=ERASED_USER_KEY, payload=None)
+                        .execution_options(synchronize_session=False))
+    return line_user_id

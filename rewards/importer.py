@@ -20,7 +20,8 @@ from core.field_errors import FieldErrors
 
 from .errors import DomainError, MemberNotFound, OrderConflict
 from .models import Member
-from .orders import OrderInput, OrderResult, parse_order, record_order
+from .order_input import OrderInput
+from .orders import OrderResult, record_order
 from .settings import ProgramSettings
 from .timeutil import require_aware
 
@@ -73,17 +74,18 @@ def _numbered(rows: Iterable[Any], start_line: int) -> Iterator[tuple[int, Any]]
 
 def import_orders(run: UnitOfWork, rows_iterable: Iterable[Any], now: datetime,
                   settings: ProgramSettings, progress: Callable[[int, ImportSummary], None] | None = None,
-                  *, start_line: int = 2, progress_every: int = 100) -> ImportSummary:
+                  *, start_line: int = 2, progress_every: int = 100, notify: bool = False) -> ImportSummary:
     """Record every row as an order. Rows are mappings with the API's fields (channel, order_id,
     member_code, amount, placed_at as ISO 8601 with offset, store_id, items as a JSON string or
     empty), or (line_number, mapping) pairs such as `csv_rows` gives. Rows given without numbers are
     numbered from `start_line` (2: the first line after a CSV header). `progress(processed, summary)`
-    is called every `progress_every` rows and at the end."""
+    is called every `progress_every` rows and at the end. Members get no receipt for imported orders
+    unless `notify` (history moved in must not message everyone)."""
     require_aware(now)
     summary = ImportSummary()
     reported = -1
     for line, row in _numbered(rows_iterable, start_line):
-        _import_one(run, line, row, now, settings, summary)
+        _import_one(run, line, row, now, settings, summary, notify)
         if progress is not None and summary.processed % max(1, progress_every) == 0:
             progress(summary.processed, summary)
             reported = summary.processed
@@ -92,23 +94,23 @@ def import_orders(run: UnitOfWork, rows_iterable: Iterable[Any], now: datetime,
     return summary
 
 
-def _record(session: Session, data: OrderInput, now: datetime, settings: ProgramSettings) -> OrderResult:
+def _record(session: Session, data: OrderInput, now: datetime, settings: ProgramSettings,
+            notify: bool) -> OrderResult:
     member = session.scalar(select(Member).where(Member.member_code == data.member_code))
     if member is None:
         raise MemberNotFound(message=f"member_code {data.member_code!r}: no such member")
-    return record_order(session, member, data.channel, data.order_id, data.amount, data.placed_at,
-                        data.store_id, data.items, now, settings)
+    return record_order(session, member, data, now, settings, notify=notify)
 
 
 def _import_one(run: UnitOfWork, line: int, row: Any, now: datetime, settings: ProgramSettings,
-                summary: ImportSummary) -> None:
+                summary: ImportSummary, notify: bool) -> None:
     try:
-        data = parse_order(row if isinstance(row, Mapping) else None)
+        data = OrderInput.parse(row if isinstance(row, Mapping) else None, now, settings, from_text=True)
     except FieldErrors as exc:
         summary.errors.append((line, exc.message))
         return
     try:
-        result = run(lambda session: _record(session, data, now, settings))
+        result = run(lambda session: _record(session, data, now, settings, notify))
     except OrderConflict:
         summary.conflicts += 1
         summary.conflict_lines.append(

@@ -76,9 +76,11 @@ def _expire_balance(session: Session, member: Member) -> None:
 
 def credit(session: Session, member: Member, delta: int, kind: str, reason_code: str,
            params: Mapping[str, Any] | None, key: str, now: datetime, settings: ProgramSettings,
-           order: Order | None = None, expires: bool = True, actor: str | None = None) -> PointsLedger | None:
+           order: Order | None = None, expires: bool = True, actor: str | None = None,
+           earned_at: datetime | None = None) -> PointsLedger | None:
     """Add `delta` (> 0) points as a new lot. Returns the new row, or None when `key` was used before
-    (nothing changes: idempotent)."""
+    (nothing changes: idempotent). The lot's validity runs from `earned_at` (an order's placed time;
+    default `now`)."""
     require_aware(now)
     _validate(delta, kind, CREDIT_KINDS, key, "credit")
     if delta <= 0:
@@ -89,7 +91,7 @@ def credit(session: Session, member: Member, delta: int, kind: str, reason_code:
     row = PointsLedger(
         member_id=member.id, delta=delta, kind=kind, reason_code=reason_code, reason_params=params, idempotency_key=key,
         order_id=order.id if order is not None else None, created_at=now,
-        expires_at=points_expiry(now, settings) if expires else None, remaining=delta, actor=actor, shortfall=0)
+        expires_at=points_expiry((earned_at or now).astimezone(now.tzinfo), settings) if expires else None, remaining=delta, actor=actor, shortfall=0)
     try:
         with savepoint(session):
             # the member row first: it is the lock every change of this member's points goes through

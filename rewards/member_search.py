@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from core.text_checks import text_problem
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -33,11 +35,12 @@ def search(session: Session, query: str, limit: int = LIMIT) -> list[Member]:
 
 
 def normalise_tags(raw: str | list[str]) -> list[str]:
-    """Tags from a comma (or 、/，) separated string: trimmed, without duplicates, at most 30 of 40 chars."""
+    """Tags from a comma (or 、/，) separated string: trimmed, without duplicates, at most 30 of 40 chars;
+    a tag holding a control character (NUL, a line break) is dropped."""
     items = raw if isinstance(raw, list) else re.split(r"[,，、\n]", raw or "")
     tags: list[str] = []
     for item in items:
         tag = item.strip()[:40]
-        if tag and tag not in tags:
+        if tag and tag not in tags and text_problem(tag, single_line=True) is None:
             tags.append(tag)
     return tags[:30]

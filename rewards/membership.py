@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import date, datetime
 
@@ -33,8 +34,25 @@ def normalise_language(language: str | None, default: str = "zh-TW") -> str:
     return default
 
 
+# the key of the identity hash; the app sets it from SECRET_KEY at start (core.config.identity_key)
+_identity_key = b""
+
+
+def use_identity_key(key: bytes) -> None:
+    global _identity_key
+    _identity_key = key
+
+
+def keyed_identity(plain_hash: str, key: bytes | None = None) -> str:
+    """HMAC-SHA256 over the plain SHA-256 of the LINE user id: a migration can re-key the rows of
+    erased members (whose id is gone) from their plain hash."""
+    return hmac.new(_identity_key if key is None else key, plain_hash.encode(), hashlib.sha256).hexdigest()
+
+
 def identity_hash(line_user_id: str) -> str:
-    return hashlib.sha256(line_user_id.encode()).hexdigest()
+    """Who a LINE user is, kept through an erasure so a returning person is recognised (no second
+    welcome gift or birthday coupon) but keyed: knowing the LINE user id alone links nothing."""
+    return keyed_identity(hashlib.sha256(line_user_id.encode()).hexdigest())
 
 
 def by_line_user(session: Session, line_user_id: str) -> Member | None:

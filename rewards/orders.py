@@ -24,7 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,113 +34,13 @@ from . import ledger, notices, referral, tiers
 from core.field_errors import FieldErrors
 
 from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge
-from .models import ORDER_CHANNELS, Member, Order, Refund
+from .models import Member, Order, Refund
+from .order_input import OrderInput, check_amount, check_text, normalise_channel
 from .settings import ProgramSettings
 from .timeutil import require_aware
 from .tx import lock_member, savepoint
 
-MAX_AMOUNT = 1_000_000_000  # NT$; a sanity bound well inside a 32-bit column
-
-
-# -- input ------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class OrderInput:
-    channel: str
-    order_id: str
-    member_code: str
-    amount: int
-    placed_at: datetime
-    store_id: str | None
-    items: list | None
-
-
-def _check_channel(value: Any, errors: dict[str, str]) -> str | None:
-    channel = value.strip().lower() if isinstance(value, str) else None
-    if channel not in ORDER_CHANNELS:
-        errors["channel"] = "must be 'store' or 'online'"
-        return None
-    return channel
-
-
-def _check_id(value: Any, name: str, limit: int, errors: dict[str, str], required: bool = True) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors[name] = "is required"
-        return None
-    if not isinstance(value, str):
-        errors[name] = "must be a string"
-        return None
-    value = value.strip()
-    if len(value) > limit:
-        errors[name] = f"must be at most {limit} characters"
-        return None
-    return value
-
-
-def _check_amount(value: Any, errors: dict[str, str]) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
-        errors["amount"] = "must be a whole number of NT$"
-        return None
-    if value < 0 or value > MAX_AMOUNT:
-        errors["amount"] = f"must be between 0 and {MAX_AMOUNT:,}"
-        return None
-    return value
-
-
-def _check_placed_at(value: Any, errors: dict[str, str]) -> datetime | None:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            errors["placed_at"] = "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-11-20T14:03:00+08:00"
-            return None
-    if not isinstance(value, datetime):
-        errors["placed_at"] = "is required (ISO 8601 with a UTC offset)"
-        return None
-    if value.tzinfo is None or value.utcoffset() is None:
-        errors["placed_at"] = "needs a UTC offset, e.g. +08:00"
-        return None
-    return value
-
-
-def _check_items(value: Any, errors: dict[str, str]) -> list | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            errors["items"] = "must be a JSON array"
-            return None
-    if not isinstance(value, list):
-        errors["items"] = "must be a JSON array"
-        return None
-    return value or None
-
-
-def parse_order(row: Any) -> OrderInput:
-    """Check one order as the API or an import file gives it (channel, order_id, member_code, amount,
-    placed_at, store_id, items) and return it typed; raise FieldErrors naming every bad field."""
-    if not isinstance(row, Mapping):
-        raise FieldErrors({"body": "must be an object"})
-    errors: dict[str, str] = {}
-    channel = _check_channel(row.get("channel"), errors)
-    order_id = _check_id(row.get("order_id"), "order_id", 64, errors)
-    member_code = _check_id(row.get("member_code"), "member_code", 16, errors)
-    amount = _check_amount(row.get("amount"), errors)
-    placed_at = _check_placed_at(row.get("placed_at"), errors)
-    store_id = _check_id(row.get("store_id"), "store_id", 32, errors, required=False)
-    items = _check_items(row.get("items"), errors)
-    if errors:
-        raise FieldErrors(errors)
-    return OrderInput(channel, order_id, member_code, amount, placed_at, store_id, items)  # type: ignore[arg-type]
+# what an order says is checked once, where it comes in: rewards.order_input.OrderInput.parse
 
 
 # -- earning ----------------------------------------------------------------------------------------
@@ -176,7 +76,8 @@ def _get_order(session: Session, channel: str, external_id: str) -> Order | None
 
 
 def find_order(session: Session, channel: str, external_id: str) -> Order:
-    order = _get_order(session, channel, external_id)
+    """The order a shop names by its channel (in any case: 'STORE' is 'store') and its own id."""
+    order = _get_order(session, normalise_channel(channel) or "", external_id)
     if order is None:
         raise OrderNotFound(fields={"channel": channel, "order_id": external_id})
     return order
@@ -188,20 +89,34 @@ def _replay(order: Order, fp: str) -> OrderResult:
     return OrderResult(order, False, order.points_earned, order.balance_after, order.tier_after, order.tier_changed)
 
 
-def record_order(session: Session, member: Member, channel: str, external_id: str, amount: int,
-                 placed_at: datetime, store_id: str | None, items: list | None, now: datetime,
-                 settings: ProgramSettings) -> OrderResult:
-    """Record a paid order once and credit its points; see the module's doc for the rules."""
+def tier_when_placed(session: Session, member: Member, placed_at: datetime, settings: ProgramSettings) -> str:
+    """The member's tier when the order was placed: the tier they hold if it was placed since they
+    reached it, else the tier after their last order placed before it (the base tier if none): an
+    imported order of last year earns at last year's rate."""
+    if member.tier_since is None or placed_at >= member.tier_since:
+        return member.tier
+    before = session.scalar(select(Order.tier_after).where(Order.member_id == member.id, Order.placed_at <= placed_at)
+                            .order_by(Order.placed_at.desc(), Order.id.desc()).limit(1))
+    return before or settings.tiers[0].code
+
+
+def record_fields(session: Session, member: Member, channel: str, external_id: str, amount: int,
+                  placed_at: datetime, store_id: str | None, items: list | None, now: datetime,
+                  settings: ProgramSettings, notify: bool = True) -> OrderResult:
+    """`record_order` for callers holding the fields one by one (demo data): checked by OrderInput."""
+    data = OrderInput.parse({"channel": channel, "order_id": external_id, "member_code": member.member_code,
+                             "amount": amount, "placed_at": placed_at, "store_id": store_id, "items": items},
+                            now, settings)
+    return record_order(session, member, data, now, settings, notify=notify)
+
+
+def record_order(session: Session, member: Member, data: OrderInput, now: datetime, settings: ProgramSettings,
+                 notify: bool = True) -> OrderResult:
+    """Record a paid order once and credit its points; see the module's doc for the rules. `data`
+    was checked by OrderInput.parse. `notify=False` (imports of history): no receipt is pushed."""
     require_aware(now)
-    errors: dict[str, str] = {}
-    channel = _check_channel(channel, errors)  # type: ignore[assignment]
-    external_id = _check_id(external_id, "order_id", 64, errors)  # type: ignore[assignment]
-    amount = _check_amount(amount, errors)  # type: ignore[assignment]
-    placed_at = _check_placed_at(placed_at, errors)  # type: ignore[assignment]
-    store_id = _check_id(store_id, "store_id", 32, errors, required=False)
-    items = _check_items(items, errors)
-    if errors:
-        raise FieldErrors(errors)
+    channel, external_id, amount, placed_at = data.channel, data.order_id, data.amount, data.placed_at
+    store_id, items = data.store_id, data.items
     fp = fingerprint(member.id, channel, external_id, amount, placed_at, store_id, items)
     existing = _get_order(session, channel, external_id)
     if existing is not None:
@@ -213,8 +128,8 @@ def record_order(session: Session, member: Member, channel: str, external_id: st
         session.flush()
         # the member's lock first: their tier is read fresh and concurrent orders are serialised
         lock_member(session, member.id)
-        session.refresh(member, ["tier", "status"])
-        tier_before = member.tier
+        session.refresh(member, ["tier", "tier_since", "status"])
+        tier_before = tier_when_placed(session, member, placed_at, settings)
         pct = settings.tier(tier_before).multiplier_pct
         points = points_for(amount, pct, settings)
         order = Order(channel=channel, external_id=external_id, member_id=member.id, amount=amount,
@@ -235,7 +150,7 @@ def record_order(session: Session, member: Member, channel: str, external_id: st
                   "base_points": amount // settings.spend_per_point, "points": points, "order": external_id}
         if points > 0:
             ledger.credit(session, member, points, "earn", "earn_order", params, f"order:{order.id}:earn",
-                          now, settings, order=order)
+                          now, settings, order=order, earned_at=placed_at)
         change = tiers.evaluate_upgrade(session, member, now, settings, order=order)
         bonus = referral.award_referral_bonus(session, member, order, now, settings)
         balance = ledger.balance_of(session, member.id)
@@ -243,11 +158,12 @@ def record_order(session: Session, member: Member, channel: str, external_id: st
         order.tier_after = member.tier
         order.tier_changed = change is not None
         session.flush()
-        notices.queue_notice(
-            session, member, "receipt", "service",
-            {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
-             "tier": member.tier, "referral_bonus": bonus},
-            f"receipt:{order.id}", now)
+        if notify:
+            notices.queue_notice(
+                session, member, "receipt", "service",
+                {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
+                 "tier": member.tier, "referral_bonus": bonus},
+                f"receipt:{order.id}", now)
     return OrderResult(order, True, points, balance, member.tier, change is not None, bonus)
 
 
@@ -290,8 +206,8 @@ def refund(session: Session, order: Order, refund_id: str, amount: int, now: dat
     """Refund `amount` NT$ of `order` once per `refund_id`, taking back the points it no longer earns."""
     require_aware(now)
     errors: dict[str, str] = {}
-    refund_id = _check_id(refund_id, "refund_id", 64, errors)  # type: ignore[assignment]
-    checked = _check_amount(amount, errors)
+    refund_id = check_text(refund_id, "refund_id", errors)  # type: ignore[assignment]
+    checked = check_amount(amount, errors)
     if checked == 0:
         errors["amount"] = "must be more than 0"
     if errors:

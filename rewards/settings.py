@@ -45,6 +45,9 @@ class ProgramSettings:
     tier_review_month: int = 1  # yearly review on the 1st of this month
     tier_window_months: int = 12
     refund_window_days: int = 30
+    # orders accepted from this many days back (imports of history) to this many minutes ahead
+    order_history_days: int = 3 * 366
+    order_future_minutes: int = 10
     # gifts
     welcome_gift_kind: str = "points"  # "points" or "coupon"
     welcome_gift_points: int = 50

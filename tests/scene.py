@@ -46,11 +46,11 @@ class Scene:
 
     def order(self, member_id: int, external_id: str, placed_at: datetime, amount: int = 500, channel: str = "store",
               store: str | None = "信義店", categories: tuple[str, ...] = (), now: datetime | None = None):
-        items = [{"sku": f"SKU-{i}", "category": c, "qty": 1} for i, c in enumerate(categories)] or None
+        items = [{"sku": f"SKU-{i}", "category": c, "quantity": 1, "price": 100} for i, c in enumerate(categories)] or None
         with self.rt.db.session() as s:
             member = s.get(Member, member_id)
-            return orders.record_order(s, member, channel, external_id, amount, placed_at, store, items,
-                                       now or placed_at, self.rt.settings).order.id
+            return orders.record_fields(s, member, channel, external_id, amount, placed_at, store, items,
+                                       max(now or placed_at, placed_at), self.rt.settings).order.id
 
     def content(self, title_en: str, topics=(), published: datetime | None = None, **fields) -> int:
         now = self.clock.now()

@@ -31,3 +31,28 @@ def test_downgrade_to_base_and_back(tmp_path):
     assert set(inspect(database.engine).get_table_names()) <= {"alembic_version"}
     database.dispose()
     migrate.upgrade(url)
+
+
+def test_identity_hashes_are_rekeyed_with_the_secret(tmp_path, monkeypatch):
+    import hashlib
+
+    from sqlalchemy import text
+
+    from core.config import identity_key
+    from rewards.membership import keyed_identity
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    migrate.upgrade(url, "i9_worker_heartbeats")
+    plain = hashlib.sha256(b"U" + b"1" * 32).hexdigest()
+    database = Database(url)
+    with database.engine.begin() as conn:
+        conn.execute(text("insert into members (member_code, identity_hash, language, status, created_at, tags, "
+                          "balance, tier, is_blocked, marketing_opt_in) values ('M1', :h, 'zh-TW', 'erased', "
+                          "'2026-01-01 00:00:00', '[]', 0, 'member', 0, 0)"), {"h": plain})
+    monkeypatch.setenv("BOT_ENV", "development")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    migrate.upgrade(url)
+    with database.engine.connect() as conn:
+        stored = conn.execute(text("select identity_hash from members")).scalar()
+    database.dispose()
+    assert stored == keyed_identity(plain, identity_key("s" * 40)) and stored != plain

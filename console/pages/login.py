@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from core.runtime import runtime
 from core.field_errors import FieldErrors
 from rewards import audit
 
@@ -21,12 +22,12 @@ def login():
             return redirect(next_url)
         return render_template("console/login.html", next=next_url, email="", error=None)
     email = request.form.get("email", "")
-    with db_session() as s:
-        result = accounts.authenticate(s, email, request.form.get("password", ""), now())
-        if result.ok:
-            auth.log_in(result.staff)
-            return redirect(next_url)
-        if result.just_locked is not None:
+    result = accounts.authenticate(runtime().db, email, request.form.get("password", ""), now())
+    if result.ok:
+        auth.log_in(result.staff)
+        return redirect(next_url)
+    if result.just_locked is not None:
+        with db_session() as s:
             audit.record(s, "system", "staff.locked", f"staff:{result.just_locked.email}",
                          {"until": result.locked_until.isoformat(), "ip": request.remote_addr}, now())
     if result.locked_until is not None:
@@ -38,7 +39,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    auth.log_out()
+    auth.log_out(now())
     flash("已登出。Logged out.", "info")
     return redirect(url_for("console.login"))
 
@@ -46,17 +47,20 @@ def logout():
 @bp.route("/me", methods=["GET", "POST"])
 @auth.login_required
 def my_account():
+    # the current password is checked (and counted, like a login) before the change's own transaction
+    current_ok = (request.method == "POST" and request.form.get("what") == "password"
+                  and accounts.authenticate(runtime().db, g.staff.email, request.form.get("current", ""), now()).ok)
     with db_session() as s:
         me = s.get(StaffUser, g.staff.id)
         if request.method == "POST":
             try:
                 if request.form.get("what") == "password":
-                    if not accounts.authenticate(s, me.email, request.form.get("current", ""), now()).ok:
+                    if not current_ok:
                         raise FieldErrors.one("current", "the current password is not right")
                     accounts.set_password(me, request.form.get("new", ""))
                     record(s, "staff.password", f"staff:{me.email}")
                     s.flush()
-                    auth.log_in(me)  # this session stays valid; the others end
+                    auth.log_in(me, s)  # this session stays valid; the others end
                     flash("密碼已更新。Password changed.", "ok")
                 else:
                     accounts.set_line_user_id(me, request.form.get("line_user_id"))

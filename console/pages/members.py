@@ -8,7 +8,6 @@ import secrets
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
 from bot.preview import ledger_line
-from core import conversation
 from core.field_errors import FieldErrors
 from core.runtime import runtime
 from privacy import erasure, member_data
@@ -135,10 +134,7 @@ def member_erase(code: str):
         if request.form.get("confirm", "").strip().upper() != member.member_code:
             flash("請輸入會員編號以確認。Type the member code to confirm.", "error")
             return redirect(url_for("console.member_detail", code=code))
-        line_user_id = member.line_user_id
-        if line_user_id:
-            conversation.clear(s, line_user_id)
-        erasure.erase_member(s, member, now())
+        line_user_id = erasure.erase_member(s, member, now())
         record(s, "member.erase", f"member:{member.member_code}", {"reason": request.form.get("reason", "")[:200]})
     if line_user_id:
         _unlink_rich_menu(line_user_id)

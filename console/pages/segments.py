@@ -41,8 +41,17 @@ def _builder(segment: Segment | None, f: seg.SegmentFilter, problems=None, name=
 @requires("read")
 def segments():
     with db_session() as s:
-        rows = [(segment, describe(seg.filter_of(segment))) for segment in seg.saved(s)]
+        rows = [(segment, _described(segment)) for segment in seg.saved(s)]
         return render_template("console/segments.html", rows=rows)
+
+
+def _described(segment: Segment) -> list[tuple[str, str]]:
+    """The conditions in words; a definition stored before filters were checked as they are now is
+    named as such instead of taking the list down."""
+    try:
+        return describe(seg.filter_of(segment))
+    except FieldErrors as exc:
+        return [("無效條件 Invalid", ", ".join(sorted(exc.problems)))]
 
 
 @bp.route("/segments/new")
@@ -62,7 +71,10 @@ def segment_detail(segment_id: int):
         segment = s.get(Segment, segment_id)
         if segment is None:
             abort(404)
-        f = seg.filter_of(segment, _tier_codes())
+        try:
+            f = seg.filter_of(segment, _tier_codes())
+        except FieldErrors as exc:  # stored before its values were checked: show it to fix it
+            return _builder(segment, seg.SegmentFilter(), exc.problems, status=200)
     return _builder(segment, f)
 
 
@@ -118,7 +130,11 @@ def segment_members_csv(segment_id: int):
         segment = s.get(Segment, segment_id)
         if segment is None:
             abort(404)
-        people = seg.members(s, seg.filter_of(segment, _tier_codes()), now(), limit=None)
+        try:
+            f = seg.filter_of(segment, _tier_codes())
+        except FieldErrors:
+            abort(400, description="this segment's conditions are not valid any more: open it and save it again")
+        people = seg.members(s, f, now(), limit=None)
         return csv_response(f"segment-{segment_id}.csv",
                             ["member_code", "name", "tier", "balance", "joined_at", "subscribed", "blocked"],
                             ([m.member_code, m.display_name, m.tier, m.balance, local(m.joined_at),

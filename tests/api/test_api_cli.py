@@ -200,3 +200,30 @@ def test_orders_import_reads_an_excel_bom_and_ignores_unknown_columns(cli, rt, t
     assert "1 created" in result.stdout and "cashier" in result.stderr
     with rt.db.session() as s:
         assert s.get(Member, member.id).balance == 5
+
+
+def test_apikeys_made_and_revoked_with_the_cli_are_audited(cli, rt):
+    from rewards.models import AuditLog
+
+    assert cli("apikey", "create", "audited-pos").exit_code == 0
+    assert cli("apikey", "revoke", "audited-pos").exit_code == 0
+    with rt.db.session() as s:
+        rows = s.execute(select(AuditLog.actor, AuditLog.action, AuditLog.target).order_by(AuditLog.id)).all()
+    assert [(a, t) for _actor, a, t in rows] == [("apikey.create", "apikey:audited-pos"),
+                                                ("apikey.revoke", "apikey:audited-pos")]
+    assert all(actor.startswith("cli:") for actor, _a, _t in rows)
+
+
+def test_orders_import_sends_receipts_only_with_notify(cli, rt, tmp_path, make_member):
+    from rewards.models import Outbox
+
+    member = make_member()
+    line = "store,N-{n},{code},1000,2026-11-20T13:03:00+08:00,S01,"
+    quiet = write_csv(tmp_path, "quiet.csv", [line.format(n=n, code=member.code) for n in (1, 2)])
+    loud = write_csv(tmp_path, "loud.csv", [line.format(n=3, code=member.code)])
+    assert cli("orders", "import", quiet).exit_code == 0
+    with rt.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "receipt")) == 0
+    assert cli("orders", "import", "--notify", loud).exit_code == 0
+    with rt.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "receipt")) == 1

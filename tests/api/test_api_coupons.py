@@ -25,12 +25,14 @@ def test_a_coupon_is_redeemed_once(api, auth, rt, make_member, make_coupon):
 
 def test_a_second_redeem_is_409_saying_when_and_where(api, auth, make_member, make_coupon):
     code = make_coupon(make_member())
-    api.post(f"/api/v1/coupons/{code}/redeem", json={"channel": "store", "store_id": "S01"}, headers=auth)
+    first = api.post(f"/api/v1/coupons/{code}/redeem", json={"channel": "store", "store_id": "S01"}, headers=auth)
     reply = api.post(f"/api/v1/coupons/{code}/redeem", json={"channel": "online"}, headers=auth)
     assert reply.status == 409
     error = reply.json["error"]
     assert error["code"] == "coupon_already_redeemed"
-    assert error["fields"]["where"] == "store S01" and error["fields"]["redeemed_at"].startswith("2026-11-20T06:00")
+    # the store's time with its offset, as the 200 said it (a Taipei cashier reads the right day)
+    assert error["fields"]["where"] == "store S01" and error["fields"]["redeemed_at"] == "2026-11-20T14:00:00+08:00"
+    assert first.json["redeemed_at"] == error["fields"]["redeemed_at"]
     assert "store S01" in error["message"]
 
 

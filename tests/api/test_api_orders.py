@@ -34,7 +34,7 @@ def test_the_same_order_again_is_200_with_the_same_body_and_no_new_points(api, a
     assert balance_and_ledger(rt, member) == (123, 123)
 
 
-@pytest.mark.parametrize("change", [{"amount": 999}, {"store_id": "S02"}, {"placed_at": "2026-11-20T15:00:00+08:00"},
+@pytest.mark.parametrize("change", [{"amount": 999}, {"store_id": "S02"}, {"placed_at": "2026-11-20T13:00:00+08:00"},
                                     {"items": [{"sku": "A1", "quantity": 1, "price": 12345}]}])
 def test_the_same_order_id_with_other_content_is_409(api, auth, rt, make_member, change):
     member = make_member()

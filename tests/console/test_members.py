@@ -25,7 +25,7 @@ def member(app, clock):
         membership.join(s, m, now - timedelta(days=90), display_name="陳小美")
         m.phone = "0912-345-678"
         m.tags = ["vip"]
-        orders.record_order(s, m, "store", "POS-1", 2500, now - timedelta(days=3), "S01", None, now, rt.settings)
+        orders.record_fields(s, m, "store", "POS-1", 2500, now - timedelta(days=3), "S01", None, now, rt.settings)
         s.add(Outbox(dedup_key="pending-1", member_id=m.id, kind="text", category="marketing",
                      params={"text_zh": "hi"}, status="pending", not_before=now, created_at=now, attempts=0))
         conversation.set(s, m.line_user_id, "survey_comment", {}, now, timedelta(hours=1))
@@ -169,3 +169,21 @@ def test_friends_who_never_joined_cannot_get_points(app, login_as, clock):
         code = add_member(s, None, status="friend", created_at=clock.now()).member_code
     login_as("admin").post(f"/console/members/{code}/points", {"delta": "10", "reason": "x", "nonce": "q"})
     assert audit_rows(app, "points.adjust") == []
+
+
+
+
+def test_the_ledger_shows_the_last_valid_day_like_the_chat_and_the_api(app, login_as, member):
+    from rewards import ledger
+
+    rt = app.extensions["bot"]
+    with rt.db.session() as s:
+        m = s.scalar(select(Member).where(Member.member_code == member))
+        expires_at = s.scalar(select(PointsLedger.expires_at).where(PointsLedger.member_id == m.id,
+                                                                   PointsLedger.kind == "earn"))
+        _points, day = ledger.expiring_next(s, m, rt.clock.now())
+    page = login_as("viewer").get(f"/console/members/{member}").get_data(as_text=True)
+    assert day.isoformat() in page
+    assert expires_at.astimezone(rt.clock.tz).date().isoformat() not in page  # the exclusive end is not shown
+    # 12 months after the order was placed (3 days ago), not after it was recorded
+    assert day == (rt.clock.now() - timedelta(days=3)).date().replace(year=rt.clock.now().year + 1)

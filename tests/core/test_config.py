@@ -11,14 +11,14 @@ def test_production_names_every_missing_secret():
 
 
 def test_production_refuses_blob_uploads_to_the_api_host():
-    env = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k",
+    env = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k" * 32,
            "LINE_API_DATA_URL": "https://api.line.me"}
     with pytest.raises(ConfigError, match="api-data"):
         Config.from_env(env)
 
 
 def test_defaults():
-    config = Config.from_env({"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k"})
+    config = Config.from_env({"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k" * 32})
     assert config.LINE_API_URL == "https://api.line.me"
     assert config.LINE_API_DATA_URL == "https://api-data.line.me"
     assert config.BOT_TIMEZONE == "Asia/Taipei" and config.BOT_LANGUAGE == "zh-TW"

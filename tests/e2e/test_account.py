@@ -21,7 +21,7 @@ def shop(app, clock):
         def order(self, uid, order_id, amount, store="信義店", days_ago=0):
             with rt.db.session() as s:
                 member = membership.by_line_user(s, uid)
-                return orders.record_order(s, member, "store", order_id, amount,
+                return orders.record_fields(s, member, "store", order_id, amount,
                                            clock.now() - timedelta(days=days_ago), store, None,
                                            clock.now(), rt.settings).points_earned
 
@@ -118,6 +118,9 @@ def test_redeem_refuses_without_enough_points_or_stock(chat, shop):
     reply = chat.tap(uid, f"action=reward_redeem&id={pricey}&n=abc")
     assert "點數不足" in reply[0]["text"]
     gone = shop.reward("限量杯", "Limited cup", 10, 50, stock=0)
+    # the confirm step already says so (no "yes" button for something that cannot be had)
+    ask = chat.tap(uid, f"action=reward_ask&id={gone}")
+    assert "已兌換完畢" in ask[0]["text"] and not postback_datas(ask)
     assert "已兌換完畢" in chat.tap(uid, f"action=reward_redeem&id={gone}&n=xyz")[0]["text"]
     assert "下架" in chat.tap(uid, "action=reward_ask&id=999999")[0]["text"]
     assert shop.member(uid).balance == 50

@@ -55,5 +55,5 @@ def test_demo_seed_makes_a_console_login_outside_production(app, tmp_path):
     assert f"admin@demo.local / {password}" in first.output
     again = runner.invoke(args=["demo", "seed", "--login-file", str(login)])
     assert password in again.output
-    with app.extensions["bot"].db.session() as s:
-        assert accounts.authenticate(s, "admin@demo.local", password, app.extensions["bot"].clock.now()).ok
+    rt = app.extensions["bot"]
+    assert accounts.authenticate(rt.db, "admin@demo.local", password, rt.clock.now()).ok

@@ -130,7 +130,7 @@ def test_erasure_also_removes_survey_comments_and_reading_history(app, clock):
     with rt.db.session() as s:
         member = membership.get_or_create(s, "U" + "3" * 31 + "d", clock.now())
         membership.join(s, member, clock.now(), display_name="阿明")
-        order = orders.record_order(s, member, "store", "E-1", 500, clock.now(), "S1", None, clock.now(),
+        order = orders.record_fields(s, member, "store", "E-1", 500, clock.now(), "S1", None, clock.now(),
                                     rt.settings).order
         from insights.models import SurveyInvitation
         invitation = SurveyInvitation(order_id=order.id, member_id=member.id, channel="store", store_id="S1",

@@ -62,7 +62,7 @@ def test_the_same_order_twice_at_once_credits_once(session, session_factory, mak
     for round_ in range(8):
         def work(s, i):
             member = s.get(Member, m.id)
-            return orders.record_order(s, member, "store", f"RACE-{round_}", 12345, placed, "S01", None, now,
+            return orders.record_fields(s, member, "store", f"RACE-{round_}", 12345, placed, "S01", None, now,
                                        settings).created
         assert kinds(run_together(session_factory, 2, work)) == Counter({True: 1, False: 1})
     earn_rows = session.scalar(select(func.count()).select_from(PointsLedger).where(PointsLedger.kind == "earn"))
@@ -79,7 +79,7 @@ def test_two_orders_at_once_both_count_for_the_tier(session, session_factory, ma
     session.commit()
 
     def work(s, i):
-        return orders.record_order(s, s.get(Member, m.id), "online", f"HALF-{i}", 6000, now, None, None, now,
+        return orders.record_fields(s, s.get(Member, m.id), "online", f"HALF-{i}", 6000, now, None, None, now,
                                    settings).tier_changed
     assert kinds(run_together(session_factory, 2, work)) == Counter({True: 1, False: 1})
     assert fresh(session, Member, m.id).tier == "silver"
@@ -159,7 +159,7 @@ def test_negative_adjustments_at_once_stop_at_zero(session, session_factory, mak
 
 def test_refunds_at_once_never_exceed_the_order(session, session_factory, make_member, now, settings):
     m = make_member()
-    o = orders.record_order(session, m, "store", "BIG-1", 10_000, now, "S01", None, now, settings).order
+    o = orders.record_fields(session, m, "store", "BIG-1", 10_000, now, "S01", None, now, settings).order
     session.commit()
 
     def work(s, i):

@@ -8,6 +8,7 @@ from core.field_errors import FieldErrors
 from rewards import ledger, orders
 from rewards.errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge
 from rewards.models import Order, Outbox, PointsLedger, Refund
+from rewards.order_input import OrderInput
 from rewards.settings import ProgramSettings
 
 
@@ -16,7 +17,7 @@ PLACED = datetime.fromisoformat("2026-11-20T14:03:00+08:00")
 
 def record(session, member, now, settings, external_id="BARS-1", amount=12345, channel="store", store_id="S01",
            items=None, placed_at=PLACED):
-    return orders.record_order(session, member, channel, external_id, amount, placed_at, store_id, items, now, settings)
+    return orders.record_fields(session, member, channel, external_id, amount, placed_at, store_id, items, now, settings)
 
 
 @pytest.mark.parametrize("amount, pct, points", [
@@ -29,10 +30,10 @@ def test_points_rounding(amount, pct, points):
 
 def test_record_order_credits_points_and_queues_a_receipt(session, make_member, now, settings):
     m = make_member()
-    r = record(session, m, now, settings, items=[{"sku": "A", "qty": 1}])
+    r = record(session, m, now, settings, items=[{"sku": "A", "quantity": 1, "price": 12345}])
     assert (r.created, r.points_earned, r.balance, r.tier, r.tier_changed) == (True, 123, 123, "silver", True)
     assert r.order.status == "paid" and r.order.net_amount == 12345 and r.order.multiplier_pct == 100
-    assert r.order.items == [{"sku": "A", "qty": 1}]
+    assert r.order.items == [{"sku": "A", "quantity": 1, "price": 12345}]
     earn = ledger.entry_for_key(session, f"order:{r.order.id}:earn")
     assert earn.delta == 123 and earn.order_id == r.order.id and earn.reason_code == "earn_order"
     receipt = session.scalar(select(Outbox).where(Outbox.dedup_key == f"receipt:{r.order.id}"))
@@ -62,7 +63,7 @@ def test_same_order_again_gives_the_same_result(session, make_member, now, setti
     assert session.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "receipt")) == 1
 
 
-@pytest.mark.parametrize("change", [{"amount": 999}, {"store_id": "S02"}, {"items": [{"sku": "B"}]},
+@pytest.mark.parametrize("change", [{"amount": 999}, {"store_id": "S02"}, {"items": [{"sku": "B", "quantity": 1, "price": 1}]},
                                     {"placed_at": PLACED + timedelta(minutes=1)}])
 def test_same_id_different_content_conflicts(session, make_member, now, settings, change):
     m = make_member()
@@ -119,25 +120,32 @@ def test_record_order_validates(session, make_member, now, settings, kw, field):
     args = dict(channel="store", external_id="V-1", amount=100, placed_at=PLACED, store_id="S01", items=None)
     args.update(kw)
     with pytest.raises(FieldErrors) as info:
-        orders.record_order(session, m, args["channel"], args["external_id"], args["amount"], args["placed_at"],
+        orders.record_fields(session, m, args["channel"], args["external_id"], args["amount"], args["placed_at"],
                             args["store_id"], args["items"], now, settings)
     assert field in info.value.problems
 
 
-def test_parse_order():
-    ok = orders.parse_order({"channel": " Store ", "order_id": 42, "member_code": "M1", "amount": "12345",
-                             "placed_at": "2026-11-20T14:03:00+08:00", "store_id": "", "items": '[{"sku": "A"}]'})
-    assert ok == orders.OrderInput("store", "42", "M1", 12345, PLACED, None, [{"sku": "A"}])
+def test_parse_order(settings):
+    now = PLACED + timedelta(days=1)
+    item = '[{"sku": "A", "quantity": 1, "price": 100}]'
+    ok = OrderInput.parse({"channel": " Store ", "order_id": 42, "member_code": "m1", "amount": "12345",
+                           "placed_at": "2026-11-20T14:03:00+08:00", "store_id": "", "items": item}, now, settings,
+                          from_text=True)
+    assert ok == OrderInput("store", "42", "M1", 12345, PLACED, None, [{"sku": "A", "quantity": 1, "price": 100}])
     with pytest.raises(FieldErrors) as info:
-        orders.parse_order({"channel": "store", "order_id": "X", "member_code": "nope", "amount": -5,
-                            "placed_at": "yesterday"})
+        OrderInput.parse({"channel": "store", "order_id": "X", "member_code": "nope", "amount": -5,
+                          "placed_at": "yesterday"}, now, settings)
     assert set(info.value.problems) == {"amount", "placed_at"}
     with pytest.raises(FieldErrors) as info:
-        orders.parse_order([])
+        OrderInput.parse([], now, settings)
     assert "body" in info.value.problems
     with pytest.raises(FieldErrors) as info:
-        orders.parse_order({"amount": True})
+        OrderInput.parse({"amount": True}, now, settings)
     assert {"channel", "order_id", "member_code", "amount", "placed_at"} <= set(info.value.problems)
+    with pytest.raises(FieldErrors) as info:  # a JSON body says numbers as numbers
+        OrderInput.parse({"channel": "store", "order_id": 42, "member_code": "M1", "amount": "12345",
+                          "placed_at": "2026-11-20T14:03:00+08:00"}, now, settings)
+    assert set(info.value.problems) == {"order_id", "amount"}
 
 
 def test_find_order(session, make_member, now, settings):

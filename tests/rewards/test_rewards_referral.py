@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 
 def buy(session, member, now, settings, external_id, amount=5000):
-    return orders.record_order(session, member, "online", external_id, amount, now, None, None, now, settings)
+    return orders.record_fields(session, member, "online", external_id, amount, now, None, None, now, settings)
 
 
 def test_code_is_assigned_once_short_and_unguessable(session, make_member):

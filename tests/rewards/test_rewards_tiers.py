@@ -11,7 +11,7 @@ from rewards_testkit import TZ
 
 def order(session, member, now, settings, amount, placed_at=None, n=[0]):
     n[0] += 1
-    return orders.record_order(session, member, "store", f"T-{n[0]}", amount, placed_at or now, "S01", None, now,
+    return orders.record_fields(session, member, "store", f"T-{n[0]}", amount, placed_at or now, "S01", None, now,
                                settings)
 
 
