@@ -72,7 +72,7 @@ def items(session: Session, include_retired: bool = False) -> list[ContentItem]:
 
 
 def active_items(session: Session) -> list[ContentItem]:
-    return list(session.scalars(select(ContentItem).where(ContentItem.status == "active")
+    return list(session.scalars(select(ContentItem).where(ContentItem.status == "active", ContentItem.kind.in_(KINDS))
                                 .order_by(ContentItem.updated_at.desc(), ContentItem.id.desc())))
 
 
