@@ -12,7 +12,7 @@ from api import bp as api_bp
 from cli.apikeys import apikey_cli
 from cli.orders import orders_cli
 from cli.points import points_cli
-from bot import intents, member_qr, rich_menus
+from bot import member_qr, rich_menus, routing
 from cli.db import db_cli
 from cli.demo import demo_cli
 from core.clock import Clock
@@ -53,8 +53,9 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     services = Services(profile=line.get_profile, public_url=config.BOT_PUBLIC_URL,
                         qr_url=partial(member_qr.signed_qr_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
                         default_language=config.BOT_LANGUAGE,
+                        handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS,
                         effects={"rich_menu": rich_menus.rich_menu_effect(db, line)})
-    dispatcher = Dispatcher(handlers.routers(), intents.classify_detailed)
+    dispatcher = Dispatcher(handlers.routers(), routing.classify_detailed)
     processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services)
     app.extensions["inbox_worker"] = InboxWorker(processor, config.INBOX_MODE, config.INBOX_THREADS)
     app.extensions["webhook_parser"] = WebhookParser(config.LINE_CHANNEL_SECRET)

@@ -36,6 +36,8 @@ class Context:
     # things to do on LINE once the effects are committed, e.g. ("rich_menu", "member");
     # carried out by the processor through Services.effects
     effects: list[tuple[str, str | None]] = field(default_factory=list)
+    # where free words go beyond the member intents (bot.routing.Route), worked out once when asked
+    route: object | None = None
 
     def use_language(self, language: str) -> None:
         self.t = Texts(language)
@@ -52,6 +54,9 @@ class Services:
     default_language: str = "zh-TW"
     # effect name -> function(user_id, argument) run after commit (see Context.effects)
     effects: dict[str, Callable[[str, str | None], None]] = field(default_factory=dict)
+    # a customer who asks for a person: how long the bot keeps quiet, and the hours staff answer
+    handoff_hours: int = 24
+    service_hours: str = "10:00-18:00"
 
 
 Handler = Callable[[Context], list[dict] | None]

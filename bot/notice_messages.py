@@ -71,6 +71,13 @@ def referral_bonus(params: dict, t: Texts, settings: ProgramSettings) -> list[di
     return [m.text_message(t("notice.referral_bonus", points=_n(params["points"]), balance=_n(params["balance"])))]
 
 
+def points_adjusted(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    delta = int(params["delta"])
+    key = "notice.points_added" if delta > 0 else "notice.points_taken"
+    return [m.text_message(t(key, points=_n(abs(delta)), reason=str(params["reason"])[:500],
+                             balance=_n(params["balance"])))]
+
+
 def plain_text(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     """Staff-written text in both languages (broadcasts, tests); the other language if one is missing."""
     own, other = ("text_en", "text_zh") if t.language == "en" else ("text_zh", "text_en")
@@ -114,6 +121,7 @@ RENDERERS: dict[str, Renderer] = {
     "tier_down": tier_down,
     "refund": refund,
     "referral_bonus": referral_bonus,
+    "points_adjusted": points_adjusted,
     "text": plain_text,
     "birthday": birthday,
     "content": content,

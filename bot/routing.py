@@ -128,11 +128,22 @@ class AnswerMatcher:
         return Route(kind, key or None, found)
 
 
+_person: IntentMatcher | None = None
+
+
+def asks_for_person(text: str) -> bool:
+    """"真人客服", "talk to a person" (typos too): the chat goes to staff, whatever else it names."""
+    global _person
+    if _person is None:
+        _person = IntentMatcher(terms={"handoff": HANDOFF}, expressions={}, solo={}, off_topic=())
+    return _person.match(text).intent == "handoff"
+
+
 def route(text: str, answers: AnswerMatcher) -> Route:
     """Where the message goes (see the module's doc)."""
+    if asks_for_person(text):
+        return Route("handoff")
     answer = answers.match(text)
-    if answer.kind == "handoff":
-        return answer
     match = classify_detailed(text)
     if match.intent is not None:
         if answer.kind == "faq" and answer.match and answer.match.score == 100 and match.score < 100:

@@ -219,6 +219,62 @@ TEXTS: dict[str, dict[str, str]] = {
     # -- broadcasts (staff write the text; these fill the gaps)
     "broadcast.name_fallback": {"zh-TW": "會員朋友", "en": "friend"},
     "broadcast.image_alt": {"zh-TW": "[圖片]", "en": "[Picture]"},
+    # -- conversation beyond the menu: small talk, the shop's answers, stores, a person (issue 13)
+    "notice.points_added": {"zh-TW": "已為您加入 {points} 點（{reason}），目前共 {balance} 點。",
+                            "en": "We added {points} points to your account ({reason}). You now have {balance}."},
+    "notice.points_taken": {"zh-TW": "您的點數已扣除 {points} 點（{reason}），目前共 {balance} 點。",
+                            "en": "{points} points were taken from your account ({reason}). You now have {balance}."},
+    "small_talk.greeting": {"zh-TW": "您好！想查點數、優惠券，或問門市、營業時間，直接輸入就可以喔。",
+                            "en": "Hello! Ask me about your points, coupons, our stores or opening hours any time."},
+    "small_talk.thanks": {"zh-TW": "不客氣，很高興能幫上忙！", "en": "You're welcome, happy to help!"},
+    "small_talk.ack": {"zh-TW": "好的 👍", "en": "Great 👍"},
+    "small_talk.bye": {"zh-TW": "謝謝您，祝您有美好的一天！", "en": "Thank you, have a lovely day!"},
+    "small_talk.sticker": {"zh-TW": "收到您的貼圖了 😊", "en": "Nice sticker 😊"},
+    "small_talk.image": {"zh-TW": "謝謝您傳來的照片！如需協助請輸入「真人客服」。",
+                         "en": "Thanks for the picture! Type \"talk to a person\" if you need help with it."},
+    "small_talk.video": {"zh-TW": "謝謝您傳來的影片！如需協助請輸入「真人客服」。",
+                         "en": "Thanks for the video! Type \"talk to a person\" if you need help with it."},
+    "small_talk.audio": {"zh-TW": "謝謝您的語音訊息！我目前只看得懂文字，也可以輸入「真人客服」。",
+                         "en": "Thanks for the voice message! I can only read text; type \"talk to a person\" for help."},
+    "small_talk.file": {"zh-TW": "已收到檔案，謝謝！如需協助請輸入「真人客服」。",
+                        "en": "File received, thank you! Type \"talk to a person\" if you need help."},
+    "stores.alt": {"zh-TW": "我們的門市", "en": "Our stores"},
+    "stores.none": {"zh-TW": "目前還沒有門市資料，請稍後再試。", "en": "No store details yet, sorry."},
+    "stores.hours": {"zh-TW": "營業時間 {hours}", "en": "Open {hours}"},
+    "stores.phone": {"zh-TW": "電話 {phone}", "en": "Phone {phone}"},
+    "stores.map": {"zh-TW": "地圖", "en": "Map"},
+    "stores.call": {"zh-TW": "撥打電話", "en": "Call"},
+    "stores.distance": {"zh-TW": "距離約 {km} 公里", "en": "About {km} km away"},
+    "stores.nearest": {"zh-TW": "離您最近的門市：", "en": "The stores nearest to you:"},
+    "stores.hours_answer": {"zh-TW": "{store}營業時間 {hours}，地址：{address}。",
+                            "en": "{store} is open {hours}. Address: {address}."},
+    "stores.no_hours": {"zh-TW": "{store}地址：{address}，營業時間請來電 {phone}。",
+                        "en": "{store}: {address}. Please call {phone} for opening hours."},
+    "handoff.started": {"zh-TW": "好的，已為您轉接真人客服（服務時間 {hours}），請直接留言，我們會盡快回覆。"
+                                 "這段時間選單按鈕仍可使用。",
+                        "en": "OK, a person from our team will answer you here (service hours {hours}). Just write "
+                              "your message. The menu buttons keep working meanwhile."},
+    "handoff.already": {"zh-TW": "已為您轉接真人客服，請直接留言。", "en": "You're with our team already; just write."},
+    "handoff.back": {"zh-TW": "客服已結束對話，之後由小幫手為您服務 🙂", "en": "Our team has handed you back to the bot 🙂"},
+    "rewards.named": {"zh-TW": "您問的是這個兌換品：", "en": "Here is that reward:"},
+    "birthday_gift.info": {"zh-TW": "會員生日當月可領生日禮：{gift}。請先設定生日，我們會在生日前自動送到。",
+                           "en": "In your birthday month you get a birthday gift: {gift}. Set your birthday and "
+                                 "it arrives on its own."},
+    "tier_rules.info": {"zh-TW": "{tier}：近 12 個月消費滿 NT${threshold} 即可升級，權益：{benefits}。",
+                        "en": "{tier}: spend NT${threshold} within 12 months. Benefits: {benefits}."},
+    "leave.choices": {"zh-TW": "想離開的話有兩種方式：\n1.「停止訊息」：不再收到活動訊息，保留點數和會員資格。\n"
+                               "2.「刪除我的資料」：刪除會員資料與點數，無法復原。",
+                      "en": "Two ways to leave:\n1. Stop messages: no more promotions; you keep your points and "
+                            "membership.\n2. Delete my data: your membership and points are erased for good."},
+    "leave.stop": {"zh-TW": "停止訊息", "en": "Stop messages"},
+    "leave.delete": {"zh-TW": "刪除我的資料", "en": "Delete my data"},
+    "unsubscribe.confirm": {"zh-TW": "「退訂」是要停止接收活動訊息嗎？（取消訂單請輸入「真人客服」）",
+                            "en": "Do you want to stop our promotional messages? (To cancel an order, type "
+                                  "\"talk to a person\".)"},
+    "unsubscribe.confirm_yes": {"zh-TW": "是，停止訊息", "en": "Yes, stop them"},
+    "unsubscribe.confirm_no": {"zh-TW": "不用了", "en": "No, thanks"},
+    "unsubscribe.kept": {"zh-TW": "好的，訊息設定沒有變更。", "en": "OK, nothing changed."},
+    "coupons.qr": {"zh-TW": "顯示條碼", "en": "Show code"},
 }
 
 

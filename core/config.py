@@ -42,6 +42,12 @@ class Config:
     LINE_OPENAPI_DIR: str = ""
     # the content library's folder (default content/library; in tests none unless set)
     CONTENT_LIBRARY_DIR: str = ""
+    # a customer who asks for a person: the bot keeps quiet on their free text this long (or until
+    # staff hand the chat back); the hours staff answer, as told to the customer
+    HANDOFF_HOURS: int = 24
+    SERVICE_HOURS: str = "10:00-18:00"
+    # kept chat messages and unanswered messages are deleted this long after the chat ends / the miss
+    KEPT_MESSAGES_DAYS: int = 30
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Config":

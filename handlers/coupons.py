@@ -47,18 +47,22 @@ def rewards_catalog(ctx: Context):
     offered = catalog.list_rewards(ctx.session)
     if not offered:
         return [m.text_message(t("rewards.none"), standard_quick_replies(ctx))]
-    bubbles = []
-    for reward in offered[:12]:
-        sold_out = reward.stock is not None and reward.stock <= 0
-        body = [m.flex_text(_reward_name(reward, lang), weight="bold", size="md"),
-                m.flex_text(t("rewards.cost", cost=fmt.amount(reward.cost)), size="lg", color="#c0392b")]
-        if reward.stock is not None:
-            body.append(m.flex_text(t("rewards.sold_out") if sold_out else t("rewards.stock", stock=reward.stock),
-                                    size="sm", color="#888888"))
-        footer = None if sold_out else [m.flex_button(m.postback_action(
-            t("rewards.redeem"), "reward_ask", display_text=t("rewards.redeem"), id=reward.id))]
-        bubbles.append(m.flex_bubble(size="kilo", body=body, footer=footer))
+    bubbles = [reward_bubble(ctx, reward) for reward in offered[:12]]
     return [m.flex_message(t("rewards.alt", balance=fmt.amount(ctx.member.balance)), m.flex_carousel(bubbles))]
+
+
+def reward_bubble(ctx: Context, reward) -> dict:
+    """One reward of the catalog: name, cost, stock, and the redeem button."""
+    t, lang = ctx.t, ctx.t.language
+    sold_out = reward.stock is not None and reward.stock <= 0
+    body = [m.flex_text(_reward_name(reward, lang), weight="bold", size="md"),
+            m.flex_text(t("rewards.cost", cost=fmt.amount(reward.cost)), size="lg", color="#c0392b")]
+    if reward.stock is not None:
+        body.append(m.flex_text(t("rewards.sold_out") if sold_out else t("rewards.stock", stock=reward.stock),
+                                size="sm", color="#888888"))
+    footer = None if sold_out else [m.flex_button(m.postback_action(
+        t("rewards.redeem"), "reward_ask", display_text=t("rewards.redeem"), id=reward.id))]
+    return m.flex_bubble(size="kilo", body=body, footer=footer)
 
 
 def _reward_from_postback(ctx: Context):

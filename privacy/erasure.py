@@ -16,9 +16,11 @@ from rewards.models import Member
 
 from content.models import ContentView
 from insights.models import SurveyResponse
+from messaging import handoff
 
 
 def erase_member(session: Session, member: Member, now: datetime) -> None:
+    handoff.erase(session, member.line_user_id, member.id)  # kept chat and unanswered messages
     membership.erase(session, member, now)
     session.execute(update(SurveyResponse).where(SurveyResponse.member_id == member.id)
                     .values(comment=None).execution_options(synchronize_session=False))

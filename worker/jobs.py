@@ -155,3 +155,7 @@ register("survey-invitations", engagement_sweeps.survey_invitations, every=timed
 register("content-drip", engagement_sweeps.content_drip, every=timedelta(hours=1))
 register("repurchase-reminders", engagement_sweeps.repurchase_reminders, every=timedelta(hours=6))
 register("tier-keep-warnings", engagement_sweeps.tier_keep_warnings, every=timedelta(hours=6))
+
+from worker import conversation_sweeps  # noqa: E402
+
+register("kept-messages-retention", conversation_sweeps.kept_messages, every=timedelta(hours=6))
