@@ -30,7 +30,7 @@ def _n(value) -> str:
 
 
 def receipt(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
-    store = params.get("store_id")
+    store = params.get("store_en" if t.language == "en" else "store_zh") or params.get("store_id")
     line = t("notice.receipt", amount=_n(params["amount"]),
              at_store=t("notice.receipt.at_store", store=store) if store else "",
              multiplier=formatting.multiplier(params["multiplier_pct"]), points=_n(params["points"]),

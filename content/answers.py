@@ -153,9 +153,16 @@ def nearest(stores: tuple[Store, ...], lat: float, lng: float, limit: int = 3) -
     return sorted(placed, key=lambda pair: pair[1])[:limit]
 
 
+def stores(session: Session) -> tuple[Store, ...]:
+    """The active stores (the shops' API names them by `store_id`)."""
+    rows = session.scalars(select(ContentItem).where(ContentItem.kind == "store", ContentItem.status == "active")
+                           .order_by(ContentItem.id))
+    return tuple(store_of(_slug(item), item.title_zh, item.title_en, item.details) for item in rows)
+
+
 def store_named(stores: tuple[Store, ...], store_id: str | None) -> Store | None:
     """The store an order's `store_id` names (its slug, or a title); None for an unknown id."""
     if not store_id:
         return None
     wanted = store_id.strip().casefold()
-    return next((s for s in stores if wanted == s.slug or wanted in (n.casefold() for n in s.names)), None)
+    return next((s for s in stores if wanted in (s.slug, s.slug.removeprefix("store-")) or wanted in (n.casefold() for n in s.names)), None)

@@ -206,8 +206,11 @@ def _replay(order: Order, fp: str) -> OrderResult:
 
 def record_order(session: Session, member: Member, channel: str, external_id: str, amount: int,
                  placed_at: datetime, store_id: str | None, items: list | None, now: datetime,
-                 settings: ProgramSettings) -> OrderResult:
-    """Record a paid order once and credit its points; see the module's doc for the rules."""
+                 settings: ProgramSettings, store_names: tuple[str, str] | None = None) -> OrderResult:
+    """Record a paid order once and credit its points; see the module's doc for the rules.
+
+    `store_names`: the (Chinese, English) name of the store `store_id` names, for the receipt; an
+    unknown store id is shown as written."""
     require_aware(now)
     errors: dict[str, str] = {}
     channel = _check_channel(channel, errors)  # type: ignore[assignment]
@@ -263,6 +266,7 @@ def record_order(session: Session, member: Member, channel: str, external_id: st
             session, member, "receipt", "service",
             {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
              "tier": member.tier, "referral_bonus": bonus,
+             **({"store_zh": store_names[0], "store_en": store_names[1]} if store_names else {}),
              "line_zh": explain_points(amount, pct, settings, "zh-TW"),
              "line_en": explain_points(amount, pct, settings, "en")},
             f"receipt:{order.id}", now)
