@@ -52,6 +52,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
 
     services = Services(profile=line.get_profile, public_url=config.BOT_PUBLIC_URL,
                         qr_url=partial(member_qr.signed_qr_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
+                        coupon_qr_url=partial(member_qr.signed_coupon_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
                         default_language=config.BOT_LANGUAGE,
                         handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS,
                         effects={"rich_menu": rich_menus.rich_menu_effect(db, line)})

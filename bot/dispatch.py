@@ -51,6 +51,8 @@ class Services:
     public_url: str = ""
     # member code, now -> an expiring https link to the member's QR image (None: no image)
     qr_url: Callable[[str, datetime], str] | None = None
+    # coupon code, now -> an expiring https link to the code's QR image, for the till's scanner
+    coupon_qr_url: Callable[[str, datetime], str] | None = None
     default_language: str = "zh-TW"
     # effect name -> function(user_id, argument) run after commit (see Context.effects)
     effects: dict[str, Callable[[str, str | None], None]] = field(default_factory=dict)

@@ -191,8 +191,9 @@ class IntentMatcher:
     # -- finding phrases typed with a typo
     def _with_typos(self, form: str, exact: list[_Span]) -> list[_Span]:
         core = _without_fillers(form)
+        heard = sound(form) if self.sounds else ()  # one syllable per character, worked out once
         found = [span for window in self._windows(form) if not any(window.inside(e) for e in exact)
-                 for span in self._near(form, core, window)]
+                 for span in self._near(form, core, window, heard)]
         if not found:
             return exact
         # fewest typos first, then longest; a typo'd phrase replaces exact ones only if it covers them
@@ -229,13 +230,13 @@ class IntentMatcher:
                 if form[start:end].isascii():  # the words follow each other, no Chinese between
                     yield _Span(start, end, "")
 
-    def _near(self, form: str, core: str, window: _Span) -> list[_Span]:
+    def _near(self, form: str, core: str, window: _Span, heard: tuple[str, ...] = ()) -> list[_Span]:
         piece = form[window.start:window.end]
         allowed = _typos_allowed(piece)
         if piece in self.owner or piece.isdigit():
             return []
-        if not piece.isascii():
-            heard = self.sounds.get(sound(piece))
+        if heard and not piece.isascii():
+            heard = self.sounds.get(heard[window.start:window.end])
             if (heard is not None and (heard not in self.solo or _without_fillers(piece) == core)
                     and not any(a != b and a in _FILLER_CHARS for a, b in zip(piece, heard))):
                 return [_Span(window.start, window.end, self.owner[heard], 1)]

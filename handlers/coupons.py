@@ -25,7 +25,7 @@ def my_coupons(ctx: Context):
     held = coupons.active_coupons(ctx.session, ctx.member, ctx.now)
     if not held:
         return [m.text_message(t("coupons.none"), standard_quick_replies(ctx))]
-    bubbles = [m.flex_bubble(size="kilo", body=[
+    bubbles = [m.flex_bubble(size="kilo", hero=_code_image(ctx, c.code), body=[
         m.flex_text(_title(c, lang), weight="bold", size="md"),
         m.flex_text(t("coupons.value", value=fmt.amount(c.value)), size="xl", weight="bold", color="#c0392b"),
         m.flex_text(t("coupons.code", code=c.code), size="md"),
@@ -33,6 +33,14 @@ def my_coupons(ctx: Context):
                     color="#888888"),
     ]) for c in held[:12]]
     return [m.flex_message(t("coupons.alt", count=len(held)), m.flex_carousel(bubbles), standard_quick_replies(ctx))]
+
+
+def _code_image(ctx: Context, code: str) -> dict | None:
+    """The coupon's code as a QR image the till can scan (a signed, expiring link), if the bot can serve one."""
+    if ctx.services.coupon_qr_url is None:
+        return None
+    return {"type": "image", "url": ctx.services.coupon_qr_url(code, ctx.now), "size": "full",
+            "aspectRatio": "1:1", "aspectMode": "fit"}
 
 
 def _reward_name(reward, language: str) -> str:
