@@ -254,8 +254,6 @@ TEXTS: dict[str, dict[str, str]] = {
                                  "這段時間選單按鈕仍可使用。",
                         "en": "OK, a person from our team will answer you here (service hours {hours}). Just write "
                               "your message. The menu buttons keep working meanwhile."},
-    "handoff.already": {"zh-TW": "已為您轉接真人客服，請直接留言。", "en": "You're with our team already; just write."},
-    "handoff.back": {"zh-TW": "客服已結束對話，之後由小幫手為您服務 🙂", "en": "Our team has handed you back to the bot 🙂"},
     "rewards.named": {"zh-TW": "您問的是這個兌換品：", "en": "Here is that reward:"},
     "birthday_gift.info": {"zh-TW": "會員生日當月可領生日禮：{gift}。請先設定生日，我們會在生日前自動送到。",
                            "en": "In your birthday month you get a birthday gift: {gift}. Set your birthday and "
@@ -274,7 +272,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "unsubscribe.confirm_yes": {"zh-TW": "是，停止訊息", "en": "Yes, stop them"},
     "unsubscribe.confirm_no": {"zh-TW": "不用了", "en": "No, thanks"},
     "unsubscribe.kept": {"zh-TW": "好的，訊息設定沒有變更。", "en": "OK, nothing changed."},
-    "coupons.qr": {"zh-TW": "顯示條碼", "en": "Show code"},
 }
 
 

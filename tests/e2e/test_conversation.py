@@ -196,6 +196,9 @@ def test_homophone_typos_and_special_phrasings(chat, members, rt, clock):
     assert "停止訊息" in words(leave) and "刪除我的資料" in words(leave)
     with rt.db.session() as s:
         catalog.create_reward(s, "咖啡兌換券", "Free coffee", 80, 120, clock.now())
+    assert "birthday gift" in words(chat.say(en, "what is the birthday gift?"))
+    assert "Gold: spend NT$30,000" in words(chat.say(en, "how do I get gold"))
+    assert "Delete my data" in words(chat.say(en, "cancel my membership"))
     coffee = words(chat.say(zh, "我想換咖啡"))
     assert "咖啡兌換券" in coffee and "80" in coffee
     assert "Free coffee" in words(chat.say(en, "I want a free coffee"))
