@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, request
 
 from rewards import coupons, membership
-from rewards.errors import CouponNotFound
 
 from . import member_qr
 from core.runtime import runtime
@@ -38,12 +37,8 @@ def coupon_qr_image(code: str):
     """A coupon's code for the till's scanner, while the coupon can still be used."""
     rt, now, expires = _signed(code, member_qr.COUPON)
     with rt.db.session() as session:
-        try:
-            coupon = coupons.find_coupon(session, code)
-            usable = coupon.redeemed_at is None and coupon.valid_from <= now < coupon.valid_until
-        except CouponNotFound:  # the same answer as a used one
-            usable = False
-    if not usable:
+        usable = coupons.is_usable(session, code, now)
+    if not usable:  # unknown, used or expired: one answer
         abort(404)
     return _png(code, expires, now)
 

@@ -6,6 +6,8 @@ Exit code 0 when no line had an error, 1 otherwise.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import click
 from flask import Blueprint
 
@@ -63,7 +65,7 @@ def import_command(path):
                 yield from rows
 
         try:
-            summary = import_orders(rt.db.sessionmaker, all_rows(), rt.clock.now(), rt.settings,
+            summary = import_orders(partial(rt.db.run, write=True), all_rows(), rt.clock.now(), rt.settings,
                                     progress=_progress, progress_every=PROGRESS_EVERY)
         except UnicodeDecodeError:
             raise click.ClickException(f"{path}: not a UTF-8 text file (stopped part-way)") from None

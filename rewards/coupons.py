@@ -79,12 +79,11 @@ def issue(session: Session, member: Member, kind: str, value: int, valid_until: 
     raise RuntimeError("could not draw an unused coupon code")
 
 
-def find_coupon(session: Session, code: str) -> Coupon:
-    norm = normalise(code)
-    coupon = session.scalar(select(Coupon).where(Coupon.code == norm)) if 0 < len(norm) <= 32 else None
-    if coupon is None:
-        raise CouponNotFound()
-    return coupon
+def is_usable(session: Session, code: str, now: datetime) -> bool:
+    """The coupon with this code exists and can be used now (not redeemed, within its dates)."""
+    require_aware(now)
+    return session.scalar(select(Coupon.id).where(Coupon.code == code, Coupon.redeemed_at.is_(None),
+                                                  Coupon.valid_from <= now, Coupon.valid_until > now)) is not None
 
 
 def active_coupons(session: Session, member: Member, now: datetime) -> list[Coupon]:

@@ -22,12 +22,6 @@ class DomainError(Exception):
         self.fields = dict(fields or {})
         super().__init__(self.message)
 
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"error": self.code, "message": self.message}
-        if self.fields:
-            data["fields"] = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.fields.items()}
-        return data
-
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code!r}, {self.message!r}, {self.fields!r})"
 
@@ -197,6 +191,3 @@ class ReferralWindowClosed(BusinessRuleError):
     code = "referral_window_closed"
     default_message = "a referral code can only be entered in the first days after joining"
 
-
-ALL_ERRORS = tuple(c for c in list(globals().values())
-                   if isinstance(c, type) and issubclass(c, DomainError))

@@ -179,13 +179,6 @@ class OrderResult:
     tier_changed: bool
     referral_bonus: int = 0
 
-    def as_dict(self) -> dict[str, Any]:
-        o = self.order
-        return {"channel": o.channel, "order_id": o.external_id, "amount": o.amount,
-                "placed_at": o.placed_at.isoformat(), "store_id": o.store_id,
-                "multiplier_pct": o.multiplier_pct, "points_earned": self.points_earned,
-                "balance": self.balance, "tier": self.tier, "tier_changed": self.tier_changed}
-
 
 def _get_order(session: Session, channel: str, external_id: str) -> Order | None:
     return session.scalar(select(Order).where(Order.channel == channel, Order.external_id == external_id))
@@ -285,11 +278,6 @@ class RefundResult:
     order_status: str
     net_amount: int
     referral_points_reversed: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"refund_id": self.refund.refund_id, "amount": self.refund.amount,
-                "points_reversed": self.points_reversed, "shortfall": self.shortfall, "balance": self.balance,
-                "order_status": self.order_status, "net_amount": self.net_amount}
 
 
 def _get_refund(session: Session, order_id: int, refund_id: str) -> Refund | None:

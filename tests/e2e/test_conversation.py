@@ -15,6 +15,7 @@ from messaging.models import Handoff, HandoffMessage, UnansweredMessage
 from rewards import catalog, membership
 from rewards.models import Outbox
 from tests.conftest import make_app
+from worker.runner import run_due
 
 from bot.texts import text as text_of
 
@@ -174,14 +175,18 @@ def test_delete_my_data_erases_kept_messages_and_misses(chat, members, rt, clock
     assert _count(rt, UnansweredMessage) == 0
 
 
-def test_kept_messages_go_after_the_retention_period(chat, members, rt, clock):
+def test_kept_messages_go_after_the_retention_period(chat, members, rt, clock, app):
     zh, en = members
     chat.say(zh, "阿里山好玩嗎")
     chat.say(zh, "真人客服")
-    clock.advance(timedelta(days=31))
-    with rt.db.session() as s:
-        assert "1 ended chats and 1 unanswered" in handoff.sweep_kept(s, clock.now(), timedelta(days=30))
-    assert _count(rt, HandoffMessage) == 0 and _count(rt, UnansweredMessage) == 0
+    clock.advance(timedelta(days=29))
+    chat.say(en, "is the mountain nice")
+    chat.say(en, "真人客服")  # a chat still open, and a miss within the period, stay
+    results = {r.name: r for r in run_due(app, clock.now() + timedelta(days=2))}  # 31 days after the first
+    assert results["kept-messages-retention"].ok
+    assert "1 ended chats and 1 unanswered" in results["kept-messages-retention"].summary
+    assert _count(rt, HandoffMessage, line_user_id=zh) == 0 and _count(rt, UnansweredMessage, line_user_id=zh) == 0
+    assert _count(rt, HandoffMessage, line_user_id=en) == 1 and _count(rt, UnansweredMessage, line_user_id=en) == 1
 
 
 def test_homophone_typos_and_special_phrasings(chat, members, rt, clock):

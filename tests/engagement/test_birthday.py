@@ -173,10 +173,10 @@ def test_the_cli_runs_the_sweep(app, scene):
     assert len(scene.pushes(scene.uid(mid))) == 1
 
 
-def test_the_engagement_sweeps_are_registered_and_run_before_the_drain():
-    from worker import jobs
+def test_the_engagement_sweeps_are_scheduled_and_run_before_the_drain():
+    from worker import runner, schedule
 
-    names = [s.name for s in jobs.registered()]
-    assert names[-1] == jobs.OUTBOX
+    names = [s.name for s in runner.catch_up_order()]
+    assert names[-1] == schedule.OUTBOX
     assert {"birthday-coupons", "survey-invitations", "content-drip", "repurchase-reminders", "tier-keep-warnings",
             "tier-review", "points-expiry"} <= set(names)
