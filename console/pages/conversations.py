@@ -8,6 +8,7 @@ from content.models import ContentItem
 from core.field_problems import FieldProblems
 from messaging import handoff, misses
 from messaging.models import Handoff
+from core.runtime import runtime
 from privacy import member_data
 from rewards.models import Member
 
@@ -23,7 +24,8 @@ def _new_handoffs():
     staff = getattr(g, "staff", None)
     if staff is None or not staff.can("answer_chats"):
         return {"new_handoffs": 0}
-    with db_session() as s:
+    # a read of its own (never the write lock: a POST's page may be rendered inside its own unit)
+    with runtime().db.session() as s:
         return {"new_handoffs": handoff.new_count(s, now())}
 
 
