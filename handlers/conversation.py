@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import formatting as fmt
 from bot import messages as m
 from bot import routing
 from bot.dispatch import Context, Router
 from bot.intents import matching_form
+from core import formats as fmt
 from content import answers
 from messaging import handoff, misses
 from rewards import catalog, errors, membership
@@ -172,7 +172,7 @@ def not_understood_kept(ctx: Context):
 def birthday_gift(ctx: Context):
     tier = ctx.settings.tier(ctx.member.tier) if ctx.member is not None and ctx.member.is_member else None
     value = tier.birthday_coupon_value if tier else ctx.settings.tiers[0].birthday_coupon_value
-    gift = ctx.t("coupons.value", value=fmt.amount(value))
+    gift = ctx.t("coupons.value", value=fmt.money(value))
     return [m.text_message(ctx.t("birthday_gift.info", gift=gift))]
 
 
@@ -182,7 +182,7 @@ def tier_rules(ctx: Context):
     named = [t for t in ctx.settings.tiers if t.name_zh in (ctx.event.text or "") or t.name_en.lower() in text]
     tiers = named or [t for t in ctx.settings.tiers if t.threshold > 0]
     lang = ctx.t.language
-    lines = [ctx.t("tier_rules.info", tier=t.name(lang), threshold=fmt.amount(t.threshold), benefits=t.benefits(lang))
+    lines = [ctx.t("tier_rules.info", tier=t.name(lang), threshold=fmt.money(t.threshold), benefits=t.benefits(lang))
              for t in tiers]
     return [m.text_message("\n".join(lines))]
 

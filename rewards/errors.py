@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from core.formats import money
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -168,7 +170,7 @@ class RefundTooLarge(BusinessRuleError):
     def __init__(self, amount: int, refundable: int):
         self.amount = amount
         self.refundable = refundable
-        super().__init__(None, f"refund of NT${amount:,} is more than the NT${refundable:,} left on the order",
+        super().__init__(None, f"refund of {money(amount)} is more than the {money(refundable)} left on the order",
                          {"amount": amount, "refundable": refundable})
 
 

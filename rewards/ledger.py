@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from . import reasons
 from .errors import InsufficientPoints
 from .models import LEDGER_KINDS, Member, Order, PointsLedger
 from .settings import ProgramSettings
@@ -88,8 +87,7 @@ def credit(session: Session, member: Member, delta: int, kind: str, reason_code:
         return None
     params = dict(params or {})
     row = PointsLedger(
-        member_id=member.id, delta=delta, kind=kind, reason=reasons.render(reason_code, params, member.language),
-        reason_code=reason_code, reason_params=params, idempotency_key=key,
+        member_id=member.id, delta=delta, kind=kind, reason_code=reason_code, reason_params=params, idempotency_key=key,
         order_id=order.id if order is not None else None, created_at=now,
         expires_at=points_expiry(now, settings) if expires else None, remaining=delta, actor=actor, shortfall=0)
     try:
@@ -127,8 +125,7 @@ def debit_once(session: Session, member: Member, cost: int, kind: str, reason_co
         return existing, False
     params = dict(params or {})
     row = PointsLedger(
-        member_id=member.id, delta=-cost, kind=kind, reason=reasons.render(reason_code, params, member.language),
-        reason_code=reason_code, reason_params=params, idempotency_key=key,
+        member_id=member.id, delta=-cost, kind=kind, reason_code=reason_code, reason_params=params, idempotency_key=key,
         order_id=order.id if order is not None else None, created_at=now, actor=actor, shortfall=0)
     try:
         with savepoint(session):
@@ -173,9 +170,7 @@ def take_up_to(session: Session, member: Member, wanted: int, kind: str, reason_
                     raise RuntimeError("balance changed under the member lock")
             params = dict(params or {}, points=take, shortfall=wanted - take)
             row = PointsLedger(
-                member_id=member.id, delta=-take, kind=kind,
-                reason=reasons.render(reason_code, params, member.language), reason_code=reason_code,
-                reason_params=params, idempotency_key=key, order_id=order.id if order is not None else None,
+                member_id=member.id, delta=-take, kind=kind, reason_code=reason_code, reason_params=params, idempotency_key=key, order_id=order.id if order is not None else None,
                 created_at=now, shortfall=wanted - take)
             session.add(row)
             session.flush()

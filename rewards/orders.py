@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 from . import ledger, notices, referral, tiers
 from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge, ValidationError
 from .models import ORDER_CHANNELS, Member, Order, Refund
-from .reasons import money, multiplier
 from .settings import ProgramSettings
 from .timeutil import require_aware
 from .tx import lock_member, savepoint
@@ -149,16 +148,6 @@ def points_for(amount: int, multiplier_pct: int, settings: ProgramSettings) -> i
     return amount // settings.spend_per_point * multiplier_pct // 100
 
 
-def explain_points(amount: int, multiplier_pct: int, settings: ProgramSettings, language: str = "zh-TW") -> str:
-    """The sum in one line, e.g. "NT$12,345 ÷ 100 = 123 × 1.0 → 123 points"."""
-    base = amount // settings.spend_per_point
-    points = base * multiplier_pct // 100
-    mult = multiplier(multiplier_pct)
-    if language == "en":
-        return f"{money(amount)} ÷ {settings.spend_per_point} = {base} base points {mult} → {points} points"
-    return f"{money(amount)} ÷ {settings.spend_per_point} = {base} 點 {mult} → {points} 點"
-
-
 def fingerprint(member_id: int, channel: str, external_id: str, amount: int, placed_at: datetime,
                 store_id: str | None, items: list | None) -> str:
     canonical = json.dumps(
@@ -259,9 +248,7 @@ def record_order(session: Session, member: Member, channel: str, external_id: st
             session, member, "receipt", "service",
             {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
              "tier": member.tier, "referral_bonus": bonus,
-             **({"store_zh": store_names[0], "store_en": store_names[1]} if store_names else {}),
-             "line_zh": explain_points(amount, pct, settings, "zh-TW"),
-             "line_en": explain_points(amount, pct, settings, "en")},
+             **({"store_zh": store_names[0], "store_en": store_names[1]} if store_names else {})},
             f"receipt:{order.id}", now)
     return OrderResult(order, True, points, balance, member.tier, change is not None, bonus)
 
