@@ -10,11 +10,9 @@ from insights import dashboard_data, metrics, rfm
 from insights.months import Month
 from rewards.settings import ProgramSettings
 
-TREND_MONTHS = 12
+from .texts import RFM_LABELS
 
-RFM_LABELS = {"champions": "冠軍 Champions", "loyal": "忠誠 Loyal", "potential": "潛力 Potential",
-              "new": "新客 New", "at_risk": "流失風險 At risk", "cant_lose": "不能失去 Can't lose",
-              "hibernating": "沉睡 Hibernating", "lost": "流失 Lost"}
+TREND_MONTHS = 12
 
 
 @dataclass

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.field_problems import FieldProblems
+from core.field_errors import FieldErrors
 from messaging import misses
 from rewards.timeutil import require_aware
 
@@ -58,7 +58,7 @@ class FaqFields:
         if len(self.asked_zh) + len(self.asked_en) > MAX_ASKED:
             problems["asked_zh"] = f"at most {MAX_ASKED} ways of asking"
         if problems:
-            raise FieldProblems(problems)
+            raise FieldErrors(problems)
 
 
 def faqs(session: Session) -> list[ContentItem]:
@@ -98,7 +98,7 @@ def faq_from_misses(session: Session, miss_ids: list[int], answer_zh: str, answe
     """One step from a group of unanswered messages to an faq answer: their wording is how it is asked."""
     wording = misses.wording_of(session, miss_ids)
     if not wording:
-        raise FieldProblems({"misses": "no such unanswered messages"})
+        raise FieldErrors({"misses": "no such unanswered messages"})
     fields = FaqFields(title_zh or wording[0][:MAX_TITLE], title_en, answer_zh.strip(), answer_en.strip(),
                        [w for w in wording if _is_chinese(w)][:MAX_ASKED], [w for w in wording if not _is_chinese(w)][:MAX_ASKED])
     item = create(session, fields, actor, now)

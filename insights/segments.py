@@ -21,17 +21,12 @@ from rewards.tx import savepoint
 
 from core import json_lists
 from insights import purchase_facts
-from core.field_problems import FieldProblems
-from core.formats import money
+from core.field_errors import FieldErrors
 from insights.models import RFM_SEGMENTS, RfmScore, Segment
 
 INTEREST_PREFIX = "interest:"  # interests are kept as member tags with this prefix
 CHANNELS = ("store", "online")
 SUBSCRIBED = ("", "yes", "no")
-
-
-class SegmentError(FieldProblems):
-    """A segment filter that does not pass."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,7 @@ class SegmentFilter:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None, tier_codes: tuple[str, ...] | None = None) -> "SegmentFilter":
-        """Checked: raises SegmentError naming each bad field."""
+        """Checked: raises FieldErrors naming each bad field."""
         data = dict(data or {})
         problems: dict[str, str] = {}
         known = {f.name for f in fields(cls)}
@@ -126,7 +121,7 @@ class SegmentFilter:
             if values.get(low) is not None and values.get(high) is not None and values[low] > values[high]:
                 problems[high] = f"is before {low}" if "date" in type(values[low]).__name__ else f"is below {low}"
         if problems:
-            raise SegmentError(problems)
+            raise FieldErrors(problems)
         return cls(**values)
 
 
@@ -241,10 +236,10 @@ def save(session: Session, name: str, f: SegmentFilter, actor: str, now: datetim
     require_aware(now)
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise SegmentError({"name": "a name of 1-120 characters is required"})
+        raise FieldErrors({"name": "a name of 1-120 characters is required"})
     clash = session.scalar(select(Segment.id).where(Segment.name == name))
     if clash is not None and (segment is None or clash != segment.id):
-        raise SegmentError({"name": f"a segment named “{name}” already exists"})
+        raise FieldErrors({"name": f"a segment named “{name}” already exists"})
     if segment is None:
         segment = Segment(name=name, definition=f.to_dict(), created_by=actor, created_at=now, updated_at=now)
         try:
@@ -252,7 +247,7 @@ def save(session: Session, name: str, f: SegmentFilter, actor: str, now: datetim
                 session.add(segment)
                 session.flush()
         except IntegrityError:
-            raise SegmentError({"name": f"a segment named “{name}” already exists"}) from None
+            raise FieldErrors({"name": f"a segment named “{name}” already exists"}) from None
         return segment
     segment.name, segment.definition, segment.updated_at = name, f.to_dict(), now
     session.flush()
@@ -266,36 +261,3 @@ def archive(segment: Segment, now: datetime) -> None:
 def filter_of(segment: Segment | None, tier_codes: tuple[str, ...] | None = None) -> SegmentFilter:
     """The segment's filter (None: every member)."""
     return SegmentFilter.from_dict(segment.definition if segment else {}, tier_codes)
-
-
-def describe(f: SegmentFilter) -> list[tuple[str, str]]:
-    """The conditions in words (label, value), for lists and the broadcast page."""
-    parts: list[tuple[str, str]] = []
-
-    def add(label, value):
-        parts.append((label, value))
-
-    if f.tiers:
-        add("等級 tier", ", ".join(f.tiers))
-    if f.tags:
-        add("標籤 tags", ", ".join(f.tags))
-    if f.interests:
-        add("興趣 interests", ", ".join(f.interests))
-    if f.rfm:
-        add("RFM", ", ".join(f.rfm))
-    if f.birth_months:
-        add("生日月份 birth month", ", ".join(str(m) for m in f.birth_months))
-    if f.joined_from or f.joined_to:
-        add("入會 joined", f"{f.joined_from or '…'} – {f.joined_to or '…'}")
-    if f.last_purchase_from or f.last_purchase_to:
-        add("最近消費 last purchase", f"{f.last_purchase_from or '…'} – {f.last_purchase_to or '…'}")
-    if f.spend_12m_min is not None or f.spend_12m_max is not None:
-        add("12 個月消費 12-month spend", f"{money(f.spend_12m_min or 0)} – "
-            + (money(f.spend_12m_max) if f.spend_12m_max is not None else "…"))
-    if f.orders_min is not None or f.orders_max is not None:
-        add("訂單數 orders", f"{f.orders_min or 0} – {f.orders_max if f.orders_max is not None else '…'}")
-    if f.channels:
-        add("通路 channel", ", ".join(f.channels))
-    if f.subscribed:
-        add("訂閱 subscribed", f.subscribed)
-    return parts or [("全部會員 every member", "")]

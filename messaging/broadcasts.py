@@ -31,7 +31,7 @@ from rewards.timeutil import require_aware
 from content import picks
 from messaging import policy
 from insights import segments as seg
-from core.field_problems import FieldProblems
+from core.field_errors import FieldErrors
 from content.library_admin import is_https_url
 from messaging.models import BROADCAST_TYPES, Broadcast
 from content.models import ContentItem
@@ -42,10 +42,6 @@ NAME_FIELD = "{name}"
 MAX_TEXT = 2000
 MAX_LABEL = 20  # LINE's limit for a button label
 EDITABLE = ("draft", "scheduled")
-
-
-class BroadcastError(FieldProblems):
-    """A broadcast that cannot be saved or sent as composed."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,7 @@ def check(session: Session, name: str, message: Message) -> None:
         if item is None or item.status != "active":
             problems["content_item_id"] = "pick an active content item"
     if problems:
-        raise BroadcastError(problems)
+        raise FieldErrors(problems)
 
 
 def _apply(b: Broadcast, name: str, segment_id: int | None, message: Message) -> None:
@@ -111,12 +107,12 @@ def save_draft(session: Session, name: str, segment_id: int | None, message: Mes
     require_aware(now)
     check(session, name, message)
     if segment_id is not None and session.get(Segment, segment_id) is None:
-        raise BroadcastError({"segment_id": "no such segment"})
+        raise FieldErrors({"segment_id": "no such segment"})
     if broadcast is None:
         broadcast = Broadcast(status="draft", created_by=actor, created_at=now, updated_at=now)
         session.add(broadcast)
     elif broadcast.status not in EDITABLE:
-        raise BroadcastError({"status": f"a {broadcast.status} broadcast cannot be changed"})
+        raise FieldErrors({"status": f"a {broadcast.status} broadcast cannot be changed"})
     _apply(broadcast, name, segment_id, message)
     broadcast.updated_at = now
     session.flush()
@@ -132,9 +128,9 @@ def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> Non
     """Send at `at` (now or later). Checked again, since a content item may have been retired."""
     require_aware(at, "at")
     if b.status not in EDITABLE:
-        raise BroadcastError({"status": f"a {b.status} broadcast cannot be scheduled"})
+        raise FieldErrors({"status": f"a {b.status} broadcast cannot be scheduled"})
     if at < now.replace(second=0, microsecond=0):
-        raise BroadcastError({"scheduled_at": "is in the past"})
+        raise FieldErrors({"scheduled_at": "is in the past"})
     check(session, b.name, message_of(b))
     b.status, b.scheduled_at, b.updated_at = "scheduled", max(at, now), now
 
@@ -143,7 +139,7 @@ def cancel(session: Session, b: Broadcast, actor: str, now: datetime) -> int:
     """Cancel a scheduled broadcast, or stop the messages of a queued one still waiting (e.g. for
     quiet hours to end). Returns how many waiting messages were cancelled."""
     if b.status not in ("draft", "scheduled", "queuing", "queued"):
-        raise BroadcastError({"status": f"a {b.status} broadcast cannot be cancelled"})
+        raise FieldErrors({"status": f"a {b.status} broadcast cannot be cancelled"})
     stopped = session.execute(
         update(Outbox).where(Outbox.campaign_id == b.id, Outbox.kind == KIND, Outbox.status == "pending")
         .values(status="cancelled", skip_reason="cancelled").execution_options(synchronize_session=False)).rowcount
@@ -246,7 +242,7 @@ def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime)
     """A test send to a staff member's own LINE user id, in both languages (not counted in results)."""
     require_aware(now)
     if not line_user_id:
-        raise BroadcastError({"line_user_id": "set your own LINE user id first (My account)"})
+        raise FieldErrors({"line_user_id": "set your own LINE user id first (My account)"})
     check(session, b.name, message_of(b))
     rows = []
     for language in ("zh-TW", "en"):

@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from bot.preview import broadcast_preview
+from core.field_errors import FieldErrors
 from messaging import broadcasts as bc
 from content import library_admin
 from insights import segments as seg
@@ -17,6 +18,7 @@ from insights.models import Segment
 from .. import line_quota
 from ..auth import requires
 from ..blueprint import bp
+from ..segment_form import describe
 from ..web import db_session, int_or_none, now, record, settings
 
 SAMPLE_NAMES = {"zh-TW": "王小明", "en": "Amy"}
@@ -83,7 +85,7 @@ def broadcast_create():
     with db_session() as s:
         try:
             b = bc.save_draft(s, request.form.get("name", ""), segment_id, message, g.staff.email, now())
-        except bc.BroadcastError as exc:
+        except FieldErrors as exc:
             s.rollback()
             return render_template("console/broadcast_new.html", segments=seg.saved(s), segment_id=segment_id,
                                    content_items=library_admin.active_items(s), message=message,
@@ -106,7 +108,7 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200):
         return render_template(
             "console/broadcast.html", b=b, previews=_previews(s, b), forecast=forecast,
             results=bc.results(s, b.id) if b.status in ("queuing", "queued", "cancelled") else None,
-            quota=line_quota.current(), conditions=seg.describe(f),
+            quota=line_quota.current(), conditions=describe(f),
             segment=s.get(Segment, b.segment_id) if b.segment_id else None, segments=seg.saved(s),
             content_items=library_admin.active_items(s), message=bc.message_of(b), problems=problems or {},
             skip_labels=SKIP_LABELS, editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status
@@ -134,7 +136,7 @@ def broadcast_action(broadcast_id: int):
             elif what in ("send_now", "schedule"):
                 at = now() if what == "send_now" else _local_input(request.form.get("scheduled_at"))
                 if at is None:
-                    raise bc.BroadcastError({"scheduled_at": "pick a date and time"})
+                    raise FieldErrors.one("scheduled_at", "pick a date and time")
                 bc.schedule(s, b, at, now())
                 record(s, f"broadcast.{what}", target, {"name": b.name, "at": b.scheduled_at.isoformat(),
                                                         "segment_id": b.segment_id})
@@ -146,7 +148,7 @@ def broadcast_action(broadcast_id: int):
                 flash("已取消。Cancelled.", "ok")
             else:
                 abort(400)
-        except bc.BroadcastError as exc:
+        except FieldErrors as exc:
             s.rollback()
             flash("未完成 Not done: " + str(exc), "error")
     return redirect(url_for("console.broadcast_detail", broadcast_id=broadcast_id))

@@ -5,7 +5,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from content import faq_admin
 from content.models import ContentItem
-from core.field_problems import FieldProblems
+from core.field_errors import FieldErrors
 from messaging import handoff, misses
 from messaging.models import Handoff
 from core.runtime import runtime
@@ -101,7 +101,7 @@ def unanswered_to_faq():
                                              title_zh=request.form.get("title_zh", "").strip())
             record(s, "faq.create", f"content:{item.id}", {"from_unanswered": len(ids)})
             item_id = item.id
-    except FieldProblems as exc:
+    except FieldErrors as exc:
         flash(f"未建立 Not created: {exc}", "error")
         return redirect(url_for("console.unanswered"))
     flash("已建立常見問題 FAQ answer created.", "ok")
@@ -148,7 +148,7 @@ def faq_save(item_id: int | None = None):
                 faq_admin.update(item, fields, now())
             record(s, "faq.save", f"content:{item.id}")
             item_id = item.id
-    except FieldProblems as exc:
+    except FieldErrors as exc:
         return render_template("console/faq_form.html", item=None, fields=fields, problems=exc.problems), 400
     flash("已儲存 Saved.", "ok")
     return redirect(url_for("console.faq_detail", item_id=item_id))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from core.field_errors import FieldErrors
 from rewards import audit
 
 from .. import auth, staff as accounts
@@ -50,7 +51,7 @@ def my_account():
             try:
                 if request.form.get("what") == "password":
                     if not accounts.authenticate(s, me.email, request.form.get("current", ""), now()).ok:
-                        raise accounts.StaffError("the current password is not right")
+                        raise FieldErrors.one("current", "the current password is not right")
                     accounts.set_password(me, request.form.get("new", ""))
                     record(s, "staff.password", f"staff:{me.email}")
                     s.flush()
@@ -59,7 +60,7 @@ def my_account():
                 else:
                     accounts.set_line_user_id(me, request.form.get("line_user_id"))
                     flash("已儲存。Saved.", "ok")
-            except accounts.StaffError as exc:
+            except FieldErrors as exc:
                 flash(str(exc), "error")
             return redirect(url_for("console.my_account"))
         return render_template("console/me.html", me=me)

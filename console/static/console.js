@@ -18,7 +18,7 @@
         .then(function (data) {
           if (mine !== seq) return;
           out.classList.remove("busy");
-          if (data.error) { out.textContent = data.error; return; }
+          if (data.error) { out.textContent = data.error.message; return; }
           out.textContent = Number(data.count).toLocaleString();
           var detail = document.getElementById(form.getAttribute("data-count-detail"));
           if (detail && data.reachable !== undefined) {

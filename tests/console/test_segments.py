@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from core.field_errors import FieldErrors
 from insights import rfm
 from insights import segments as seg
 from insights.models import Segment
@@ -89,7 +90,7 @@ def test_each_filter(app, clock, people, filters, expected):
 
 
 def test_bad_filters_are_named():
-    with pytest.raises(seg.SegmentError) as caught:
+    with pytest.raises(FieldErrors) as caught:
         seg.SegmentFilter.from_dict({"tiers": ["platinum"], "birth_months": [13], "joined_from": "2026-13-01",
                                      "spend_12m_min": "-5", "orders_min": 5, "orders_max": 2, "colour": "red"},
                                     ("member", "gold"))
@@ -111,7 +112,7 @@ def test_live_count_endpoint(login_as, people):
     everyone = viewer.get("/console/segments/count").get_json()
     assert everyone == {"count": 7, "reachable": 5}  # minus the unsubscribed and the blocked
     bad = viewer.get("/console/segments/count?birth_months=13")
-    assert bad.status_code == 400 and "birth_months" in bad.get_json()["problems"]
+    assert bad.status_code == 400 and "birth_months" in bad.get_json()["error"]["fields"]
 
 
 def test_builder_page_shows_count_and_preview(login_as, people):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from content import answers, faq_admin, library_files, library_sync
-from core.field_problems import FieldProblems
+from core.field_errors import FieldErrors
 from messaging import misses
 
 FAQ = b"""---
@@ -77,7 +77,7 @@ def test_synced_faqs_and_stores_load_into_the_catalog_and_change_its_version(db,
 
 
 def test_an_faq_needs_a_title_an_answer_and_a_way_of_asking(db, clock):
-    with db.session() as s, pytest.raises(FieldProblems) as caught:
+    with db.session() as s, pytest.raises(FieldErrors) as caught:
         faq_admin.create(s, faq_admin.FaqFields(), "staff", clock.now())
     assert set(caught.value.problems) == {"title_zh", "answer_zh", "asked_zh"}
 
