@@ -6,16 +6,19 @@ the log names the event and the error's type and place, never the body, texts or
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from rewards import membership
 
 from . import inbox
 from . import messages as m
-from .dispatch import Context, Dispatcher, Services
+from . import rich_menus
+from .dispatch import Context, Dispatcher, Effect, Services, SwitchRichMenu
 from .events import Incoming
 from .line_client import LineApiError, LineClient
-from core.logs import describe_error
+from core import metrics
+from core.logs import describe_error, inbox_event
 from core.models import InboxEvent
 from .texts import Texts, text
 
@@ -35,7 +38,8 @@ class EventProcessor:
         """Process the event, then whatever the same conversation has waiting behind it."""
         current: int | None = inbox_id
         while current is not None:
-            user_key = self.process_one(current)
+            with inbox_event(current):  # every log line of this event names it
+                user_key = self.process_one(current)
             if user_key is None:
                 return
             with self.db.session() as session:
@@ -50,10 +54,11 @@ class EventProcessor:
             payload, user_key = row.payload, row.user_key
         event = Incoming.from_json(payload or {})
         language = self.services.default_language
+        started, failed = time.perf_counter(), False
         try:
             messages, language = self._apply(inbox_id, event, now)
         except Exception as exc:  # noqa: BLE001 - one event's failure must not stop the others
-            error = describe_error(exc)
+            failed, error = True, describe_error(exc)
             log.error("event %s (%s) failed: %s", inbox_id, event.type, error)
             with self.db.session() as session:
                 inbox.finish(session, inbox_id, self.clock.now(), "failed", error=error)
@@ -61,6 +66,7 @@ class EventProcessor:
                 language = member.language if member else language
             messages = [m.text_message(text("error", language))] if event.mode == "active" else []
         self._reply(event, messages)
+        metrics.event_processed(time.perf_counter() - started, failed)
         return user_key
 
     def _apply(self, inbox_id: int, event: Incoming, now) -> tuple[list[dict], str]:
@@ -80,27 +86,35 @@ class EventProcessor:
     def _context(self, session, event: Incoming, now) -> Context:
         member = membership.by_line_user(session, event.user_id) if event.user_id else None
         language = member.language if member else self.services.default_language
+        understood = self.dispatcher.understand(event)
         return Context(event=event, session=session, now=now, settings=self.settings, member=member,
-                       t=Texts(language), services=self.services)
+                       t=Texts(language), services=self.services,
+                       intent=understood.intent if understood else None,
+                       intent_candidates=understood.candidates if understood else ())
 
     def _run(self, ctx: Context) -> tuple[list[dict], str]:
         if ctx.event.mode != "active":
             return [], "ignored"  # standby: another channel is answering this chat
-        handler = self.dispatcher.find(ctx)
+        handler = self.dispatcher.route(ctx)
         if handler is None:
             log.info("ignored event type %s", ctx.event.type)
             return [], "ignored"
-        if getattr(handler, "shows_loading", False) and ctx.event.source_type == "user":
+        if handler.shows_loading and ctx.event.source_type == "user":
             self._show_loading(ctx.event.user_id)
         return list(handler(ctx) or [])[:5], "done"
 
-    def _carry_out(self, event: Incoming, effects: list[tuple[str, str | None]]) -> None:
+    def _carry_out(self, event: Incoming, effects: list[Effect]) -> None:
         """Effects on LINE that follow committed changes (e.g. switching the rich menu); best effort."""
-        for name, argument in effects:
+        for effect in effects:
             try:
-                self.services.effects[name](event.user_id, argument)
+                match effect:
+                    case SwitchRichMenu(member=member):
+                        rich_menus.rich_menu(self.db, self.line, event.user_id, rich_menus.MEMBER if member else None)
+                    case _:
+                        raise TypeError(f"no way to carry out {effect!r}")
             except Exception as exc:  # noqa: BLE001 - the member's change stands; log and go on
-                log.warning("effect %s for event %s not carried out: %s", name, event.event_id, describe_error(exc))
+                log.warning("effect %s for event %s not carried out: %s", type(effect).__name__, event.event_id,
+                            describe_error(exc))
 
     def _show_loading(self, user_id: str) -> None:
         try:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session
 
 from rewards import notices
@@ -33,11 +33,13 @@ from messaging import policy
 from insights import segments as seg
 from core.field_errors import FieldErrors
 from content.library_admin import is_https_url
-from messaging.models import BROADCAST_TYPES, Broadcast
+from messaging import holdout, short_links
+from messaging.models import BROADCAST_TYPES, Broadcast, ShortLink
 from content.models import ContentItem
 from insights.models import Segment
 
 KIND = "broadcast"
+HOLDOUT = "holdout"  # the skip reason of a hold-out member's row
 NAME_FIELD = "{name}"
 MAX_TEXT = 2000
 MAX_LABEL = 20  # LINE's limit for a button label
@@ -125,7 +127,8 @@ def message_of(b: Broadcast) -> Message:
 
 
 def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> None:
-    """Send at `at` (now or later). Checked again, since a content item may have been retired."""
+    """Send at `at` (now or later). Checked again, since a content item may have been retired. Its
+    addresses get their short links now (messaging/short_links.py)."""
     require_aware(at, "at")
     if b.status not in EDITABLE:
         raise FieldErrors({"status": f"a {b.status} broadcast cannot be scheduled"})
@@ -133,6 +136,13 @@ def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> Non
         raise FieldErrors({"scheduled_at": "is in the past"})
     check(session, b.name, message_of(b))
     b.status, b.scheduled_at, b.updated_at = "scheduled", max(at, now), now
+    short_links.shorten(session, b, now)
+
+
+def goes_out_at(b: Broadcast, now: datetime, settings: ProgramSettings) -> datetime:
+    """When the messages will actually start going: its time, or the end of quiet hours then."""
+    at = max(b.scheduled_at or now, now).astimezone(now.tzinfo)  # quiet hours are read in store time
+    return policy.quiet_hours_end(at, settings) or at
 
 
 def cancel(session: Session, b: Broadcast, actor: str, now: datetime) -> int:
@@ -178,7 +188,8 @@ def forecast(session: Session, f: seg.SegmentFilter, now: datetime, send_at: dat
     people = session.execute(select(Member.id, Member.status, Member.line_user_id, Member.is_blocked,
                                     Member.marketing_opt_in).join(ids, ids.c.id == Member.id)).all()
     skipped = policy.predict_skips(session, people, now, settings)
-    return Forecast(len(people), skipped, policy.quiet_hours_end(max(send_at, now), settings))
+    at = max(send_at, now).astimezone(now.tzinfo)  # quiet hours are read in store time
+    return Forecast(len(people), skipped, policy.quiet_hours_end(at, settings))
 
 
 # -- sending -------------------------------------------------------------------------------------------
@@ -196,8 +207,10 @@ def claim_due(session: Session, now: datetime) -> list[int]:
     return sorted(set(claimed) | set(unfinished))
 
 
-def params_for(b: Broadcast, session: Session, name: str | None = None, language: str | None = None) -> dict:
-    """The snapshot one outbox row carries (see bot/broadcast_messages.py, which renders it)."""
+def params_for(b: Broadcast, session: Session, name: str | None = None, language: str | None = None,
+               link_base: str = "") -> dict:
+    """The snapshot one outbox row carries (see bot/broadcast_messages.py, which renders it); with
+    `link_base` (the bot's public address) its addresses go through the short links."""
     params = {"broadcast_id": b.id, "type": b.message_type, "text_zh": b.text_zh or "", "text_en": b.text_en or "",
               "name": name, "image_url": b.image_url, "button_label_zh": b.button_label_zh,
               "button_label_en": b.button_label_en, "button_url": b.button_url}
@@ -207,21 +220,29 @@ def params_for(b: Broadcast, session: Session, name: str | None = None, language
             params["content"] = picks.snapshot(item)
     if language:
         params["language"] = language
+    if link_base:
+        tokens = {link.url: link.token for link in session.scalars(select(ShortLink)
+                                                                   .where(ShortLink.broadcast_id == b.id))}
+        params = short_links.rewrite(params, tokens, link_base)
     return params
 
 
-def queue_chunk(session: Session, broadcast_id: int, member_ids: Iterable[int], now: datetime) -> int:
-    """Write the outbox rows of some recipients (a row already written is left as it is)."""
+def queue_chunk(session: Session, broadcast_id: int, member_ids: Iterable[int], now: datetime,
+                link_base: str = "") -> int:
+    """Write the outbox rows of some recipients (a row already written is left as it is). A member of
+    the hold-out gets a row too, already `skipped` with reason `holdout`: never sent, but counted."""
     b = session.get(Broadcast, broadcast_id)
     if b is None or b.status != "queuing":
         return 0
     uses_name = NAME_FIELD in (b.text_zh or "") or NAME_FIELD in (b.text_en or "")
-    base = params_for(b, session)
+    base = params_for(b, session, link_base=link_base)
     written = []
     for member in session.scalars(select(Member).where(Member.id.in_(list(member_ids))).order_by(Member.id)):
         params = dict(base, name=member.display_name if uses_name else None)
         row = notices.queue_notice(session, member, KIND, "marketing", params, f"broadcast:{b.id}:{member.id}", now)
         if row is not None:
+            if holdout.is_held_out(member.id, b.id, b.holdout_pct or 0):
+                row.status, row.skip_reason = "skipped", HOLDOUT
             written.append(row.id)
     if written:  # one statement for the chunk rather than one per row
         session.execute(update(Outbox).where(Outbox.id.in_(written)).values(campaign_id=b.id)
@@ -238,21 +259,34 @@ def finish(session: Session, broadcast_id: int, now: datetime) -> None:
     b.status, b.queued_at, b.updated_at = "queued", now, now
 
 
-def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime) -> list[Outbox]:
-    """A test send to a staff member's own LINE user id, in both languages (not counted in results)."""
+def sample_members(session: Session, f: seg.SegmentFilter, now: datetime, limit: int = 20) -> list[Member]:
+    """Members of the audience to preview and test with: real ones, each in their own language."""
+    ids = seg.member_ids_query(session, f, now).where(Member.line_user_id.is_not(None)).subquery()
+    reachable = and_(Member.marketing_opt_in.is_(True), Member.is_blocked.is_(False))
+    return list(session.scalars(select(Member).join(ids, ids.c.id == Member.id)  # who will get it first
+                                .order_by(case((reachable, 0), else_=1), Member.joined_at.desc(), Member.id.desc())
+                                .limit(limit)))
+
+
+def as_member(b: Broadcast, session: Session, member: Member, link_base: str = "") -> dict:
+    """The params of `member`'s message, in the member's language (for the preview and a test send)."""
+    return params_for(b, session, name=member.display_name, language=member.language, link_base=link_base)
+
+
+def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime, member: Member,
+               link_base: str = "") -> Outbox:
+    """A test send to a staff member's linked LINE account: `member`'s message, in the member's language
+    (not counted in results)."""
     require_aware(now)
     if not line_user_id:
-        raise FieldErrors({"line_user_id": "set your own LINE user id first (My account)"})
+        raise FieldErrors({"line_user_id": "link your LINE account first (My account)"})
     check(session, b.name, message_of(b))
-    rows = []
-    for language in ("zh-TW", "en"):
-        row = Outbox(dedup_key=f"broadcast-test:{b.id}:{uuid.uuid4().hex}", member_id=None, to_user_id=line_user_id,
-                     kind=KIND, category="marketing", params=params_for(b, session, language=language),
-                     status="pending", not_before=now, created_at=now, attempts=0)
-        session.add(row)
-        rows.append(row)
+    row = Outbox(dedup_key=f"broadcast-test:{b.id}:{uuid.uuid4().hex}", member_id=None, to_user_id=line_user_id,
+                 kind=KIND, category="marketing", params=as_member(b, session, member, link_base),
+                 status="pending", not_before=now, created_at=now, attempts=0)
+    session.add(row)
     session.flush()
-    return rows
+    return row
 
 
 # -- results ---------------------------------------------------------------------------------------------

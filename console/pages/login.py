@@ -10,6 +10,7 @@ from .. import auth, staff as accounts
 from ..blueprint import bp
 from ..models import StaffUser
 from ..web import db_session, now, record, safe_next
+from . import staff_line
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -63,4 +64,4 @@ def my_account():
             except FieldErrors as exc:
                 flash(str(exc), "error")
             return redirect(url_for("console.my_account"))
-        return render_template("console/me.html", me=me)
+        return render_template("console/me.html", me=me, line_link=staff_line.state(s, me.id, now()))

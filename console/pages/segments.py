@@ -5,6 +5,7 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 
 from api.errors import error_response
 from core.field_errors import FieldErrors
+from insights import rfm
 from insights import segments as seg
 from insights.models import RFM_SEGMENTS, Segment
 
@@ -17,6 +18,9 @@ from ..texts import RFM_LABELS
 from ..web import db_session, now, record, settings
 
 
+PREVIEW = 50  # members shown under the builder
+
+
 def _tier_codes() -> tuple[str, ...]:
     return tuple(t.code for t in settings().tiers)
 
@@ -25,12 +29,12 @@ def _builder(segment: Segment | None, f: seg.SegmentFilter, problems=None, name=
     with db_session() as s:
         tags, interests = seg.known_tags(s)
         audience = seg.count(s, f, now())
-        preview = seg.members(s, f, now(), limit=50)
+        preview = seg.members(s, f, now(), limit=PREVIEW)
         return render_template("console/segment_builder.html", segment=segment, f=f, name=name or
                                (segment.name if segment else ""), problems=problems or {}, tags=tags,
                                interests=interests, tiers=settings().tiers, rfm_labels=RFM_LABELS,
-                               rfm_segments=RFM_SEGMENTS, audience=audience, preview=preview,
-                               conditions=describe(f)), status
+                               rfm_as_of=rfm.ensure_scored(s, now()), rfm_segments=RFM_SEGMENTS, audience=audience,
+                               preview=preview, conditions=describe(f)), status
 
 
 @bp.route("/segments")
@@ -72,7 +76,8 @@ def segment_count():
         return error_response(400, exc.code, exc.message, exc.problems)  # the API's one error shape
     with db_session() as s:
         audience = seg.count(s, f, now())
-    return jsonify(count=audience.total, reachable=audience.reachable)
+        preview = render_template("console/_segment_preview.html", preview=seg.members(s, f, now(), limit=PREVIEW))
+    return jsonify(count=audience.total, reachable=audience.reachable, preview=preview)
 
 
 @bp.route("/segments", methods=["POST"])

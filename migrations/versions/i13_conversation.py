@@ -1,7 +1,7 @@
 """conversation beyond the menu: faq and store library items, handoffs and their kept messages, unanswered messages
 
 Revision ID: i13_conversation
-Revises: 3c7708a9496b
+Revises: i9_worker_heartbeats
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import rewards.db_types
 
 
 revision = "i13_conversation"
-down_revision = "3c7708a9496b"
+down_revision = "i9_worker_heartbeats"  # chained after main's migrations when merging main
 branch_labels = None
 depends_on = None
 

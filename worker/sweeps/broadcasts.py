@@ -25,7 +25,7 @@ def run(rt, now) -> str:
         for i in range(0, len(member_ids), QUEUE_CHUNK):
             chunk = member_ids[i:i + QUEUE_CHUNK]
             written += rt.db.run(lambda session, broadcast_id=broadcast_id, chunk=chunk: broadcasts.queue_chunk(
-                session, broadcast_id, chunk, now), write=True)
+                session, broadcast_id, chunk, now, link_base=rt.config.BOT_PUBLIC_URL), write=True)
         rt.db.run(lambda session, broadcast_id=broadcast_id: broadcasts.finish(session, broadcast_id, now), write=True)
         done.append(f"#{broadcast_id}: {written} messages")
     return "queued " + "; ".join(done) if done else "nothing due"
