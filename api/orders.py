@@ -6,6 +6,7 @@ from typing import Any
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
+from content import answers
 from core.field_errors import FieldErrors
 from core.runtime import runtime
 from rewards import membership, orders
@@ -40,8 +41,11 @@ def create_order(session: Session):
     member = membership.by_code(session, data.member_code)
     if member is None or member.status == "erased":
         raise MemberNotFound(fields={"member_code": data.member_code})
+    # the store the id names (a store of the content library), for the receipt; unknown ids are kept as written
+    store = answers.store_named(answers.stores(session), data.store_id) if data.store_id else None
     # through the domain, so the receipt and any tier-up notice are queued with the points
-    result = orders.record_order(session, member, data, now, rt.settings)
+    result = orders.record_order(session, member, data, now, rt.settings,
+                                 store_names=(store.title_zh, store.title_en) if store else None)
     return order_body(result, member), 201 if result.created else 200
 
 

@@ -50,6 +50,8 @@ class Context:
     intent_candidates: tuple[str, ...] = ()
     # what to do on LINE once the handler's changes are committed (the processor carries them out)
     effects: list[Effect] = field(default_factory=list)
+    # where free words go beyond the member intents (bot.routing.Route), worked out once when asked
+    route: object | None = None
 
     def use_language(self, language: str) -> None:
         self.t = Texts(language)
@@ -63,7 +65,12 @@ class Services:
     public_url: str = ""
     # member code, now -> an expiring https link to the member's QR image (None: no image)
     qr_url: Callable[[str, datetime], str] | None = None
+    # coupon code, now -> an expiring https link to the code's QR image, for the till's scanner
+    coupon_qr_url: Callable[[str, datetime], str] | None = None
     default_language: str = "zh-TW"
+    # a customer who asks for a person: how long the bot keeps quiet, and the hours staff answer
+    handoff_hours: int = 24
+    service_hours: str = "10:00-18:00"
 
 
 @dataclass(frozen=True)

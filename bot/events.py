@@ -26,6 +26,9 @@ class Incoming:
     postback_data: dict = field(default_factory=dict)
     postback_params: dict = field(default_factory=dict)
     is_unblocked: bool = False
+    # a location message's place
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def action(self) -> str | None:
@@ -54,6 +57,8 @@ class Incoming:
             postback_data=dict(parse_qsl(data, keep_blank_values=True)) if "=" in data else {"action": data},
             postback_params=postback.get("params") or {},
             is_unblocked=bool((event.get("follow") or {}).get("isUnblocked")),
+            latitude=message.get("latitude") if message.get("type") == "location" else None,
+            longitude=message.get("longitude") if message.get("type") == "location" else None,
         )
 
 

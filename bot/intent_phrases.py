@@ -13,7 +13,7 @@ TERMS: dict[str, tuple[str, ...]] = {
     "points": ("點數", "積分", "積點", "紅利", "紅利點數", "點數餘額", "累積點數", "會員點數", "points", "point",
                "point balance", "points balance", "balance"),
     "tier": ("等級", "會員等級", "卡別", "升級", "升等", "級別", "tier", "membership level", "member level",
-             "level up", "vip"),
+             "level up", "vip", "金卡", "銀卡", "金卡會員", "銀卡會員", "gold", "silver", "gold tier", "silver tier"),
     "coupons": ("優惠券", "優惠卷", "折價券", "折價卷", "折扣券", "抵用券", "折扣碼", "優惠碼", "票券", "coupon",
                 "coupons", "voucher", "vouchers", "discount code", "promo code", "discount"),
     "rewards": ("兌換", "兌換商品", "點數兌換", "兌換點數", "兌換禮品", "換禮物", "贈品", "禮品", "rewards", "reward",
@@ -37,6 +37,9 @@ TERMS: dict[str, tuple[str, ...]] = {
     "delete_data": ("刪除資料", "刪除個人資料", "刪除個資", "個資刪除", "刪除帳號", "刪除會員資料", "delete my data",
                     "delete data", "delete account", "delete my account", "erase my data", "remove my data",
                     "remove my personal data", "delete personal data"),
+    # leaving the programme: the answer explains the choices (stop messages, delete my data)
+    "leave": ("退會", "cancel membership", "cancel my membership", "leave membership", "quit membership",
+              "end membership", "leave the program"),
 }
 
 # Turns of phrase: matched anywhere, but only as written (a typo in them changes their meaning:
@@ -49,6 +52,8 @@ EXPRESSIONS: dict[str, tuple[str, ...]] = {
                     "no more messages", "turn off notifications", "notifications off", "取消定閱"),
     "subscribe": ("定閱", "resume messages", "turn on notifications", "notifications on"),
     "tier": ("teir",),
+    # as written only: "退訂會員訊息" is one character from "退出會員"
+    "leave": ("退出會員", "取消會員", "不想當會員", "不當會員", "不要當會員"),
 }
 
 # Words that mean an intent only when nothing but fillers surrounds them ("我要加入" is "join", but
@@ -70,7 +75,7 @@ SOLO: dict[str, tuple[str, ...]] = {
 # also names a member word ("生日快樂", "can I pay by card", "會員卡可以刷卡嗎").
 OFF_TOPIC: tuple[str, ...] = (
     "生日快樂", "happy birthday", "營業", "開門", "關門", "幾點開", "幾點關", "運費", "外送", "宅配", "配送", "寄送",
-    "出貨", "購物車", "信用卡", "刷卡", "付款", "退貨", "退款", "訂單", "地址", "電話", "多少錢", "價格", "價錢",
+    "出貨", "換貨", "可以換貨", "能換貨", "購物車", "信用卡", "刷卡", "付款", "退貨", "退款", "訂單", "地址", "電話", "多少錢", "價格", "價錢",
     "推薦什麼", "什麼推薦", "有推薦", "推薦一下", "生日蛋糕", "opening hours", "opening", "hours", "delivery", "deliver",
     "shipping", "cart", "pay", "payment", "credit card", "refund", "order", "address", "phone", "price", "sell",
     "gift card", "gift cards", "instagram", "facebook",

@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA
 
 from .intent_phrases import (CHINESE_INNER_FILLERS, ENGLISH_STOPWORDS, EXPRESSIONS, LEFTOVER_FILLERS, OFF_TOPIC,
                              SOLO, TERMS)
-from .text_normalise import is_cjk, normalise
+from .text_normalise import is_cjk, normalise, sound
 
 AMBIGUOUS = "ambiguous"
 _OFF_TOPIC = "(off topic)"
@@ -49,6 +49,9 @@ _CJK_LEFTOVER_RE = re.compile(
     r"[一二三四五六七八九十〇零兩]+[月日號年]|[月日號年]|"  # dates around a birthday, digits removed elsewhere
     + "|".join(sorted((re.escape(f) for f in LEFTOVER_FILLERS if not f.isascii()), key=len, reverse=True)))
 _ASCII_LEFTOVER = frozenset(f for f in LEFTOVER_FILLERS if f.isascii())
+# particles and question words sound like parts of terms (嗎 like 碼, 幾 like 積): a word heard as a term
+# must not differ from it in one of these
+_FILLER_CHARS = frozenset(f for f in LEFTOVER_FILLERS + CHINESE_INNER_FILLERS if len(f) == 1 and not f.isascii())
 _CJK_RUN = re.compile(r"[^\x00-\x7f ]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _REFERRAL_CODE = re.compile(
@@ -139,6 +142,8 @@ class IntentMatcher:
         self.owner: dict[str, str] = {}  # any phrase -> its intent
         self.typo_terms: dict[tuple[bool, int], list[str]] = {}  # (is English, length or word count) -> terms
         self.term_chars: set[str] = set()  # every character of those terms
+        # the sound of each Chinese term of 2+ characters -> the term: 點樹 sounds like 點數
+        self.sounds: dict[tuple[str, ...], str] = {}
         for table, found_anywhere in ((terms, True), (expressions, True), (solo, False)):
             for intent, phrases in table.items():
                 for phrase in phrases:
@@ -149,6 +154,10 @@ class IntentMatcher:
                         key = (form.isascii(), form.count(" ") + 1 if form.isascii() else len(form))
                         self.typo_terms.setdefault(key, []).append(form)
                         self.term_chars.update(form)
+                    if table is not expressions and not form.isascii() and " " not in form and len(form) >= 2:
+                        self.sounds.setdefault(sound(form), form)
+        self.window_lengths = sorted({length for english, length in self.typo_terms if not english}
+                                     | {len(key) for key in self.sounds})
         for phrase in off_topic:
             self._register(phrase, _OFF_TOPIC, self.whole)
             self._register(phrase, _OFF_TOPIC, self.anywhere)
@@ -182,8 +191,9 @@ class IntentMatcher:
     # -- finding phrases typed with a typo
     def _with_typos(self, form: str, exact: list[_Span]) -> list[_Span]:
         core = _without_fillers(form)
+        heard = sound(form) if self.sounds else ()  # one syllable per character, worked out once
         found = [span for window in self._windows(form) if not any(window.inside(e) for e in exact)
-                 for span in self._near(form, core, window)]
+                 for span in self._near(form, core, window, heard)]
         if not found:
             return exact
         # fewest typos first, then longest; a typo'd phrase replaces exact ones only if it covers them
@@ -207,9 +217,7 @@ class IntentMatcher:
             foreign = [0]
             for ch in run.group():
                 foreign.append(foreign[-1] + (ch not in self.term_chars))
-            for (english, length) in self.typo_terms:
-                if english:
-                    continue
+            for length in self.window_lengths:
                 for i in range(len(run.group()) - length + 1):
                     if foreign[i + length] - foreign[i] <= 1:
                         yield _Span(run.start() + i, run.start() + i + length, "")
@@ -222,10 +230,17 @@ class IntentMatcher:
                 if form[start:end].isascii():  # the words follow each other, no Chinese between
                     yield _Span(start, end, "")
 
-    def _near(self, form: str, core: str, window: _Span) -> list[_Span]:
+    def _near(self, form: str, core: str, window: _Span, heard: tuple[str, ...] = ()) -> list[_Span]:
         piece = form[window.start:window.end]
         allowed = _typos_allowed(piece)
-        if not allowed or piece in self.owner or piece.isdigit():
+        if piece in self.owner or piece.isdigit():
+            return []
+        if heard and not piece.isascii():
+            heard = self.sounds.get(heard[window.start:window.end])
+            if (heard is not None and (heard not in self.solo or _without_fillers(piece) == core)
+                    and not any(a != b and a in _FILLER_CHARS for a, b in zip(piece, heard))):
+                return [_Span(window.start, window.end, self.owner[heard], 1)]
+        if not allowed:
             return []
         key = (piece.isascii(), piece.count(" ") + 1 if piece.isascii() else len(piece))
         hits = process.extract(piece, self.typo_terms.get(key, ()), scorer=OSA.distance, score_cutoff=allowed,

@@ -34,7 +34,7 @@ def _money(value) -> str:
 
 
 def receipt(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
-    store = params.get("store_id")
+    store = params.get("store_en" if t.language == "en" else "store_zh") or params.get("store_id")
     line = t("notice.receipt", amount=_money(params["amount"]),
              at_store=t("notice.receipt.at_store", store=store) if store else "",
              multiplier=formats.multiplier(params["multiplier_pct"]), points=_n(params["points"]),
@@ -73,6 +73,13 @@ def refund(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
 
 def referral_bonus(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     return [m.text_message(t("notice.referral_bonus", points=_n(params["points"]), balance=_n(params["balance"])))]
+
+
+def points_adjusted(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    delta = int(params["delta"])
+    key = "notice.points_added" if delta > 0 else "notice.points_taken"
+    return [m.text_message(t(key, points=_n(abs(delta)), reason=str(params["reason"])[:500],
+                             balance=_n(params["balance"])))]
 
 
 def plain_text(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
@@ -118,6 +125,7 @@ RENDERERS: dict[str, Renderer] = {
     "tier_down": tier_down,
     "refund": refund,
     "referral_bonus": referral_bonus,
+    "points_adjusted": points_adjusted,
     "text": plain_text,
     "birthday": birthday,
     "content": content,

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
 
 # Simplified characters a visitor may type for our words, mapped to the Traditional ones we match.
 _SIMPLIFIED = str.maketrans({
@@ -38,3 +41,17 @@ def normalise(text: str) -> str:
 
 def is_cjk(ch: str) -> bool:
     return ch > "\x7f" and ch != " "
+
+
+@lru_cache(maxsize=8192)
+def _syllable(ch: str) -> str:
+    """A Chinese character's sound without tone ("數" -> "shu"); other characters stand for themselves."""
+    if not is_cjk(ch):
+        return ch
+    return lazy_pinyin(ch, errors="default")[0]
+
+
+def sound(text: str) -> tuple[str, ...]:
+    """What a run of Chinese characters sounds like, syllable by syllable, without tones: the form in
+    which an input-method typo (點樹 for 點數, 等記 for 等級, 訂閲 for 訂閱) equals the word meant."""
+    return tuple(_syllable(ch) for ch in text)

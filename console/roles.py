@@ -11,6 +11,7 @@ PERMISSIONS = {
     "send_broadcasts": "marketer",     # compose, test-send, schedule, send, cancel
     "edit_content": "marketer",        # content items and catalog rewards
     "handle_surveys": "marketer",      # mark low-score follow-ups done
+    "answer_chats": "marketer",        # read handed-off chats, reply, hand back to the bot
     "adjust_points": "admin",
     "export_member": "admin",
     "erase_member": "admin",

@@ -61,14 +61,14 @@ def check(fields: ContentFields) -> ContentFields:
 
 
 def items(session: Session, include_retired: bool = False) -> list[ContentItem]:
-    q = select(ContentItem)
+    q = select(ContentItem).where(ContentItem.kind.in_(KINDS))  # faqs and stores have their own pages
     if not include_retired:
         q = q.where(ContentItem.status != "retired")
     return list(session.scalars(q.order_by(ContentItem.updated_at.desc(), ContentItem.id.desc())))
 
 
 def active_items(session: Session) -> list[ContentItem]:
-    return list(session.scalars(select(ContentItem).where(ContentItem.status == "active")
+    return list(session.scalars(select(ContentItem).where(ContentItem.status == "active", ContentItem.kind.in_(KINDS))
                                 .order_by(ContentItem.updated_at.desc(), ContentItem.id.desc())))
 
 

@@ -30,6 +30,9 @@ from pathlib import Path
 import yaml
 
 KINDS = ("story", "tip", "new_product")
+# the shop's own answers and its stores: kept in the library, never sent as reading
+ANSWER_KINDS = ("faq", "store")
+ALL_KINDS = KINDS + ANSWER_KINDS
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 IMAGE_FILE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\.(png|jpg|jpeg)$")
 IMAGES_FOLDER = "images"
@@ -53,6 +56,8 @@ class LibraryItem:
     published: date
     digest: str  # sha256 of the file: a changed file is synced again, an unchanged one is skipped
     path: str = field(default="", compare=False)
+    # a faq's asked_as_zh / asked_as_en, a store's address, hours, phone, map_url, lat, lng
+    details: dict = field(default_factory=dict, compare=False)
     image_file: str | None = None  # a file in the library's images/ folder; the app turns it into image_url
 
 
@@ -121,8 +126,11 @@ def parse(raw: bytes, path: str = "") -> LibraryItem | FileProblem:
         problems["topics"] = "must be a list of words, e.g. [coffee, tea] (or [] for a general item)"
         topics = []
     kind = meta.get("kind", "story")
-    if kind not in KINDS:
-        problems["kind"] = "must be one of " + ", ".join(KINDS)
+    if kind not in ALL_KINDS:
+        problems["kind"] = "must be one of " + ", ".join(ALL_KINDS)
+    details = answer_details(kind, meta, problems)
+    if kind in ANSWER_KINDS and meta.get("published") is None:
+        meta["published"] = ALWAYS
     for name in ("image_url", "link"):
         if meta.get(name) not in (None, "") and not _https(meta.get(name)):
             problems[name] = "must be an https:// address"
@@ -142,7 +150,7 @@ def parse(raw: bytes, path: str = "") -> LibraryItem | FileProblem:
     if not isinstance(published, date):
         problems["published"] = "a date (YYYY-MM-DD) is required"
     unknown = set(meta) - {"id", "title_zh", "title_en", "body_zh", "body_en", "topics", "kind", "image_url",
-                           "image", "link", "published"}
+                           "image", "link", "published"} - set(DETAIL_FIELDS.get(kind, ()))
     if unknown:
         problems["front matter"] = "unknown fields: " + ", ".join(sorted(map(str, unknown)))
     if problems:
@@ -151,7 +159,47 @@ def parse(raw: bytes, path: str = "") -> LibraryItem | FileProblem:
         slug=slug, title_zh=titles["title_zh"], title_en=titles["title_en"], body_zh=body["body_zh"].strip(),
         body_en=body["body_en"].strip(), topics=tuple(dict.fromkeys(normalise_topic(t) for t in topics)), kind=kind,
         image_url=meta.get("image_url") or None, link_url=meta.get("link") or None, published=published,
-        digest=hashlib.sha256(raw).hexdigest(), path=path, image_file=image_file)
+        digest=hashlib.sha256(raw).hexdigest(), path=path, image_file=image_file, details=details)
+
+
+ALWAYS = date(2000, 1, 1)  # a faq or store needs no publication date
+DETAIL_FIELDS = {"faq": ("asked_as_zh", "asked_as_en"),
+                 "store": ("address_zh", "address_en", "hours", "phone", "map_url", "lat", "lng")}
+_HOURS = re.compile(r"^\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}$")
+
+
+def answer_details(kind: str, meta: dict, problems: dict[str, str]) -> dict:
+    """The front matter a faq or store adds (problems noted in `problems`); {} for other kinds."""
+    if kind == "faq":
+        details = {}
+        for name in DETAIL_FIELDS["faq"]:
+            asked = meta.get(name, [])
+            if not isinstance(asked, list) or not all(isinstance(a, (str, int)) and str(a).strip() for a in asked):
+                problems[name] = "must be a list of ways people ask, e.g. [營業時間, 幾點開門]"
+                asked = []
+            details[name] = [str(a).strip()[:120] for a in asked]
+        if not details["asked_as_zh"] and not details["asked_as_en"]:
+            problems["asked_as_zh"] = "a faq needs at least one way it is asked (asked_as_zh or asked_as_en)"
+        return details
+    if kind != "store":
+        return {}
+    details = {name: str(meta.get(name) or "").strip() for name in ("address_zh", "address_en", "hours", "phone")}
+    if not details["address_zh"]:
+        problems["address_zh"] = "a store needs its address"
+    if details["hours"] and not _HOURS.match(details["hours"]):
+        problems["hours"] = 'opening hours as "10:00-21:00"'
+    if meta.get("map_url") not in (None, "") and not _https(meta.get("map_url")):
+        problems["map_url"] = "must be an https:// address"
+    details["map_url"] = meta.get("map_url") or ""
+    for name, limit in (("lat", 90), ("lng", 180)):
+        value = meta.get(name)
+        if value is None:
+            details[name] = None
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and -limit <= value <= limit:
+            details[name] = float(value)
+        else:
+            problems[name] = f"a number between -{limit} and {limit}"
+    return details
 
 
 @dataclass

@@ -44,6 +44,7 @@ def _apply(row: ContentItem, item: LibraryItem, now: datetime) -> None:
     row.body_zh, row.body_en = item.body_zh, item.body_en
     row.topics = list(item.topics)
     row.kind = item.kind
+    row.details = dict(item.details) or None
     row.image_url, row.link_url = item.image_url, item.link_url
     row.published_at = datetime.combine(item.published, time(0), tzinfo=now.tzinfo)
     row.source_digest = item.digest

@@ -20,7 +20,7 @@ class ContentItem(Base):
     __tablename__ = "content_items"
     __table_args__ = (
         CheckConstraint("status in ('draft', 'active', 'retired')", name="status_known"),
-        CheckConstraint("kind in ('story', 'tip', 'new_product')", name="kind_known"),
+        CheckConstraint("kind in ('story', 'tip', 'new_product', 'faq', 'store')", name="kind_known"),
         CheckConstraint("source in ('file', 'console')", name="source_known"),
     )
 
@@ -44,6 +44,8 @@ class ContentItem(Base):
     slug: Mapped[str | None] = mapped_column(String(64), unique=True)  # a file item's id (its front matter)
     source_digest: Mapped[str | None] = mapped_column(String(64))  # sha256 of the file as last synced
     published_at: Mapped[datetime | None]  # not shown before this instant; null: since created
+    # -- added by issue 13: a faq's ways of asking, a store's address, hours, phone, map and place
+    details: Mapped[dict | None] = mapped_column(JSON)
 
     def title(self, language: str) -> str:
         return (self.title_en or self.title_zh) if language == "en" else self.title_zh

@@ -18,7 +18,7 @@ from rewards.models import Member, Outbox
 from rewards.timeutil import require_aware
 
 from .interests import interests_of
-from .library_files import normalise_topic
+from .library_files import KINDS, normalise_topic
 from .models import ContentItem
 
 CONTENT_KINDS = ("content", "repurchase", "broadcast", "journey")  # outbox kinds that may carry a content item
@@ -30,7 +30,7 @@ def live_items(session: Session, now: datetime) -> list[ContentItem]:
     require_aware(now)
     newest = func.coalesce(ContentItem.published_at, ContentItem.created_at)
     return list(session.scalars(
-        select(ContentItem).where(ContentItem.status == "active",
+        select(ContentItem).where(ContentItem.status == "active", ContentItem.kind.in_(KINDS),
                                   or_(ContentItem.published_at.is_(None), ContentItem.published_at <= now))
         .order_by(newest.desc(), ContentItem.id.desc())))
 

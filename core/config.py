@@ -61,6 +61,12 @@ class Config:
     INBOX_RETENTION_DAYS: int = 30
     # where this instance keeps what it generates for itself (the development SECRET_KEY)
     INSTANCE_PATH: str = ""
+    # a customer who asks for a person: the bot keeps quiet on their free text this long (or until
+    # staff hand the chat back); the hours staff answer, as told to the customer
+    HANDOFF_HOURS: int = 24
+    SERVICE_HOURS: str = "10:00-18:00"
+    # kept chat messages and unanswered messages are deleted this long after the chat ends / the miss
+    KEPT_MESSAGES_DAYS: int = 30
     # logging: level (DEBUG, INFO, WARNING, ...) and format ("text", or "json": one JSON object a line)
     LOG_LEVEL: str = "INFO"
     LOG_FORMAT: str = "text"

@@ -26,7 +26,7 @@ def my_coupons(ctx: Context):
     held = coupons.active_coupons(ctx.session, ctx.member, ctx.now)
     if not held:
         return [m.text_message(t("coupons.none"), standard_quick_replies(ctx))]
-    bubbles = [m.flex_bubble(size="kilo", body=[
+    bubbles = [m.flex_bubble(size="kilo", hero=_code_image(ctx, c.code), body=[
         m.flex_text(_title(c, lang), weight="bold", size="md"),
         m.flex_text(t("coupons.value", value=fmt.money(c.value)), size="xl", weight="bold", color="#c0392b"),
         m.flex_text(t("coupons.code", code=c.code), size="md"),
@@ -34,6 +34,14 @@ def my_coupons(ctx: Context):
                     color="#888888"),
     ]) for c in held[:12]]
     return [m.flex_message(t("coupons.alt", count=len(held)), m.flex_carousel(bubbles), standard_quick_replies(ctx))]
+
+
+def _code_image(ctx: Context, code: str) -> dict | None:
+    """The coupon's code as a QR image the till can scan (a signed, expiring link), if the bot can serve one."""
+    if ctx.services.coupon_qr_url is None:
+        return None
+    return {"type": "image", "url": ctx.services.coupon_qr_url(code, ctx.now), "size": "full",
+            "aspectRatio": "1:1", "aspectMode": "fit"}
 
 
 def _reward_name(reward, language: str) -> str:
@@ -48,18 +56,22 @@ def rewards_catalog(ctx: Context):
     offered = catalog.list_rewards(ctx.session)
     if not offered:
         return [m.text_message(t("rewards.none"), standard_quick_replies(ctx))]
-    bubbles = []
-    for reward in offered[:12]:
-        sold_out = reward.stock is not None and reward.stock <= 0
-        body = [m.flex_text(_reward_name(reward, lang), weight="bold", size="md"),
-                m.flex_text(t("rewards.cost", cost=fmt.number(reward.cost)), size="lg", color="#c0392b")]
-        if reward.stock is not None:
-            body.append(m.flex_text(t("rewards.sold_out") if sold_out else t("rewards.stock", stock=reward.stock),
-                                    size="sm", color="#888888"))
-        footer = None if sold_out else [m.flex_button(m.postback_action(
-            t("rewards.redeem"), "reward_ask", display_text=t("rewards.redeem"), id=reward.id))]
-        bubbles.append(m.flex_bubble(size="kilo", body=body, footer=footer))
+    bubbles = [reward_bubble(ctx, reward) for reward in offered[:12]]
     return [m.flex_message(t("rewards.alt", balance=fmt.number(ctx.member.balance)), m.flex_carousel(bubbles))]
+
+
+def reward_bubble(ctx: Context, reward) -> dict:
+    """One reward of the catalog: name, cost, stock, and the redeem button."""
+    t, lang = ctx.t, ctx.t.language
+    sold_out = reward.stock is not None and reward.stock <= 0
+    body = [m.flex_text(_reward_name(reward, lang), weight="bold", size="md"),
+            m.flex_text(t("rewards.cost", cost=fmt.number(reward.cost)), size="lg", color="#c0392b")]
+    if reward.stock is not None:
+        body.append(m.flex_text(t("rewards.sold_out") if sold_out else t("rewards.stock", stock=reward.stock),
+                                size="sm", color="#888888"))
+    footer = None if sold_out else [m.flex_button(m.postback_action(
+        t("rewards.redeem"), "reward_ask", display_text=t("rewards.redeem"), id=reward.id))]
+    return m.flex_bubble(size="kilo", body=body, footer=footer)
 
 
 def _reward_from_postback(ctx: Context):

@@ -25,9 +25,30 @@ router.on_intent("english")(_switch("en"))
 router.on_intent("chinese")(_switch("zh-TW"))
 
 
+# in Taiwan 退訂 also means cancelling an order: ask before stopping messages
+_ASK_FIRST = ("退訂",)
+
+
 @router.on_intent("unsubscribe")
 @members_only
 def unsubscribe(ctx: Context):
+    if ctx.event.type == "message" and any(word in (ctx.event.text or "") for word in _ASK_FIRST):
+        t = ctx.t
+        return [m.text_message(t("unsubscribe.confirm"), [
+            m.postback_action(t("unsubscribe.confirm_yes"), "unsubscribe_confirm", display_text=t("unsubscribe.confirm_yes")),
+            m.postback_action(t("unsubscribe.confirm_no"), "unsubscribe_keep", display_text=t("unsubscribe.confirm_no")),
+        ])]
+    return unsubscribe_confirmed(ctx)
+
+
+@router.on_postback("unsubscribe_keep")
+def unsubscribe_keep(ctx: Context):
+    return [m.text_message(ctx.t("unsubscribe.kept"))]
+
+
+@router.on_postback("unsubscribe_confirm")
+@members_only
+def unsubscribe_confirmed(ctx: Context):
     changed = membership.set_marketing_opt_in(ctx.member, False, ctx.now)
     return [m.text_message(ctx.t("unsubscribe.done" if changed else "unsubscribe.already"))]
 

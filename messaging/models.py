@@ -120,3 +120,55 @@ class JourneyStep(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class Handoff(Base):
+    """A customer asked for a person: the bot keeps quiet on their free text until `until` or until
+    staff hand the chat back (`closed_at`). `seen_at`: staff opened it in the console inbox."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (Index("ix_handoffs_user_open", "line_user_id", "closed_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    opened_at: Mapped[datetime]
+    until: Mapped[datetime]
+    last_message_at: Mapped[datetime]
+    seen_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class HandoffMessage(Base):
+    """One message of a handed-off chat, kept for staff to read: personal data, kept only while the
+    chat is open plus the retention period, erased with the member, never logged."""
+
+    __tablename__ = "handoff_messages"
+    __table_args__ = (
+        CheckConstraint("direction in ('in', 'out')", name="direction_known"),
+        Index("ix_handoff_messages_handoff", "handoff_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))
+    line_user_id: Mapped[str] = mapped_column(String(64), index=True)
+    direction: Mapped[str] = mapped_column(String(3))  # in: from the customer; out: a staff reply
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+    staff: Mapped[str | None] = mapped_column(String(200))
+
+
+class UnansweredMessage(Base):
+    """A message that got the "I don't understand" fallback, for staff to learn from (same retention
+    and erasure as kept chat messages). `form` is its wording folded for grouping."""
+
+    __tablename__ = "unanswered_messages"
+    __table_args__ = (Index("ix_unanswered_messages_at", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    form: Mapped[str] = mapped_column(String(500), index=True)
+    at: Mapped[datetime]
+    answered_by: Mapped[str | None] = mapped_column(String(64))  # the faq slug made from it

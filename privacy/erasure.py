@@ -31,6 +31,7 @@ from rewards.models import Member, Outbox
 
 from content.models import ContentView
 from insights.models import SurveyResponse
+from messaging import handoff
 
 ERASED_USER_KEY = "erased"
 
@@ -38,6 +39,7 @@ ERASED_USER_KEY = "erased"
 def erase_member(session: Session, member: Member, now: datetime) -> str | None:
     """Erase the member (see the module's doc); returns the LINE user id they had, or None."""
     line_user_id = member.line_user_id
+    handoff.erase(session, line_user_id, member.id)  # kept chat and unanswered messages
     membership.erase(session, member, now)
     session.execute(update(Outbox).where(Outbox.member_id == member.id).values(params={})
                     .execution_options(synchronize_session=False))

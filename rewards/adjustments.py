@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from core.field_errors import FieldErrors
 
-from . import audit, ledger
+from . import audit, ledger, notices
 from .models import Member, PointsLedger
 from .settings import ProgramSettings
 from .timeutil import require_aware
@@ -53,4 +53,8 @@ def adjust_points(session: Session, member: Member, delta: int, reason: str, act
         audit.record(session, actor, "points.adjust", f"member:{member.member_code}",
                      {"delta": delta, "reason": reason, "ledger_id": row.id,
                       "balance_after": ledger.balance_of(session, member.id)}, now)
+        # the member hears of it, with the reason (a service message, through the outbox)
+        notices.queue_notice(session, member, "points_adjusted", "service",
+                             {"delta": delta, "reason": reason, "balance": ledger.balance_of(session, member.id)},
+                             f"points_adjusted:{row.id}", now)
     return row

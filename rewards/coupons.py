@@ -82,6 +82,13 @@ def issue(session: Session, member: Member, kind: str, value: int, valid_until: 
     raise RuntimeError("could not draw an unused coupon code")
 
 
+def is_usable(session: Session, code: str, now: datetime) -> bool:
+    """The coupon with this code exists and can be used now (not redeemed, within its dates)."""
+    require_aware(now)
+    return session.scalar(select(Coupon.id).where(Coupon.code == code, Coupon.redeemed_at.is_(None),
+                                                  Coupon.valid_from <= now, Coupon.valid_until > now)) is not None
+
+
 def active_coupons(session: Session, member: Member, now: datetime) -> list[Coupon]:
     """Coupons the member can use now, the soonest to expire first."""
     require_aware(now)

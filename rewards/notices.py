@@ -11,6 +11,7 @@ Kinds queued by the domain (all category "service"):
   refund         {order_id, channel, refund_id, amount, points_reversed, shortfall, balance, net_amount,
                   referral_points_reversed}
   referral_bonus {points, balance, friend_member_code}               (to the referrer)
+  points_adjusted {delta, reason, balance}                           (a staff adjustment, with its reason)
 """
 from __future__ import annotations
 

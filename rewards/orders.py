@@ -111,9 +111,11 @@ def record_fields(session: Session, member: Member, channel: str, external_id: s
 
 
 def record_order(session: Session, member: Member, data: OrderInput, now: datetime, settings: ProgramSettings,
-                 notify: bool = True) -> OrderResult:
+                 notify: bool = True, store_names: tuple[str, str] | None = None) -> OrderResult:
     """Record a paid order once and credit its points; see the module's doc for the rules. `data`
-    was checked by OrderInput.parse. `notify=False` (imports of history): no receipt is pushed."""
+    was checked by OrderInput.parse. `notify=False` (imports of history): no receipt is pushed.
+    `store_names`: the (Chinese, English) name of the store `store_id` names, for the receipt; an
+    unknown store id is shown as written."""
     require_aware(now)
     channel, external_id, amount, placed_at = data.channel, data.order_id, data.amount, data.placed_at
     store_id, items = data.store_id, data.items
@@ -162,7 +164,8 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
             notices.queue_notice(
                 session, member, "receipt", "service",
                 {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
-                 "tier": member.tier, "referral_bonus": bonus},
+                 "tier": member.tier, "referral_bonus": bonus,
+                 **({"store_zh": store_names[0], "store_en": store_names[1]} if store_names else {})},
                 f"receipt:{order.id}", now)
     return OrderResult(order, True, points, balance, member.tier, change is not None, bonus)
 

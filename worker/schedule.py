@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from worker import heartbeat
 from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, inbox, inbox_retention,
+                           kept_messages,
                            outbox, points_expiry, repurchase_reminders, rfm_scores, survey_invitations,
                            tier_keep_warnings, tier_review, welcome_journey)
 
@@ -40,6 +41,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("dashboard-rollups", dashboard_rollups.run, every=timedelta(hours=1)),
     Sweep("broadcasts", broadcasts.run, every=timedelta(minutes=1)),
     Sweep("welcome-journey", welcome_journey.run, every=timedelta(minutes=10)),
+    Sweep("kept-messages-retention", kept_messages.run, every=timedelta(hours=6)),
     Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=30), catch_up=False),
     Sweep("inbox-retention", inbox_retention.run, every=timedelta(hours=6)),
     Sweep(OUTBOX, outbox.run, every=timedelta(seconds=5)),

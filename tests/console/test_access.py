@@ -153,6 +153,7 @@ ROLE_RULES = {
     "send_broadcasts": (False, True, True),
     "edit_content": (False, True, True),
     "handle_surveys": (False, True, True),
+    "answer_chats": (False, True, True),
     "adjust_points": (False, False, True),
     "export_member": (False, False, True),
     "erase_member": (False, False, True),

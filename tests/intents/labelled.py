@@ -6,11 +6,20 @@ from pathlib import Path
 UTTERANCES = Path(__file__).with_name("utterances.tsv")
 
 
-def labelled() -> list[tuple[str, str | None]]:
+NEW_LINES_MARK = "# --- issue 13"
+
+
+def new_lines() -> list[tuple[str, str | None]]:
+    """The lines written for issue 13 (conversation beyond the menu), from its mark to the end."""
+    return labelled(since=NEW_LINES_MARK)
+
+
+def labelled(since: str | None = None) -> list[tuple[str, str | None]]:
     rows = []
     lines = UTTERANCES.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "text\texpected", "utterances.tsv starts with its header"
-    for number, line in enumerate(lines[1:], start=2):
+    start = next(i for i, line in enumerate(lines) if line.startswith(since)) if since else 1
+    for number, line in enumerate(lines[start:], start=start + 1):
         if not line or line.startswith("#"):
             continue
         text, expected = line.split("\t")  # a line without exactly one tab is a mistake in the file

@@ -78,5 +78,39 @@ def test_every_phrase_belongs_to_one_intent_and_survives_normalisation():
 def test_phrase_tables_use_the_same_intent_names():
     names = set(TERMS) | set(EXPRESSIONS) | set(SOLO)
     assert set(EXPRESSIONS) <= set(TERMS) | set(SOLO)
-    assert len(names) == 16
+    assert len(names) == 17
     assert all(phrase.strip() for phrase in OFF_TOPIC)
+
+
+# -- issue 13: pronunciation, small talk, the answers matcher
+from bot.routing import asks_for_person, small_talk  # noqa: E402
+from bot.text_normalise import sound  # noqa: E402
+
+
+def test_homophone_typos_sound_like_the_word_meant():
+    assert sound("點樹") == sound("點數") and sound("等記") == sound("等級") and sound("訂閲") == sound("訂閱")
+    assert classify("點樹還有多少") == "points" and classify("我的等記") == "tier"
+    assert classify("優惠捲") == "coupons" and classify("取消訂閲") == "unsubscribe"
+
+
+@pytest.mark.parametrize("chit_chat", ["現在幾點", "你們有會員嗎", "電視", "會員嗎"])
+def test_a_particle_or_question_word_heard_as_part_of_a_term_does_not_make_it_a_member_intent(chit_chat):
+    # 幾點 sounds like 積點 (points), 會員嗎 like 會員碼 (member card): both are questions, not typos
+    assert classify(chit_chat) is None
+
+
+@pytest.mark.parametrize("text,kind", [("謝謝", "thanks"), ("thank you so much!", "thanks"), ("好的，謝謝", "ack"),
+                                       ("👍", "ack"), ("哈囉～", "greeting"), ("bye bye", "bye"), ("OK", "ack")])
+def test_small_talk_kinds(text, kind):
+    assert small_talk(text) == kind
+
+
+@pytest.mark.parametrize("text", ["謝謝你的點數", "😂", "...", "好吃", "ok 點數"])
+def test_not_small_talk(text):
+    assert small_talk(text) is None
+
+
+@pytest.mark.parametrize("text,person", [("真人客服", True), ("我要找真人", True), ("talk to a human", True),
+                                         ("真人客復", True), ("客服", False), ("help", False)])
+def test_asking_for_a_person(text, person):
+    assert asks_for_person(text) is person

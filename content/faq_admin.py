@@ -1,0 +1,106 @@
+"""Staff write the shop's own answers in the console: an faq is a library item of kind `faq`.
+
+Its ways of asking are kept in `details` (`asked_as_zh`, `asked_as_en`), one per line in the form.
+`faq_from_misses` turns a group of unanswered messages into an faq in one step: their wording
+becomes its asked_as lines.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.field_errors import FieldErrors
+from messaging import misses
+from rewards.timeutil import require_aware
+
+from .library_files import MAX_BODY, MAX_TITLE
+from .models import ContentItem
+
+MAX_ASKED = 50
+
+
+@dataclass
+class FaqFields:
+    title_zh: str = ""
+    title_en: str = ""
+    answer_zh: str = ""
+    answer_en: str = ""
+    asked_zh: list[str] = field(default_factory=list)
+    asked_en: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_form(cls, form) -> "FaqFields":
+        def lines(name):
+            return [line.strip()[:120] for line in (form.get(name) or "").splitlines() if line.strip()]
+        return cls(form.get("title_zh", "").strip(), form.get("title_en", "").strip(), form.get("answer_zh", "").strip(),
+                   form.get("answer_en", "").strip(), lines("asked_zh"), lines("asked_en"))
+
+    @classmethod
+    def of(cls, item: ContentItem) -> "FaqFields":
+        d = item.details or {}
+        return cls(item.title_zh, item.title_en, item.body_zh, item.body_en, list(d.get("asked_as_zh") or []),
+                   list(d.get("asked_as_en") or []))
+
+    def check(self) -> None:
+        problems = {}
+        if not self.title_zh or len(self.title_zh) > MAX_TITLE:
+            problems["title_zh"] = f"a title of 1-{MAX_TITLE} characters is required"
+        if not self.answer_zh or len(self.answer_zh) > MAX_BODY:
+            problems["answer_zh"] = f"an answer of 1-{MAX_BODY} characters is required"
+        if len(self.answer_en) > MAX_BODY:
+            problems["answer_en"] = f"at most {MAX_BODY} characters"
+        if not self.asked_zh and not self.asked_en:
+            problems["asked_zh"] = "at least one way people ask it"
+        if len(self.asked_zh) + len(self.asked_en) > MAX_ASKED:
+            problems["asked_zh"] = f"at most {MAX_ASKED} ways of asking"
+        if problems:
+            raise FieldErrors(problems)
+
+
+def faqs(session: Session) -> list[ContentItem]:
+    return list(session.scalars(select(ContentItem).where(ContentItem.kind == "faq")
+                                .order_by(ContentItem.status, ContentItem.title_zh)))
+
+
+def _apply(item: ContentItem, fields: FaqFields, now: datetime) -> None:
+    item.title_zh, item.title_en = fields.title_zh, fields.title_en or fields.title_zh
+    item.body_zh, item.body_en = fields.answer_zh, fields.answer_en or fields.answer_zh
+    item.details = {"asked_as_zh": fields.asked_zh, "asked_as_en": fields.asked_en}
+    item.updated_at = now
+
+
+def create(session: Session, fields: FaqFields, actor: str, now: datetime) -> ContentItem:
+    require_aware(now)
+    fields.check()
+    item = ContentItem(kind="faq", source="console", status="active", created_by=actor, created_at=now, topics=[])
+    _apply(item, fields, now)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def update(item: ContentItem, fields: FaqFields, now: datetime) -> None:
+    require_aware(now)
+    fields.check()
+    _apply(item, fields, now)
+
+
+def _is_chinese(text: str) -> bool:
+    return bool(re.search(r"[\u3400-\u9fff]", text))
+
+
+def faq_from_misses(session: Session, miss_ids: list[int], answer_zh: str, answer_en: str, actor: str,
+                    now: datetime, title_zh: str = "", title_en: str = "") -> ContentItem:
+    """One step from a group of unanswered messages to an faq answer: their wording is how it is asked."""
+    wording = misses.wording_of(session, miss_ids)
+    if not wording:
+        raise FieldErrors({"misses": "no such unanswered messages"})
+    fields = FaqFields(title_zh or wording[0][:MAX_TITLE], title_en, answer_zh.strip(), answer_en.strip(),
+                       [w for w in wording if _is_chinese(w)][:MAX_ASKED], [w for w in wording if not _is_chinese(w)][:MAX_ASKED])
+    item = create(session, fields, actor, now)
+    misses.mark_answered(session, miss_ids, f"item-{item.id}")
+    return item
