@@ -20,16 +20,16 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import String, cast, exists, literal, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from rewards import coupons, notices
-from rewards.codes import COUPON_CODE_LENGTH, random_code
-from rewards.models import Coupon, Member, Outbox
+from rewards.codes import COUPON_CODE_LENGTH, random_codes
+from rewards.models import Coupon, Member
 from rewards.settings import ProgramSettings
 from rewards.timeutil import end_of_local_day, require_aware
 
-from core.bulk import insert_new
+from core.bulk import insert_new, json_with
 from core.sweep_batches import BATCH_SIZE, Batch
 
 KIND = "birthday"
@@ -79,36 +79,46 @@ def give_now(session: Session, member: Member, now: datetime, settings: ProgramS
     return gift.params(coupon.code)
 
 
-def _key_sql(year: int):
-    """`birthday:{members.id}:{year}` computed in SQL, to look the coupon up by its unique key."""
-    return literal("birthday:", String) + cast(Member.id, String) + literal(f":{year}", String)
+def _coupon_this_year(now: datetime):
+    """A birthday coupon of `now`'s year exists for the member: read through the indexed columns
+    (member, kind, and the year as the range of its end), not a key computed in SQL per member."""
+    year_start = datetime.combine(date(now.year, 1, 1), time(), tzinfo=now.tzinfo)
+    year_end = datetime.combine(date(now.year + 1, 1, 1), time(), tzinfo=now.tzinfo)
+    return exists().where(Coupon.member_id == Member.id, Coupon.kind == KIND,
+                          Coupon.valid_until > year_start, Coupon.valid_until <= year_end)
 
 
 def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, after_id: int = 0,
                 limit: int = BATCH_SIZE) -> Batch:
-    """Issue the birthday coupons (and queue the pushes) of up to `limit` members after `after_id`."""
+    """Issue the birthday coupons (and queue the pushes) of up to `limit` members after `after_id`:
+    one SELECT of who is due, one multi-row INSERT of the coupons, one INSERT ... SELECT of the
+    pushes from the coupons just written."""
     require_aware(now)
     if now < send_from(now, settings):
         return Batch(0, 0, after_id, False)
     year = now.year
-    has_coupon = exists().where(Coupon.uniqueness_key == _key_sql(year))
     due = session.execute(
         select(Member.id, Member.tier)
-        .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member", ~has_coupon)
+        .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member",
+               ~_coupon_this_year(now))
         .order_by(Member.id).limit(limit)).all()
     gifts = {member_id: gift_for(tier, now, settings) for member_id, tier in due}
+    given = [(member_id, gift) for member_id, gift in gifts.items() if gift.value > 0]
     rows = []
-    for member_id, gift in gifts.items():
-        if gift.value <= 0:
-            continue
+    for (member_id, gift), code in zip(given, random_codes(len(given), COUPON_CODE_LENGTH)):
         title_zh, title_en = gift.titles()
-        rows.append(dict(code=random_code(COUPON_CODE_LENGTH), member_id=member_id, kind=KIND, title_zh=title_zh,
-                         title_en=title_en, value=gift.value, valid_from=now, valid_until=gift.valid_until,
+        rows.append(dict(code=code, member_id=member_id, kind=KIND, title_zh=title_zh, title_en=title_en,
+                         value=gift.value, valid_from=now, valid_until=gift.valid_until,
                          uniqueness_key=coupons.birthday_key(member_id, year), created_at=now))
     # a row whose key (or, once in ~10^17, code) is taken is skipped; the next run tries again
-    issued = insert_new(session, Coupon, rows, returning=(Coupon.member_id, Coupon.code))
-    insert_new(session, Outbox, [
-        dict(dedup_key=coupons.birthday_key(member_id, year), member_id=member_id, kind=KIND, category="marketing",
-             params=gifts[member_id].params(code), status="pending", not_before=now, created_at=now, attempts=0)
-        for member_id, code in issued])
-    return Batch.of([member_id for member_id, _ in due], len(issued), limit, after_id)
+    insert_new(session, Coupon, rows)
+    if not rows:
+        return Batch.of([member_id for member_id, _ in due], 0, limit, after_id)
+    last_day = gifts[given[0][0]].last_day.isoformat()
+    pushes = (select(Coupon.uniqueness_key, Coupon.member_id,
+                     json_with(session, {"last_day": last_day}, code=Coupon.code, value=Coupon.value))
+              .where(Coupon.member_id > after_id, Coupon.member_id <= due[-1][0], Coupon.kind == KIND,
+                     Coupon.created_at == now))
+    # (the coupons of this batch are the ones created at `now`; one given in the chat has its own instant)
+    queued = notices.queue_select(session, pushes, KIND, "marketing", now)
+    return Batch.of([member_id for member_id, _ in due], queued, limit, after_id)

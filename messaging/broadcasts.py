@@ -3,8 +3,9 @@ outbox and its policy.
 
 Life of a broadcast: `draft` -> `scheduled` (editable, cancellable) -> at `scheduled_at` the sweep
 claims it (`queuing`, one conditional UPDATE, so two workers never both take it), writes one outbox
-row per recipient through rewards.notices.queue_notice (kind `broadcast`, category `marketing`,
-dedup key `broadcast:{id}:{member_id}`, campaign_id = id), then `queued`. A crash while queuing
+row per recipient (kind `broadcast`, category `marketing`, dedup key `broadcast:{id}:{member_id}`,
+campaign_id = id) with one INSERT ... SELECT per range of member ids straight from the audience
+query (rewards.notices.queue_select), then `queued`. A crash while queuing
 leaves it `queuing`; the next sweep finishes it, and the dedup keys write nobody twice. From then on
 the outbox sender and content/policy.py decide each message (blocked, unsubscribed, weekly cap,
 quiet hours), and what became of every message is read back from the outbox rows.
@@ -18,9 +19,8 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from rewards import notices
@@ -31,6 +31,7 @@ from rewards.timeutil import require_aware
 from content import picks
 from messaging import policy
 from insights import segments as seg
+from core.bulk import json_with
 from core.field_problems import FieldProblems
 from content.library_admin import is_https_url
 from messaging.models import BROADCAST_TYPES, Broadcast
@@ -157,12 +158,6 @@ def audience_filter(session: Session, b: Broadcast, tier_codes: tuple[str, ...] 
     return seg.filter_of(session.get(Segment, b.segment_id) if b.segment_id else None, tier_codes)
 
 
-def recipients(session: Session, f: seg.SegmentFilter, now: datetime) -> list[int]:
-    """Member ids the broadcast is written for (the policy may still skip some when sending)."""
-    ids = seg.member_ids_query(session, f, now).where(Member.line_user_id.is_not(None)).subquery()
-    return list(session.scalars(select(ids.c.id).order_by(ids.c.id)))
-
-
 @dataclass
 class Forecast:
     """What sending to the audience at `send_at` would do, before anything is sent."""
@@ -214,23 +209,37 @@ def params_for(b: Broadcast, session: Session, name: str | None = None, language
     return params
 
 
-def queue_chunk(session: Session, broadcast_id: int, member_ids: Iterable[int], now: datetime) -> int:
-    """Write the outbox rows of some recipients (a row already written is left as it is)."""
+def dedup_key(broadcast_id: int, member_id: int) -> str:
+    return f"{KIND}:{broadcast_id}:{member_id}"
+
+
+def member_id_span(session: Session) -> tuple[int, int]:
+    """The lowest and highest member id: the sweep queues a broadcast by ranges of member ids."""
+    low, high = session.execute(select(func.min(Member.id), func.max(Member.id))).one()
+    return int(low or 0), int(high or 0)
+
+
+def queue_range(session: Session, broadcast_id: int, after_id: int, upto_id: int, now: datetime,
+                tier_codes: tuple[str, ...] | None = None) -> int:
+    """Write the outbox rows of the recipients with `after_id < member id <= upto_id`, in one
+    INSERT ... SELECT straight from the audience query (a row already written is left as it is).
+    Returns how many rows were written."""
     b = session.get(Broadcast, broadcast_id)
     if b is None or b.status != "queuing":
         return 0
     uses_name = NAME_FIELD in (b.text_zh or "") or NAME_FIELD in (b.text_en or "")
     base = params_for(b, session)
-    written = []
-    for member in session.scalars(select(Member).where(Member.id.in_(list(member_ids))).order_by(Member.id)):
-        params = dict(base, name=member.display_name if uses_name else None)
-        row = notices.queue_notice(session, member, KIND, "marketing", params, f"broadcast:{b.id}:{member.id}", now)
-        if row is not None:
-            written.append(row.id)
-    if written:  # one statement for the chunk rather than one per row
-        session.execute(update(Outbox).where(Outbox.id.in_(written)).values(campaign_id=b.id)
-                        .execution_options(synchronize_session=False))
-    return len(written)
+    if uses_name:
+        base.pop("name")
+        params = json_with(session, base, name=Member.display_name)
+    else:
+        params = json_with(session, base)
+    audience = (seg.member_ids_query(session, audience_filter(session, b, tier_codes), now)
+                .where(Member.id > after_id, Member.id <= upto_id).subquery())
+    key = literal(f"{KIND}:{b.id}:", String) + cast(Member.id, String)
+    rows = (select(key, Member.id, params).select_from(Member).join(audience, audience.c.id == Member.id)
+            .where(Member.line_user_id.is_not(None)))
+    return notices.queue_select(session, rows, KIND, "marketing", now, campaign_id=b.id)
 
 
 def finish(session: Session, broadcast_id: int, now: datetime) -> None:
@@ -250,9 +259,8 @@ def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime)
     check(session, b.name, message_of(b))
     rows = []
     for language in ("zh-TW", "en"):
-        row = Outbox(dedup_key=f"broadcast-test:{b.id}:{uuid.uuid4().hex}", member_id=None, to_user_id=line_user_id,
-                     kind=KIND, category="marketing", params=params_for(b, session, language=language),
-                     status="pending", not_before=now, created_at=now, attempts=0)
+        row = Outbox(**notices.outbox_row(None, KIND, "marketing", params_for(b, session, language=language),
+                                          f"broadcast-test:{b.id}:{uuid.uuid4().hex}", now, to_user_id=line_user_id))
         session.add(row)
         rows.append(row)
     session.flush()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from messaging import broadcasts
 from insights import rfm, rollups
-from messaging.models import Broadcast
 
 
 def rfm_scores(rt, now):
@@ -18,24 +17,23 @@ def dashboard_rollups(rt, now):
         return rollups.rebuild_if_due(session, now, rt.clock.tz)
 
 
-QUEUE_CHUNK = 500
+QUEUE_SPAN = 20000  # member ids per INSERT ... SELECT (one transaction each)
 
 
 def due_broadcasts(rt, now):
-    """Queue every broadcast whose time has come: one outbox row per recipient, a transaction per
-    chunk (a crash mid-way is finished by the next run; the dedup keys write nobody twice)."""
+    """Queue every broadcast whose time has come: one outbox row per recipient, one INSERT ... SELECT
+    and transaction per range of member ids (a crash mid-way is finished by the next run; the dedup
+    keys write nobody twice)."""
     with rt.db.session() as session:
         due = broadcasts.claim_due(session, now)
+        low, high = broadcasts.member_id_span(session)
     tiers = tuple(t.code for t in rt.settings.tiers)
     done = []
     for broadcast_id in due:
-        with rt.db.session() as session:
-            b = session.get(Broadcast, broadcast_id)
-            member_ids = broadcasts.recipients(session, broadcasts.audience_filter(session, b, tiers), now)
         written = 0
-        for i in range(0, len(member_ids), QUEUE_CHUNK):
-            with rt.db.session() as session:
-                written += broadcasts.queue_chunk(session, broadcast_id, member_ids[i:i + QUEUE_CHUNK], now)
+        for after in range(low - 1, high, QUEUE_SPAN):
+            written += rt.db.run(lambda session, after=after: broadcasts.queue_range(
+                session, broadcast_id, after, after + QUEUE_SPAN, now, tiers), write=True)
         with rt.db.session() as session:
             broadcasts.finish(session, broadcast_id, now)
         done.append(f"#{broadcast_id}: {written} messages")
