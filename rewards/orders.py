@@ -29,6 +29,7 @@ from typing import Any, Mapping
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import ledger, notices, referral, tiers
 from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge, ValidationError
@@ -37,6 +38,7 @@ from .reasons import money, multiplier
 from .settings import ProgramSettings
 from .timeutil import require_aware
 from .tx import lock_member, savepoint
+from core.bulk import insert_new
 
 MAX_AMOUNT = 1_000_000_000  # NT$; a sanity bound well inside a 32-bit column
 
@@ -219,53 +221,46 @@ def record_order(session: Session, member: Member, channel: str, external_id: st
     if errors:
         raise ValidationError(errors)
     fp = fingerprint(member.id, channel, external_id, amount, placed_at, store_id, items)
-    existing = _get_order(session, channel, external_id)
-    if existing is not None:
-        return _replay(existing, fp)
-    if member.status != "member":
-        raise NotAMember()
-
-    with savepoint(session):
-        session.flush()
-        # the member's lock first: their tier is read fresh and concurrent orders are serialised
-        lock_member(session, member.id)
-        session.refresh(member, ["tier", "status"])
-        tier_before = member.tier
-        pct = settings.tier(tier_before).multiplier_pct
-        points = points_for(amount, pct, settings)
-        order = Order(channel=channel, external_id=external_id, member_id=member.id, amount=amount,
-                      net_amount=amount, status="paid", placed_at=placed_at, store_id=store_id, items=items,
-                      tier_at_order=tier_before, multiplier_pct=pct, points_earned=points, request_fingerprint=fp,
-                      balance_after=0, tier_after=tier_before, tier_changed=False, created_at=now, updated_at=now)
-        try:
-            with savepoint(session):
-                session.add(order)
-                session.flush()
-        except IntegrityError:
-            existing = _get_order(session, channel, external_id)
-            if existing is None:
-                raise
+    # the member's lock first (one UPDATE ... RETURNING, which also reads their tier and status
+    # fresh): concurrent orders of one member are serialised
+    tier_before, status = lock_member(session, member.id, returning=(Member.tier, Member.status))
+    if status != "member":
+        existing = _get_order(session, channel, external_id)
+        if existing is not None:
             return _replay(existing, fp)
-
-        params = {"amount": amount, "store_id": store_id, "channel": channel, "multiplier_pct": pct,
-                  "base_points": amount // settings.spend_per_point, "points": points, "order": external_id}
-        if points > 0:
-            ledger.credit(session, member, points, "earn", "earn_order", params, f"order:{order.id}:earn",
-                          now, settings, order=order)
-        change = tiers.evaluate_upgrade(session, member, now, settings, order=order)
-        bonus = referral.award_referral_bonus(session, member, order, now, settings)
-        balance = ledger.balance_of(session, member.id)
-        order.balance_after = balance
-        order.tier_after = member.tier
-        order.tier_changed = change is not None
-        session.flush()
-        notices.queue_notice(
-            session, member, "receipt", "service",
-            {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
-             "tier": member.tier, "referral_bonus": bonus,
-             "line_zh": explain_points(amount, pct, settings, "zh-TW"),
-             "line_en": explain_points(amount, pct, settings, "en")},
-            f"receipt:{order.id}", now)
+        raise NotAMember()
+    pct = settings.tier(tier_before).multiplier_pct
+    points = points_for(amount, pct, settings)
+    # the order once: INSERT ... ON CONFLICT DO NOTHING RETURNING (no look-up first, no savepoint)
+    inserted = insert_new(session, Order, [dict(
+        channel=channel, external_id=external_id, member_id=member.id, amount=amount, net_amount=amount,
+        status="paid", placed_at=placed_at, store_id=store_id, items=items, tier_at_order=tier_before,
+        multiplier_pct=pct, points_earned=points, request_fingerprint=fp, balance_after=0, tier_after=tier_before,
+        tier_changed=False, created_at=now, updated_at=now)], returning=(Order,))
+    if not inserted:
+        return _replay(_get_order(session, channel, external_id), fp)
+    order = inserted[0][0]
+    set_committed_value(member, "tier", tier_before)  # read fresh by the lock, not dirty
+    set_committed_value(member, "status", status)
+    params = {"amount": amount, "store_id": store_id, "channel": channel, "multiplier_pct": pct,
+              "base_points": amount // settings.spend_per_point, "points": points, "order": external_id}
+    if points > 0:
+        ledger.credit(session, member, points, "earn", "earn_order", params, f"order:{order.id}:earn",
+                      now, settings, order=order)
+    change = tiers.evaluate_upgrade(session, member, now, settings, order=order)
+    bonus = referral.award_referral_bonus(session, member, order, now, settings)
+    balance = ledger.balance_of(session, member.id)
+    order.balance_after = balance
+    order.tier_after = member.tier
+    order.tier_changed = change is not None
+    session.flush()
+    notices.queue_notice(
+        session, member, "receipt", "service",
+        {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
+         "tier": member.tier, "referral_bonus": bonus,
+         "line_zh": explain_points(amount, pct, settings, "zh-TW"),
+         "line_en": explain_points(amount, pct, settings, "en")},
+        f"receipt:{order.id}", now)
     return OrderResult(order, True, points, balance, member.tier, change is not None, bonus)
 
 
