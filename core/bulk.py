@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from sqlalchemy import cast, func, literal
+from sqlalchemy import cast, func, literal, true
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -43,6 +43,8 @@ def insert_select_new(session: Session, model, columns: list[str], select) -> in
     """INSERT INTO model (columns) SELECT ... ON CONFLICT DO NOTHING, in one statement; how many
     rows were written (rows a unique constraint already holds are skipped)."""
     table = getattr(model, "__table__", model)
+    if dialect_of(session) == "sqlite":  # SQLite reads "FROM t ON CONFLICT" as a join unless a WHERE ends it
+        select = select.where(true())
     stmt = (insert_for(session, table).from_select(columns, select).on_conflict_do_nothing()
             .execution_options(preserve_rowcount=True))  # an INSERT's rowcount is kept only when asked
     return max(session.execute(stmt).rowcount or 0, 0)

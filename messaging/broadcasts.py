@@ -172,12 +172,10 @@ class Forecast:
 
 def forecast(session: Session, f: seg.SegmentFilter, now: datetime, send_at: datetime,
              settings: ProgramSettings) -> Forecast:
-    """The policy's own prediction (messaging.policy.predict_skips) for the audience."""
+    """The policy's own prediction (messaging.policy.predict_skips_of) for the audience, in one query."""
     ids = seg.member_ids_query(session, f, now).subquery()
-    people = session.execute(select(Member.id, Member.status, Member.line_user_id, Member.is_blocked,
-                                    Member.marketing_opt_in).join(ids, ids.c.id == Member.id)).all()
-    skipped = policy.predict_skips(session, people, now, settings)
-    return Forecast(len(people), skipped, policy.quiet_hours_end(max(send_at, now), settings))
+    audience, skipped = policy.predict_skips_of(session, ids, now, settings)
+    return Forecast(audience, skipped, policy.quiet_hours_end(max(send_at, now), settings))
 
 
 # -- sending -------------------------------------------------------------------------------------------
