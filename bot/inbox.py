@@ -54,10 +54,20 @@ def _claim_statement():
 CLAIM = _claim_statement()
 
 
+CLAIM_RETURNING = CLAIM.returning(InboxEvent.payload, InboxEvent.user_key)
+
+
 def claim(session: Session, event_id: int, now: datetime) -> bool:
     """Take the event for processing; False when another worker has it, it is done, or it must wait."""
     result = session.execute(CLAIM, {"event_id": event_id, "now": now, "stale_before": now - LEASE})
     return result.rowcount == 1
+
+
+def claim_payload(session: Session, event_id: int, now: datetime) -> tuple[dict | None, str] | None:
+    """`claim`, reading the event's (payload, user_key) in the same UPDATE ... RETURNING; None when
+    not taken."""
+    row = session.execute(CLAIM_RETURNING, {"event_id": event_id, "now": now, "stale_before": now - LEASE}).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def finish(session: Session, event_id: int, now: datetime, status: str = "done", error: str | None = None) -> bool:
