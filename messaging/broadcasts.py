@@ -173,8 +173,7 @@ class Forecast:
 def forecast(session: Session, f: seg.SegmentFilter, now: datetime, send_at: datetime,
              settings: ProgramSettings) -> Forecast:
     """The policy's own prediction (messaging.policy.predict_skips_of) for the audience, in one query."""
-    ids = seg.member_ids_query(session, f, now).subquery()
-    audience, skipped = policy.predict_skips_of(session, ids, now, settings)
+    audience, skipped = policy.predict_skips_of(session, seg.member_ids_query(session, f, now), now, settings)
     return Forecast(audience, skipped, policy.quiet_hours_end(max(send_at, now), settings))
 
 

@@ -106,10 +106,10 @@ def recent_marketing_counts(session: Session, member_ids: Iterable[int], now: da
     return counts
 
 
-def predict_skips_of(session: Session, member_ids, now: datetime, settings: ProgramSettings,
+def predict_skips_of(session: Session, members, now: datetime, settings: ProgramSettings,
                      category: str = "marketing") -> tuple[int, dict[str, int]]:
-    """`predict_skips` in one grouped query over a subquery of member ids (an audience of any size):
-    (members, reason -> how many). The same rules, spelled in SQL."""
+    """`predict_skips` in one grouped query over the members a SELECT of `members.id` finds (an
+    audience of any size, read where it is): (members, reason -> how many). The same rules in SQL."""
     require_aware(now)
     recent = (select(Outbox.member_id, func.count().label("n"))
               .where(Outbox.category == "marketing", Outbox.status == "sent", Outbox.sent_at > now - CAP_WINDOW)
@@ -120,7 +120,7 @@ def predict_skips_of(session: Session, member_ids, now: datetime, settings: Prog
         whens += [(Member.marketing_opt_in.is_not(True), "unsubscribed"),
                   (func.coalesce(recent.c.n, 0) >= settings.marketing_weekly_cap, "weekly_cap")]
     reason = case(*whens, else_=literal("")).label("reason")
-    q = select(reason, func.count()).select_from(Member).join(member_ids, member_ids.c.id == Member.id)
+    q = members.with_only_columns(reason, func.count(), maintain_column_froms=True)
     if category == "marketing":
         q = q.outerjoin(recent, recent.c.member_id == Member.id)
     counts = dict(session.execute(q.group_by(reason)).all())
