@@ -20,14 +20,13 @@ from core.config import Config, ConfigError
 from cli.content import content_cli, sync_at_start
 from core.db import Database
 from bot.dispatch import Dispatcher, Services
-from worker.jobs import jobs_cli
 from bot.line_client import LineClient
 from bot.member_qr_route import bp as member_qr_bp
 from bot.processing import EventProcessor, InboxWorker
 from cli.richmenu import richmenu_cli
 from core.runtime import Runtime
 from bot.webhook import bp as webhook_bp
-from worker.scheduler import worker_cli
+from cli.worker import jobs_cli, worker_cli
 from console import init_console
 from rewards.settings import ProgramSettings
 

@@ -26,7 +26,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 import models_registry  # noqa: E402,F401
 from app import create_app  # noqa: E402
-from worker.engagement_sweeps import birthday_coupons  # noqa: E402
+from worker.sweeps import birthday_coupons  # noqa: E402
 from rewards.models import Base, Coupon, Member, Outbox  # noqa: E402
 
 SEED_BATCH = 10_000
@@ -56,7 +56,7 @@ def seed(db, members: int, reset: bool) -> None:
 
 def timed(rt, at: datetime) -> tuple[float, str]:
     start = time.perf_counter()
-    summary = birthday_coupons(rt, at)
+    summary = birthday_coupons.run(rt, at)
     return time.perf_counter() - start, summary
 
 

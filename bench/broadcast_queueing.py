@@ -29,7 +29,7 @@ from app import create_app  # noqa: E402
 from core.bulk import insert_select_new, json_with  # noqa: E402
 from messaging import broadcasts  # noqa: E402
 from rewards.models import Base, Member, Outbox  # noqa: E402
-from worker import console_sweeps  # noqa: E402
+from worker.sweeps import broadcasts as broadcast_sweep  # noqa: E402
 
 SEED_BATCH = 10_000
 
@@ -68,7 +68,7 @@ def sweep(rt, now: datetime) -> tuple[float, int]:
                                   "bench", now)
         broadcasts.schedule(s, b, now, now)
     start = time.perf_counter()
-    console_sweeps.due_broadcasts(rt, now)
+    broadcast_sweep.run(rt, now)
     took = time.perf_counter() - start
     with rt.db.session() as s:
         n = s.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "broadcast"))

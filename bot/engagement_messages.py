@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import formatting
+from core import formats
+
 from . import messages as m
 from .texts import Texts
 
@@ -27,8 +28,8 @@ def _excerpt(body: str) -> str:
 
 def birthday_card(params: dict, t: Texts) -> dict:
     """The birthday coupon as a flex card: greeting, value, code, last day."""
-    value = formatting.amount(int(params["value"]))
-    last_day = formatting.day(date.fromisoformat(params["last_day"]), t.language)
+    value = formats.money(int(params["value"]))
+    last_day = formats.day(date.fromisoformat(params["last_day"]), t.language)
     bubble = m.flex_bubble(
         header=[m.flex_text(t("birthday.card.title"), size="xl", weight="bold", color=ACCENT)],
         body=[m.flex_text(t("birthday.card.body", value=value), size="md"),

@@ -128,9 +128,6 @@ class LineClient:
     def set_default_rich_menu(self, rich_menu_id: str) -> None:
         self._call(self.messaging.set_default_rich_menu, rich_menu_id)
 
-    def list_rich_menus(self) -> list[dict]:
-        return [m.to_dict() for m in self._call(self.messaging.get_rich_menu_list).richmenus]
-
     def delete_rich_menu(self, rich_menu_id: str) -> None:
         self._call(self.messaging.delete_rich_menu, rich_menu_id)
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Callable
 
+from core import formats
 from rewards.settings import ProgramSettings
 
 from . import broadcast_messages
 from . import engagement_messages as em
-from . import formatting
 from . import messages as m
 from .texts import Texts
 
@@ -26,14 +26,18 @@ Renderer = Callable[[dict, Texts, ProgramSettings], list[dict]]
 
 
 def _n(value) -> str:
-    return formatting.amount(int(value))
+    return formats.number(int(value))
+
+
+def _money(value) -> str:
+    return formats.money(int(value))
 
 
 def receipt(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     store = params.get("store_id")
-    line = t("notice.receipt", amount=_n(params["amount"]),
+    line = t("notice.receipt", amount=_money(params["amount"]),
              at_store=t("notice.receipt.at_store", store=store) if store else "",
-             multiplier=formatting.multiplier(params["multiplier_pct"]), points=_n(params["points"]),
+             multiplier=formats.multiplier(params["multiplier_pct"]), points=_n(params["points"]),
              balance=_n(params["balance"]))
     lines = [line]
     if params.get("referral_bonus"):
@@ -52,15 +56,15 @@ def tier_up(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
 def tier_down(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     old, new = settings.tier(params["old_tier"]), settings.tier(params["new_tier"])
     lines = [t("notice.tier_down", old=old.name(t.language), new=new.name(t.language)),
-             t("notice.tier_down.why", spend=_n(params["spend"]), old=old.name(t.language),
-               threshold=_n(old.threshold))]
+             t("notice.tier_down.why", spend=_money(params["spend"]), old=old.name(t.language),
+               threshold=_money(old.threshold))]
     if new.benefits(t.language):
         lines.append(t("notice.tier_benefits", tier=new.name(t.language), benefits=new.benefits(t.language)))
     return [m.text_message("\n".join(lines))]
 
 
 def refund(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
-    lines = [t("notice.refund", amount=_n(params["amount"]), points=_n(params["points_reversed"]),
+    lines = [t("notice.refund", amount=_money(params["amount"]), points=_n(params["points_reversed"]),
                balance=_n(params["balance"]))]
     if params.get("shortfall"):
         lines.append(t("notice.refund.shortfall", points=_n(params["shortfall"])))
@@ -95,10 +99,10 @@ def survey_invitation(params: dict, t: Texts, settings: ProgramSettings) -> list
 def tier_keep_warning(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     tier = settings.tier(params["tier"]).name(t.language)
     review = date.fromisoformat(params["review_date"])
-    return [m.text_message(t("notice.tier_keep", date=formatting.day(review, t.language), tier=tier,
-                             spend=_n(params["spend"]), threshold=_n(params["threshold"]),
-                             keep=_n(params["spend_to_keep"]),
-                             last_day=formatting.day(review - timedelta(days=1), t.language)))]
+    return [m.text_message(t("notice.tier_keep", date=formats.day(review, t.language), tier=tier,
+                             spend=_money(params["spend"]), threshold=_money(params["threshold"]),
+                             keep=_money(params["spend_to_keep"]),
+                             last_day=formats.day(review - timedelta(days=1), t.language)))]
 
 
 def repurchase(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:

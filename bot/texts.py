@@ -1,9 +1,14 @@
-"""Every user-facing text, in both languages. Nothing the member reads is written anywhere else.
+"""Every word a member reads, in both languages. Nothing the member reads is written anywhere else.
 
 `TEXTS[key]` holds {"zh-TW": ..., "en": ...}; a test fails if any key lacks a language.
-Placeholders use str.format names.
+Placeholders use str.format names; numbers, money and dates are filled in already written by
+core/formats.py (money as "NT$1,250", so a template never writes "NT$" itself). The domain returns
+codes and parameters (a ledger row's reason code, an outbox row's kind); bot/ turns them into these
+words: bot/ledger_lines.py, bot/notice_messages.py and the handlers.
 """
 from __future__ import annotations
+
+from core import formats
 
 LANGUAGES = ("zh-TW", "en")
 DEFAULT_LANGUAGE = "zh-TW"
@@ -21,16 +26,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "joined": {"zh-TW": "{name}，歡迎加入會員！您的會員編號是 {code}。",
                "en": "Welcome aboard, {name}! Your member code is {code}."},
     "joined.gift_points": {"zh-TW": "入會禮 {points} 點已存入。", "en": "Your welcome gift of {points} points is in."},
-    "joined.gift_coupon": {"zh-TW": "入會禮：NT${value} 優惠券，代碼 {code}。",
-                           "en": "Welcome gift: an NT${value} coupon, code {code}."},
+    "joined.gift_coupon": {"zh-TW": "入會禮：{value} 優惠券，代碼 {code}。",
+                           "en": "Welcome gift: an {value} coupon, code {code}."},
     "welcome_back": {"zh-TW": "{name}，歡迎回來！您的 {balance} 點都還在。", "en": "Welcome back, {name}! Your {balance} points are all still here."},
     "already_member": {"zh-TW": "您已經是會員了（會員編號 {code}）。", "en": "You are already a member (member code {code})."},
     "invite_join": {"zh-TW": "這是會員功能，點一下就能加入會員。", "en": "That is for members: one tap and you're in."},
     # -- points and tier
     "points.balance": {"zh-TW": "您目前有 {balance} 點，等級：{tier}。", "en": "You have {balance} points. Tier: {tier}."},
     "points.expiring": {"zh-TW": "其中 {points} 點將於 {date} 到期。", "en": "{points} of them expire on {date}."},
-    "points.how_to_earn": {"zh-TW": "每消費 NT${spend} 累積 1 點（{tier} {multiplier}）。",
-                           "en": "Earn 1 point per NT${spend} spent ({tier} {multiplier})."},
+    "points.how_to_earn": {"zh-TW": "每消費 {spend} 累積 1 點（{tier} {multiplier}）。",
+                           "en": "Earn 1 point per {spend} spent ({tier} {multiplier})."},
     "points.none_expiring": {"zh-TW": "目前沒有即將到期的點數。", "en": "No points are about to expire."},
     # -- member card
     "card.alt": {"zh-TW": "會員卡：{balance} 點，{tier}", "en": "Member card: {balance} points, {tier}"},
@@ -38,23 +43,23 @@ TEXTS: dict[str, dict[str, str]] = {
     "card.points": {"zh-TW": "點數", "en": "Points"},
     "card.tier": {"zh-TW": "等級", "en": "Tier"},
     "card.code": {"zh-TW": "會員編號", "en": "Member code"},
-    "card.progress": {"zh-TW": "再消費 NT${spend} 升級 {tier}", "en": "NT${spend} more to reach {tier}"},
+    "card.progress": {"zh-TW": "再消費 {spend} 升級 {tier}", "en": "{spend} more to reach {tier}"},
     "card.top": {"zh-TW": "您已是最高等級", "en": "You are at the top tier"},
     "card.expiring": {"zh-TW": "{points} 點將於 {date} 到期", "en": "{points} points expire on {date}"},
     "card.show_at_counter": {"zh-TW": "結帳時出示條碼即可累積點數", "en": "Show this code at the counter to earn points"},
     # -- tier
-    "tier.current": {"zh-TW": "您的等級：{tier}（近 12 個月消費 NT${spend}）\n權益：{benefits}",
-                     "en": "Your tier: {tier} (NT${spend} spent in the last 12 months)\nBenefits: {benefits}"},
-    "tier.next": {"zh-TW": "再消費 NT${spend} 即可升級 {tier}（{multiplier} 點數）。",
-                  "en": "Spend NT${spend} more to reach {tier} ({multiplier} points)."},
+    "tier.current": {"zh-TW": "您的等級：{tier}（近 12 個月消費 {spend}）\n權益：{benefits}",
+                     "en": "Your tier: {tier} ({spend} spent in the last 12 months)\nBenefits: {benefits}"},
+    "tier.next": {"zh-TW": "再消費 {spend} 即可升級 {tier}（{multiplier} 點數）。",
+                  "en": "Spend {spend} more to reach {tier} ({multiplier} points)."},
     "tier.top": {"zh-TW": "您已是最高等級，謝謝您的支持！", "en": "You're at our top tier. Thank you!"},
-    "tier.keep": {"zh-TW": "在 {date} 年度評等前再消費 NT${spend} 即可保留 {tier}。",
-                  "en": "Spend NT${spend} more before the yearly review on {date} to keep {tier}."},
+    "tier.keep": {"zh-TW": "在 {date} 年度評等前再消費 {spend} 即可保留 {tier}。",
+                  "en": "Spend {spend} more before the yearly review on {date} to keep {tier}."},
     "tier.kept": {"zh-TW": "您已確定在 {date} 的年度評等保留 {tier}。", "en": "You keep {tier} at the yearly review on {date}."},
     # -- coupons
     "coupons.none": {"zh-TW": "您目前沒有可用的優惠券。", "en": "You have no coupons right now."},
     "coupons.alt": {"zh-TW": "您有 {count} 張優惠券", "en": "You have {count} coupons"},
-    "coupons.value": {"zh-TW": "折抵 NT${value}", "en": "NT${value} off"},
+    "coupons.value": {"zh-TW": "折抵 {value}", "en": "{value} off"},
     "coupons.code": {"zh-TW": "代碼 {code}", "en": "Code {code}"},
     "coupons.until": {"zh-TW": "使用期限 {date}", "en": "Valid until {date}"},
     # -- rewards
@@ -154,8 +159,8 @@ TEXTS: dict[str, dict[str, str]] = {
     # -- rich menu (its buttons use the quick reply labels above, both languages on each)
     "richmenu.chat_bar": {"zh-TW": "選單", "en": "Menu"},
     # -- notices the bot sends on its own (bot/notice_messages.py)
-    "notice.receipt": {"zh-TW": "消費 NT${amount}{at_store} {multiplier} → +{points} 點；目前共 {balance} 點",
-                       "en": "NT${amount}{at_store} {multiplier} → +{points} points; balance {balance}"},
+    "notice.receipt": {"zh-TW": "消費 {amount}{at_store} {multiplier} → +{points} 點；目前共 {balance} 點",
+                       "en": "{amount}{at_store} {multiplier} → +{points} points; balance {balance}"},
     "notice.receipt.at_store": {"zh-TW": "（{store}）", "en": " at {store}"},
     "notice.receipt.referral": {"zh-TW": "含推薦獎勵 +{points} 點", "en": "Including a referral bonus of +{points} points"},
     "notice.tier_up": {"zh-TW": "恭喜升級！您的會員等級由{old}升為{new}。",
@@ -163,20 +168,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "notice.tier_benefits": {"zh-TW": "{tier}禮遇：{benefits}", "en": "{tier} benefits: {benefits}"},
     "notice.tier_down": {"zh-TW": "年度等級審核後，您的會員等級由{old}調整為{new}。",
                          "en": "After the yearly review your tier changed from {old} to {new}."},
-    "notice.refund": {"zh-TW": "退款 NT${amount}：扣回 {points} 點；目前共 {balance} 點",
-                      "en": "Refund of NT${amount}: {points} points taken back; balance {balance}"},
+    "notice.refund": {"zh-TW": "退款 {amount}：扣回 {points} 點；目前共 {balance} 點",
+                      "en": "Refund of {amount}: {points} points taken back; balance {balance}"},
     "notice.refund.shortfall": {"zh-TW": "另有 {points} 點已使用，無法扣回。",
                                 "en": "{points} points had already been used and could not be taken back."},
     "notice.referral_bonus": {"zh-TW": "您推薦的朋友完成首次消費，送您 {points} 點！目前共 {balance} 點",
                               "en": "A friend you referred made their first purchase: +{points} points! Balance {balance}"},
-    "notice.tier_down.why": {"zh-TW": "年度審核計入的消費為 NT${spend}，{old}需 NT${threshold}。",
-                             "en": "The review counted NT${spend} of spending; {old} needs NT${threshold}."},
+    "notice.tier_down.why": {"zh-TW": "年度審核計入的消費為 {spend}，{old}需 {threshold}。",
+                             "en": "The review counted {spend} of spending; {old} needs {threshold}."},
     # -- engagement: birthday gift, content, surveys, tier keep-or-lose, repurchase reminders
     "birthday.card.title": {"zh-TW": "生日快樂！", "en": "Happy birthday!"},
-    "birthday.card.body": {"zh-TW": "這個月是您的生日月，送您一張 NT${value} 生日禮券，祝您生日快樂！",
-                           "en": "It's your birthday month! Here's an NT${value} birthday coupon. Happy birthday!"},
-    "birthday.card.alt": {"zh-TW": "生日快樂！送您 NT${value} 生日禮券，代碼 {code}",
-                          "en": "Happy birthday! An NT${value} birthday coupon for you, code {code}"},
+    "birthday.card.body": {"zh-TW": "這個月是您的生日月，送您一張 {value} 生日禮券，祝您生日快樂！",
+                           "en": "It's your birthday month! Here's an {value} birthday coupon. Happy birthday!"},
+    "birthday.card.alt": {"zh-TW": "生日快樂！送您 {value} 生日禮券，代碼 {code}",
+                          "en": "Happy birthday! An {value} birthday coupon for you, code {code}"},
     "birthday.card.how": {"zh-TW": "結帳時出示代碼即可折抵", "en": "Show the code at the till"},
     "content.read_more": {"zh-TW": "閱讀全文", "en": "Read more"},
     "content.open_link": {"zh-TW": "前往網站", "en": "Visit website"},
@@ -206,10 +211,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "survey.closed": {"zh-TW": "這份問卷已經結束了，還是謝謝您！下次光臨後歡迎再給我們意見。",
                       "en": "This survey has closed, but thank you all the same! We'd love your thoughts after "
                             "your next visit."},
-    "notice.tier_keep": {"zh-TW": "提醒您：{date} 將進行年度等級審核。審核計入的消費目前為 NT${spend}，{tier}需 NT${threshold}；"
-                                  "在 {last_day} 前再消費 NT${keep} 即可保留{tier}。",
-                         "en": "A reminder: the yearly tier review is on {date}. Spending it counts so far: NT${spend}; "
-                               "{tier} needs NT${threshold}. Spend NT${keep} more by {last_day} to keep {tier}."},
+    "notice.tier_keep": {"zh-TW": "提醒您：{date} 將進行年度等級審核。審核計入的消費目前為 {spend}，{tier}需 {threshold}；"
+                                  "在 {last_day} 前再消費 {keep} 即可保留{tier}。",
+                         "en": "A reminder: the yearly tier review is on {date}. Spending it counts so far: {spend}; "
+                               "{tier} needs {threshold}. Spend {keep} more by {last_day} to keep {tier}."},
     "notice.repurchase": {"zh-TW": "好久不見！距離您上次光臨已經 {days} 天了，為您準備了一則可能會喜歡的內容：",
                           "en": "We've missed you! It's been {days} days since your last visit. Here's something "
                                 "you might like:"},
@@ -219,6 +224,29 @@ TEXTS: dict[str, dict[str, str]] = {
     # -- broadcasts (staff write the text; these fill the gaps)
     "broadcast.name_fallback": {"zh-TW": "會員朋友", "en": "friend"},
     "broadcast.image_alt": {"zh-TW": "[圖片]", "en": "[Picture]"},
+    # -- a points ledger row, by its reason code (bot/ledger_lines.py); {points} is signed, e.g. +120
+    "ledger.earn_order": {"zh-TW": "消費 {amount}{where}{multiplier} → {points} 點",
+                          "en": "{amount}{where}{multiplier} → {points}"},
+    # where an order was placed, with the space before the multiplier where the language wants one
+    "ledger.earn_order.store": {"zh-TW": "（{store}）", "en": " at {store} "},
+    "ledger.earn_order.online": {"zh-TW": "（線上）", "en": " online "},
+    "ledger.refund_order": {"zh-TW": "訂單 {order} 退款 {amount} → {points} 點{shortfall}",
+                            "en": "Refund of {amount} on order {order} → {points}{shortfall}"},
+    "ledger.shortfall": {"zh-TW": "（{points} 點已使用，未扣回）", "en": " ({points} already spent)"},
+    "ledger.redeem_reward": {"zh-TW": "兌換 {reward} → {points} 點", "en": "Redeemed {reward} → {points}"},
+    "ledger.expire": {"zh-TW": "{earned_on} 獲得的 {points} 點已到期", "en": "{points} points earned {earned_on} expired"},
+    "ledger.adjust": {"zh-TW": "客服調整 {points} 點{note}", "en": "Adjustment by staff {points}{note}"},
+    "ledger.adjust.note": {"zh-TW": "：{reason}", "en": ": {reason}"},
+    "ledger.welcome": {"zh-TW": "入會禮 {points} 點", "en": "Welcome gift {points}"},
+    "ledger.referral_referee": {"zh-TW": "推薦好禮：首次消費 {points} 點", "en": "Referral bonus for your first order {points}"},
+    "ledger.referral_referrer": {"zh-TW": "推薦好禮：您推薦的好友完成首次消費 {points} 點",
+                                 "en": "Referral bonus: a friend you referred made their first order {points}"},
+    "ledger.referral_revoked": {"zh-TW": "首次消費已退款，收回推薦好禮 {points} 點{shortfall}",
+                                "en": "Referral bonus taken back (first order refunded) {points}{shortfall}"},
+    "ledger.other": {"zh-TW": "點數 {points}", "en": "Points {points}"},
+    # -- the title a gift coupon keeps (coupon_titles below: both languages, when it is issued)
+    "coupon.welcome": {"zh-TW": "新會員禮 {value} 折價券", "en": "Welcome gift: {value} off"},
+    "coupon.birthday": {"zh-TW": "生日禮 {value} 折價券", "en": "Birthday gift: {value} off"},
 }
 
 
@@ -236,3 +264,9 @@ class Texts:
 
     def __call__(self, key: str, **params) -> str:
         return text(key, self.language, **params)
+
+
+def coupon_titles(kind: str, value: int) -> tuple[str, str]:
+    """A gift coupon's (zh-TW, en) title, e.g. "生日禮 NT$200 折價券": the domain keeps it on the coupon
+    it issues (rewards.coupons.CouponTitles), so the till, the API and the chat show the same."""
+    return tuple(text(f"coupon.{kind}", language, value=formats.money(value)) for language in LANGUAGES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask import Blueprint
 
+from core.formats import local
 from core.runtime import runtime
 
 from api.keys import KeyNameError, create_key, list_keys, revoke_key
@@ -36,8 +37,8 @@ def list_command():
         return
     tz = rt.clock.tz
     for row in rows:
-        state = "live" if row.is_live else "revoked " + row.revoked_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{row.name:<24} {row.prefix}…  created {row.created_at.astimezone(tz):%Y-%m-%d %H:%M}  {state}")
+        state = "live" if row.is_live else "revoked " + local(row.revoked_at, tz)
+        click.echo(f"{row.name:<24} {row.prefix}…  created {local(row.created_at, tz)}  {state}")
 
 
 @apikey_cli.cli.command("revoke")

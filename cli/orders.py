@@ -6,9 +6,12 @@ Exit code 0 when no line had an error, 1 otherwise.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import click
 from flask import Blueprint
 
+from core.formats import number
 from core.runtime import runtime
 from rewards.errors import ValidationError
 from rewards.importer import COLUMNS, ImportSummary, csv_rows, import_orders
@@ -18,14 +21,14 @@ PROGRESS_EVERY = 100
 
 
 def _progress(processed: int, summary: ImportSummary) -> None:
-    click.echo(f"  {processed:,} lines: {summary.created:,} created, {summary.unchanged:,} unchanged, "
-               f"{summary.conflicts:,} conflicts, {len(summary.errors):,} errors", err=True)
+    click.echo(f"  {number(processed)} lines: {number(summary.created)} created, {number(summary.unchanged)} "
+               f"unchanged, {number(summary.conflicts)} conflicts, {number(len(summary.errors))} errors", err=True)
 
 
 def _print_summary(path: str, summary: ImportSummary) -> None:
-    click.echo(f"{path}: {summary.processed:,} orders read: {summary.created:,} created "
-               f"({summary.points_credited:,} points credited), {summary.unchanged:,} unchanged, "
-               f"{summary.conflicts:,} conflicts, {len(summary.errors):,} errors")
+    click.echo(f"{path}: {number(summary.processed)} orders read: {number(summary.created)} created "
+               f"({number(summary.points_credited)} points credited), {number(summary.unchanged)} unchanged, "
+               f"{number(summary.conflicts)} conflicts, {number(len(summary.errors))} errors")
     for line, what in summary.conflict_lines:
         click.echo(f"  line {line}: conflict: {what}")
     for line, what in summary.errors:
@@ -63,7 +66,7 @@ def import_command(path):
                 yield from rows
 
         try:
-            summary = import_orders(rt.db.sessionmaker, all_rows(), rt.clock.now(), rt.settings,
+            summary = import_orders(partial(rt.db.run, write=True), all_rows(), rt.clock.now(), rt.settings,
                                     progress=_progress, progress_every=PROGRESS_EVERY)
         except UnicodeDecodeError:
             raise click.ClickException(f"{path}: not a UTF-8 text file (stopped part-way)") from None

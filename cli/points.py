@@ -7,6 +7,7 @@ import getpass
 import click
 from flask import Blueprint
 
+from core.formats import number, signed
 from core.runtime import runtime
 from rewards import ledger, membership
 from rewards.adjustments import adjust_points
@@ -42,8 +43,8 @@ def adjust(member_code, delta, reason, actor):
             code = member.member_code
     except InsufficientPoints as exc:
         raise click.ClickException(
-            f"cannot take {exc.needed:,} points from {member_code}: the balance is only {exc.balance:,} "
+            f"cannot take {number(exc.needed)} points from {member_code}: the balance is only {number(exc.balance)} "
             "and may not go below zero") from None
     except ValidationError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"{code}: {delta:+,d} points ({reason.strip()}) by {actor}; balance now {balance:,}")
+    click.echo(f"{code}: {signed(delta)} points ({reason.strip()}) by {actor}; balance now {number(balance)}")

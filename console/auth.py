@@ -54,10 +54,6 @@ def load_current_staff() -> None:
         g.staff = CurrentStaff(staff.id, staff.email, staff.role, staff.line_user_id)
 
 
-def current_staff() -> CurrentStaff:
-    return g.staff
-
-
 def login_required(view):
     @wraps(view)
     def guarded(*args, **kwargs):

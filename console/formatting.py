@@ -1,40 +1,37 @@
-"""Jinja filters for the console: money, percentages, local times."""
+"""The console's Jinja filters: each writes a value the one way core/formats.py does ("–" for none),
+in the store's timezone; `ledger_line` is a points ledger row in the member's words (bot/preview.py)."""
 from __future__ import annotations
 
 from datetime import datetime
 
+from bot.preview import ledger_line as member_words
+from core import formats
 from core.runtime import runtime
-from rewards import reasons
 
 
-def money(value) -> str:
-    return "–" if value is None else reasons.money(int(value))
-
-
-def signed_money(value) -> str:
-    """NT$ with its sign in front: +NT$4.44, −NT$473.08."""
-    if value is None:
-        return "–"
-    sign = "+" if value > 0 else ("−" if value < 0 else "")
-    return f"{sign}NT${abs(value):,.2f}"
-
-
-def number(value) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
-
-
-def percent(value, digits: int = 2) -> str:
-    if value is None:
-        return "–"
-    return f"{value * 100:.{digits}f}%"
+def _or_dash(write):
+    def filter_(value, *args):
+        return "–" if value is None else write(value, *args)
+    filter_.__name__ = write.__name__
+    return filter_
 
 
 def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return "–"
-    return value.astimezone(runtime().clock.tz).strftime(fmt)
+    return "–" if value is None else formats.local(value, runtime().clock.tz, fmt)
 
 
-FILTERS = {"money": money, "signed_money": signed_money, "number": number, "percent": percent, "local": local}
+def ledger_line(row, language: str) -> str:
+    """What the member reads for this points ledger row, in `language`."""
+    return member_words(row.reason_code, row.reason_params, language)
+
+
+FILTERS = {
+    "money": _or_dash(formats.money),
+    "signed_money": _or_dash(lambda value: formats.money(value, signed=True)),
+    "number": _or_dash(formats.number),
+    "signed": _or_dash(formats.signed),
+    "multiplier": _or_dash(formats.multiplier),
+    "percent": _or_dash(formats.percent),
+    "local": local,
+    "ledger_line": ledger_line,
+}

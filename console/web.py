@@ -1,17 +1,19 @@
-"""Small helpers every console page uses: the database session, the clock, the audit trail, form values."""
+"""Small helpers every console page uses: the unit of work, the clock, the audit trail, form values."""
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Mapping
 
-from flask import g
+from flask import g, request
 
 from core.runtime import runtime
 from rewards import audit
 
 
 def db_session():
-    return runtime().db.session()
+    """The page's unit of work (core.db): `with db_session() as s:` commits at the end, rolls back on an
+    error. A POST reads, then writes, so it takes SQLite's write lock up front (as the API's do)."""
+    return runtime().db.session(write=request.method == "POST")
 
 
 def now() -> datetime:

@@ -1,7 +1,12 @@
-"""The database engine and the one way to get a session: `with db.session() as s: ...`.
+"""The database engine and the one idiom for a unit of work.
 
-A session scope is opened per webhook event, per API request and per job run, outside the domain
-functions that use it (they take the session as a parameter).
+    with db.session(write=...) as s: ...      # a block: commits when it ends, rolls back on an error
+    db.run(work, write=...)                    # the same for `work(s)`, run again on a transient conflict
+
+Units are opened by the edges (a webhook event, an API request, a console page, a CLI command, a
+sweep's batch), outside the domain functions they call: those take the session as a parameter and
+never commit or roll back themselves. `write=True` says the unit reads and then writes (SQLite then
+takes its write lock up front).
 """
 from __future__ import annotations
 

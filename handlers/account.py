@@ -1,11 +1,12 @@
 """A member's own account: member card, points, tier, points history, referral code."""
 from __future__ import annotations
 
-from bot import formatting as fmt
 from bot import intents
 from bot import messages as m
 from bot.dispatch import Context, Router, shows_loading
-from rewards import errors, ledger, reasons, referral, tiers
+from bot.ledger_lines import ledger_line
+from core import formats as fmt
+from rewards import errors, ledger, referral, tiers
 
 from .common import members_only, standard_quick_replies
 
@@ -17,7 +18,7 @@ def _expiring_line(ctx: Context, key: str) -> str | None:
     if soon is None:
         return None
     points, last_day = soon
-    return ctx.t(key, points=fmt.amount(points), date=fmt.day(last_day, ctx.t.language))
+    return ctx.t(key, points=fmt.number(points), date=fmt.day(last_day, ctx.t.language))
 
 
 @router.on_intent("points")
@@ -26,9 +27,9 @@ def _expiring_line(ctx: Context, key: str) -> str | None:
 def points(ctx: Context):
     member, t = ctx.member, ctx.t
     tier = ctx.settings.tier(member.tier)
-    lines = [t("points.balance", balance=fmt.amount(member.balance), tier=tier.name(t.language)),
+    lines = [t("points.balance", balance=fmt.number(member.balance), tier=tier.name(t.language)),
              _expiring_line(ctx, "points.expiring") or t("points.none_expiring"),
-             t("points.how_to_earn", spend=ctx.settings.spend_per_point, tier=tier.name(t.language),
+             t("points.how_to_earn", spend=fmt.money(ctx.settings.spend_per_point), tier=tier.name(t.language),
                multiplier=fmt.multiplier(tier.multiplier_pct))]
     return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
 
@@ -41,11 +42,11 @@ def member_card(ctx: Context):
     member, t = ctx.member, ctx.t
     status = tiers.tier_status(ctx.session, member, ctx.now, ctx.settings)
     tier_name = status.tier.name(t.language)
-    progress = (t("card.progress", spend=fmt.amount(status.spend_to_next), tier=status.next_tier.name(t.language))
+    progress = (t("card.progress", spend=fmt.money(status.spend_to_next), tier=status.next_tier.name(t.language))
                 if status.next_tier else t("card.top"))
     rows = [
         m.flex_box([m.flex_text(t("card.points"), size="sm", color="#888888", flex=2),
-                    m.flex_text(fmt.amount(member.balance), size="xl", weight="bold", flex=3, align="end")],
+                    m.flex_text(fmt.number(member.balance), size="xl", weight="bold", flex=3, align="end")],
                    layout="horizontal"),
         m.flex_box([m.flex_text(t("card.tier"), size="sm", color="#888888", flex=2),
                     m.flex_text(tier_name, size="md", weight="bold", flex=3, align="end")], layout="horizontal"),
@@ -60,7 +61,7 @@ def member_card(ctx: Context):
     hero = {"type": "image", "url": qr, "size": "full", "aspectRatio": "1:1", "aspectMode": "fit"} if qr else None
     bubble = m.flex_bubble(header=[m.flex_text(f"{t('card.title')} · {member.display_name or ''}", weight="bold")],
                            hero=hero, body=rows)
-    return [m.flex_message(t("card.alt", balance=fmt.amount(member.balance), tier=tier_name), bubble,
+    return [m.flex_message(t("card.alt", balance=fmt.number(member.balance), tier=tier_name), bubble,
                            standard_quick_replies(ctx))]
 
 
@@ -71,16 +72,16 @@ def tier(ctx: Context):
     t = ctx.t
     status = tiers.tier_status(ctx.session, ctx.member, ctx.now, ctx.settings)
     name = status.tier.name(t.language)
-    lines = [t("tier.current", tier=name, spend=fmt.amount(status.spend), benefits=status.tier.benefits(t.language))]
+    lines = [t("tier.current", tier=name, spend=fmt.money(status.spend), benefits=status.tier.benefits(t.language))]
     if status.next_tier:
-        lines.append(t("tier.next", spend=fmt.amount(status.spend_to_next), tier=status.next_tier.name(t.language),
+        lines.append(t("tier.next", spend=fmt.money(status.spend_to_next), tier=status.next_tier.name(t.language),
                        multiplier=fmt.multiplier(status.next_tier.multiplier_pct)))
     else:
         lines.append(t("tier.top"))
     if status.tier.threshold > 0:
         review = fmt.day(status.next_review, t.language)
         lines.append(t("tier.kept", tier=name, date=review) if status.keeps_tier else
-                     t("tier.keep", tier=name, date=review, spend=fmt.amount(status.spend_to_keep)))
+                     t("tier.keep", tier=name, date=review, spend=fmt.money(status.spend_to_keep)))
     return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
 
 
@@ -95,7 +96,7 @@ def history(ctx: Context):
         return [m.text_message(t("history.none"))]
     lines = [t("history.title")] + [
         t("history.line", date=fmt.day(row.created_at, t.language, ctx.now.tzinfo), delta=fmt.signed(row.delta),
-          reason=reasons.render(row.reason_code, row.reason_params, t.language))
+          reason=ledger_line(row.reason_code, row.reason_params, t))
         for row in rows]
     return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
 

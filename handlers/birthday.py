@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot import engagement_messages as em
 from bot import messages as m
 from bot.dispatch import Context, Router
+from bot.texts import coupon_titles
 from messaging import birthday as birthday_gifts
 from rewards import membership
 
@@ -50,7 +51,7 @@ def birthday_set(ctx: Context):
 
 def birthday_gift_now(ctx: Context) -> list[dict]:
     """The birthday card, if the member's birth month is now and this year's gift is not given yet."""
-    gift = birthday_gifts.give_now(ctx.session, ctx.member, ctx.now, ctx.settings, push=False)
+    gift = birthday_gifts.give_now(ctx.session, ctx.member, ctx.now, ctx.settings, coupon_titles, push=False)
     return [em.birthday_card(gift, ctx.t)] if gift else []
 
 

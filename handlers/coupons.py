@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import secrets
 
-from bot import formatting as fmt
 from bot import messages as m
 from bot.dispatch import Context, Router, shows_loading
+from core import formats as fmt
 from rewards import catalog, coupons, errors
 
 from .common import members_only, standard_quick_replies
@@ -27,7 +27,7 @@ def my_coupons(ctx: Context):
         return [m.text_message(t("coupons.none"), standard_quick_replies(ctx))]
     bubbles = [m.flex_bubble(size="kilo", body=[
         m.flex_text(_title(c, lang), weight="bold", size="md"),
-        m.flex_text(t("coupons.value", value=fmt.amount(c.value)), size="xl", weight="bold", color="#c0392b"),
+        m.flex_text(t("coupons.value", value=fmt.money(c.value)), size="xl", weight="bold", color="#c0392b"),
         m.flex_text(t("coupons.code", code=c.code), size="md"),
         m.flex_text(t("coupons.until", date=fmt.day(c.valid_until, lang, ctx.now.tzinfo)), size="sm",
                     color="#888888"),
@@ -51,14 +51,14 @@ def rewards_catalog(ctx: Context):
     for reward in offered[:12]:
         sold_out = reward.stock is not None and reward.stock <= 0
         body = [m.flex_text(_reward_name(reward, lang), weight="bold", size="md"),
-                m.flex_text(t("rewards.cost", cost=fmt.amount(reward.cost)), size="lg", color="#c0392b")]
+                m.flex_text(t("rewards.cost", cost=fmt.number(reward.cost)), size="lg", color="#c0392b")]
         if reward.stock is not None:
             body.append(m.flex_text(t("rewards.sold_out") if sold_out else t("rewards.stock", stock=reward.stock),
                                     size="sm", color="#888888"))
         footer = None if sold_out else [m.flex_button(m.postback_action(
             t("rewards.redeem"), "reward_ask", display_text=t("rewards.redeem"), id=reward.id))]
         bubbles.append(m.flex_bubble(size="kilo", body=body, footer=footer))
-    return [m.flex_message(t("rewards.alt", balance=fmt.amount(ctx.member.balance)), m.flex_carousel(bubbles))]
+    return [m.flex_message(t("rewards.alt", balance=fmt.number(ctx.member.balance)), m.flex_carousel(bubbles))]
 
 
 def _reward_from_postback(ctx: Context):
@@ -77,12 +77,12 @@ def reward_ask(ctx: Context):
         return [m.text_message(t("rewards.inactive"))]
     name = _reward_name(reward, t.language)
     if ctx.member.balance < reward.cost:
-        return [m.text_message(t("rewards.not_enough", name=name, cost=fmt.amount(reward.cost),
-                                 balance=fmt.amount(ctx.member.balance)))]
+        return [m.text_message(t("rewards.not_enough", name=name, cost=fmt.number(reward.cost),
+                                 balance=fmt.number(ctx.member.balance)))]
     # the nonce makes a double tap on "yes" one redemption
     nonce = secrets.token_urlsafe(12)
     return [m.text_message(
-        t("rewards.confirm", name=name, cost=fmt.amount(reward.cost), after=fmt.amount(ctx.member.balance - reward.cost)),
+        t("rewards.confirm", name=name, cost=fmt.number(reward.cost), after=fmt.number(ctx.member.balance - reward.cost)),
         [m.postback_action(t("rewards.yes"), "reward_redeem", display_text=t("rewards.yes"), id=reward.id, n=nonce),
          m.postback_action(t("rewards.no"), "reward_cancel", display_text=t("rewards.no"))])]
 
@@ -100,8 +100,8 @@ def reward_redeem(ctx: Context):
     try:
         coupon = catalog.redeem_reward(ctx.session, ctx.member, reward, nonce, ctx.now, ctx.settings)
     except errors.InsufficientPoints:
-        return [m.text_message(t("rewards.not_enough", name=name, cost=fmt.amount(reward.cost),
-                                 balance=fmt.amount(ctx.member.balance)))]
+        return [m.text_message(t("rewards.not_enough", name=name, cost=fmt.number(reward.cost),
+                                 balance=fmt.number(ctx.member.balance)))]
     except errors.OutOfStock:
         return [m.text_message(t("rewards.out_of_stock", name=name))]
     except errors.RewardInactive:
@@ -109,7 +109,7 @@ def reward_redeem(ctx: Context):
     ctx.session.refresh(ctx.member)
     return [m.text_message(t("rewards.done", name=name, code=coupon.code,
                              date=fmt.day(coupon.valid_until, lang, ctx.now.tzinfo),
-                             balance=fmt.amount(ctx.member.balance)), standard_quick_replies(ctx))]
+                             balance=fmt.number(ctx.member.balance)), standard_quick_replies(ctx))]
 
 
 @router.on_postback("reward_cancel")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from bot import messages as m
 from bot.dispatch import Context, Router, shows_loading
+from bot.texts import coupon_titles
+from core import formats as fmt
 from rewards import gifts, membership
 
 from .birthday import birthday_gift_now, birthday_offer
@@ -17,7 +19,7 @@ def on_follow(ctx: Context):
     if ctx.member.is_member:  # back after a block: points and history were kept
         ctx.effects.append(("rich_menu", "member"))
         return [m.text_message(ctx.t("welcome_back", name=ctx.member.display_name or "",
-                                     balance=f"{ctx.member.balance:,}"))]
+                                     balance=fmt.number(ctx.member.balance)))]
     return [join_button_bubble(ctx)]
 
 
@@ -42,11 +44,11 @@ def _join(ctx: Context):
         return [m.text_message(ctx.t("already_member", code=member.member_code))]
     lines = [ctx.t("joined", name=member.display_name or "", code=member.member_code)]
     gift = None if membership.had_membership_before(ctx.session, member) else \
-        gifts.give_welcome_gift(ctx.session, member, ctx.now, ctx.settings)
+        gifts.give_welcome_gift(ctx.session, member, ctx.now, ctx.settings, coupon_titles)
     if gift is not None and gift.kind == "points":
         lines.append(ctx.t("joined.gift_points", points=gift.points))
     elif gift is not None:
-        lines.append(ctx.t("joined.gift_coupon", value=f"{gift.coupon.value:,}", code=gift.coupon.code))
+        lines.append(ctx.t("joined.gift_coupon", value=fmt.money(gift.coupon.value), code=gift.coupon.code))
     ctx.effects.append(("rich_menu", "member"))
     messages = [m.text_message("\n".join(lines))]
     if member.birthday_month is None:

@@ -22,6 +22,7 @@ from rewards.tx import savepoint
 from core import json_lists
 from insights import purchase_facts
 from core.field_problems import FieldProblems
+from core.formats import money
 from insights.models import RFM_SEGMENTS, RfmScore, Segment
 
 INTEREST_PREFIX = "interest:"  # interests are kept as member tags with this prefix
@@ -289,8 +290,8 @@ def describe(f: SegmentFilter) -> list[tuple[str, str]]:
     if f.last_purchase_from or f.last_purchase_to:
         add("最近消費 last purchase", f"{f.last_purchase_from or '…'} – {f.last_purchase_to or '…'}")
     if f.spend_12m_min is not None or f.spend_12m_max is not None:
-        add("12 個月消費 12-month spend", f"NT${f.spend_12m_min or 0:,} – "
-            + (f"NT${f.spend_12m_max:,}" if f.spend_12m_max is not None else "…"))
+        add("12 個月消費 12-month spend", f"{money(f.spend_12m_min or 0)} – "
+            + (money(f.spend_12m_max) if f.spend_12m_max is not None else "…"))
     if f.orders_min is not None or f.orders_max is not None:
         add("訂單數 orders", f"{f.orders_min or 0} – {f.orders_max if f.orders_max is not None else '…'}")
     if f.channels:

@@ -41,9 +41,6 @@ class Gift:
     valid_until: datetime  # the instant after the month's last day
     last_day: date
 
-    def titles(self) -> tuple[str, str]:
-        return f"生日禮 NT${self.value:,} 折價券", f"Birthday gift: NT${self.value:,} off"
-
     def params(self, code: str) -> dict:
         """The outbox row's params: what the push shows."""
         return {"code": code, "value": self.value, "last_day": self.last_day.isoformat()}
@@ -60,10 +57,11 @@ def send_from(now: datetime, settings: ProgramSettings) -> datetime:
 
 
 def give_now(session: Session, member: Member, now: datetime, settings: ProgramSettings,
-             push: bool = True) -> dict | None:
+             titles: coupons.CouponTitles, push: bool = True) -> dict | None:
     """Give this member this year's birthday coupon if this is their birth month and they have none
     yet (a join or a birthday set mid-month). Returns what the birthday card shows (the outbox
-    params), or None. `push=False` when the caller shows the card itself (a reply in the chat)."""
+    params), or None. `push=False` when the caller shows the card itself (a reply in the chat).
+    The coupon's title is `titles("birthday", value)`."""
     require_aware(now)
     if member.status != "member" or member.birthday_month != now.month:
         return None
@@ -71,7 +69,7 @@ def give_now(session: Session, member: Member, now: datetime, settings: ProgramS
     if gift.value <= 0:
         return None
     key = coupons.birthday_key(member.id, now.year)
-    coupon = coupons.issue(session, member, KIND, gift.value, gift.valid_until, now, gift.titles(), key)
+    coupon = coupons.issue(session, member, KIND, gift.value, gift.valid_until, now, titles(KIND, gift.value), key)
     if coupon is None:
         return None
     if push:
@@ -88,11 +86,11 @@ def _coupon_this_year(now: datetime):
                           Coupon.valid_until > year_start, Coupon.valid_until <= year_end)
 
 
-def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, after_id: int = 0,
-                limit: int = BATCH_SIZE) -> Batch:
-    """Issue the birthday coupons (and queue the pushes) of up to `limit` members after `after_id`:
-    one SELECT of who is due, one multi-row INSERT of the coupons, one INSERT ... SELECT of the
-    pushes from the coupons just written."""
+def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titles: coupons.CouponTitles,
+                after_id: int = 0, limit: int = BATCH_SIZE) -> Batch:
+    """Issue the birthday coupons (and queue the pushes) of up to `limit` members after `after_id`;
+    each coupon's title is `titles("birthday", value)`. One SELECT of who is due, one multi-row
+    INSERT of the coupons, one INSERT ... SELECT of the pushes from the coupons just written."""
     require_aware(now)
     if now < send_from(now, settings):
         return Batch(0, 0, after_id, False)
@@ -106,7 +104,7 @@ def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, afte
     given = [(member_id, gift) for member_id, gift in gifts.items() if gift.value > 0]
     rows = []
     for (member_id, gift), code in zip(given, random_codes(len(given), COUPON_CODE_LENGTH)):
-        title_zh, title_en = gift.titles()
+        title_zh, title_en = titles(KIND, gift.value)
         rows.append(dict(code=code, member_id=member_id, kind=KIND, title_zh=title_zh, title_en=title_en,
                          value=gift.value, valid_from=now, valid_until=gift.valid_until,
                          uniqueness_key=coupons.birthday_key(member_id, year), created_at=now))

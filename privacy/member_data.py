@@ -75,8 +75,10 @@ def export(session: Session, member: Member, now: datetime) -> dict[str, Any]:
             "is_blocked": m.is_blocked, "blocked_at": _when(m.blocked_at), "referral_code": m.referral_code,
             "created_at": _when(m.created_at), "erased_at": _when(m.erased_at),
         },
-        "points_ledger": [{"at": _when(r.created_at), "delta": r.delta, "kind": r.kind, "reason": r.reason,
-                           "expires_at": _when(r.expires_at), "remaining": r.remaining} for r in ledger],
+        # why each change happened, as a code and its parameters: the edge adds the member's words
+        "points_ledger": [{"at": _when(r.created_at), "delta": r.delta, "kind": r.kind, "reason_code": r.reason_code,
+                           "reason_params": r.reason_params, "expires_at": _when(r.expires_at),
+                           "remaining": r.remaining} for r in ledger],
         "orders": [{"channel": o.channel, "external_id": o.external_id, "placed_at": _when(o.placed_at),
                     "store_id": o.store_id, "amount": o.amount, "net_amount": o.net_amount, "status": o.status,
                     "points_earned": o.points_earned, "items": o.items} for o in orders],

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +15,9 @@ from .timeutil import require_aware
 from .tx import ensure_transaction, savepoint
 
 Titles = Sequence[str] | Mapping[str, str]
+# (kind, value) -> (zh-TW title, en title) of a gift coupon: the words are the edge's (bot.texts.coupon_titles);
+# the domain keeps them on the coupon it issues, so the till, the API and the chat show the same
+CouponTitles = Callable[[str, int], tuple[str, str]]
 
 
 def welcome_key(member_id: int) -> str:
@@ -77,14 +80,6 @@ def issue(session: Session, member: Member, kind: str, value: int, valid_until: 
                 raise
             # a code collision (about one in 10^17 per pair): draw again
     raise RuntimeError("could not draw an unused coupon code")
-
-
-def find_coupon(session: Session, code: str) -> Coupon:
-    norm = normalise(code)
-    coupon = session.scalar(select(Coupon).where(Coupon.code == norm)) if 0 < len(norm) <= 32 else None
-    if coupon is None:
-        raise CouponNotFound()
-    return coupon
 
 
 def active_coupons(session: Session, member: Member, now: datetime) -> list[Coupon]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from core.formats import money
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -21,12 +23,6 @@ class DomainError(Exception):
         self.message = message or type(self).default_message
         self.fields = dict(fields or {})
         super().__init__(self.message)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"error": self.code, "message": self.message}
-        if self.fields:
-            data["fields"] = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.fields.items()}
-        return data
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code!r}, {self.message!r}, {self.fields!r})"
@@ -174,7 +170,7 @@ class RefundTooLarge(BusinessRuleError):
     def __init__(self, amount: int, refundable: int):
         self.amount = amount
         self.refundable = refundable
-        super().__init__(None, f"refund of NT${amount:,} is more than the NT${refundable:,} left on the order",
+        super().__init__(None, f"refund of {money(amount)} is more than the {money(refundable)} left on the order",
                          {"amount": amount, "refundable": refundable})
 
 
@@ -197,6 +193,3 @@ class ReferralWindowClosed(BusinessRuleError):
     code = "referral_window_closed"
     default_message = "a referral code can only be entered in the first days after joining"
 
-
-ALL_ERRORS = tuple(c for c in list(globals().values())
-                   if isinstance(c, type) and issubclass(c, DomainError))

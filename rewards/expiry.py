@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import reasons
 from .ledger import entry_for_key
 from .models import Member, PointsLedger
 from .settings import ProgramSettings
@@ -51,9 +50,7 @@ def _expire_lot(session: Session, lot_id: int, member_id: int, now: datetime) ->
             member = session.get(Member, member_id)
             earned_on = lot.created_at.astimezone(now.tzinfo).date().isoformat()
             params = {"points": points, "earned_on": earned_on, "lot_id": lot_id}
-            row = PointsLedger(member_id=member_id, delta=-points, kind="expire",
-                               reason=reasons.render("expire", params, member.language if member else "zh-TW"),
-                               reason_code="expire", reason_params=params, idempotency_key=key,
+            row = PointsLedger(member_id=member_id, delta=-points, kind="expire", reason_code="expire", reason_params=params, idempotency_key=key,
                                order_id=lot.order_id, created_at=now, shortfall=0)
             session.add(row)
             session.flush()

@@ -25,11 +25,11 @@ def welcome_given(session: Session, member: Member) -> bool:
     return ledger.entry_for_key(session, key) is not None or coupons._by_key(session, key) is not None
 
 
-def give_welcome_gift(session: Session, member: Member, now: datetime,
-                      settings: ProgramSettings) -> WelcomeGift | None:
+def give_welcome_gift(session: Session, member: Member, now: datetime, settings: ProgramSettings,
+                      titles: coupons.CouponTitles) -> WelcomeGift | None:
     """Give the gift once per member row, ever (ledger key / coupon uniqueness key `welcome:{id}`,
     checked both ways, so changing the setting later gives nobody a second gift). None if given
-    before or if the gift is configured as nothing (0 points / NT$0)."""
+    before or if the gift is configured as nothing (0 points / NT$0). A coupon gets `titles("welcome", value)`."""
     require_aware(now)
     if welcome_given(session, member):
         return None
@@ -39,8 +39,7 @@ def give_welcome_gift(session: Session, member: Member, now: datetime,
             return None
         until = end_of_local_day((now + timedelta(days=settings.welcome_coupon_valid_days)).date(), now)
         value = settings.welcome_coupon_value
-        coupon = coupons.issue(session, member, "welcome", value, until, now,
-                               (f"新會員禮 NT${value:,} 折價券", f"Welcome gift: NT${value:,} off"), key)
+        coupon = coupons.issue(session, member, "welcome", value, until, now, titles("welcome", value), key)
         return WelcomeGift("coupon", coupon=coupon) if coupon is not None else None
     if settings.welcome_gift_kind != "points":
         raise ValueError(f"unknown welcome_gift_kind {settings.welcome_gift_kind!r}")

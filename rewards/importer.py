@@ -1,7 +1,9 @@
 """Bulk import of orders (e.g. a POS's CSV export after an outage), through `record_order`.
 
-Each row runs in its own transaction: a bad line is reported with its line number and never stops
-the rest; a re-run of the same file changes nothing (rows come back as `unchanged`).
+Each row is its own unit of work, opened by the caller's `run` (core.db's `db.run`: committed when
+the row's work returns, rolled back when it raises; this module never commits). A bad line is
+reported with its line number and never stops the rest; a re-run of the same file changes nothing
+(rows come back as `unchanged`).
 """
 from __future__ import annotations
 
@@ -9,14 +11,14 @@ import csv
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO
+from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import DomainError, OrderConflict, ValidationError
+from .errors import DomainError, MemberNotFound, OrderConflict, ValidationError
 from .models import Member
-from .orders import parse_order, record_order
+from .orders import OrderInput, OrderResult, parse_order, record_order
 from .settings import ProgramSettings
 from .timeutil import require_aware
 
@@ -24,6 +26,10 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ("channel", "order_id", "member_code", "amount", "placed_at", "store_id", "items")
 REQUIRED_COLUMNS = ("channel", "order_id", "member_code", "amount", "placed_at")
+
+T = TypeVar("T")
+# runs `work(session)` as one unit of work and returns what it returned (core.db.Database.run)
+UnitOfWork = Callable[[Callable[[Session], T]], T]
 
 
 @dataclass
@@ -63,7 +69,7 @@ def _numbered(rows: Iterable[Any], start_line: int) -> Iterator[tuple[int, Any]]
             yield start_line + index, item
 
 
-def import_orders(session_factory: Callable[[], Session], rows_iterable: Iterable[Any], now: datetime,
+def import_orders(run: UnitOfWork, rows_iterable: Iterable[Any], now: datetime,
                   settings: ProgramSettings, progress: Callable[[int, ImportSummary], None] | None = None,
                   *, start_line: int = 2, progress_every: int = 100) -> ImportSummary:
     """Record every row as an order. Rows are mappings with the API's fields (channel, order_id,
@@ -75,7 +81,7 @@ def import_orders(session_factory: Callable[[], Session], rows_iterable: Iterabl
     summary = ImportSummary()
     reported = -1
     for line, row in _numbered(rows_iterable, start_line):
-        _import_one(session_factory, line, row, now, settings, summary)
+        _import_one(run, line, row, now, settings, summary)
         if progress is not None and summary.processed % max(1, progress_every) == 0:
             progress(summary.processed, summary)
             reported = summary.processed
@@ -84,39 +90,37 @@ def import_orders(session_factory: Callable[[], Session], rows_iterable: Iterabl
     return summary
 
 
-def _import_one(session_factory: Callable[[], Session], line: int, row: Any, now: datetime,
-                settings: ProgramSettings, summary: ImportSummary) -> None:
+def _record(session: Session, data: OrderInput, now: datetime, settings: ProgramSettings) -> OrderResult:
+    member = session.scalar(select(Member).where(Member.member_code == data.member_code))
+    if member is None:
+        raise MemberNotFound(message=f"member_code {data.member_code!r}: no such member")
+    return record_order(session, member, data.channel, data.order_id, data.amount, data.placed_at,
+                        data.store_id, data.items, now, settings)
+
+
+def _import_one(run: UnitOfWork, line: int, row: Any, now: datetime, settings: ProgramSettings,
+                summary: ImportSummary) -> None:
     try:
         data = parse_order(row if isinstance(row, Mapping) else None)
     except ValidationError as exc:
         summary.errors.append((line, exc.message))
         return
-    session = session_factory()
     try:
-        member = session.scalar(select(Member).where(Member.member_code == data.member_code))
-        if member is None:
-            summary.errors.append((line, f"member_code {data.member_code!r}: no such member"))
-            session.rollback()
-            return
-        result = record_order(session, member, data.channel, data.order_id, data.amount, data.placed_at,
-                              data.store_id, data.items, now, settings)
-        session.commit()
-        if result.created:
-            summary.created += 1
-            summary.points_credited += result.points_earned
-        else:
-            summary.unchanged += 1
+        result = run(lambda session: _record(session, data, now, settings))
     except OrderConflict:
-        session.rollback()
         summary.conflicts += 1
         summary.conflict_lines.append(
             (line, f"order {data.channel}:{data.order_id} was recorded before with different content"))
+        return
     except DomainError as exc:
-        session.rollback()
         summary.errors.append((line, exc.message))
+        return
     except Exception as exc:  # noqa: BLE001 - one bad line never stops the rest
-        session.rollback()
         log.warning("import line %s failed: %s", line, type(exc).__name__)
         summary.errors.append((line, f"could not be saved ({type(exc).__name__})"))
-    finally:
-        session.close()
+        return
+    if result.created:
+        summary.created += 1
+        summary.points_credited += result.points_earned
+    else:
+        summary.unchanged += 1

@@ -23,7 +23,6 @@ from sqlalchemy.orm.util import identity_key
 
 from core.bulk import insert_new
 
-from . import reasons
 from .errors import InsufficientPoints
 from .models import LEDGER_KINDS, Member, Order, PointsLedger
 from .settings import ProgramSettings
@@ -80,9 +79,7 @@ def _expire_balance(session: Session, member: Member) -> None:
 def _row(member: Member, delta: int, kind: str, reason_code: str, params: dict, key: str, now: datetime,
          order: Order | None, **extra) -> dict:
     """The values of one new ledger row."""
-    return dict(member_id=member.id, delta=delta, kind=kind,
-                reason=reasons.render(reason_code, params, member.language), reason_code=reason_code,
-                reason_params=params, idempotency_key=key, order_id=order.id if order is not None else None,
+    return dict(member_id=member.id, delta=delta, kind=kind, reason_code=reason_code, reason_params=params, idempotency_key=key, order_id=order.id if order is not None else None,
                 created_at=now, shortfall=0, **extra)
 
 

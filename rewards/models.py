@@ -153,9 +153,10 @@ class PointsLedger(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     delta: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(12))
-    # plain words for the member, in their language when the row was written
+    # words that earlier versions wrote here; no longer written nor read (the words are the edge's:
+    # bot/ledger_lines.py renders reason_code and reason_params)
     reason: Mapped[str] = mapped_column(Text, default="")
-    # the same reason as data, so the chat can render it in zh-TW or en (see rewards.reasons)
+    # why the points changed, as data: a code and its parameters
     reason_code: Mapped[str] = mapped_column(String(40))
     reason_params: Mapped[dict] = mapped_column(JSON, default=dict)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)

@@ -5,7 +5,7 @@ when it sends, and decides then whether to send at all (blocked, erased, quiet h
 
 Kinds queued by the domain (all category "service"):
   receipt        {order_id, order, channel, store_id, amount, base_points, multiplier_pct, points, balance,
-                  tier, placed_at, referral_bonus, line_zh, line_en}   (line_*: the sum in one line)
+                  tier, placed_at, referral_bonus}
   tier_up        {old_tier, new_tier, spend, order_id | review_date}
   tier_down      {old_tier, new_tier, spend, review_date}            (only at the yearly review)
   refund         {order_id, channel, refund_id, amount, points_reversed, shortfall, balance, net_amount,

@@ -34,7 +34,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from . import ledger, notices, referral, tiers
 from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge, ValidationError
 from .models import ORDER_CHANNELS, Member, Order, Refund
-from .reasons import money, multiplier
 from .settings import ProgramSettings
 from .timeutil import require_aware
 from .tx import lock_member, savepoint
@@ -151,16 +150,6 @@ def points_for(amount: int, multiplier_pct: int, settings: ProgramSettings) -> i
     return amount // settings.spend_per_point * multiplier_pct // 100
 
 
-def explain_points(amount: int, multiplier_pct: int, settings: ProgramSettings, language: str = "zh-TW") -> str:
-    """The sum in one line, e.g. "NT$12,345 ÷ 100 = 123 × 1.0 → 123 points"."""
-    base = amount // settings.spend_per_point
-    points = base * multiplier_pct // 100
-    mult = multiplier(multiplier_pct)
-    if language == "en":
-        return f"{money(amount)} ÷ {settings.spend_per_point} = {base} base points {mult} → {points} points"
-    return f"{money(amount)} ÷ {settings.spend_per_point} = {base} 點 {mult} → {points} 點"
-
-
 def fingerprint(member_id: int, channel: str, external_id: str, amount: int, placed_at: datetime,
                 store_id: str | None, items: list | None) -> str:
     canonical = json.dumps(
@@ -180,13 +169,6 @@ class OrderResult:
     tier: str           # the member's tier code right after this order
     tier_changed: bool
     referral_bonus: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        o = self.order
-        return {"channel": o.channel, "order_id": o.external_id, "amount": o.amount,
-                "placed_at": o.placed_at.isoformat(), "store_id": o.store_id,
-                "multiplier_pct": o.multiplier_pct, "points_earned": self.points_earned,
-                "balance": self.balance, "tier": self.tier, "tier_changed": self.tier_changed}
 
 
 def _get_order(session: Session, channel: str, external_id: str) -> Order | None:
@@ -257,9 +239,7 @@ def record_order(session: Session, member: Member, channel: str, external_id: st
     notices.queue_notice(
         session, member, "receipt", "service",
         {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
-         "tier": member.tier, "referral_bonus": bonus,
-         "line_zh": explain_points(amount, pct, settings, "zh-TW"),
-         "line_en": explain_points(amount, pct, settings, "en")},
+         "tier": member.tier, "referral_bonus": bonus},
         f"receipt:{order.id}", now)
     return OrderResult(order, True, points, balance, member.tier, change is not None, bonus)
 
@@ -276,11 +256,6 @@ class RefundResult:
     order_status: str
     net_amount: int
     referral_points_reversed: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"refund_id": self.refund.refund_id, "amount": self.refund.amount,
-                "points_reversed": self.points_reversed, "shortfall": self.shortfall, "balance": self.balance,
-                "order_status": self.order_status, "net_amount": self.net_amount}
 
 
 def _get_refund(session: Session, order_id: int, refund_id: str) -> Refund | None:

@@ -166,11 +166,6 @@ class Operation:
     def body_required(self) -> bool:
         return bool((self.definition.get("requestBody") or {}).get("required"))
 
-    @property
-    def is_binary_upload(self) -> bool:
-        content = (self.definition.get("requestBody") or {}).get("content") or {}
-        return bool(content) and "application/json" not in content
-
     def success(self) -> tuple[int, object]:
         """The first 2xx status the spec documents and its example body ({} when none)."""
         for status, response in sorted((self.definition.get("responses") or {}).items()):

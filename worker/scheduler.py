@@ -1,4 +1,5 @@
-"""The worker process (Procfile `worker`): APScheduler running idempotent sweeps over the database.
+"""The worker process (Procfile `worker`, `flask --app app worker`): APScheduler running each sweep
+of worker/schedule.py at its own interval.
 
 Jobs live in memory in this one process (APScheduler 3 must not share a job store between
 processes); the database is the queue, so a crash loses nothing and a second run changes nothing.
@@ -7,57 +8,32 @@ from __future__ import annotations
 
 import logging
 
-import click
 from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Blueprint, current_app
+from flask import Flask
 
-from worker import jobs
-from core.logs import describe_error
 from core.runtime import runtime
+from worker import schedule
+from worker.runner import run_one
+from worker.schedule import Sweep
 
 log = logging.getLogger(__name__)
-worker_cli = Blueprint("worker_cli", __name__, cli_group=None)
 
 
-def sweep_inbox() -> None:
-    tried = current_app.extensions["inbox_worker"].sweep()
-    if tried:
-        log.info("inbox sweeper re-drove %d events", tried)
-
-
-# (name, seconds between runs, function); each runs inside the app context
-PERIODIC_JOBS = [
-    ("inbox-sweeper", 30, sweep_inbox),
-    ("outbox", 5, jobs.drain_outbox_job),
-    ("sweeps", 60, jobs.scheduled_sweeps_job),  # each registered sweep on its own interval
-]
-
-
-def _guarded(app, name, fn):
+def _job(app: Flask, sweep: Sweep):
     def run():
         with app.app_context():
-            try:
-                fn()
-            except Exception as exc:  # noqa: BLE001 - a failing sweep must not stop the scheduler
-                log.error("job %s failed: %s", name, describe_error(exc))
+            rt = runtime()
+            result = run_one(sweep, rt, rt.clock.now())
+            if not result.ok or sweep.every.total_seconds() >= 60:  # the frequent ones would flood the log
+                log.info("sweep %s", result)
     return run
 
 
-def build_scheduler(app) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone=runtime().clock.tz)
-    for name, seconds, fn in PERIODIC_JOBS:
-        scheduler.add_job(_guarded(app, name, fn), "interval", seconds=seconds, id=name, max_instances=1,
-                          coalesce=True)
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    """One interval job per sweep; a run still going when the next is due is not started twice."""
+    with app.app_context():
+        scheduler = BlockingScheduler(timezone=runtime().clock.tz)
+    for sweep in schedule.SWEEPS:
+        scheduler.add_job(_job(app, sweep), "interval", seconds=sweep.every.total_seconds(), id=sweep.name,
+                          max_instances=1, coalesce=True)
     return scheduler
-
-
-@worker_cli.cli.command("worker")
-def worker_command():
-    """Run the scheduler (the Procfile's worker)."""
-    app = current_app._get_current_object()
-    scheduler = build_scheduler(app)
-    click.echo(f"worker: {len(scheduler.get_jobs())} jobs scheduled")
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass

@@ -7,6 +7,7 @@ import secrets
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
+from bot.preview import ledger_line
 from core import conversation
 from core.runtime import runtime
 from privacy import erasure, member_data
@@ -86,6 +87,8 @@ def member_export(code: str):
     with db_session() as s:
         member = _member_or_404(s, code)
         data = member_data.export(s, member, now())
+        for row in data["points_ledger"]:  # the member's own words for each change, as in the chat
+            row["reason"] = ledger_line(row["reason_code"], row["reason_params"], member.language)
         record(s, "member.export", f"member:{member.member_code}")
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json; charset=utf-8",

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from worker import jobs
+from worker.runner import run_due
 from messaging import broadcasts as bc
 from messaging.models import Broadcast
 from content.models import ContentItem
@@ -78,9 +78,9 @@ def test_schedule_then_the_due_jobs_send_through_the_outbox(app, login_as, audie
     bid = make_broadcast(marketer, segment_id)
     at = clock.now() + timedelta(hours=2)  # 16:00 Taipei, outside quiet hours
     marketer.post(f"/console/broadcasts/{bid}", {"what": "schedule", "scheduled_at": at.strftime("%Y-%m-%dT%H:%M")})
-    jobs.run_due(app, clock.now())  # not yet due
+    run_due(app, clock.now())  # not yet due
     assert texts_of(line, people["wang"][1]) == []
-    results = jobs.run_due(app, at)
+    results = run_due(app, at)
     assert any(r.name == "broadcasts" and "5 messages" in r.summary for r in results), results
     assert texts_of(line, people["wang"][1]) == ["王小明，週末全品項 9 折！"]
     assert texts_of(line, people["amy"][1]) == ["Hi Amy Chen, 10% off everything this weekend!"]
@@ -98,7 +98,7 @@ def test_schedule_then_the_due_jobs_send_through_the_outbox(app, login_as, audie
     page = marketer.get(f"/console/broadcasts/{bid}").get_data(as_text=True)
     assert 'id="result-sent">2<' in page and "已退訂 unsubscribed" in page
     # running again sends nothing twice
-    jobs.run_due(app, at + timedelta(minutes=5))
+    run_due(app, at + timedelta(minutes=5))
     assert len(line.delivered(people["wang"][1])) == 1
 
 
@@ -110,11 +110,11 @@ def test_send_now_in_quiet_hours_waits_for_the_morning(app, login_as, audience, 
     page = marketer.get(f"/console/broadcasts/{bid}").get_data(as_text=True)
     assert "quiet hours" in page
     marketer.post(f"/console/broadcasts/{bid}", {"what": "send_now"})
-    jobs.run_due(app, clock.now())
+    run_due(app, clock.now())
     assert texts_of(line, people["wang"][1]) == []
     with app.extensions["bot"].db.session() as s:
         assert bc.results(s, bid).waiting == 3  # the weekly cap is asked when quiet hours end
-    jobs.run_due(app, clock.now().replace(hour=9, minute=1) + timedelta(days=1))
+    run_due(app, clock.now().replace(hour=9, minute=1) + timedelta(days=1))
     assert texts_of(line, people["wang"][1]) == ["王小明，週末全品項 9 折！"]
 
 
@@ -125,7 +125,7 @@ def test_cancel_a_scheduled_broadcast(app, login_as, audience, line, clock):
     at = clock.now() + timedelta(hours=1)
     marketer.post(f"/console/broadcasts/{bid}", {"what": "schedule", "scheduled_at": at.strftime("%Y-%m-%dT%H:%M")})
     marketer.post(f"/console/broadcasts/{bid}", {"what": "cancel"})
-    jobs.run_due(app, at + timedelta(minutes=1))
+    run_due(app, at + timedelta(minutes=1))
     assert texts_of(line, people["wang"][1]) == []
     with app.extensions["bot"].db.session() as s:
         assert s.get(Broadcast, bid).status == "cancelled"
@@ -141,7 +141,7 @@ def test_a_test_send_goes_to_the_staff_members_own_line_in_both_languages(app, l
     marketer = login_as("marketer", "me@shop.example")
     bid = make_broadcast(marketer, segment_id)
     marketer.post(f"/console/broadcasts/{bid}", {"what": "test"})
-    jobs.run_due(app, app.extensions["bot"].clock.now())
+    run_due(app, app.extensions["bot"].clock.now())
     assert sorted(texts_of(line, STAFF_LINE_ID)) == sorted(["會員朋友，週末全品項 9 折！",
                                                              "Hi friend, 10% off everything this weekend!"])
     with app.extensions["bot"].db.session() as s:
@@ -181,7 +181,7 @@ def test_image_button_and_content_messages_pass_lines_spec(app, login_as, audien
         assert "class=\"phone\"" in page
         marketer.post(f"/console/broadcasts/{bid}", {"what": "send_now"})
     marketer.post(f"/console/broadcasts/{content}", {"what": "test"})
-    jobs.run_due(app, clock.now())
+    run_due(app, clock.now())
     got = [d["message"] for d in line.delivered(people["wang"][1])]
     assert [m["type"] for m in got] == ["image", "flex"]
     assert "立即選購" in str(got[1])
@@ -228,7 +228,7 @@ def test_viewers_and_strangers_cannot_send(app, login_as, console, audience, lin
         assert viewer.post(f"/console/broadcasts/{bid}", {"what": what}).status_code == 403
         assert console.post(f"/console/broadcasts/{bid}", {"what": what}).status_code in (400, 401)
     assert viewer.post("/console/broadcasts", {"name": "x", "text_zh": "x"}).status_code == 403
-    jobs.run_due(app, clock.now() + timedelta(hours=1))
+    run_due(app, clock.now() + timedelta(hours=1))
     assert line.calls_to("/v2/bot/message/push") == [] and line.calls_to("/v2/bot/message/multicast") == []
     with app.extensions["bot"].db.session() as s:
         assert s.get(Broadcast, bid).status == "draft"
@@ -248,7 +248,7 @@ def test_a_crash_while_queuing_is_finished_without_duplicates(app, audience, clo
     with rt.db.session() as s:
         assert bc.queue_range(s, bid, 0, first_two[-1], now) == 2
     # the worker died here; the next run finishes the job
-    jobs.run_due(app, now + timedelta(minutes=1))
+    run_due(app, now + timedelta(minutes=1))
     with rt.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Outbox).where(Outbox.campaign_id == bid)) == 5
         assert s.get(Broadcast, bid).status == "queued"
@@ -259,7 +259,7 @@ def test_the_broadcast_list_and_the_dashboard_show_results(app, login_as, audien
     marketer = login_as("marketer")
     bid = make_broadcast(marketer, segment_id)
     marketer.post(f"/console/broadcasts/{bid}", {"what": "send_now"})
-    jobs.run_due(app, clock.now())
+    run_due(app, clock.now())
     # one recipient blocks the account within the day
     rt = app.extensions["bot"]
     from rewards import membership

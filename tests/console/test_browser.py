@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from worker import jobs
+from worker.runner import run_due
 from messaging.models import Broadcast
 from insights.models import Segment
 from rewards.models import Outbox
@@ -96,7 +96,7 @@ def shop(live_app, clock):
         people = {m.display_name: m.line_user_id for m in vip}
     create_staff(live_app, "marketer@shop.example", "marketer")
     create_staff(live_app, "viewer@shop.example", "viewer")
-    jobs.run_due(live_app, now)  # last night's RFM scores and rollups
+    run_due(live_app, now)  # last night's RFM scores and rollups
     return people
 
 
@@ -159,7 +159,7 @@ def test_marketer_builds_a_segment_schedules_a_broadcast_and_members_get_it(live
         b = s.scalar(select(Broadcast))
         assert b.status == "scheduled" and b.scheduled_at == at
     assert broadcast_texts(line, shop["王小明"], "感謝您的支持") == []
-    jobs.run_due(live_app, at)
+    run_due(live_app, at)
     assert broadcast_texts(line, shop["王小明"], "感謝您的支持") == ["王小明，感謝您的支持！本週末金銀卡會員全品項 85 折。"]
     assert broadcast_texts(line, shop["林美玲"], "感謝您的支持") == ["林美玲，感謝您的支持！本週末金銀卡會員全品項 85 折。"]
     assert broadcast_texts(line, shop["Amy Chen"], "thank you") == []  # tier "member": not in the segment
@@ -199,7 +199,7 @@ def test_a_logged_out_visitor_and_a_viewer_cannot_send(live_app, browser, shop, 
     viewer.goto(base + "/console/broadcasts/new")
     assert "沒有權限" in viewer.content()
 
-    jobs.run_due(live_app, now + timedelta(hours=1))
+    run_due(live_app, now + timedelta(hours=1))
     assert all(broadcast_texts(line, uid, "測試") == [] for uid in shop.values())
     with rt.db.session() as s:
         assert s.get(Broadcast, bid).status == "draft"

@@ -49,6 +49,7 @@ def test_profile_shows_tier_balance_ledger_orders_tags_and_consent(login_as, mem
     page = login_as("viewer").get(f"/console/members/{member}").get_data(as_text=True)
     for expected in ("陳小美", "一般", "NT$2,500", "vip", "訂閱中 subscribed", "0912-345-678", "S01"):
         assert expected in page, expected
+    assert "消費 NT$2,500（S01）×1.0 → +25 點" in page  # the ledger row in the member's words, as in the chat
     assert "調整點數" not in page  # a viewer is not offered the adjustment form
     assert "刪除個人資料" not in page
 
@@ -116,6 +117,8 @@ def test_export_is_the_members_whole_record_as_json_and_is_audited(app, login_as
     assert data["member"]["tags"] == ["vip"] and data["member"]["marketing_opt_in"] is True
     assert [o["amount"] for o in data["orders"]] == [2500]
     assert sum(r["delta"] for r in data["points_ledger"]) == data["member"]["balance"]
+    earned = data["points_ledger"][0]
+    assert (earned["reason_code"], earned["reason"]) == ("earn_order", "消費 NT$2,500（S01）×1.0 → +25 點")
     assert "survey_answers" in data and "coupons" in data and "messages" in data
     [row] = audit_rows(app, "member.export")
     assert row.target == f"member:{member}" and row.actor == "admin@shop.example"

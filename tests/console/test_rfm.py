@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from worker import jobs
+from worker.runner import run_due
 from insights import rfm
 from insights.models import RfmScore
 
@@ -70,15 +70,15 @@ def test_scoring_from_the_database_then_the_nightly_sweep(app, clock):
         add_member(s, now - timedelta(days=5), name="no purchase")
         erased = add_member(s, now - timedelta(days=50), name=None, status="erased", line_user_id=None)
         add_order(s, erased, 999, now - timedelta(days=3))
-    results = jobs.run_due(app, now)
+    results = run_due(app, now)
     assert any(r.name == "rfm-scores" and r.ok and "scored 5 members" in r.summary for r in results), results
     with rt.db.session() as s:
         got = {row.member_id: (row.r, row.f, row.m, row.segment) for row in s.scalars(select(RfmScore))}
         assert got == {ids[name]: expected for name, *_, expected in KNOWN}
         assert rfm.segment_sizes(s)["champions"] == 1
-    again = jobs.run_due(app, now + timedelta(hours=3))
+    again = run_due(app, now + timedelta(hours=3))
     assert any(r.name == "rfm-scores" and "already scored today" in r.summary for r in again)
     # the next night scores afresh (recency has grown by a day)
-    jobs.run_due(app, now + timedelta(days=1))
+    run_due(app, now + timedelta(days=1))
     with rt.db.session() as s:
         assert s.get(RfmScore, ids["A"]).recency_days == 2

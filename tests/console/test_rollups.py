@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from worker import jobs
+from worker.runner import run_due
 from insights import dashboard_data, metrics, purchase_facts, rollups, segments
 from insights.models import RollupState
 from insights.months import Month
@@ -64,7 +64,7 @@ def test_rollups_change_no_number(app, clock):
         gone = add_order(s, people[6], 900, now - timedelta(days=30))  # to be fully refunded after the build
         add_order(s, people[7], 3_000, now - timedelta(days=365, hours=-3))  # leaves the 12-month window soon
     before = everything(rt)
-    results = jobs.run_due(app, now)
+    results = run_due(app, now)
     assert any(r.name == "dashboard-rollups" and r.ok and "rolled up" in r.summary for r in results), results
     assert everything(rt) == before
 
@@ -109,7 +109,7 @@ def test_a_rollup_for_another_timezone_is_ignored(app, clock):
 
 def test_the_nightly_build_runs_once_a_day(app, clock):
     now = clock.now()
-    jobs.run_due(app, now)
-    again = jobs.run_due(app, now + timedelta(hours=1))
+    run_due(app, now)
+    again = run_due(app, now + timedelta(hours=1))
     assert any(r.name == "dashboard-rollups" and "already built today" in r.summary for r in again)
 

@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from worker import jobs
+from worker import schedule
+from worker.runner import run_due
 from content.models import ContentItem
 from rewards import membership, orders
 from rewards.models import Coupon, Member, Outbox
@@ -21,12 +22,12 @@ PUSHED = ("push", "multicast")
 
 # the sweeps these tests drive (other features' sweeps, still being built, are left out)
 SWEEPS = ("tier-review", "points-expiry", "birthday-coupons", "survey-invitations", "content-drip",
-          "repurchase-reminders", "tier-keep-warnings", jobs.OUTBOX)
+          "repurchase-reminders", "tier-keep-warnings", schedule.OUTBOX)
 
 
 @pytest.fixture(autouse=True)
 def only_our_sweeps(monkeypatch):
-    monkeypatch.setattr(jobs, "_SWEEPS", {name: jobs._SWEEPS[name] for name in SWEEPS})
+    monkeypatch.setattr(schedule, "SWEEPS", tuple(s for s in schedule.SWEEPS if s.name in SWEEPS))
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -102,7 +103,7 @@ class Scene:
         self.rt.settings = dataclasses.replace(self.rt.settings, **values)
 
     def run_due(self, when: datetime):
-        results = jobs.run_due(self.app, when)
+        results = run_due(self.app, when)
         failed = [r for r in results if not r.ok]
         assert not failed, failed
         return {r.name: r.summary for r in results}

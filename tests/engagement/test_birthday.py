@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.texts import coupon_titles
 from messaging import birthday
 from rewards.models import Coupon
 
@@ -24,6 +25,7 @@ def test_the_coupon_comes_once_a_year_on_the_first_of_the_birth_month(scene):
     assert summary["birthday-coupons"] == "issued 1 birthday coupons"
     (coupon,) = scene.coupons(mid)
     assert (coupon.value, coupon.uniqueness_key) == (200, f"birthday:{mid}:2027")  # silver: NT$200
+    assert (coupon.title_zh, coupon.title_en) == ("生日禮 NT$200 折價券", "Birthday gift: NT$200 off")
     assert coupon.valid_until == at(2027, 4, 1)  # through 31 March
     (push,) = scene.pushes(uid)
     assert push["type"] == "flex" and "生日" in words([push]) and coupon.code in str(push)
@@ -154,7 +156,7 @@ def test_the_sweep_works_in_batches_and_a_second_run_issues_nothing(scene, rt, u
     scene.members(100, birthday_month=10, birthday_day=1)
     now = at(2027, 9, 1, 9)
     with rt.db.session() as s:
-        first = birthday.sweep_batch(s, now, rt.settings, limit=1000)
+        first = birthday.sweep_batch(s, now, rt.settings, coupon_titles, limit=1000)
     assert (first.looked_at, first.done, first.more) == (1000, 1000, True)
     summary = scene.run_due(now)
     assert summary["birthday-coupons"] == "issued 1345 birthday coupons"
@@ -173,10 +175,10 @@ def test_the_cli_runs_the_sweep(app, scene):
     assert len(scene.pushes(scene.uid(mid))) == 1
 
 
-def test_the_engagement_sweeps_are_registered_and_run_before_the_drain():
-    from worker import jobs
+def test_the_engagement_sweeps_are_scheduled_and_run_before_the_drain():
+    from worker import runner, schedule
 
-    names = [s.name for s in jobs.registered()]
-    assert names[-1] == jobs.OUTBOX
+    names = [s.name for s in runner.catch_up_order()]
+    assert names[-1] == schedule.OUTBOX
     assert {"birthday-coupons", "survey-invitations", "content-drip", "repurchase-reminders", "tier-keep-warnings",
             "tier-review", "points-expiry"} <= set(names)

@@ -1,32 +1,36 @@
-"""The sweep registry, run_due and `flask jobs run-due --at`."""
+"""The table of sweeps, run_due, the worker's scheduler and `flask jobs run-due --at`."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import pytest
 
-from worker import jobs
-from worker.scheduler import PERIODIC_JOBS
+from worker import runner, schedule
+from worker.runner import run_due
+from worker.schedule import Sweep
+from worker.scheduler import build_scheduler
 
 from ..conftest import TAIPEI
 from .helpers import add_members, queue_rows, rows
 
+THE_TABLE = schedule.SWEEPS
 
-@pytest.fixture(autouse=True)
-def only_the_drain(monkeypatch):
-    """The registry with the outbox drain alone (other features register their own sweeps)."""
-    monkeypatch.setattr(jobs, "_SWEEPS", {jobs.OUTBOX: jobs._SWEEPS[jobs.OUTBOX]})
+
+def only(monkeypatch, *extra: Sweep) -> None:
+    """The table with the given sweeps and the outbox drain alone (listed before it: it still runs last)."""
+    drain = next(s for s in THE_TABLE if s.name == schedule.OUTBOX)
+    monkeypatch.setattr(schedule, "SWEEPS", (drain, *extra))
 
 
 @pytest.fixture
-def spy_sweep():
+def spy_sweep(monkeypatch):
     seen = []
 
     def sweep(rt, now):
         seen.append((now, rt.clock.now()))
         return f"looked at {now:%Y-%m-%d %H:%M}"
 
-    jobs.register("test-spy", sweep, every=timedelta(minutes=5))
+    only(monkeypatch, Sweep("test-spy", sweep, every=timedelta(minutes=5)))
     return seen
 
 
@@ -35,7 +39,7 @@ def test_run_due_runs_every_sweep_as_of_the_instant_then_drains(app, line, clock
     at = datetime(2026, 3, 1, 9, 0, tzinfo=TAIPEI)
     (mid,) = add_members(rt.db, 1, clock.now())
     queue_rows(rt.db, [mid], at, category="marketing", not_before=at)
-    results = jobs.run_due(app, at)
+    results = run_due(app, at)
     assert [r.name for r in results] == ["test-spy", "outbox"]  # the drain last
     assert spy_sweep == [(at, at)]
     assert results[1].ok and results[1].summary.startswith("sent 1 in 1 calls")
@@ -43,12 +47,12 @@ def test_run_due_runs_every_sweep_as_of_the_instant_then_drains(app, line, clock
     assert (row.status, row.sent_at) == ("sent", at)
 
 
-def test_a_sweep_that_raises_does_not_stop_the_others(app, line):
+def test_a_sweep_that_raises_does_not_stop_the_others(app, line, monkeypatch):
     def broken(rt, now):
         raise RuntimeError("boom")
 
-    jobs.register("test-broken", broken)
-    results = jobs.run_due(app, datetime(2026, 3, 1, 9, 0, tzinfo=TAIPEI))
+    only(monkeypatch, Sweep("test-broken", broken, every=timedelta(hours=1)))
+    results = run_due(app, datetime(2026, 3, 1, 9, 0, tzinfo=TAIPEI))
     assert [(r.name, r.ok) for r in results] == [("test-broken", False), ("outbox", True)]
     assert results[0].summary.startswith("RuntimeError")
 
@@ -79,20 +83,26 @@ def test_the_cli_rejects_a_time_it_cannot_place(app, line, bad, words):
     assert words in result.output and "--at" in result.output
 
 
-def test_the_worker_drains_the_outbox_every_few_seconds():
-    by_name = {name: (seconds, fn) for name, seconds, fn in PERIODIC_JOBS}
-    assert by_name["outbox"][0] <= 10
-    assert "sweeps" in by_name
+def test_run_due_leaves_out_what_has_no_as_of():
+    names = [s.name for s in runner.catch_up_order()]
+    assert "inbox-sweeper" not in names and names[-1] == schedule.OUTBOX
+    assert len(names) == len(THE_TABLE) - 1
 
 
-def test_the_worker_runs_each_sweep_on_its_interval(app, spy_sweep, monkeypatch):
-    seconds = [1000.0]
-    monkeypatch.setattr(jobs.time, "monotonic", lambda: seconds[0])
-    monkeypatch.setattr(jobs, "_last_run", {})
-    with app.app_context():
-        jobs.scheduled_sweeps_job()  # first tick: runs
-        seconds[0] += 100
-        jobs.scheduled_sweeps_job()  # too soon for a 5-minute sweep
-        seconds[0] += 200
-        jobs.scheduled_sweeps_job()  # 5 minutes after the first run: due again
-    assert len(spy_sweep) == 2
+def test_the_worker_runs_each_sweep_at_its_own_interval(app):
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+    assert set(jobs) == {s.name for s in THE_TABLE}
+    for sweep in THE_TABLE:
+        assert jobs[sweep.name].trigger.interval == sweep.every
+    assert jobs[schedule.OUTBOX].trigger.interval <= timedelta(seconds=10)  # the drain every few seconds
+
+
+def test_a_scheduled_run_is_the_sweep_as_of_now(app, spy_sweep, clock):
+    (job,) = [j for j in build_scheduler(app).get_jobs() if j.id == "test-spy"]
+    job.func()
+    assert spy_sweep == [(clock.now(), clock.now())]
+
+
+def test_names_are_unique():
+    names = [s.name for s in THE_TABLE]
+    assert len(names) == len(set(names))

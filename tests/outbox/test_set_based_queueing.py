@@ -12,7 +12,7 @@ from messaging import broadcasts as bc
 from messaging.models import Broadcast
 from rewards import notices
 from rewards.models import Member, Outbox
-from worker import console_sweeps
+from worker.sweeps import broadcasts as broadcast_sweep
 
 from .helpers import add_members
 
@@ -46,8 +46,8 @@ def test_each_recipient_gets_one_row_with_the_params_the_row_by_row_version_wrot
     vip, _others, segment_id = people
     now = clock.now()
     bid = _claimed(rt, now, segment_id, bc.Message(text_zh=text, text_en="Hi"))
-    monkeypatch.setattr(console_sweeps, "QUEUE_SPAN", 37)  # several ranges, edges inside the audience
-    assert console_sweeps.due_broadcasts(rt, now) == f"queued #{bid}: 190 messages"
+    monkeypatch.setattr(broadcast_sweep, "QUEUE_SPAN", 37)  # several ranges, edges inside the audience
+    assert broadcast_sweep.run(rt, now) == f"queued #{bid}: 190 messages"
     with rt.db.session() as s:
         b = s.get(Broadcast, bid)
         assert b.status == "queued" and b.recipients == 190
@@ -68,11 +68,11 @@ def test_a_second_run_and_a_crash_mid_way_write_nobody_twice(rt, people, clock, 
     bid = _claimed(rt, now, segment_id, bc.Message(text_zh="哈囉"))
     with rt.db.session() as s:  # a worker wrote the first range, then died
         assert bc.queue_range(s, bid, 0, vip[60], now) == 51
-    monkeypatch.setattr(console_sweeps, "QUEUE_SPAN", 50)
-    assert console_sweeps.due_broadcasts(rt, now + timedelta(minutes=1)) == f"queued #{bid}: 139 messages"
+    monkeypatch.setattr(broadcast_sweep, "QUEUE_SPAN", 50)
+    assert broadcast_sweep.run(rt, now + timedelta(minutes=1)) == f"queued #{bid}: 139 messages"
     with rt.db.session() as s:
         s.get(Broadcast, bid).status = "queuing"  # as if it had to be finished once more
-    assert console_sweeps.due_broadcasts(rt, now + timedelta(minutes=2)) == f"queued #{bid}: 0 messages"
+    assert broadcast_sweep.run(rt, now + timedelta(minutes=2)) == f"queued #{bid}: 0 messages"
     with rt.db.session() as s:
         counts = dict(s.execute(select(Outbox.member_id, func.count()).where(Outbox.campaign_id == bid)
                                 .group_by(Outbox.member_id)).all())
@@ -103,20 +103,21 @@ def test_queue_select_and_queue_notice_build_the_same_row(rt, people, clock):
 def test_the_birthday_sweep_gives_each_member_one_coupon_and_one_push_and_a_rerun_nothing(rt, clock):
     from messaging import birthday
     from rewards.models import Coupon
-    from worker import engagement_sweeps
+    from bot.texts import coupon_titles
+    from core.sweep_batches import walk
 
     now = clock.now()
     due = add_members(rt.db, 120, now, birthday_month=now.month, birthday_day=3)
     due += add_members(rt.db, 30, now, start=500, birthday_month=now.month, birthday_day=9, tier="gold")
     add_members(rt.db, 40, now, start=900, birthday_month=now.month % 12 + 1, birthday_day=3)
     with rt.db.session() as s:  # one member already got this year's gift in the chat, a minute before
-        early = birthday.give_now(s, s.get(Member, due[5]), now - timedelta(minutes=1), rt.settings, push=False)
-    monkey = birthday.BATCH_SIZE
-    try:
-        assert engagement_sweeps.walk(rt, now, lambda *a, **k: birthday.sweep_batch(*a, limit=25, **k)) == (149, 149)
-        assert engagement_sweeps.walk(rt, now, lambda *a, **k: birthday.sweep_batch(*a, limit=25, **k)) == (0, 0)
-    finally:
-        assert birthday.BATCH_SIZE == monkey
+        early = birthday.give_now(s, s.get(Member, due[5]), now - timedelta(minutes=1), rt.settings, coupon_titles,
+                                  push=False)
+    def sweep(session, after):
+        return birthday.sweep_batch(session, now, rt.settings, coupon_titles, after_id=after, limit=25)
+
+    assert walk(rt.db, sweep) == (149, 149)
+    assert walk(rt.db, sweep) == (0, 0)
     with rt.db.session() as s:
         coupons = {c.member_id: c for c in s.scalars(select(Coupon))}
         pushes = {o.member_id: o for o in s.scalars(select(Outbox).where(Outbox.kind == "birthday"))}

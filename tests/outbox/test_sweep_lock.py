@@ -7,14 +7,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from worker import jobs
+from worker import runner, schedule
+from worker.runner import run_due
+from worker.schedule import Sweep
 
 
 @pytest.fixture
 def counted(monkeypatch):
-    monkeypatch.setattr(jobs, "_SWEEPS", {jobs.OUTBOX: jobs._SWEEPS[jobs.OUTBOX]})
     runs = []
-    jobs.register("test-counted", lambda rt, now: runs.append(now) or "ran", every=timedelta(minutes=1))
+    drain = next(s for s in schedule.SWEEPS if s.name == schedule.OUTBOX)
+    counted_sweep = Sweep("test-counted", lambda rt, now: runs.append(now) or "ran", every=timedelta(minutes=1))
+    monkeypatch.setattr(schedule, "SWEEPS", (drain, counted_sweep))
     return runs
 
 
@@ -23,16 +26,16 @@ def test_a_sweep_held_by_another_worker_is_skipped_and_runs_once_released(app, c
     if not rt.db.is_postgres:
         pytest.skip("SQLite runs one worker: no cross-process lock")
     other = rt.db.engine.connect()  # another worker, in the middle of the sweep
-    key = jobs._lock_key("test-counted")
+    key = runner._lock_key("test-counted")
     assert other.execute(text("select pg_try_advisory_lock(:k)"), {"k": key}).scalar() is True
     try:
-        results = {r.name: r for r in jobs.run_due(app, clock.now())}
-        assert results["test-counted"].summary == jobs.ELSEWHERE and counted == []
-        assert results["outbox"].ok and results["outbox"].summary != jobs.ELSEWHERE
+        results = {r.name: r for r in run_due(app, clock.now())}
+        assert results["test-counted"].summary == runner.ELSEWHERE and counted == []
+        assert results["outbox"].ok and results["outbox"].summary != runner.ELSEWHERE
     finally:
         other.execute(text("select pg_advisory_unlock(:k)"), {"k": key})
         other.close()
-    results = {r.name: r for r in jobs.run_due(app, clock.now())}
+    results = {r.name: r for r in run_due(app, clock.now())}
     assert results["test-counted"].summary == "ran" and len(counted) == 1
     # released after the run (and after a failing run): another worker can take it
     with rt.db.engine.connect() as conn:
@@ -40,11 +43,11 @@ def test_a_sweep_held_by_another_worker_is_skipped_and_runs_once_released(app, c
         conn.execute(text("select pg_advisory_unlock(:k)"), {"k": key})
 
 
-def test_a_failing_sweep_releases_its_lock(app, clock, counted):
+def test_a_failing_sweep_releases_its_lock(app, clock, counted, monkeypatch):
     rt = app.extensions["bot"]
-    jobs.register("test-failing", lambda rt, now: 1 / 0)
-    first = {r.name: r for r in jobs.run_due(app, clock.now())}
-    second = {r.name: r for r in jobs.run_due(app, clock.now())}
+    monkeypatch.setattr(schedule, "SWEEPS", (*schedule.SWEEPS, Sweep("test-failing", lambda rt, now: 1 / 0, every=timedelta(minutes=1))))
+    first = {r.name: r for r in run_due(app, clock.now())}
+    second = {r.name: r for r in run_due(app, clock.now())}
     assert not first["test-failing"].ok and not second["test-failing"].ok
     assert "ZeroDivisionError" in second["test-failing"].summary or "division" in second["test-failing"].summary
     assert counted == [clock.now(), clock.now()]
@@ -57,13 +60,13 @@ def test_a_failing_sweep_releases_its_lock(app, clock, counted):
 
 def test_the_lock_is_held_once_on_postgres_and_not_at_all_on_sqlite(app, clock, counted):
     rt = app.extensions["bot"]
-    with jobs.once_across_workers(rt, "test-counted") as mine:
+    with runner.once_across_workers(rt, "test-counted") as mine:
         assert mine is True
         if not rt.db.is_postgres:  # no lock on SQLite: a second holder runs too
-            with jobs.once_across_workers(rt, "test-counted") as again:
+            with runner.once_across_workers(rt, "test-counted") as again:
                 assert again is True
         else:
-            with jobs.once_across_workers(rt, "test-counted") as again:
+            with runner.once_across_workers(rt, "test-counted") as again:
                 assert again is False
 
 

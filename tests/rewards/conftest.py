@@ -94,6 +94,23 @@ def session_factory(engine):
     return sessionmaker(engine, expire_on_commit=False)
 
 
+@pytest.fixture
+def unit_of_work(session_factory):
+    """`run(work)`: work(session) as one unit of work, committed or rolled back (as core.db's `db.run`)."""
+    def run(work):
+        s = session_factory()
+        try:
+            result = work(s)
+            s.commit()
+            return result
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+    return run
+
+
 def _empty_all_tables(engine) -> None:
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):

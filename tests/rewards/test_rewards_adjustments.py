@@ -10,7 +10,8 @@ def test_positive_adjustment_is_a_lot_with_an_audit_row(session, make_member, no
     m = make_member()
     row = adjust_points(session, m, 200, "補登 11/3 消費", "staff@example.com", now, settings)
     assert (row.kind, row.delta, row.remaining, row.actor) == ("adjust", 200, 200, "staff@example.com")
-    assert row.expires_at is not None and row.reason == "客服調整 +200 點：補登 11/3 消費"
+    assert row.expires_at is not None and (row.reason_code, row.reason_params) == ("adjust", {"delta": 200,
+                                                                                           "reason": "補登 11/3 消費"})
     audit = session.scalar(select(AuditLog))
     assert (audit.actor, audit.action, audit.target) == ("staff@example.com", "points.adjust", f"member:{m.member_code}")
     assert audit.details["delta"] == 200 and audit.details["balance_after"] == 200

@@ -40,7 +40,8 @@ def test_redeem_debits_takes_stock_and_gives_a_coupon(session, make_member, give
     assert c.valid_until == datetime(2027, 2, 19, tzinfo=TZ)  # valid through 90 days later
     assert (m.balance, coffee.stock) == (150, 1)
     row = ledger.entry_for_key(session, f"redeem:{m.id}:nonce-1")
-    assert (row.delta, row.kind, row.reason) == (-100, "redeem", "兌換 美式咖啡 → -100 點")
+    assert (row.delta, row.kind, row.reason_code, row.reason_params["reward_zh"]) == (-100, "redeem", "redeem_reward",
+                                                                              "美式咖啡")
 
 
 def test_double_tap_redeems_once(session, make_member, give_points, now, settings, coffee):

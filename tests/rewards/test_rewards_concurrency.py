@@ -176,6 +176,6 @@ def test_the_welcome_gift_at_once_is_given_once(session, session_factory, make_m
     session.commit()
 
     def work(s, i):
-        return gifts.give_welcome_gift(s, s.get(Member, m.id), now, settings) is not None
+        return gifts.give_welcome_gift(s, s.get(Member, m.id), now, settings, lambda k, v: (k, k)) is not None
     assert kinds(run_together(session_factory, 5, work)) == Counter({True: 1, False: 4})
     assert fresh(session, Member, m.id).balance == settings.welcome_gift_points

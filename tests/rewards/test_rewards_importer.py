@@ -21,12 +21,12 @@ store,IMP-8,{code},300,2026-11-20T14:03:00Z,S02,
 """
 
 
-def test_import_reports_every_line_and_never_stops(session, session_factory, make_member, now, settings):
+def test_import_reports_every_line_and_never_stops(session, unit_of_work, make_member, now, settings):
     m = make_member()
     session.commit()
     seen = []
     rows = csv_rows(io.StringIO(CSV.format(code=m.member_code)))
-    summary = import_orders(session_factory, rows, now, settings, progress=lambda n, s: seen.append(n),
+    summary = import_orders(unit_of_work, rows, now, settings, progress=lambda n, s: seen.append(n),
                             progress_every=4)
     assert (summary.created, summary.unchanged, summary.conflicts) == (3, 1, 1)
     assert summary.conflict_lines[0][0] == 5
@@ -39,17 +39,17 @@ def test_import_reports_every_line_and_never_stops(session, session_factory, mak
     session.expire_all()
     assert session.get(Member, m.id).balance == 138
     # the same file again changes nothing
-    again = import_orders(session_factory, csv_rows(io.StringIO(CSV.format(code=m.member_code))), now, settings)
+    again = import_orders(unit_of_work, csv_rows(io.StringIO(CSV.format(code=m.member_code))), now, settings)
     assert (again.created, again.unchanged, again.conflicts, len(again.errors)) == (0, 4, 1, 5)
     assert session.scalar(select(func.count()).select_from(Order)) == 3
 
 
-def test_import_plain_dicts_numbered_from_start_line(session, session_factory, make_member, now, settings):
+def test_import_plain_dicts_numbered_from_start_line(session, unit_of_work, make_member, now, settings):
     m = make_member()
     session.commit()
     rows = [{"channel": "store", "order_id": "D-1", "member_code": m.member_code, "amount": 500,
              "placed_at": "2026-11-20T14:03:00+08:00"}, "not a row"]
-    summary = import_orders(session_factory, rows, now, settings, start_line=1)
+    summary = import_orders(unit_of_work, rows, now, settings, start_line=1)
     assert summary.created == 1 and summary.errors == [(2, "body: must be an object")]
 
 

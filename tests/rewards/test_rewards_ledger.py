@@ -24,7 +24,7 @@ def test_credit_adds_a_lot_valid_through_the_same_day_next_year(session, make_me
     assert (row.delta, row.kind, row.remaining, row.shortfall) == (120, "earn", 120, 0)
     # valid through 2027-11-20 (Taipei), i.e. until 00:00 on the 21st
     assert row.expires_at == datetime(2027, 11, 21, 0, 0, tzinfo=TZ)
-    assert row.reason == "消費 NT$12,000（S01）×1.0 → +120 點"
+    assert (row.reason_code, row.reason_params["store_id"], row.reason) == ("earn_order", "S01", "")  # no words
     assert m.balance == 120
 
 
@@ -118,7 +118,6 @@ def test_take_up_to_takes_what_is_there_and_records_the_shortfall(session, make_
                                      {"amount": 4000, "order": "A1"}, "t1", now)
     assert created and (row.delta, row.shortfall) == (-25, 15) and m.balance == 0
     assert row.reason_params["points"] == 25 and row.reason_params["shortfall"] == 15
-    assert "15" in row.reason
     again, created = ledger.take_up_to(session, m, 40, "refund", "refund_order", {}, "t1", now)
     assert (again.id, created) == (row.id, False)
     zero, _ = ledger.take_up_to(session, m, 10, "refund", "refund_order", {"amount": 1, "order": "A"}, "t2", now)

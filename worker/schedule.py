@@ -1,0 +1,43 @@
+"""What the worker runs and how often: one table.
+
+Each row is a sweep (worker/sweeps/, one module each) and its interval; the worker's APScheduler
+runs each at its own interval (worker/scheduler.py), and `flask --app app jobs run-due --at ...`
+runs them all once as of an instant (worker/runner.py), in this order, the outbox drain last so
+that what the others queue goes out in the same run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, inbox, outbox,
+                           points_expiry, repurchase_reminders, rfm_scores, survey_invitations, tier_keep_warnings,
+                           tier_review)
+
+OUTBOX = "outbox"
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    run: Callable[[Any, datetime], Any]  # (runtime, now) -> a one-line summary
+    every: timedelta
+    # False: the worker's alone, not run by `jobs run-due` (it has no "as of")
+    catch_up: bool = True
+
+
+SWEEPS: tuple[Sweep, ...] = (
+    Sweep("tier-review", tier_review.run, every=timedelta(hours=1)),
+    Sweep("points-expiry", points_expiry.run, every=timedelta(hours=1)),
+    Sweep("birthday-coupons", birthday_coupons.run, every=timedelta(hours=1)),
+    Sweep("survey-invitations", survey_invitations.run, every=timedelta(minutes=10)),
+    Sweep("content-drip", content_drip.run, every=timedelta(hours=1)),
+    Sweep("repurchase-reminders", repurchase_reminders.run, every=timedelta(hours=6)),
+    Sweep("tier-keep-warnings", tier_keep_warnings.run, every=timedelta(hours=6)),
+    Sweep("rfm-scores", rfm_scores.run, every=timedelta(hours=1)),
+    Sweep("dashboard-rollups", dashboard_rollups.run, every=timedelta(hours=1)),
+    Sweep("broadcasts", broadcasts.run, every=timedelta(minutes=1)),
+    Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=30), catch_up=False),
+    Sweep(OUTBOX, outbox.run, every=timedelta(seconds=5)),
+)

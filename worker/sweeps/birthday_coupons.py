@@ -1,0 +1,15 @@
+"""From 09:00 on the 1st, this month's birthday coupons and their pushes (messaging/birthday.py)."""
+from __future__ import annotations
+
+from bot.texts import coupon_titles
+from core.sweep_batches import walk
+from messaging import birthday
+
+
+def run(rt, now) -> str:
+    start = birthday.send_from(now, rt.settings)
+    if now < start:
+        return f"not before {start:%H:%M} on the 1st"
+    _looked, issued = walk(rt.db, lambda session, after: birthday.sweep_batch(session, now, rt.settings,
+                                                                              coupon_titles, after_id=after))
+    return f"issued {issued} birthday coupons"

@@ -1,0 +1,17 @@
+"""A month before the yearly tier review, what keeps each member's tier (messaging/tier_keep.py)."""
+from __future__ import annotations
+
+from core.sweep_batches import walk
+from messaging import tier_keep
+
+
+def run(rt, now) -> str:
+    review = tier_keep.review_ahead(now, rt.settings)
+    if review is None:
+        return "not the month before the tier review"
+    if rt.db.run(lambda session: tier_keep.warnings_done(session, review)):
+        return "already done"
+    _looked, queued = walk(rt.db, lambda session, after: tier_keep.warning_batch(
+        session, now, rt.settings, after_id=after))
+    rt.db.run(lambda session: tier_keep.mark_done(session, review, queued, now), write=True)
+    return f"queued {queued} notices"
