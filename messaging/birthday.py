@@ -20,7 +20,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rewards import coupons, notices
@@ -77,29 +77,34 @@ def give_now(session: Session, member: Member, now: datetime, settings: ProgramS
     return gift.params(coupon.code)
 
 
-def _coupon_this_year(now: datetime):
-    """A birthday coupon of `now`'s year exists for the member: read through the indexed columns
-    (member, kind, and the year as the range of its end), not a key computed in SQL per member."""
+def _with_coupon_this_year(session: Session, now: datetime, after_id: int, upto_id: int) -> set[int]:
+    """Members in (after_id, upto_id] who have a birthday coupon of `now`'s year: one range read of
+    the indexed columns (member, kind, and the year as the range of the coupon's end). Not an
+    anti-join: with stale statistics PostgreSQL planned that as a nested loop scanning every coupon
+    for every member."""
     year_start = datetime.combine(date(now.year, 1, 1), time(), tzinfo=now.tzinfo)
     year_end = datetime.combine(date(now.year + 1, 1, 1), time(), tzinfo=now.tzinfo)
-    return exists().where(Coupon.member_id == Member.id, Coupon.kind == KIND,
-                          Coupon.valid_until > year_start, Coupon.valid_until <= year_end)
+    return set(session.scalars(select(Coupon.member_id).where(
+        Coupon.member_id > after_id, Coupon.member_id <= upto_id, Coupon.kind == KIND,
+        Coupon.valid_until > year_start, Coupon.valid_until <= year_end)))
 
 
 def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titles: coupons.CouponTitles,
                 after_id: int = 0, limit: int = BATCH_SIZE) -> Batch:
     """Issue the birthday coupons (and queue the pushes) of up to `limit` members after `after_id`;
-    each coupon's title is `titles("birthday", value)`. One SELECT of who is due, one multi-row
-    INSERT of the coupons, one INSERT ... SELECT of the pushes from the coupons just written."""
+    each coupon's title is `titles("birthday", value)`. One SELECT of the month's members, one range
+    read of their coupons this year, one multi-row INSERT of the coupons, one INSERT ... SELECT of
+    the pushes from the coupons just written."""
     require_aware(now)
     if now < send_from(now, settings):
         return Batch(0, 0, after_id, False)
     year = now.year
-    due = session.execute(
+    born = session.execute(
         select(Member.id, Member.tier)
-        .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member",
-               ~_coupon_this_year(now))
+        .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member")
         .order_by(Member.id).limit(limit)).all()
+    have = _with_coupon_this_year(session, now, after_id, born[-1][0]) if born else set()
+    due = [(member_id, tier) for member_id, tier in born if member_id not in have]
     gifts = {member_id: gift_for(tier, now, settings) for member_id, tier in due}
     given = [(member_id, gift) for member_id, gift in gifts.items() if gift.value > 0]
     rows = []
@@ -110,13 +115,14 @@ def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titl
                          uniqueness_key=coupons.birthday_key(member_id, year), created_at=now))
     # a row whose key (or, once in ~10^17, code) is taken is skipped; the next run tries again
     insert_new(session, Coupon, rows)
+    looked = [member_id for member_id, _ in born]
     if not rows:
-        return Batch.of([member_id for member_id, _ in due], 0, limit, after_id)
+        return Batch.of(looked, 0, limit, after_id)
     last_day = gifts[given[0][0]].last_day.isoformat()
     pushes = (select(Coupon.uniqueness_key, Coupon.member_id,
                      json_with(session, {"last_day": last_day}, code=Coupon.code, value=Coupon.value))
-              .where(Coupon.member_id > after_id, Coupon.member_id <= due[-1][0], Coupon.kind == KIND,
+              .where(Coupon.member_id > after_id, Coupon.member_id <= looked[-1], Coupon.kind == KIND,
                      Coupon.created_at == now))
     # (the coupons of this batch are the ones created at `now`; one given in the chat has its own instant)
     queued = notices.queue_select(session, pushes, KIND, "marketing", now)
-    return Batch.of([member_id for member_id, _ in due], queued, limit, after_id)
+    return Batch.of(looked, queued, limit, after_id)
