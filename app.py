@@ -1,7 +1,6 @@
 """The app factory. `gunicorn app:app` serves the module-level app; `flask --app app ...` runs commands."""
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from flask import Flask
@@ -10,9 +9,12 @@ from linebot.v3.webhook import WebhookParser
 import handlers
 from api import bp as api_bp
 from cli.apikeys import apikey_cli
+from cli.errors import guard_commands
+from core.logs import configure_logging
+from ops import bp as ops_bp
 from cli.orders import orders_cli
 from cli.points import points_cli
-from bot import intents, member_qr, rich_menus
+from bot import intents, member_qr
 from cli.db import db_cli
 from cli.demo import demo_cli
 from core.clock import Clock
@@ -22,6 +24,7 @@ from core.db import Database
 from bot.dispatch import Dispatcher, Services
 from bot.line_client import LineClient
 from bot.member_qr_route import bp as member_qr_bp
+from bot.short_link_route import bp as short_link_bp
 from bot.processing import EventProcessor, InboxWorker
 from cli.richmenu import richmenu_cli
 from core.runtime import Runtime
@@ -35,7 +38,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     """Build the app from the environment; tests pass `overrides` (config names) and a fixed clock."""
     overrides = dict(overrides or {})
     config = Config.from_env(**overrides)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(config.LOG_LEVEL, config.LOG_FORMAT)
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(SECRET_KEY=config.SECRET_KEY, TESTING=config.BOT_ENV == "test",
@@ -51,8 +54,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
 
     services = Services(profile=line.get_profile, public_url=config.BOT_PUBLIC_URL,
                         qr_url=partial(member_qr.signed_qr_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
-                        default_language=config.BOT_LANGUAGE,
-                        effects={"rich_menu": rich_menus.rich_menu_effect(db, line)})
+                        default_language=config.BOT_LANGUAGE)
     dispatcher = Dispatcher(handlers.routers(), intents.classify_detailed)
     processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services)
     app.extensions["inbox_worker"] = InboxWorker(processor, config.INBOX_MODE, config.INBOX_THREADS)
@@ -60,6 +62,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
 
     app.register_blueprint(webhook_bp)
     app.register_blueprint(member_qr_bp)
+    app.register_blueprint(short_link_bp)
     app.register_blueprint(richmenu_cli)
     app.register_blueprint(db_cli)
     app.register_blueprint(demo_cli)
@@ -71,6 +74,8 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.register_blueprint(orders_cli)
     app.register_blueprint(content_cli)
     init_console(app)
+    app.register_blueprint(ops_bp)
+    guard_commands(app.cli)
     sync_at_start(rt)
     return app
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
+from core.field_errors import FieldErrors
 from core.runtime import runtime
 from rewards import coupons
-from rewards.errors import ValidationError
 from rewards.models import ORDER_CHANNELS, Member
 
 from .body import check_types, json_object
@@ -30,7 +30,7 @@ def redeem_coupon(session: Session, code: str):
         if name not in problems and len(body.get(name) or "") > limit:
             problems[name] = f"must be at most {limit} characters"
     if problems:
-        raise ValidationError(problems)
+        raise FieldErrors(problems)
     rt = runtime()
     now = rt.clock.now()
     coupon = coupons.redeem_coupon(session, code, body["channel"], body.get("store_id"), body.get("order_id"), now)

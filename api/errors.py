@@ -9,6 +9,7 @@ from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from core.logs import describe_error
+from core.field_errors import FieldErrors
 from rewards.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,10 @@ def handle_domain_error(exc: DomainError) -> Response:
     return error_response(exc.http_status, exc.code, exc.message, exc.fields)
 
 
+def handle_field_errors(exc: FieldErrors) -> Response:
+    return error_response(exc.http_status, exc.code, exc.message, exc.problems)
+
+
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
               413: "body_too_large", 415: "unsupported_media_type"}
 
@@ -72,5 +77,6 @@ def handle_unexpected(exc: Exception) -> Response:
 def register(bp) -> None:
     bp.register_error_handler(ApiError, handle_api_error)
     bp.register_error_handler(DomainError, handle_domain_error)
+    bp.register_error_handler(FieldErrors, handle_field_errors)
     bp.register_error_handler(HTTPException, handle_http_exception)
     bp.register_error_handler(Exception, handle_unexpected)

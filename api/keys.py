@@ -12,16 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.field_errors import FieldErrors
 from rewards.tx import savepoint
 
 from .models import ApiKey
 
 KEY_PREFIX = "mbk_"  # recognisable in logs and secret scanners
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-
-
-class KeyNameError(ValueError):
-    """The name is malformed or already taken."""
 
 
 def hash_key(key: str) -> str:
@@ -31,9 +28,10 @@ def hash_key(key: str) -> str:
 def create_key(session: Session, name: str, now: datetime) -> tuple[ApiKey, str]:
     """A new live key named `name`: returns the row and the key, which is never retrievable again."""
     if not NAME_PATTERN.match(name or ""):
-        raise KeyNameError("a key name is 1-80 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise FieldErrors.one("name", "a key name is 1-80 letters, digits, '.', '_' or '-', starting with a letter or digit")
     if session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
-        raise KeyNameError(f"a key named {name!r} already exists (names are never reused, even after revoking)")
+        raise FieldErrors.one("name", f"a key named {name!r} already exists (names are never reused, even after revoking)",
+                               code="taken")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKey(name=name, key_hash=hash_key(key), prefix=key[:10], created_at=now, revoked_at=None)
     try:
@@ -41,7 +39,7 @@ def create_key(session: Session, name: str, now: datetime) -> tuple[ApiKey, str]
             session.add(row)
             session.flush()
     except IntegrityError:
-        raise KeyNameError(f"a key named {name!r} already exists") from None
+        raise FieldErrors.one("name", f"a key named {name!r} already exists", code="taken") from None
     return row, key
 
 

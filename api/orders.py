@@ -6,9 +6,10 @@ from typing import Any
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
+from core.field_errors import FieldErrors
 from core.runtime import runtime
 from rewards import membership, orders
-from rewards.errors import MemberNotFound, ValidationError
+from rewards.errors import MemberNotFound
 from rewards.models import Member, Order
 
 from .body import check_types, is_int, json_object
@@ -56,10 +57,10 @@ def create_order(session: Session):
     problems = {**check_types(body, ORDER_FIELDS), **item_problems(body.get("items"))}
     try:
         data = orders.parse_order(body)
-    except ValidationError as exc:
-        problems = {**exc.fields, **problems}
+    except FieldErrors as exc:
+        problems = {**exc.problems, **problems}
     if problems:
-        raise ValidationError(problems)
+        raise FieldErrors(problems)
     member = membership.by_code(session, data.member_code)
     if member is None or member.status == "erased":
         raise MemberNotFound(fields={"member_code": data.member_code})
@@ -85,7 +86,7 @@ def create_refund(session: Session, channel: str, order_id: str):
     body = json_object()
     problems = check_types(body, REFUND_FIELDS)
     if problems:
-        raise ValidationError(problems)
+        raise FieldErrors(problems)
     order = orders.find_order(session, channel, order_id)
     rt = runtime()
     result = orders.refund(session, order, body["refund_id"], body["amount"], rt.clock.now(), rt.settings)

@@ -1,13 +1,16 @@
-"""Routing one event to one handler: an ordered list of (predicate, handler), first match wins.
+"""Routing one event to one handler: an ordered list of (filter, handler), first match wins.
 
 Each module in handlers/ has its own Router; the app chains them in a fixed order (routers for
-conversation state first, then event types, then free-text intents, then the fallback).
+conversation state first, then event types, then free-text intents, then the fallback). A text
+message's intent is worked out once, before routing, and is part of the Context it is routed with;
+matching only reads the context. A handler answers with messages and may ask for typed effects
+(SwitchRichMenu) that the processor carries out on LINE once the unit of work is committed.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -15,8 +18,19 @@ from rewards.models import Member
 from rewards.settings import ProgramSettings
 
 from .events import Incoming
+from .filters import Filter, event_type, intent_is, postback
 from .intents import Match
 from .texts import Texts
+
+@dataclass(frozen=True)
+class SwitchRichMenu:
+    """Show the user the member rich menu (`member=True`: joined, back after a block) or the default
+    one again (`member=False`: unfollowed, erased)."""
+
+    member: bool
+
+
+Effect = SwitchRichMenu  # a union when there are more kinds
 
 
 @dataclass
@@ -30,12 +44,12 @@ class Context:
     member: Member | None
     t: Texts
     services: "Services"
+    # a text message's intent (bot/intents.py), worked out before routing; None for other events
     intent: str | None = None
     # for a close call (intent == "ambiguous"): the intents to offer as "which one?"
     intent_candidates: tuple[str, ...] = ()
-    # things to do on LINE once the effects are committed, e.g. ("rich_menu", "member");
-    # carried out by the processor through Services.effects
-    effects: list[tuple[str, str | None]] = field(default_factory=list)
+    # what to do on LINE once the handler's changes are committed (the processor carries them out)
+    effects: list[Effect] = field(default_factory=list)
 
     def use_language(self, language: str) -> None:
         self.t = Texts(language)
@@ -50,54 +64,74 @@ class Services:
     # member code, now -> an expiring https link to the member's QR image (None: no image)
     qr_url: Callable[[str, datetime], str] | None = None
     default_language: str = "zh-TW"
-    # effect name -> function(user_id, argument) run after commit (see Context.effects)
-    effects: dict[str, Callable[[str, str | None], None]] = field(default_factory=dict)
 
 
-Handler = Callable[[Context], list[dict] | None]
+@dataclass(frozen=True)
+class Handler:
+    """A handler with what the processor needs to know about it, declared where it is defined."""
+
+    run: Callable[[Context], list[dict] | None]
+    # the answer may take a moment (LINE's profile, a bigger query): LINE's loading animation first
+    shows_loading: bool = False
+
+    def __call__(self, ctx: Context) -> list[dict] | None:
+        return self.run(ctx)
 
 
-def shows_loading(handler):
-    """Mark a handler whose answer may take a moment: LINE's loading animation is shown first."""
-    handler.shows_loading = True
-    return handler
-Predicate = Callable[[Context], bool]
+def shows_loading(fn: Callable[[Context], list[dict] | None]) -> Handler:
+    """Declare a handler whose answer may take a moment: LINE's loading animation is shown first."""
+    return Handler(fn, shows_loading=True)
+
+
+def _handler(fn) -> Handler:
+    return fn if isinstance(fn, Handler) else Handler(fn)
+
+
+@dataclass(frozen=True)
+class Route:
+    filter: Filter
+    handler: Handler
 
 
 class Router:
     def __init__(self, name: str):
         self.name = name
-        self.routes: list[tuple[Predicate, Handler]] = []
+        self.routes: list[Route] = []
 
-    def add(self, predicate: Predicate, handler: Handler) -> Handler:
-        self.routes.append((predicate, handler))
+    def add(self, matches: Filter, fn) -> Handler:
+        handler = _handler(fn)
+        self.routes.append(Route(matches, handler))
         return handler
 
     # decorators
-    def on_event(self, event_type: str):
-        return lambda fn: self.add(lambda ctx: ctx.event.type == event_type, fn)
+    def on(self, matches: Filter):
+        return lambda fn: self.add(matches, fn)
+
+    def on_event(self, kind: str):
+        return self.on(event_type(kind))
 
     def on_postback(self, action: str):
-        return lambda fn: self.add(lambda ctx: ctx.event.type == "postback" and ctx.event.action == action, fn)
+        return self.on(postback(action))
 
     def on_intent(self, intent: str):
-        return lambda fn: self.add(lambda ctx: ctx.intent == intent, fn)
-
-    def on(self, predicate: Predicate):
-        return lambda fn: self.add(predicate, fn)
+        return self.on(intent_is(intent))
 
 
 class Dispatcher:
-    def __init__(self, routers: list[Router], classify: Callable[[str], "Match"]):
+    def __init__(self, routers: list[Router], classify: Callable[[str], Match]):
         self.routers = routers
         self.classify = classify
 
-    def find(self, ctx: Context) -> Handler | None:
-        if ctx.event.type == "message" and ctx.event.text is not None and ctx.intent is None:
-            match = self.classify(ctx.event.text)
-            ctx.intent, ctx.intent_candidates = match.intent, match.candidates
-        for router in self.routers:
-            for predicate, handler in router.routes:
-                if predicate(ctx):
-                    return handler
+    def understand(self, event: Incoming) -> Match | None:
+        """The intent of a text message (None for any other event), for the Context it is routed with."""
+        if event.type == "message" and event.text is not None:
+            return self.classify(event.text)
         return None
+
+    def routes(self) -> Iterator[Route]:
+        for router in self.routers:
+            yield from router.routes
+
+    def route(self, ctx: Context) -> Handler | None:
+        """The first handler whose filter matches; None when nothing does."""
+        return next((r.handler for r in self.routes() if r.filter(ctx)), None)

@@ -15,6 +15,8 @@ from linebot.v3.messaging import (ApiClient, Configuration, MessagingApi, Messag
                                   ShowLoadingAnimationRequest)
 from linebot.v3.messaging.exceptions import ApiException
 
+from core import metrics
+
 log = logging.getLogger(__name__)
 
 BULK_LINK_MAX = 500  # users per bulk rich menu link (LINE's limit)
@@ -78,13 +80,17 @@ class LineClient:
 
     def _call(self, fn, *args, **kwargs):
         try:
-            return fn(*args, _request_timeout=self.timeout, **kwargs)
+            answer = fn(*args, _request_timeout=self.timeout, **kwargs)
         except ApiException as exc:
+            metrics.line_call(fn.__name__, exc.status)
             raise _error_from(exc) from None
         except Exception as exc:  # urllib3 timeouts and connection errors
             if exc.__class__.__module__.startswith(("urllib3", "socket")) or isinstance(exc, OSError):
+                metrics.line_call(fn.__name__, None)
                 raise LineApiError(None, f"{exc.__class__.__name__}: no answer from LINE") from None
             raise
+        metrics.line_call(fn.__name__, 200)
+        return answer
 
     # -- messages
     def reply(self, reply_token: str, messages: list[dict]) -> None:

@@ -125,6 +125,7 @@ RENDERERS: dict[str, Renderer] = {
     "tier_keep_warning": tier_keep_warning,
     "repurchase": repurchase,
     "broadcast": broadcast_messages.render,
+    "journey": broadcast_messages.render,  # a welcome journey step: the same message types as a broadcast
 }
 
 

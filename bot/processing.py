@@ -6,16 +6,21 @@ the log names the event and the error's type and place, never the body, texts or
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from rewards import membership
 
 from . import inbox
 from . import messages as m
-from .dispatch import Context, Dispatcher, Services
+from . import rich_menus
+from .dispatch import Context, Dispatcher, Effect, Services, SwitchRichMenu
 from .events import Incoming
 from .line_client import LineApiError, LineClient
-from core.logs import describe_error
+from core import metrics
+from core.logs import describe_error, inbox_event
+from core.models import InboxEvent
+from sqlalchemy import select
 from .texts import Texts, text
 
 log = logging.getLogger(__name__)
@@ -34,7 +39,8 @@ class EventProcessor:
         """Process the event, then whatever the same conversation has waiting behind it."""
         current: int | None = inbox_id
         while current is not None:
-            current = self.process_one(current)
+            with inbox_event(current):  # every log line of this event names it
+                current = self.process_one(current)
 
     def process_one(self, inbox_id: int) -> int | None:
         """Claim, handle, mark finished and find the conversation's next pending event, all in ONE
@@ -42,19 +48,34 @@ class EventProcessor:
         and reply. A crash before the commit leaves the event pending for the sweeper, with no effect
         applied. Returns the next event of the conversation to process, if any."""
         now = self.clock.now()
+        started = time.perf_counter()
+        claimed = None
+        if not self.db.is_postgres:
+            # SQLite: a claim is a write, and its one write lock would be held through the handler's
+            # LINE calls, stalling every webhook's record: claim in a short transaction of its own
+            with self.db.session() as session:
+                claimed = inbox.claim_payload(session, inbox_id, now)
+            if claimed is None:
+                return None
         try:
-            outcome = self.db.run(lambda session: self._unit(session, inbox_id, now))
+            outcome = self.db.run(lambda session: self._unit(session, inbox_id, now, claimed))
         except Exception as exc:  # noqa: BLE001 - one event's failure must not stop the others
-            return self._failed(inbox_id, exc)
+            next_id = self._failed(inbox_id, exc)
+            metrics.event_processed(time.perf_counter() - started, True)
+            return next_id
         if outcome is None:
             return None
         event, ctx, messages, next_id = outcome
         self._carry_out(event, ctx.effects)
         self._reply(event, messages)
+        metrics.event_processed(time.perf_counter() - started, False)
+        if not self.db.is_postgres:
+            with self.db.session() as session:
+                next_id = inbox.next_pending_of(session, next_id)
         return next_id
 
-    def _unit(self, session, inbox_id: int, now):
-        claimed = inbox.claim_payload(session, inbox_id, now)
+    def _unit(self, session, inbox_id: int, now, claimed=None):
+        claimed = claimed or inbox.claim_payload(session, inbox_id, now)
         if claimed is None:
             return None  # another worker has it, it is done, or an earlier event must go first
         payload, user_key = claimed
@@ -63,6 +84,8 @@ class EventProcessor:
         messages, status = self._run(ctx)
         if not inbox.finish(session, inbox_id, now, status):
             raise RuntimeError("inbox claim lost")
+        if not self.db.is_postgres:
+            return event, ctx, messages, user_key  # looked up after the reply (below)
         return event, ctx, messages, inbox.next_pending_of(session, user_key)
 
     def _failed(self, inbox_id: int, exc: Exception) -> int | None:
@@ -70,6 +93,9 @@ class EventProcessor:
         error = describe_error(exc)
         with self.db.session() as session:
             claimed = inbox.claim_payload(session, inbox_id, self.clock.now())
+            if claimed is None:  # SQLite: claimed before the failed unit, and still ours
+                claimed = session.execute(select(InboxEvent.payload, InboxEvent.user_key).where(
+                    InboxEvent.id == inbox_id, InboxEvent.status == "processing")).first()
             if claimed is None:
                 return None
             payload, user_key = claimed
@@ -86,27 +112,35 @@ class EventProcessor:
     def _context(self, session, event: Incoming, now) -> Context:
         member = membership.by_line_user(session, event.user_id) if event.user_id else None
         language = member.language if member else self.services.default_language
+        understood = self.dispatcher.understand(event)
         return Context(event=event, session=session, now=now, settings=self.settings, member=member,
-                       t=Texts(language), services=self.services)
+                       t=Texts(language), services=self.services,
+                       intent=understood.intent if understood else None,
+                       intent_candidates=understood.candidates if understood else ())
 
     def _run(self, ctx: Context) -> tuple[list[dict], str]:
         if ctx.event.mode != "active":
             return [], "ignored"  # standby: another channel is answering this chat
-        handler = self.dispatcher.find(ctx)
+        handler = self.dispatcher.route(ctx)
         if handler is None:
             log.info("ignored event type %s", ctx.event.type)
             return [], "ignored"
-        if getattr(handler, "shows_loading", False) and ctx.event.source_type == "user":
+        if handler.shows_loading and ctx.event.source_type == "user":
             self._show_loading(ctx.event.user_id)
         return list(handler(ctx) or [])[:5], "done"
 
-    def _carry_out(self, event: Incoming, effects: list[tuple[str, str | None]]) -> None:
+    def _carry_out(self, event: Incoming, effects: list[Effect]) -> None:
         """Effects on LINE that follow committed changes (e.g. switching the rich menu); best effort."""
-        for name, argument in effects:
+        for effect in effects:
             try:
-                self.services.effects[name](event.user_id, argument)
+                match effect:
+                    case SwitchRichMenu(member=member):
+                        rich_menus.rich_menu(self.db, self.line, event.user_id, rich_menus.MEMBER if member else None)
+                    case _:
+                        raise TypeError(f"no way to carry out {effect!r}")
             except Exception as exc:  # noqa: BLE001 - the member's change stands; log and go on
-                log.warning("effect %s for event %s not carried out: %s", name, event.event_id, describe_error(exc))
+                log.warning("effect %s for event %s not carried out: %s", type(effect).__name__, event.event_id,
+                            describe_error(exc))
 
     def _show_loading(self, user_id: str) -> None:
         try:

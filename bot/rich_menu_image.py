@@ -1,12 +1,15 @@
 """Drawing a rich menu image: a grid of buttons, each an icon with its label in two languages.
 
-The font must have Chinese glyphs (Pillow's own has none and would draw boxes): its path comes
-from BOT_FONT_PATH, and a missing file or a font without the labels' characters is an error
-that says what to install.
+The font must have Chinese glyphs (Pillow's own has none and would draw boxes). BOT_FONT_PATH names
+one (a missing file or a font without the labels' characters is then an error that says what to
+install); unset, any installed CJK font is found through fontconfig (`fc-list :lang=zh`), and with
+none at all the menus are drawn with their icons and English labels only, so there is always a menu.
 """
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +41,38 @@ class ButtonFace:
     accent: str  # the badge colour behind the icon
 
 
+FONT_SUFFIXES = (".ttc", ".ttf", ".otf")
+INSTALL_HINT = "apt-get install fonts-wqy-microhei (or fonts-noto-cjk)"
+
+
+@lru_cache(maxsize=1)
+def installed_cjk_font() -> str | None:
+    """The file of an installed font with Chinese glyphs, found through fontconfig; None without one."""
+    if shutil.which("fc-list") is None:
+        return None
+    try:
+        listing = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10,
+                                 check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    files = sorted({line.split(":", 1)[0].strip() for line in listing.splitlines()})
+    return next((f for f in files if f.lower().endswith(FONT_SUFFIXES) and Path(f).is_file()), None)
+
+
+def font_for_menus(configured: str) -> str | None:
+    """The font file the menus are drawn with: BOT_FONT_PATH when set, else an installed CJK font, else None
+    (icons and English labels only)."""
+    return configured or installed_cjk_font()
+
+
+def describe_font(configured: str) -> str:
+    """One line for the operator: which labels the menus get and from which font."""
+    path = font_for_menus(configured)
+    if path:
+        return f"Chinese and English labels (font {path})"
+    return f"icons and English labels only: no CJK font found ({INSTALL_HINT} for Chinese labels)"
+
+
 def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
     if not path or not Path(path).is_file():
         raise FontError(
@@ -63,14 +98,21 @@ def missing_glyphs(font: ImageFont.FreeTypeFont, text: str) -> str:
 
 
 def draw_menu(size: tuple[int, int], buttons: list[ButtonFace], font_path: str) -> bytes:
-    """The menu as PNG bytes (at most 1 MB)."""
-    title_font = load_font(font_path, round(min(b.box[3] for b in buttons) * 0.14))
-    subtitle_font = load_font(font_path, round(title_font.size * 0.62))
-    labels = "".join(b.title + b.subtitle for b in buttons)
-    missing = missing_glyphs(title_font, labels)
-    if missing:
-        raise FontError(f"the font at {font_path!r} has no glyphs for {missing!r}; set BOT_FONT_PATH to a font "
-                        "with Chinese glyphs (e.g. fonts-wqy-microhei or fonts-noto-cjk)")
+    """The menu as PNG bytes (at most 1 MB). `font_path` "" finds a CJK font or draws English labels only."""
+    title_size = round(min(b.box[3] for b in buttons) * 0.14)
+    font_path = font_for_menus(font_path)
+    if font_path is None:
+        title_font = ImageFont.load_default(title_size)
+        buttons = [ButtonFace(b.box, b.subtitle, "", b.icon, b.accent) for b in buttons]
+        subtitle_font = title_font
+    else:
+        title_font = load_font(font_path, title_size)
+        subtitle_font = load_font(font_path, round(title_font.size * 0.62))
+        labels = "".join(b.title + b.subtitle for b in buttons)
+        missing = missing_glyphs(title_font, labels)
+        if missing:
+            raise FontError(f"the font at {font_path!r} has no glyphs for {missing!r}; set BOT_FONT_PATH to a font "
+                            "with Chinese glyphs (e.g. fonts-wqy-microhei or fonts-noto-cjk)")
     image = Image.new("RGB", size, BACKGROUND)
     draw = ImageDraw.Draw(image)
     for button in buttons:
@@ -93,4 +135,5 @@ def _draw_button(draw: ImageDraw.ImageDraw, button: ButtonFace, title_font, subt
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=button.accent)
     ICONS[button.icon](draw, cx, cy, r, ICON_INK, button.accent)
     draw.text((cx, y + h * 0.68), button.title, font=title_font, fill=TITLE_INK, anchor="mm")
-    draw.text((cx, y + h * 0.84), button.subtitle, font=subtitle_font, fill=SUBTITLE_INK, anchor="mm")
+    if button.subtitle:
+        draw.text((cx, y + h * 0.84), button.subtitle, font=subtitle_font, fill=SUBTITLE_INK, anchor="mm")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from sqlalchemy import select
 
@@ -176,7 +175,7 @@ def _delete_on_line(line: LineClient, menu_id: str) -> bool:
 def rich_menu(db, line: LineClient, user_id: str, which: str | None) -> None:
     """Show `user_id` the member menu ("member") or the default again (None). Nothing when no
     menus were deployed. Unlinking a user who blocked the account may fail at LINE; the caller
-    (the processor) logs it and goes on."""
+    (the processor, carrying out a SwitchRichMenu effect) logs it and goes on."""
     if which not in (MEMBER, None):
         raise ValueError(f"no rich menu called {which!r}")
     with db.session() as session:
@@ -188,7 +187,3 @@ def rich_menu(db, line: LineClient, user_id: str, which: str | None) -> None:
     else:
         line.link_rich_menu(user_id, member_menu)
 
-
-def rich_menu_effect(db, line: LineClient):
-    """`rich_menu` bound to the app's database and LINE client, for Services(effects=...)."""
-    return partial(rich_menu, db, line)

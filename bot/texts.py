@@ -223,6 +223,11 @@ TEXTS: dict[str, dict[str, str]] = {
                                       "you soon."},
     # -- broadcasts (staff write the text; these fill the gaps)
     "broadcast.name_fallback": {"zh-TW": "會員朋友", "en": "friend"},
+    # -- a staff member linking their LINE account for test sends
+    "staff_link.done": {"zh-TW": "已連結！推播的測試訊息會傳到這個 LINE 帳號。",
+                        "en": "Linked! Test sends of broadcasts will come to this LINE account."},
+    "staff_link.unknown": {"zh-TW": "這個連結碼無效或已過期，請在後台「我的帳號」取得新的連結碼。",
+                           "en": "That link code is unknown or expired: get a new one under My account in the console."},
     "broadcast.image_alt": {"zh-TW": "[圖片]", "en": "[Picture]"},
     # -- a points ledger row, by its reason code (bot/ledger_lines.py); {points} is signed, e.g. +120
     "ledger.earn_order": {"zh-TW": "消費 {amount}{where}{multiplier} → {points} 點",

@@ -9,6 +9,7 @@ from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhook import WebhookParser
 
 from . import inbox
+from core import metrics
 from core.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,7 @@ def callback():
         abort(400, "event without webhookEventId")
     with rt.db.session() as session:
         new_ids = inbox.record(session, events, rt.clock.now())
+    metrics.events_received(len(new_ids))
     current_app.extensions["inbox_worker"].submit(new_ids)
     return jsonify({})
 
-
-@bp.get("/healthz")
-def healthz():
-    ok = runtime().db.ping()
-    return jsonify({"status": "ok" if ok else "error", "database": "ok" if ok else "unreachable"}), (200 if ok else 503)

@@ -4,10 +4,11 @@ from __future__ import annotations
 import click
 from flask import Blueprint
 
+from core.field_errors import FieldErrors
 from core.formats import local
 from core.runtime import runtime
 
-from api.keys import KeyNameError, create_key, list_keys, revoke_key
+from api.keys import create_key, list_keys, revoke_key
 
 apikey_cli = Blueprint("apikey_cli", __name__, cli_group="apikey")
 
@@ -20,7 +21,7 @@ def create(name):
     try:
         with rt.db.session() as session:
             row, key = create_key(session, name, rt.clock.now())
-    except KeyNameError as exc:
+    except FieldErrors as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"API key {row.name!r} created. It is shown only this once; send it as 'Authorization: Bearer KEY':")
     click.echo(key)

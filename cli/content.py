@@ -6,6 +6,8 @@ app syncs it if anything changed (reading the files and one query when nothing d
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from content import library_files, library_sync
 
 from core.config import PROJECT_ROOT
 from core.logs import describe_error
+from core.schema_errors import missing_schema
 from core.runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
@@ -31,9 +34,22 @@ def library_dir(config) -> Path | None:
 
 def sync(rt: Runtime, directory: Path) -> tuple[library_sync.SyncSummary, list[library_files.FileProblem]]:
     library = library_files.read_library(directory)
+    items = [with_image_url(item, rt.config.BOT_PUBLIC_URL) for item in library.items]
     with rt.db.session() as session:
-        summary = library_sync.sync(session, library.items, rt.clock.now())
+        summary = library_sync.sync(session, items, rt.clock.now())
     return summary, library.problems
+
+
+IMAGES_PATH = "/library/images/"
+
+
+def with_image_url(item: library_files.LibraryItem, public_url: str) -> library_files.LibraryItem:
+    """A picture kept with the library is served by the bot: its address is under BOT_PUBLIC_URL (and a new
+    address, e.g. another BOT_PUBLIC_URL, syncs the item again)."""
+    if not item.image_file:
+        return item
+    url = public_url.rstrip("/") + IMAGES_PATH + item.image_file
+    return dataclasses.replace(item, image_url=url, digest=hashlib.sha256(f"{item.digest} {url}".encode()).hexdigest())
 
 
 def sync_at_start(rt: Runtime) -> None:
@@ -44,7 +60,10 @@ def sync_at_start(rt: Runtime) -> None:
     try:
         summary, problems = sync(rt, directory)
     except SQLAlchemyError as exc:
-        log.warning("content library not synced at start: %s", describe_error(exc))
+        if missing_schema(exc, rt.config.DATABASE_URL):  # before `db upgrade`: that command syncs nothing
+            log.debug("content library not synced at start: the database has no tables yet")
+        else:
+            log.warning("content library not synced at start: %s", describe_error(exc))
         return
     for problem in problems:
         log.warning("content library: %s", problem)

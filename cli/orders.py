@@ -11,9 +11,9 @@ from functools import partial
 import click
 from flask import Blueprint
 
+from core.field_errors import FieldErrors
 from core.formats import number
 from core.runtime import runtime
-from rewards.errors import ValidationError
 from rewards.importer import COLUMNS, ImportSummary, csv_rows, import_orders
 
 orders_cli = Blueprint("orders_cli", __name__, cli_group="orders")
@@ -50,9 +50,9 @@ def import_command(path):
         try:
             rows = csv_rows(stream)
             first = next(rows, None)  # reads the header, so a wrong one is reported before any work
-        except ValidationError as exc:
+        except FieldErrors as exc:
             raise click.ClickException(
-                f"{path}: wrong header: {exc.fields.get('header', exc.message)} "
+                f"{path}: wrong header: {exc.problems.get('header', exc.message)} "
                 f"(expected: {','.join(COLUMNS)})") from None
         except UnicodeDecodeError:
             raise click.ClickException(f"{path}: not a UTF-8 text file") from None

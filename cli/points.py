@@ -7,11 +7,12 @@ import getpass
 import click
 from flask import Blueprint
 
+from core.field_errors import FieldErrors
 from core.formats import number, signed
 from core.runtime import runtime
 from rewards import ledger, membership
 from rewards.adjustments import adjust_points
-from rewards.errors import InsufficientPoints, ValidationError
+from rewards.errors import InsufficientPoints
 
 points_cli = Blueprint("points_cli", __name__, cli_group="points")
 
@@ -45,6 +46,6 @@ def adjust(member_code, delta, reason, actor):
         raise click.ClickException(
             f"cannot take {number(exc.needed)} points from {member_code}: the balance is only {number(exc.balance)} "
             "and may not go below zero") from None
-    except ValidationError as exc:
+    except FieldErrors as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"{code}: {signed(delta)} points ({reason.strip()}) by {actor}; balance now {number(balance)}")

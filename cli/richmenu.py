@@ -8,7 +8,7 @@ from flask import Blueprint
 
 from bot import rich_menus
 from bot.line_client import LineApiError
-from bot.rich_menu_image import FontError
+from bot.rich_menu_image import FontError, describe_font
 from core.runtime import runtime
 
 richmenu_cli = Blueprint("richmenu_cli", __name__, cli_group="richmenu")
@@ -24,6 +24,7 @@ def deploy():
         raise click.ClickException(str(exc)) from None
     except LineApiError as exc:
         raise click.ClickException(f"LINE refused: {exc.status} {exc.message}") from None
+    click.echo(f"menu labels: {describe_font(rt.config.BOT_FONT_PATH)}")
     for name, menu_id in result.menu_ids.items():
         click.echo(f"{name} menu: {menu_id}")
     click.echo(f"visitor menu is the default; member menu linked to {result.members_linked} members"

@@ -6,6 +6,7 @@ import sys
 import click
 from flask import Blueprint
 
+from core.field_errors import FieldErrors
 from core.runtime import runtime
 from rewards import audit
 
@@ -31,7 +32,7 @@ def create(email, role, password_stdin):
         with rt.db.session() as s:
             person = accounts.create_staff(s, email, password, role, now)
             audit.record(s, "cli:staff", "staff.create", f"staff:{person.email}", {"role": role}, now)
-    except accounts.StaffError as exc:
+    except FieldErrors as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {person.email} ({role})")
 

@@ -39,6 +39,14 @@ def _csrf_token():
     return csrf.token()
 
 
+@bp.app_template_global("tier_name")
+def _tier_name(code: str | None) -> str:
+    """A tier's names (銀卡 Silver) where a code is stored."""
+    from core.runtime import runtime
+    tier = runtime().settings.tier(code or "")
+    return f"{tier.name_zh} {tier.name_en}" if tier.code == code else (code or "–")
+
+
 @bp.context_processor
 def _staff_context():
     staff = getattr(g, "staff", None)

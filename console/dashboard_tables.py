@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
@@ -10,11 +10,9 @@ from insights import dashboard_data, metrics, rfm
 from insights.months import Month
 from rewards.settings import ProgramSettings
 
-TREND_MONTHS = 12
+from .texts import RFM_LABELS
 
-RFM_LABELS = {"champions": "冠軍 Champions", "loyal": "忠誠 Loyal", "potential": "潛力 Potential",
-              "new": "新客 New", "at_risk": "流失風險 At risk", "cant_lose": "不能失去 Can't lose",
-              "hibernating": "沉睡 Hibernating", "lost": "流失 Lost"}
+TREND_MONTHS = 12
 
 
 @dataclass
@@ -40,31 +38,35 @@ class Dashboard:
     returning: dashboard_data.ReturningShare
     returning_before: dashboard_data.ReturningShare
     tables: dict[str, Table]
+    rfm_as_of: datetime | None = None  # when the nightly RFM scores shown were computed
 
 
 def _pct(value):
     return None if value is None else round(value * 100, 2)
 
 
-def build(session: Session, month: Month, tz: tzinfo, settings: ProgramSettings) -> Dashboard:
+def build(session: Session, month: Month, tz: tzinfo, settings: ProgramSettings,
+          now: datetime | None = None) -> Dashboard:
     months = month.back(TREND_MONTHS)
-    trend = metrics.measures_for_months(session, months, tz)
+    trend = metrics.measures_for_months(session, months, tz, now)
     current = trend[-1]
-    stores = metrics.store_measures(session, month, tz, current.members_at_previous_end)
+    stores = metrics.store_measures(session, month, tz, current.members_at_previous_end, now)
     funnel = dashboard_data.funnel(session, months, tz)
     tiers = dashboard_data.tier_mix(session)
+    rfm_as_of = rfm.ensure_scored(session, now) if now is not None else rfm.last_scored_at(session)
     segments = rfm.segment_sizes(session)
     broadcasts = dashboard_data.broadcast_results(session)
     tables = {
         "measures": Table("measures", "每月指標 Monthly measures",
                           ["month", "new_members", "members_at_month_end", "acquisition_rate_%", "retention_rate_%",
                            "member_sales", "revenue_per_member_change", "satisfaction_avg", "satisfaction_4_5_%"],
-                          [[m.month, m.new_members, m.members_at_end, _pct(m.acquisition_rate), _pct(m.retention_rate),
+                          [[m.month + (f" 至今 so far (1–{m.days_so_far})" if m.days_so_far else ""), m.new_members, m.members_at_end, _pct(m.acquisition_rate), _pct(m.retention_rate),
                             m.member_sales, None if m.revenue_per_member_change is None
                             else round(m.revenue_per_member_change, 2),
                             None if m.satisfaction.average is None else round(m.satisfaction.average, 2),
                             _pct(m.satisfaction.top_two_share)] for m in trend]),
-        "stores": Table("stores", f"門市 Stores, {month}",
+        "stores": Table("stores", f"門市 Stores, {month}" + (f" 至今 so far (1–{current.days_so_far})"
+                                                           if current.days_so_far else ""),
                         ["store", "member_sales", "previous_month_sales", "revenue_per_member_change",
                          "satisfaction_avg", "satisfaction_4_5_%", "responses"],
                         [[s.store, s.member_sales, s.previous_member_sales,
@@ -88,7 +90,7 @@ def build(session: Session, month: Month, tz: tzinfo, settings: ProgramSettings)
     return Dashboard(month=month, measures=current, previous=trend[-2] if len(trend) > 1 else None, trend=trend,
                      returning=dashboard_data.returning_share(session, month, tz),
                      returning_before=dashboard_data.returning_share(session, month.previous(), tz),
-                     tables=tables)
+                     tables=tables, rfm_as_of=rfm_as_of)
 
 
 def charts(d: Dashboard) -> dict[str, dict]:

@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.field_errors import FieldErrors
+
 from .models import ROLES, StaffUser
 
 MAX_FAILED_LOGINS = 5
@@ -17,10 +19,6 @@ PASSWORD_METHOD = "scrypt"
 
 # Checked against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-password-of-anyone", method=PASSWORD_METHOD)
-
-
-class StaffError(ValueError):
-    """A staff account cannot be created or changed as asked."""
 
 
 @dataclass(frozen=True)
@@ -40,18 +38,18 @@ def normalise_email(email: str) -> str:
 
 def check_password_rules(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise StaffError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise FieldErrors.one("password", f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def create_staff(session: Session, email: str, password: str, role: str, now: datetime) -> StaffUser:
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise StaffError("an e-mail address is required")
+        raise FieldErrors.one("email", "an e-mail address is required")
     if role not in ROLES:
-        raise StaffError(f"role must be one of {', '.join(ROLES)}")
+        raise FieldErrors.one("role", f"role must be one of {', '.join(ROLES)}")
     check_password_rules(password)
     if by_email(session, email) is not None:
-        raise StaffError(f"{email} already has an account")
+        raise FieldErrors.one("email", f"{email} already has an account", code="taken")
     staff = StaffUser(email=email, password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
                       role=role, active=True, failed_logins=0, session_version=1, created_at=now)
     session.add(staff)
@@ -105,16 +103,16 @@ def set_password(staff: StaffUser, password: str) -> None:
 
 def set_role(session: Session, staff: StaffUser, role: str) -> None:
     if role not in ROLES:
-        raise StaffError(f"role must be one of {', '.join(ROLES)}")
+        raise FieldErrors.one("role", f"role must be one of {', '.join(ROLES)}")
     if staff.role == "admin" and role != "admin" and count_admins(session) <= 1:
-        raise StaffError("the last admin cannot stop being an admin")
+        raise FieldErrors.one("role", "the last admin cannot stop being an admin", code="last_admin")
     staff.role = role
     staff.session_version = (staff.session_version or 1) + 1
 
 
 def set_active(session: Session, staff: StaffUser, active: bool) -> None:
     if not active and staff.role == "admin" and count_admins(session) <= 1:
-        raise StaffError("the last admin cannot be deactivated")
+        raise FieldErrors.one("active", "the last admin cannot be deactivated", code="last_admin")
     staff.active = active
     staff.session_version = (staff.session_version or 1) + 1
 
@@ -127,5 +125,5 @@ def unlock(staff: StaffUser) -> None:
 def set_line_user_id(staff: StaffUser, line_user_id: str | None) -> None:
     value = (line_user_id or "").strip() or None
     if value is not None and not (value.startswith("U") and len(value) == 33):
-        raise StaffError("a LINE user id looks like U followed by 32 hexadecimal characters")
+        raise FieldErrors.one("line_user_id", "a LINE user id looks like U followed by 32 hexadecimal characters")
     staff.line_user_id = value

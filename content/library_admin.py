@@ -14,13 +14,9 @@ from sqlalchemy.orm import Session
 
 from rewards.timeutil import require_aware
 
-from core.field_problems import FieldProblems
+from core.field_errors import FieldErrors
 from .library_files import KINDS
 from .models import ContentItem
-
-
-class ContentError(FieldProblems):
-    """A content item's fields that do not pass."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,7 @@ def check(fields: ContentFields) -> ContentFields:
     if fields.status not in ("draft", "active"):
         problems["status"] = "draft or active"
     if problems:
-        raise ContentError(problems)
+        raise FieldErrors(problems)
     return fields
 
 
@@ -99,9 +95,9 @@ def create(session: Session, fields: ContentFields, actor: str, now: datetime) -
 def update(item: ContentItem, fields: ContentFields, now: datetime) -> None:
     require_aware(now)
     if item.status == "retired":
-        raise ContentError({"status": "a retired item cannot be edited"})
+        raise FieldErrors.one("status", "a retired item cannot be edited")
     if item.source == "file":
-        raise ContentError({"source": f"this item comes from the file library ({item.slug}): edit its file"})
+        raise FieldErrors({"source": f"this item comes from the file library ({item.slug}): edit its file"})
     check(fields)
     _apply(item, fields)
     item.updated_at = now

@@ -9,7 +9,8 @@ One file is one item: YAML front matter between `---` lines, then the bodies und
     title_en: Pour-over in three steps
     topics: [coffee, brewing]     # the shop's product categories the item is about; [] = general
     kind: tip                     # story, tip or new_product
-    image_url: https://...        # optional, https
+    image_url: https://...        # optional, https; or instead:
+    image: pour-over-basics.png   # a picture kept with the library, in images/ (served by the bot)
     link: https://...             # optional, https
     published: 2026-10-14
     ---
@@ -30,6 +31,8 @@ import yaml
 
 KINDS = ("story", "tip", "new_product")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+IMAGE_FILE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\.(png|jpg|jpeg)$")
+IMAGES_FOLDER = "images"
 MAX_TITLE = 200
 MAX_BODY = 2000
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -50,6 +53,7 @@ class LibraryItem:
     published: date
     digest: str  # sha256 of the file: a changed file is synced again, an unchanged one is skipped
     path: str = field(default="", compare=False)
+    image_file: str | None = None  # a file in the library's images/ folder; the app turns it into image_url
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,11 @@ def parse(raw: bytes, path: str = "") -> LibraryItem | FileProblem:
     for name in ("image_url", "link"):
         if meta.get(name) not in (None, "") and not _https(meta.get(name)):
             problems[name] = "must be an https:// address"
+    image_file = meta.get("image") or None
+    if image_file is not None and not (isinstance(image_file, str) and IMAGE_FILE.match(image_file)):
+        problems["image"] = "must be a file name in images/ such as linen-care.png (.png or .jpg)"
+    elif image_file and meta.get("image_url"):
+        problems["image"] = "give image or image_url, not both"
     published = meta.get("published")
     if isinstance(published, datetime):
         published = published.date()
@@ -133,7 +142,7 @@ def parse(raw: bytes, path: str = "") -> LibraryItem | FileProblem:
     if not isinstance(published, date):
         problems["published"] = "a date (YYYY-MM-DD) is required"
     unknown = set(meta) - {"id", "title_zh", "title_en", "body_zh", "body_en", "topics", "kind", "image_url",
-                           "link", "published"}
+                           "image", "link", "published"}
     if unknown:
         problems["front matter"] = "unknown fields: " + ", ".join(sorted(map(str, unknown)))
     if problems:
@@ -142,7 +151,7 @@ def parse(raw: bytes, path: str = "") -> LibraryItem | FileProblem:
         slug=slug, title_zh=titles["title_zh"], title_en=titles["title_en"], body_zh=body["body_zh"].strip(),
         body_en=body["body_en"].strip(), topics=tuple(dict.fromkeys(normalise_topic(t) for t in topics)), kind=kind,
         image_url=meta.get("image_url") or None, link_url=meta.get("link") or None, published=published,
-        digest=hashlib.sha256(raw).hexdigest(), path=path)
+        digest=hashlib.sha256(raw).hexdigest(), path=path, image_file=image_file)
 
 
 @dataclass
@@ -159,6 +168,9 @@ def read_library(directory: str | Path) -> Library:
     seen: dict[str, str] = {}
     for path in sorted(Path(directory).glob("*.md")):
         result = parse(path.read_bytes(), path.name)
+        if isinstance(result, LibraryItem) and result.image_file and \
+                not (Path(directory) / IMAGES_FOLDER / result.image_file).is_file():
+            result = FileProblem(path.name, {"image": f"no file {IMAGES_FOLDER}/{result.image_file} in the library"})
         if isinstance(result, FileProblem):
             problems.append(result)
         elif result.slug in seen:

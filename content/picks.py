@@ -21,7 +21,7 @@ from .interests import interests_of
 from .library_files import normalise_topic
 from .models import ContentItem
 
-CONTENT_KINDS = ("content", "repurchase", "broadcast")  # outbox kinds that may carry a content item
+CONTENT_KINDS = ("content", "repurchase", "broadcast", "journey")  # outbox kinds that may carry a content item
 CHUNK = 1000
 
 

@@ -37,11 +37,18 @@ class Config:
     INBOX_THREADS: int = 4
     LINE_TIMEOUT_SECONDS: float = 10.0
     BOT_SETTINGS_FILE: str = ""
-    # a font with Chinese glyphs for the rich menu images (Pillow's own font has none)
-    BOT_FONT_PATH: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    # a font with Chinese glyphs for the rich menu images (Pillow's own font has none); unset: any
+    # installed CJK font (fontconfig), else icons and English labels only
+    BOT_FONT_PATH: str = ""
     LINE_OPENAPI_DIR: str = ""
     # the content library's folder (default content/library; in tests none unless set)
     CONTENT_LIBRARY_DIR: str = ""
+    # logging: level (DEBUG, INFO, WARNING, ...) and format ("text", or "json": one JSON object a line)
+    LOG_LEVEL: str = "INFO"
+    LOG_FORMAT: str = "text"
+    # GET /metrics/prometheus needs "Authorization: Bearer <METRICS_TOKEN>"; unset, it answers 404
+    # (serve it on a separate bind with `flask --app app metrics serve` instead)
+    METRICS_TOKEN: str = ""
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Config":
@@ -66,6 +73,8 @@ class Config:
             raise ConfigError(f"BOT_ENV must be production, development or test, not {self.BOT_ENV!r}")
         if self.INBOX_MODE not in ("thread", "sync", "off"):
             raise ConfigError(f"INBOX_MODE must be thread, sync or off, not {self.INBOX_MODE!r}")
+        if self.LOG_FORMAT not in ("text", "json"):
+            raise ConfigError(f"LOG_FORMAT must be text or json, not {self.LOG_FORMAT!r}")
         if self.is_production:
             missing = [name for name in REQUIRED_IN_PRODUCTION if not getattr(self, name)]
             if missing:

@@ -52,3 +52,15 @@ class ConversationState(Base):
     name: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     expires_at: Mapped[datetime]
+
+
+class WorkerHeartbeat(Base):
+    """The worker's sign of life, written every few seconds: /healthz reads it, and /metrics its counters
+    (sweep runs and failures, LINE calls, this month's LINE quota used), so they count across machines."""
+
+    __tablename__ = "worker_heartbeats"
+
+    worker_id: Mapped[str] = mapped_column(String(120), primary_key=True)  # host:pid
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime] = mapped_column(index=True)
+    stats: Mapped[dict] = mapped_column(JSON, default=dict)

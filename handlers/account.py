@@ -6,7 +6,8 @@ from bot import messages as m
 from bot.dispatch import Context, Router, shows_loading
 from bot.ledger_lines import ledger_line
 from core import formats as fmt
-from rewards import errors, ledger, referral, tiers
+from rewards import ledger, referral, tiers
+from rewards.errors import DomainError
 
 from .common import members_only, standard_quick_replies
 
@@ -101,12 +102,13 @@ def history(ctx: Context):
     return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
 
 
-REFERRAL_ERRORS = {
-    errors.ReferralCodeNotFound: "referral.not_found",
-    errors.ReferralSelf: "referral.self",
-    errors.ReferralAlreadyLinked: "referral.already",
-    errors.ReferralLoop: "referral.loop",
-    errors.ReferralWindowClosed: "referral.window",
+# why a referral code cannot be linked (DomainError.code) -> what the member reads
+REFERRAL_TEXTS = {
+    "referral_code_not_found": "referral.not_found",
+    "referral_self": "referral.self",
+    "referral_already_linked": "referral.already",
+    "referral_loop": "referral.loop",
+    "referral_window_closed": "referral.window",
 }
 
 
@@ -119,9 +121,10 @@ def referral_code(ctx: Context):
     if entered:
         try:
             referral.link_referral(ctx.session, ctx.member, entered, ctx.now, settings)
-        except tuple(REFERRAL_ERRORS) as exc:
-            key = next(v for k, v in REFERRAL_ERRORS.items() if isinstance(exc, k))
-            return [m.text_message(t(key, days=settings.referral_link_days))]
+        except DomainError as exc:
+            if exc.code not in REFERRAL_TEXTS:
+                raise
+            return [m.text_message(t(REFERRAL_TEXTS[exc.code], days=settings.referral_link_days))]
         return [m.text_message(t("referral.linked", points=settings.referral_bonus_points))]
     code = referral.referral_code_for(ctx.session, ctx.member)
     return [m.text_message(t("referral.code", code=code, days=settings.referral_link_days,

@@ -5,6 +5,7 @@ from bot import engagement_messages as em
 from bot import messages as m
 from bot.dispatch import Context, Router
 from bot.texts import coupon_titles
+from core.field_errors import FieldErrors
 from messaging import birthday as birthday_gifts
 from rewards import membership
 
@@ -41,10 +42,10 @@ def birthday_set(ctx: Context):
     try:
         month, day = membership.parse_birthday(ctx.event.postback_params.get("date"), ctx.now.date())
         membership.set_birthday(ctx.member, month, day)
-    except membership.BirthdayAlreadySet:
-        return [m.text_message(ctx.t("birthday.locked"))]
-    except membership.BirthdayInvalid:
-        return [birthday_offer(ctx) | {"text": ctx.t("birthday.invalid")}]
+    except FieldErrors as exc:
+        if exc.codes["birthday"] == "locked":
+            return [m.text_message(ctx.t("birthday.locked"))]
+        return [birthday_offer(ctx) | {"text": ctx.t("birthday.invalid")}]  # not a date, future, too old
     saved = [m.text_message(ctx.t("birthday.saved", month=month, day=day))]
     return saved + birthday_gift_now(ctx)
 

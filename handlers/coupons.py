@@ -6,7 +6,8 @@ import secrets
 from bot import messages as m
 from bot.dispatch import Context, Router, shows_loading
 from core import formats as fmt
-from rewards import catalog, coupons, errors
+from rewards import catalog, coupons
+from rewards.errors import DomainError, RewardNotFound
 
 from .common import members_only, standard_quick_replies
 
@@ -64,7 +65,7 @@ def rewards_catalog(ctx: Context):
 def _reward_from_postback(ctx: Context):
     try:
         return catalog.get_reward(ctx.session, int(ctx.event.postback_data.get("id", "")))
-    except (ValueError, errors.RewardNotFound):
+    except (ValueError, RewardNotFound):
         return None
 
 
@@ -87,6 +88,11 @@ def reward_ask(ctx: Context):
          m.postback_action(t("rewards.no"), "reward_cancel", display_text=t("rewards.no"))])]
 
 
+# why a redemption did not happen (DomainError.code) -> what the member reads
+REDEEM_TEXTS = {"insufficient_points": "rewards.not_enough", "out_of_stock": "rewards.out_of_stock",
+                "reward_inactive": "rewards.inactive"}
+
+
 @router.on_postback("reward_redeem")
 @shows_loading
 @members_only
@@ -99,13 +105,11 @@ def reward_redeem(ctx: Context):
     name = _reward_name(reward, lang)
     try:
         coupon = catalog.redeem_reward(ctx.session, ctx.member, reward, nonce, ctx.now, ctx.settings)
-    except errors.InsufficientPoints:
-        return [m.text_message(t("rewards.not_enough", name=name, cost=fmt.number(reward.cost),
+    except DomainError as exc:
+        if exc.code not in REDEEM_TEXTS:
+            raise
+        return [m.text_message(t(REDEEM_TEXTS[exc.code], name=name, cost=fmt.number(reward.cost),
                                  balance=fmt.number(ctx.member.balance)))]
-    except errors.OutOfStock:
-        return [m.text_message(t("rewards.out_of_stock", name=name))]
-    except errors.RewardInactive:
-        return [m.text_message(t("rewards.inactive"))]
     ctx.session.refresh(ctx.member)
     return [m.text_message(t("rewards.done", name=name, code=coupon.code,
                              date=fmt.day(coupon.valid_until, lang, ctx.now.tzinfo),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot import intents
 from bot import messages as m
 from bot.dispatch import Context, Router
+from bot.filters import MESSAGE
 
 from .common import standard_quick_replies
 
@@ -57,6 +58,6 @@ def which_one(ctx: Context):
 fallback = Router("fallback")
 
 
-@fallback.on(lambda ctx: ctx.event.type == "message")
+@fallback.on(MESSAGE)
 def not_understood(ctx: Context):
     return [m.text_message(ctx.t("fallback"), _menu(ctx))]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot import messages as m
-from bot.dispatch import Context, Router, shows_loading
+from bot.dispatch import Context, Router, SwitchRichMenu, shows_loading
 from bot.texts import coupon_titles
 from core import formats as fmt
 from rewards import gifts, membership
@@ -13,11 +13,22 @@ from .common import join_button_bubble
 router = Router("membership")
 
 
+def _profile_language(ctx: Context) -> str:
+    """The language of the person's LINE profile; the bot's default when LINE cannot say."""
+    try:
+        profile = ctx.services.profile(ctx.event.user_id)
+    except Exception:  # noqa: BLE001 - a welcome in the default language beats no welcome
+        return ctx.t.language
+    return membership.normalise_language(getattr(profile, "language", None), ctx.t.language)
+
+
 @router.on_event("follow")
 def on_follow(ctx: Context):
+    if ctx.member is None:  # first contact: welcome them in their own LINE language from the start
+        ctx.use_language(_profile_language(ctx))
     ctx.member = membership.record_follow(ctx.session, ctx.event.user_id, ctx.now, ctx.t.language)
     if ctx.member.is_member:  # back after a block: points and history were kept
-        ctx.effects.append(("rich_menu", "member"))
+        ctx.effects.append(SwitchRichMenu(member=True))
         return [m.text_message(ctx.t("welcome_back", name=ctx.member.display_name or "",
                                      balance=fmt.number(ctx.member.balance)))]
     return [join_button_bubble(ctx)]
@@ -26,7 +37,7 @@ def on_follow(ctx: Context):
 @router.on_event("unfollow")
 def on_unfollow(ctx: Context):
     membership.record_unfollow(ctx.session, ctx.event.user_id, ctx.now)
-    ctx.effects.append(("rich_menu", None))
+    ctx.effects.append(SwitchRichMenu(member=False))
     return []
 
 
@@ -49,7 +60,7 @@ def _join(ctx: Context):
         lines.append(ctx.t("joined.gift_points", points=gift.points))
     elif gift is not None:
         lines.append(ctx.t("joined.gift_coupon", value=fmt.money(gift.coupon.value), code=gift.coupon.code))
-    ctx.effects.append(("rich_menu", "member"))
+    ctx.effects.append(SwitchRichMenu(member=True))
     messages = [m.text_message("\n".join(lines))]
     if member.birthday_month is None:
         messages.append(birthday_offer(ctx))

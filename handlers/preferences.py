@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from core import conversation
 from bot import messages as m
-from bot.dispatch import Context, Router
+from bot.dispatch import Context, Router, SwitchRichMenu
 from privacy import erasure
 from rewards import membership
 
@@ -58,7 +58,7 @@ def delete_confirm(ctx: Context):
     reply = m.text_message(ctx.t("delete.done"))
     conversation.clear(ctx.session, ctx.event.user_id)
     erasure.erase_member(ctx.session, ctx.member, ctx.now)
-    ctx.effects.append(("rich_menu", None))
+    ctx.effects.append(SwitchRichMenu(member=False))
     return [reply]
 
 

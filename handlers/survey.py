@@ -17,6 +17,7 @@ from bot import intents
 from core import conversation
 from bot import messages as m
 from bot.dispatch import Context, Router
+from bot.filters import TEXT, Filter
 from messaging import surveys
 
 from .common import members_only
@@ -34,14 +35,17 @@ def is_plain_request(text: str) -> bool:
     return match.intent not in (None, intents.AMBIGUOUS) and match.score >= 100
 
 
-def _waiting_comment(ctx: Context) -> bool:
-    if ctx.event.type != "message" or ctx.event.text is None or ctx.member is None or not ctx.event.user_id:
-        return False
+def _waiting_for_comment(ctx: Context) -> bool:
     state = conversation.get(ctx.session, ctx.event.user_id, ctx.now)
-    return state is not None and state.name == COMMENT_STATE and not is_plain_request(ctx.event.text)
+    return state is not None and state.name == COMMENT_STATE
 
 
-@comment_router.on(_waiting_comment)
+known_user = Filter("a known user", lambda ctx: ctx.member is not None and bool(ctx.event.user_id))
+waiting_for_comment = Filter("waiting for a survey comment", _waiting_for_comment)
+plain_request = Filter("a plain request", lambda ctx: is_plain_request(ctx.event.text))
+
+
+@comment_router.on(TEXT & known_user & waiting_for_comment & ~plain_request)
 def take_comment(ctx: Context):
     state = conversation.get(ctx.session, ctx.event.user_id, ctx.now)
     conversation.clear(ctx.session, ctx.event.user_id)

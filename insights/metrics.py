@@ -15,14 +15,15 @@ whose denominator is zero is None. Sales come from the nightly rollups plus the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import tzinfo
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rewards.models import Member
+from rewards.timeutil import local_midnight
 
 from insights import rollups, survey_reports
 from insights.months import Month, bucket
@@ -39,6 +40,9 @@ class Measures:
     member_sales: int
     previous_member_sales: int
     satisfaction: Satisfaction = Satisfaction()
+    # a month still in progress: its sales are of days 1..days_so_far, compared with the same days of
+    # the previous month (previous_member_sales); None for a month that is over
+    days_so_far: int | None = None
 
     @property
     def acquisition_rate(self) -> float | None:
@@ -151,8 +155,30 @@ def member_sales(session: Session, months: list[Month], tz: tzinfo, by_store: bo
     return {m: found.get(i, 0) for i, m in enumerate(months)}
 
 
-def measures_for_months(session: Session, months: list[Month], tz: tzinfo) -> list[Measures]:
-    """The four measures for each of the consecutive `months` (oldest first)."""
+def sales_so_far(session: Session, month: Month, now: datetime, by_store: bool = False) -> tuple[int, Any, Any]:
+    """(days so far, member sales of those days, member sales of the same days of the previous month)
+    for the month in progress at `now` (the previous month's part stops at its end); by store, the two
+    sales are {store: NT$}."""
+    tz = now.tzinfo
+    days = (now.date() - month.start(tz).date()).days + 1
+    before = month.previous()
+    previous_cut = min(local_midnight(before.start(tz).date() + timedelta(days=days), now), month.start(tz))
+    bounds = [before.start(tz), previous_cut, month.start(tz),
+              local_midnight(month.start(tz).date() + timedelta(days=days), now)]
+    now_part, before_part = 2, 0
+    if previous_cut == month.start(tz):  # the whole previous month: drop the empty interval
+        bounds, now_part = [bounds[0], bounds[2], bounds[3]], 1
+    found = rollups.net_sales(session, bounds, tz, by_store)
+    if not by_store:
+        return days, found.get(now_part, 0), found.get(before_part, 0)
+    return (days, {st: v for (i, st), v in found.items() if i == now_part},
+            {st: v for (i, st), v in found.items() if i == before_part})
+
+
+def measures_for_months(session: Session, months: list[Month], tz: tzinfo,
+                        now: datetime | None = None) -> list[Measures]:
+    """The four measures for each of the consecutive `months` (oldest first). With `now`, a month in
+    progress compares its days so far with the same days of the previous month."""
     months = sorted(months)
     counts, new = member_counts(session, months, tz)
     sales = member_sales(session, [months[0].previous(), *months], tz)
@@ -163,6 +189,9 @@ def measures_for_months(session: Session, months: list[Month], tz: tzinfo) -> li
                                members_at_previous_end=counts[m.previous()], member_sales=sales[m],
                                previous_member_sales=sales[m.previous()],
                                satisfaction=survey_reports.satisfaction(session, start, end)))
+    if now is not None and months[-1].start(tz) <= now < months[-1].end(tz):
+        days, so_far, before = sales_so_far(session, months[-1], now.astimezone(tz))
+        result[-1] = replace(result[-1], member_sales=so_far, previous_member_sales=before, days_so_far=days)
     return result
 
 
@@ -171,9 +200,15 @@ def monthly_measures(session: Session, month: Month, tz: tzinfo) -> Measures:
     return measures_for_months(session, [month], tz)[0]
 
 
-def store_measures(session: Session, month: Month, tz: tzinfo, members_at_previous_end: int) -> list[StoreMeasures]:
-    """Sales and satisfaction per store (online orders as "online"), biggest sales first."""
+def store_measures(session: Session, month: Month, tz: tzinfo, members_at_previous_end: int,
+                   now: datetime | None = None) -> list[StoreMeasures]:
+    """Sales and satisfaction per store (online orders as "online"), biggest sales first. With `now` in
+    the month, its days so far against the same days of the previous month."""
     sales = member_sales(session, [month.previous(), month], tz, by_store=True)
+    if now is not None and month.start(tz) <= now < month.end(tz):
+        _, so_far, before = sales_so_far(session, month, now.astimezone(tz), by_store=True)
+        sales = {**{(month, st): v for st, v in so_far.items()},
+                 **{(month.previous(), st): v for st, v in before.items()}}
     stores = sorted({store for _, store in sales} | set(survey_reports.stores(session)))
     rated = survey_reports.satisfaction_by_store(session, month.start(tz), month.end(tz))
     rows = [StoreMeasures(store, sales.get((month, store), 0), sales.get((month.previous(), store), 0),

@@ -107,6 +107,15 @@ def last_scored_at(session: Session) -> datetime | None:
     return session.scalar(select(func.max(RfmScore.scored_at)))
 
 
+def ensure_scored(session: Session, now: datetime) -> datetime | None:
+    """When the scores in use were computed: the nightly job's last run, or (if it never ran) now,
+    scoring everyone first. None when there is nobody to score (no member has bought)."""
+    last = last_scored_at(session)
+    if last is None and sum(score_all(session, now).values()):
+        return now
+    return last
+
+
 def score_if_due(session: Session, now: datetime) -> str:
     """The nightly sweep: score once per local day (the first run after midnight does it)."""
     last = last_scored_at(session)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,18 +20,18 @@ from rewards.timeutil import local_midnight, require_aware
 from rewards.tx import savepoint
 
 from core import json_lists
-from insights import purchase_facts
-from core.field_problems import FieldProblems
-from core.formats import money
+from insights import purchase_facts, rfm
+from core.field_errors import FieldErrors
 from insights.models import RFM_SEGMENTS, RfmScore, Segment
 
 INTEREST_PREFIX = "interest:"  # interests are kept as member tags with this prefix
 CHANNELS = ("store", "online")
 SUBSCRIBED = ("", "yes", "no")
-
-
-class SegmentError(FieldProblems):
-    """A segment filter that does not pass."""
+# members who never bought, with the purchase conditions: "" leave them out of any condition on the last
+# purchase (said in the description), "include" let them through those conditions, "only" only them
+NEVER_BOUGHT = ("", "include", "only")
+BIRTHDAY_RELATIVE = ("this_month", "next_month")
+SORTS = ("joined", "last_purchase", "spend", "points")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ class SegmentFilter:
     orders_max: int | None = None
     channels: tuple[str, ...] = ()
     subscribed: str = ""  # "" any, "yes", "no"
+    # relative conditions, evaluated against `now` whenever the segment is used
+    last_purchase_over_days: int | None = None  # last purchase more than N days ago
+    last_purchase_within_days: int | None = None  # last purchase less than N days ago
+    joined_within_days: int | None = None  # joined in the last N days (today counts as one)
+    birthday_in: tuple[str, ...] = ()  # "this_month", "next_month"
+    never_bought: str = ""  # see NEVER_BOUGHT
 
     # -- as data ----------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -63,7 +69,7 @@ class SegmentFilter:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None, tier_codes: tuple[str, ...] | None = None) -> "SegmentFilter":
-        """Checked: raises SegmentError naming each bad field."""
+        """Checked: raises FieldErrors naming each bad field."""
         data = dict(data or {})
         problems: dict[str, str] = {}
         known = {f.name for f in fields(cls)}
@@ -106,6 +112,7 @@ class SegmentFilter:
         strings("interests")
         strings("rfm", RFM_SEGMENTS)
         strings("channels", CHANNELS)
+        strings("birthday_in", BIRTHDAY_RELATIVE)
         months = data.get("birth_months") or []
         try:
             values["birth_months"] = tuple(sorted({int(m) for m in months}))
@@ -115,8 +122,13 @@ class SegmentFilter:
             problems["birth_months"] = "months are 1-12"
         for name in ("joined_from", "joined_to", "last_purchase_from", "last_purchase_to"):
             day(name)
-        for name in ("spend_12m_min", "spend_12m_max", "orders_min", "orders_max"):
+        for name in ("spend_12m_min", "spend_12m_max", "orders_min", "orders_max", "last_purchase_over_days",
+                     "last_purchase_within_days", "joined_within_days"):
             whole(name)
+        never = str(data.get("never_bought") or "")
+        if never not in NEVER_BOUGHT:
+            problems["never_bought"] = "include, only or empty"
+        values["never_bought"] = never
         subscribed = str(data.get("subscribed") or "")
         if subscribed not in SUBSCRIBED:
             problems["subscribed"] = "yes, no or empty"
@@ -126,14 +138,19 @@ class SegmentFilter:
             if values.get(low) is not None and values.get(high) is not None and values[low] > values[high]:
                 problems[high] = f"is before {low}" if "date" in type(values[low]).__name__ else f"is below {low}"
         if problems:
-            raise SegmentError(problems)
+            raise FieldErrors(problems)
         return cls(**values)
 
 
     @property
+    def last_purchase_conditions(self) -> bool:
+        return any(v is not None for v in (self.last_purchase_from, self.last_purchase_to,
+                                           self.last_purchase_over_days, self.last_purchase_within_days))
+
+    @property
     def uses_orders(self) -> bool:
-        return any(v is not None for v in (self.last_purchase_from, self.last_purchase_to, self.spend_12m_min,
-                                           self.spend_12m_max, self.orders_min, self.orders_max))
+        return self.last_purchase_conditions or bool(self.never_bought) or any(
+            v is not None for v in (self.spend_12m_min, self.spend_12m_max, self.orders_min, self.orders_max))
 
 
 @dataclass(frozen=True)
@@ -161,6 +178,7 @@ def member_ids_query(session: Session, f: SegmentFilter, now: datetime):
     if f.interests:
         q = q.where(json_lists.contains_any(Member.tags, [INTEREST_PREFIX + i for i in f.interests], dialect))
     if f.rfm:
+        rfm.ensure_scored(session, now)
         q = q.where(Member.id.in_(select(RfmScore.member_id).where(RfmScore.segment.in_(f.rfm))))
     if f.birth_months:
         q = q.where(Member.birthday_month.in_(f.birth_months))
@@ -168,6 +186,12 @@ def member_ids_query(session: Session, f: SegmentFilter, now: datetime):
         q = q.where(Member.joined_at >= _day_start(f.joined_from, now))
     if f.joined_to:
         q = q.where(Member.joined_at < _day_start(f.joined_to + timedelta(days=1), now))
+    today = now.date()
+    if f.joined_within_days is not None:
+        q = q.where(Member.joined_at >= _day_start(today - timedelta(days=max(f.joined_within_days - 1, 0)), now))
+    if f.birthday_in:
+        months = {"this_month": today.month, "next_month": today.month % 12 + 1}
+        q = q.where(Member.birthday_month.in_(sorted({months[b] for b in f.birthday_in})))
     if f.subscribed == "yes":
         q = q.where(Member.marketing_opt_in.is_(True))
     elif f.subscribed == "no":
@@ -180,10 +204,23 @@ def member_ids_query(session: Session, f: SegmentFilter, now: datetime):
         q = q.outerjoin(bought, bought.c.member_id == Member.id)
         orders = func.coalesce(bought.c.orders, 0)
         spend = func.coalesce(bought.c.spend_12m, 0)
+        last = []
         if f.last_purchase_from:
-            q = q.where(bought.c.last_purchase >= _day_start(f.last_purchase_from, now))
+            last.append(bought.c.last_purchase >= _day_start(f.last_purchase_from, now))
         if f.last_purchase_to:
-            q = q.where(bought.c.last_purchase < _day_start(f.last_purchase_to + timedelta(days=1), now))
+            last.append(bought.c.last_purchase < _day_start(f.last_purchase_to + timedelta(days=1), now))
+        if f.last_purchase_over_days is not None:  # bought on a day before today - N
+            last.append(bought.c.last_purchase < _day_start(today - timedelta(days=f.last_purchase_over_days), now))
+        if f.last_purchase_within_days is not None:  # bought on a day after today - N
+            last.append(bought.c.last_purchase
+                        >= _day_start(today - timedelta(days=max(f.last_purchase_within_days - 1, 0)), now))
+        never = bought.c.last_purchase.is_(None)
+        if f.never_bought == "only":
+            q = q.where(never)
+        elif last and f.never_bought == "include":
+            q = q.where(or_(never, and_(*last)))
+        elif last:
+            q = q.where(*last)
         if f.spend_12m_min is not None:
             q = q.where(spend >= f.spend_12m_min)
         if f.spend_12m_max is not None:
@@ -219,6 +256,32 @@ def members(session: Session, f: SegmentFilter, now: datetime, limit: int | None
     return list(session.scalars(q.limit(limit) if limit else q))
 
 
+@dataclass(frozen=True)
+class MemberRow:
+    member: Member
+    last_purchase: datetime | None
+    spend_12m: int
+    orders: int
+
+
+def page(session: Session, f: SegmentFilter, now: datetime, sort: str = "joined", number: int = 1,
+         per_page: int = 50) -> tuple[int, list[MemberRow]]:
+    """(how many match, one page of them with their purchase facts), newest / highest first."""
+    if sort not in SORTS:
+        raise FieldErrors({"sort": "joined, last_purchase, spend or points"})
+    ids = member_ids_query(session, f, now).subquery()
+    total = session.scalar(select(func.count()).select_from(ids))
+    bought = purchase_facts.facts(session, now, now.tzinfo)
+    key = {"joined": Member.joined_at, "last_purchase": bought.c.last_purchase,
+           "spend": func.coalesce(bought.c.spend_12m, 0), "points": Member.balance}[sort]
+    q = (select(Member, bought.c.last_purchase, func.coalesce(bought.c.spend_12m, 0),
+                func.coalesce(bought.c.orders, 0))
+         .join(ids, ids.c.id == Member.id).outerjoin(bought, bought.c.member_id == Member.id)
+         .order_by(key.is_(None), key.desc(), Member.id.desc())
+         .limit(per_page).offset(max(number - 1, 0) * per_page))
+    return int(total or 0), [MemberRow(m, last, int(spend), int(n)) for m, last, spend, n in session.execute(q)]
+
+
 def known_tags(session: Session) -> tuple[list[str], list[str]]:
     """(tags, interests) used on members now, for the builder's choices."""
     every = json_lists.distinct_values(session, Member.tags, where=Member.status == "member")
@@ -241,10 +304,10 @@ def save(session: Session, name: str, f: SegmentFilter, actor: str, now: datetim
     require_aware(now)
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise SegmentError({"name": "a name of 1-120 characters is required"})
+        raise FieldErrors({"name": "a name of 1-120 characters is required"})
     clash = session.scalar(select(Segment.id).where(Segment.name == name))
     if clash is not None and (segment is None or clash != segment.id):
-        raise SegmentError({"name": f"a segment named “{name}” already exists"})
+        raise FieldErrors({"name": f"a segment named “{name}” already exists"})
     if segment is None:
         segment = Segment(name=name, definition=f.to_dict(), created_by=actor, created_at=now, updated_at=now)
         try:
@@ -252,7 +315,7 @@ def save(session: Session, name: str, f: SegmentFilter, actor: str, now: datetim
                 session.add(segment)
                 session.flush()
         except IntegrityError:
-            raise SegmentError({"name": f"a segment named “{name}” already exists"}) from None
+            raise FieldErrors({"name": f"a segment named “{name}” already exists"}) from None
         return segment
     segment.name, segment.definition, segment.updated_at = name, f.to_dict(), now
     session.flush()
@@ -266,36 +329,3 @@ def archive(segment: Segment, now: datetime) -> None:
 def filter_of(segment: Segment | None, tier_codes: tuple[str, ...] | None = None) -> SegmentFilter:
     """The segment's filter (None: every member)."""
     return SegmentFilter.from_dict(segment.definition if segment else {}, tier_codes)
-
-
-def describe(f: SegmentFilter) -> list[tuple[str, str]]:
-    """The conditions in words (label, value), for lists and the broadcast page."""
-    parts: list[tuple[str, str]] = []
-
-    def add(label, value):
-        parts.append((label, value))
-
-    if f.tiers:
-        add("等級 tier", ", ".join(f.tiers))
-    if f.tags:
-        add("標籤 tags", ", ".join(f.tags))
-    if f.interests:
-        add("興趣 interests", ", ".join(f.interests))
-    if f.rfm:
-        add("RFM", ", ".join(f.rfm))
-    if f.birth_months:
-        add("生日月份 birth month", ", ".join(str(m) for m in f.birth_months))
-    if f.joined_from or f.joined_to:
-        add("入會 joined", f"{f.joined_from or '…'} – {f.joined_to or '…'}")
-    if f.last_purchase_from or f.last_purchase_to:
-        add("最近消費 last purchase", f"{f.last_purchase_from or '…'} – {f.last_purchase_to or '…'}")
-    if f.spend_12m_min is not None or f.spend_12m_max is not None:
-        add("12 個月消費 12-month spend", f"{money(f.spend_12m_min or 0)} – "
-            + (money(f.spend_12m_max) if f.spend_12m_max is not None else "…"))
-    if f.orders_min is not None or f.orders_max is not None:
-        add("訂單數 orders", f"{f.orders_min or 0} – {f.orders_max if f.orders_max is not None else '…'}")
-    if f.channels:
-        add("通路 channel", ", ".join(f.channels))
-    if f.subscribed:
-        add("訂閱 subscribed", f.subscribed)
-    return parts or [("全部會員 every member", "")]

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy import String, and_, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from rewards import notices
@@ -32,21 +32,19 @@ from content import picks
 from messaging import policy
 from insights import segments as seg
 from core.bulk import json_with
-from core.field_problems import FieldProblems
+from core.field_errors import FieldErrors
 from content.library_admin import is_https_url
-from messaging.models import BROADCAST_TYPES, Broadcast
+from messaging import holdout, short_links
+from messaging.models import BROADCAST_TYPES, Broadcast, ShortLink
 from content.models import ContentItem
 from insights.models import Segment
 
 KIND = "broadcast"
+HOLDOUT = "holdout"  # the skip reason of a hold-out member's row
 NAME_FIELD = "{name}"
 MAX_TEXT = 2000
 MAX_LABEL = 20  # LINE's limit for a button label
 EDITABLE = ("draft", "scheduled")
-
-
-class BroadcastError(FieldProblems):
-    """A broadcast that cannot be saved or sent as composed."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,7 @@ def check(session: Session, name: str, message: Message) -> None:
         if item is None or item.status != "active":
             problems["content_item_id"] = "pick an active content item"
     if problems:
-        raise BroadcastError(problems)
+        raise FieldErrors(problems)
 
 
 def _apply(b: Broadcast, name: str, segment_id: int | None, message: Message) -> None:
@@ -112,12 +110,12 @@ def save_draft(session: Session, name: str, segment_id: int | None, message: Mes
     require_aware(now)
     check(session, name, message)
     if segment_id is not None and session.get(Segment, segment_id) is None:
-        raise BroadcastError({"segment_id": "no such segment"})
+        raise FieldErrors({"segment_id": "no such segment"})
     if broadcast is None:
         broadcast = Broadcast(status="draft", created_by=actor, created_at=now, updated_at=now)
         session.add(broadcast)
     elif broadcast.status not in EDITABLE:
-        raise BroadcastError({"status": f"a {broadcast.status} broadcast cannot be changed"})
+        raise FieldErrors({"status": f"a {broadcast.status} broadcast cannot be changed"})
     _apply(broadcast, name, segment_id, message)
     broadcast.updated_at = now
     session.flush()
@@ -130,21 +128,29 @@ def message_of(b: Broadcast) -> Message:
 
 
 def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> None:
-    """Send at `at` (now or later). Checked again, since a content item may have been retired."""
+    """Send at `at` (now or later). Checked again, since a content item may have been retired. Its
+    addresses get their short links now (messaging/short_links.py)."""
     require_aware(at, "at")
     if b.status not in EDITABLE:
-        raise BroadcastError({"status": f"a {b.status} broadcast cannot be scheduled"})
+        raise FieldErrors({"status": f"a {b.status} broadcast cannot be scheduled"})
     if at < now.replace(second=0, microsecond=0):
-        raise BroadcastError({"scheduled_at": "is in the past"})
+        raise FieldErrors({"scheduled_at": "is in the past"})
     check(session, b.name, message_of(b))
     b.status, b.scheduled_at, b.updated_at = "scheduled", max(at, now), now
+    short_links.shorten(session, b, now)
+
+
+def goes_out_at(b: Broadcast, now: datetime, settings: ProgramSettings) -> datetime:
+    """When the messages will actually start going: its time, or the end of quiet hours then."""
+    at = max(b.scheduled_at or now, now).astimezone(now.tzinfo)  # quiet hours are read in store time
+    return policy.quiet_hours_end(at, settings) or at
 
 
 def cancel(session: Session, b: Broadcast, actor: str, now: datetime) -> int:
     """Cancel a scheduled broadcast, or stop the messages of a queued one still waiting (e.g. for
     quiet hours to end). Returns how many waiting messages were cancelled."""
     if b.status not in ("draft", "scheduled", "queuing", "queued"):
-        raise BroadcastError({"status": f"a {b.status} broadcast cannot be cancelled"})
+        raise FieldErrors({"status": f"a {b.status} broadcast cannot be cancelled"})
     stopped = session.execute(
         update(Outbox).where(Outbox.campaign_id == b.id, Outbox.kind == KIND, Outbox.status == "pending")
         .values(status="cancelled", skip_reason="cancelled").execution_options(synchronize_session=False)).rowcount
@@ -174,7 +180,8 @@ def forecast(session: Session, f: seg.SegmentFilter, now: datetime, send_at: dat
              settings: ProgramSettings) -> Forecast:
     """The policy's own prediction (messaging.policy.predict_skips_of) for the audience, in one query."""
     audience, skipped = policy.predict_skips_of(session, seg.member_ids_query(session, f, now), now, settings)
-    return Forecast(audience, skipped, policy.quiet_hours_end(max(send_at, now), settings))
+    at = max(send_at, now).astimezone(now.tzinfo)  # quiet hours are read in store time
+    return Forecast(audience, skipped, policy.quiet_hours_end(at, settings))
 
 
 # -- sending -------------------------------------------------------------------------------------------
@@ -192,8 +199,10 @@ def claim_due(session: Session, now: datetime) -> list[int]:
     return sorted(set(claimed) | set(unfinished))
 
 
-def params_for(b: Broadcast, session: Session, name: str | None = None, language: str | None = None) -> dict:
-    """The snapshot one outbox row carries (see bot/broadcast_messages.py, which renders it)."""
+def params_for(b: Broadcast, session: Session, name: str | None = None, language: str | None = None,
+               link_base: str = "") -> dict:
+    """The snapshot one outbox row carries (see bot/broadcast_messages.py, which renders it); with
+    `link_base` (the bot's public address) its addresses go through the short links."""
     params = {"broadcast_id": b.id, "type": b.message_type, "text_zh": b.text_zh or "", "text_en": b.text_en or "",
               "name": name, "image_url": b.image_url, "button_label_zh": b.button_label_zh,
               "button_label_en": b.button_label_en, "button_url": b.button_url}
@@ -203,6 +212,10 @@ def params_for(b: Broadcast, session: Session, name: str | None = None, language
             params["content"] = picks.snapshot(item)
     if language:
         params["language"] = language
+    if link_base:
+        tokens = {link.url: link.token for link in session.scalars(select(ShortLink)
+                                                                   .where(ShortLink.broadcast_id == b.id))}
+        params = short_links.rewrite(params, tokens, link_base)
     return params
 
 
@@ -217,15 +230,16 @@ def member_id_span(session: Session) -> tuple[int, int]:
 
 
 def queue_range(session: Session, broadcast_id: int, after_id: int, upto_id: int, now: datetime,
-                tier_codes: tuple[str, ...] | None = None) -> int:
+                tier_codes: tuple[str, ...] | None = None, link_base: str = "") -> int:
     """Write the outbox rows of the recipients with `after_id < member id <= upto_id`, in one
     INSERT ... SELECT straight from the audience query (a row already written is left as it is).
-    Returns how many rows were written."""
+    Returns how many rows were written. A member of the hold-out gets a row too, already `skipped`
+    with reason `holdout`: never sent, but counted."""
     b = session.get(Broadcast, broadcast_id)
     if b is None or b.status != "queuing":
         return 0
     uses_name = NAME_FIELD in (b.text_zh or "") or NAME_FIELD in (b.text_en or "")
-    base = params_for(b, session)
+    base = params_for(b, session, link_base=link_base)
     if uses_name:
         base.pop("name")
         params = json_with(session, base, name=Member.display_name)
@@ -236,7 +250,13 @@ def queue_range(session: Session, broadcast_id: int, after_id: int, upto_id: int
     key = literal(f"{KIND}:{b.id}:", String) + cast(Member.id, String)
     rows = (select(key, Member.id, params).select_from(Member).join(audience, audience.c.id == Member.id)
             .where(Member.line_user_id.is_not(None)))
-    return notices.queue_select(session, rows, KIND, "marketing", now, campaign_id=b.id)
+    written = notices.queue_select(session, rows, KIND, "marketing", now, campaign_id=b.id)
+    if written and (b.holdout_pct or 0) > 0:  # the hold-out's rows of this range, in one UPDATE
+        session.execute(update(Outbox).where(
+            Outbox.campaign_id == b.id, Outbox.kind == KIND, Outbox.member_id > after_id, Outbox.member_id <= upto_id,
+            Outbox.status == "pending", Outbox.created_at == now, holdout.held_out(Outbox.member_id, b.id, b.holdout_pct))
+            .values(status="skipped", skip_reason=HOLDOUT).execution_options(synchronize_session=False))
+    return written
 
 
 def finish(session: Session, broadcast_id: int, now: datetime) -> None:
@@ -248,20 +268,33 @@ def finish(session: Session, broadcast_id: int, now: datetime) -> None:
     b.status, b.queued_at, b.updated_at = "queued", now, now
 
 
-def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime) -> list[Outbox]:
-    """A test send to a staff member's own LINE user id, in both languages (not counted in results)."""
+def sample_members(session: Session, f: seg.SegmentFilter, now: datetime, limit: int = 20) -> list[Member]:
+    """Members of the audience to preview and test with: real ones, each in their own language."""
+    ids = seg.member_ids_query(session, f, now).where(Member.line_user_id.is_not(None)).subquery()
+    reachable = and_(Member.marketing_opt_in.is_(True), Member.is_blocked.is_(False))
+    return list(session.scalars(select(Member).join(ids, ids.c.id == Member.id)  # who will get it first
+                                .order_by(case((reachable, 0), else_=1), Member.joined_at.desc(), Member.id.desc())
+                                .limit(limit)))
+
+
+def as_member(b: Broadcast, session: Session, member: Member, link_base: str = "") -> dict:
+    """The params of `member`'s message, in the member's language (for the preview and a test send)."""
+    return params_for(b, session, name=member.display_name, language=member.language, link_base=link_base)
+
+
+def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime, member: Member,
+               link_base: str = "") -> Outbox:
+    """A test send to a staff member's linked LINE account: `member`'s message, in the member's language
+    (not counted in results)."""
     require_aware(now)
     if not line_user_id:
-        raise BroadcastError({"line_user_id": "set your own LINE user id first (My account)"})
+        raise FieldErrors({"line_user_id": "link your LINE account first (My account)"})
     check(session, b.name, message_of(b))
-    rows = []
-    for language in ("zh-TW", "en"):
-        row = Outbox(**notices.outbox_row(None, KIND, "marketing", params_for(b, session, language=language),
-                                          f"broadcast-test:{b.id}:{uuid.uuid4().hex}", now, to_user_id=line_user_id))
-        session.add(row)
-        rows.append(row)
+    row = Outbox(**notices.outbox_row(None, KIND, "marketing", as_member(b, session, member, link_base),
+                                      f"broadcast-test:{b.id}:{uuid.uuid4().hex}", now, to_user_id=line_user_id))
+    session.add(row)
     session.flush()
-    return rows
+    return row
 
 
 # -- results ---------------------------------------------------------------------------------------------

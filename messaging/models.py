@@ -69,3 +69,54 @@ class Broadcast(Base):
     updated_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
     cancelled_by: Mapped[str | None] = mapped_column(String(200))
+    # the share of the segment (0-90 %) kept out on purpose, to compare with (messaging/holdout.py)
+    holdout_pct: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+
+
+class ShortLink(Base):
+    """A link in a broadcast, sent as {BOT_PUBLIC_URL}/l/{token}: the bot counts the click and redirects.
+    One per broadcast and address; the token says nothing about who clicked."""
+
+    __tablename__ = "short_links"
+    __table_args__ = (Index("ix_short_links_broadcast", "broadcast_id", "url", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token: Mapped[str] = mapped_column(String(16), unique=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"))
+    url: Mapped[str] = mapped_column(String(1000))
+    clicks: Mapped[int] = mapped_column(Integer, default=0)  # counted with one UPDATE, no personal data
+    created_at: Mapped[datetime]
+
+
+class StaffLineLink(Base):
+    """A staff member's LINE account, linked by sending the bot a one-time code shown in the console."""
+
+    __tablename__ = "staff_line_links"
+
+    staff_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # staff_users.id
+    code: Mapped[str | None] = mapped_column(String(12), unique=True)  # while a link is being made
+    code_expires_at: Mapped[datetime | None]
+    line_user_id: Mapped[str | None] = mapped_column(String(64))
+    linked_at: Mapped[datetime | None]
+
+
+class JourneyStep(Base):
+    """A step of the welcome journey: `delay_days` after a member joins, a message or a content item,
+    if its condition holds then ("" always, "bought", "not_bought", "tier:<code>")."""
+
+    __tablename__ = "journey_steps"
+    __table_args__ = (CheckConstraint("kind in ('text', 'content')", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    delay_days: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12), default="text")
+    text_zh: Mapped[str] = mapped_column(Text, default="")
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    content_item_id: Mapped[int | None] = mapped_column(BigInteger)
+    condition: Mapped[str] = mapped_column(String(40), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # members who join from this instant on get the step (nobody who joined before it was set up)
+    starts_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from core.field_errors import FieldErrors
+
 from . import audit, ledger
-from .errors import ValidationError
 from .models import Member, PointsLedger
 from .settings import ProgramSettings
 from .timeutil import require_aware
@@ -36,7 +37,7 @@ def adjust_points(session: Session, member: Member, delta: int, reason: str, act
     if not actor:
         errors["actor"] = "is required"
     if errors:
-        raise ValidationError(errors)
+        raise FieldErrors(errors)
     key = f"adjust:{member.id}:{key}" if key else f"adjust:{member.id}:{uuid.uuid4().hex}"
     existing = ledger.entry_for_key(session, key)
     if existing is not None:

@@ -5,11 +5,7 @@ from dataclasses import dataclass
 
 from rewards.models import Reward
 
-from core.field_problems import FieldProblems
-
-
-class RewardFieldsError(FieldProblems):
-    """A catalog reward's fields that do not pass."""
+from core.field_errors import FieldErrors
 
 
 @dataclass(frozen=True)
@@ -35,7 +31,7 @@ def check(fields: RewardFields) -> RewardFields:
     if fields.stock is not None and fields.stock < 0:
         problems["stock"] = "0 or more (empty: unlimited)"
     if problems:
-        raise RewardFieldsError(problems)
+        raise FieldErrors(problems)
     return fields
 
 

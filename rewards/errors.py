@@ -3,7 +3,7 @@
 Each class carries a stable machine `code` (for the API's JSON and for picking the chat's zh-TW/en
 text), an English `message` for logs and developers, optional `fields` with details, and the HTTP
 status an API should answer with (`http_status`): 404 not found, 409 conflict, 410 expired,
-422 a business rule says no.
+422 a business rule says no. Input that does not pass is not one of these: it is core.field_errors.FieldErrors.
 """
 from __future__ import annotations
 
@@ -52,17 +52,6 @@ class BusinessRuleError(DomainError):
     code = "rule_violated"
     http_status = 422
     default_message = "a programme rule does not allow this"
-
-
-class ValidationError(BusinessRuleError):
-    """Input that cannot be used; `fields` maps each bad field to what is wrong with it."""
-
-    code = "invalid"
-    default_message = "invalid input"
-
-    def __init__(self, fields: dict[str, str], message: str | None = None):
-        text = message or "; ".join(f"{k}: {v}" for k, v in fields.items()) or self.default_message
-        super().__init__(None, text, fields)
 
 
 # -- not found (404) ------------------------------------------------------------------------------

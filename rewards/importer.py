@@ -16,7 +16,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, TextIO, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import DomainError, MemberNotFound, OrderConflict, ValidationError
+from core.field_errors import FieldErrors
+
+from .errors import DomainError, MemberNotFound, OrderConflict
 from .models import Member
 from .orders import OrderInput, OrderResult, parse_order, record_order
 from .settings import ProgramSettings
@@ -48,12 +50,12 @@ class ImportSummary:
 
 def csv_rows(stream: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, row) pairs from a CSV with a header row; the line number is where the row
-    starts in the file. Raises ValidationError if a required column is missing."""
+    starts in the file. Raises FieldErrors (on `header`) if a required column is missing."""
     reader = csv.DictReader(stream)
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise ValidationError({"header": "missing column(s): " + ", ".join(missing)})
+        raise FieldErrors.one("header", "missing column(s): " + ", ".join(missing))
     reader.fieldnames = header
     line = reader.line_num + 1
     for row in reader:
@@ -102,7 +104,7 @@ def _import_one(run: UnitOfWork, line: int, row: Any, now: datetime, settings: P
                 summary: ImportSummary) -> None:
     try:
         data = parse_order(row if isinstance(row, Mapping) else None)
-    except ValidationError as exc:
+    except FieldErrors as exc:
         summary.errors.append((line, exc.message))
         return
     try:
@@ -112,7 +114,7 @@ def _import_one(run: UnitOfWork, line: int, row: Any, now: datetime, settings: P
         summary.conflict_lines.append(
             (line, f"order {data.channel}:{data.order_id} was recorded before with different content"))
         return
-    except DomainError as exc:
+    except (DomainError, FieldErrors) as exc:
         summary.errors.append((line, exc.message))
         return
     except Exception as exc:  # noqa: BLE001 - one bad line never stops the rest

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.field_errors import FieldErrors
+
 from .models import Member
 
 # No look-alike characters (0/O, 1/I/L), so a code read aloud or off a screen is unambiguous.
@@ -116,30 +118,25 @@ def had_membership_before(session: Session, member: Member) -> bool:
                           .limit(1)) is not None
 
 
-class BirthdayAlreadySet(Exception):
-    """A birthday, once set, is changed only by staff (else anyone could farm birthday gifts)."""
-
-
-class BirthdayInvalid(ValueError):
-    pass
-
-
 def parse_birthday(value: str, today: date) -> tuple[int, int]:
-    """(month, day) from a date picker's "YYYY-MM-DD"; the year is checked, then dropped."""
+    """(month, day) from a date picker's "YYYY-MM-DD"; the year is checked, then dropped. Raises
+    FieldErrors on "birthday" with code not_a_date, future or too_old."""
     try:
         picked = date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise BirthdayInvalid(f"not a date: {value!r}") from None
+        raise FieldErrors.one("birthday", f"not a date: {value!r}", code="not_a_date") from None
     if picked > today:
-        raise BirthdayInvalid("a birthday cannot be in the future")
+        raise FieldErrors.one("birthday", "a birthday cannot be in the future", code="future")
     if picked.year < today.year - 120:
-        raise BirthdayInvalid("a birthday more than 120 years ago")
+        raise FieldErrors.one("birthday", "a birthday more than 120 years ago", code="too_old")
     return picked.month, picked.day
 
 
 def set_birthday(member: Member, month: int, day: int, by_staff: bool = False) -> None:
+    """A birthday, once set, is changed only by staff (else anyone could farm birthday gifts):
+    raises FieldErrors on "birthday" with code `locked`."""
     if member.birthday_month is not None and not by_staff:
-        raise BirthdayAlreadySet()
+        raise FieldErrors.one("birthday", "is set already; only staff can change it", code="locked")
     date(2000, month, day)  # raises for 31 April and the like (2000 is a leap year: 29 Feb is fine)
     member.birthday_month, member.birthday_day = month, day
 

@@ -32,7 +32,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import ledger, notices, referral, tiers
-from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge, ValidationError
+from core.field_errors import FieldErrors
+
+from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge
 from .models import ORDER_CHANNELS, Member, Order, Refund
 from .settings import ProgramSettings
 from .timeutil import require_aware
@@ -127,9 +129,9 @@ def _check_items(value: Any, errors: dict[str, str]) -> list | None:
 
 def parse_order(row: Any) -> OrderInput:
     """Check one order as the API or an import file gives it (channel, order_id, member_code, amount,
-    placed_at, store_id, items) and return it typed; raise ValidationError naming every bad field."""
+    placed_at, store_id, items) and return it typed; raise FieldErrors naming every bad field."""
     if not isinstance(row, Mapping):
-        raise ValidationError({"body": "must be an object"})
+        raise FieldErrors({"body": "must be an object"})
     errors: dict[str, str] = {}
     channel = _check_channel(row.get("channel"), errors)
     order_id = _check_id(row.get("order_id"), "order_id", 64, errors)
@@ -139,7 +141,7 @@ def parse_order(row: Any) -> OrderInput:
     store_id = _check_id(row.get("store_id"), "store_id", 32, errors, required=False)
     items = _check_items(row.get("items"), errors)
     if errors:
-        raise ValidationError(errors)
+        raise FieldErrors(errors)
     return OrderInput(channel, order_id, member_code, amount, placed_at, store_id, items)  # type: ignore[arg-type]
 
 
@@ -201,7 +203,7 @@ def record_order(session: Session, member: Member, channel: str, external_id: st
     store_id = _check_id(store_id, "store_id", 32, errors, required=False)
     items = _check_items(items, errors)
     if errors:
-        raise ValidationError(errors)
+        raise FieldErrors(errors)
     fp = fingerprint(member.id, channel, external_id, amount, placed_at, store_id, items)
     # the member's lock first (one UPDATE ... RETURNING, which also reads their tier and status
     # fresh): concurrent orders of one member are serialised
@@ -288,7 +290,7 @@ def refund(session: Session, order: Order, refund_id: str, amount: int, now: dat
     if checked == 0:
         errors["amount"] = "must be more than 0"
     if errors:
-        raise ValidationError(errors)
+        raise FieldErrors(errors)
     amount = checked  # type: ignore[assignment]
     existing = _get_refund(session, order.id, refund_id)
     if existing is not None:

@@ -1,5 +1,6 @@
 """python -m simulator --port 8081 --bot-url http://127.0.0.1:5000/callback --secret SECRET"""
 import argparse
+import json
 import logging
 import os
 
@@ -9,6 +10,14 @@ from simulator.serving import simulator_server
 HOST = "127.0.0.1"
 
 
+def add_users(platform, users: list[dict]) -> None:
+    """Users to play from the start (e.g. a bot's demo members, who are friends of the account already)."""
+    for user in users:
+        platform.add_user(user["userId"], user.get("displayName") or user["userId"][-4:], user.get("language", "zh-TW"))
+        if user.get("friendship") in ("new", "friend", "blocked"):
+            platform.set_friendship(user["userId"], user["friendship"])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m simulator", description="A local fake of the LINE platform.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("SIMULATOR_PORT", "8081")))
@@ -16,11 +25,20 @@ def main(argv=None):
                         help="the bot's webhook URL (env BOT_WEBHOOK_URL)")
     parser.add_argument("--secret", default=os.environ.get("LINE_CHANNEL_SECRET"),
                         help="the channel secret used to sign webhooks (env LINE_CHANNEL_SECRET)")
+    parser.add_argument("--users", type=argparse.FileType(encoding="utf-8"),
+                        help="a JSON list of LINE users to play, [{userId, displayName, language, friendship}]")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").upper())  # quiet with LOG_LEVEL=WARNING
+    logging.basicConfig(level=level if isinstance(level, int) else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s")
     app = create_app(bot_url=args.bot_url, channel_secret=args.secret)
+    if args.users:
+        add_users(app.extensions["line_simulator"]["platform"], json.load(args.users))
     server = simulator_server(app, HOST, args.port)
+    platform = app.extensions["line_simulator"]["platform"]
     print(f"LINE simulator chat: http://{HOST}:{server.server_port}/", flush=True)
+    print(f"LINE API calls checked against: "
+          f"{platform.spec.kind if platform.spec is not None else 'nothing (validation is OFF)'}", flush=True)
     if not args.bot_url or not args.secret:
         print("No --bot-url/--secret: the chat page cannot post webhooks to a bot.", flush=True)
     try:

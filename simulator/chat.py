@@ -33,7 +33,13 @@ def chat_blueprint(platform, sender) -> Blueprint:
         if language not in LANGUAGES:
             return jsonify(error=f"language must be one of {', '.join(LANGUAGES)}"), 400
         name = (options.get("displayName") or "").strip() or "User " + user_id[-4:]
-        return jsonify(user=platform.add_user(user_id, name, language).to_json()), 201
+        friendship = options.get("friendship")
+        if friendship not in (None, "new", "friend", "blocked"):
+            return jsonify(error="friendship must be new, friend or blocked"), 400
+        user = platform.add_user(user_id, name, language)
+        if friendship:  # e.g. a bot's existing members, registered as friends already
+            platform.set_friendship(user_id, friendship)
+        return jsonify(user=user.to_json()), 201
 
     @bp.get("/__sim/users/<user_id>/timeline")
     def timeline(user_id):

@@ -8,6 +8,7 @@ def control_blueprint(platform) -> Blueprint:
     @bp.get("/calls")
     def calls():
         return jsonify(validationEnabled=platform.validation_enabled,
+                       validatedBy=platform.spec.kind if platform.spec is not None else None,
                        calls=[c.to_json() for c in list(platform.calls)],
                        errors=platform.errors())
 

@@ -14,7 +14,7 @@ from simulator.calls import Call
 from simulator.faults import MONTHLY_LIMIT, FaultBook
 from simulator.retry_keys import RetryKeys
 from simulator.rich_menus import RichMenus
-from simulator.spec import load_messaging_spec
+from simulator.spec_choice import load_messaging_spec
 
 MULTICAST_LIMIT = 500
 # Messages that LINE gives a quote token (others cannot be quoted).

@@ -255,22 +255,32 @@ class WebhookSpec:
 
 
 # ---------------------------------------------------------------- finding the specs
-def load_messaging_spec(directory=None) -> MessagingSpec | None:
-    return _load(MessagingSpec, MESSAGING_SPEC, directory)
-
-
-def load_webhook_spec(directory=None) -> WebhookSpec | None:
-    return _load(WebhookSpec, WEBHOOK_SPEC, directory)
-
-
-def _load(cls, filename, directory):
+def load(cls, filename, directory, fallback):
+    """`cls` read from LINE's spec file, or (without the file) `fallback()`; None only when neither works.
+    simulator.spec_choice names the fallbacks (the installed line-bot-sdk's models)."""
     path = Path(directory or openapi_dir()) / filename
-    if not path.is_file():
-        _warn_missing(str(path))
+    if path.is_file():
+        _say_which(f"LINE's OpenAPI spec {path}")
+        return cls(path)
+    try:
+        spec = fallback()
+    except Exception as exc:  # noqa: BLE001 - an SDK whose source cannot be read: say so, run unchecked
+        _warn_missing(str(path), f"and the installed line-bot-sdk's models could not be read ({exc.__class__.__name__}): "
+                                 "validation is OFF")
         return None
-    return cls(path)
+    _warn_missing(str(path), "validating against the installed line-bot-sdk's models instead")
+    return spec
+
+
+MessagingSpec.kind = "LINE OpenAPI spec"
+WebhookSpec.kind = "LINE OpenAPI spec"
 
 
 @lru_cache(maxsize=None)
-def _warn_missing(path: str) -> None:
-    log.warning("LINE OpenAPI spec not found at %s (set LINE_OPENAPI_DIR): validation is OFF", path)
+def _say_which(what: str) -> None:
+    log.info("validating LINE API calls against %s", what)
+
+
+@lru_cache(maxsize=None)
+def _warn_missing(path: str, then: str) -> None:
+    log.warning("LINE OpenAPI spec not found at %s (set LINE_OPENAPI_DIR): %s", path, then)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import requests
 
 from simulator import line_ids
-from simulator.spec import load_webhook_spec
+from simulator.spec_choice import load_webhook_spec
 
 # Event types whose webhook carries a reply token (webhook.yml).
 REPLYABLE = {"message", "follow", "join", "memberJoined", "postback", "videoPlayComplete",

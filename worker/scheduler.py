@@ -11,6 +11,7 @@ import logging
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from core import metrics
 from core.runtime import runtime
 from worker import schedule
 from worker.runner import run_one
@@ -24,6 +25,7 @@ def _job(app: Flask, sweep: Sweep):
         with app.app_context():
             rt = runtime()
             result = run_one(sweep, rt, rt.clock.now())
+            metrics.sweep_run(sweep.name, not result.ok)
             if not result.ok or sweep.every.total_seconds() >= 60:  # the frequent ones would flood the log
                 log.info("sweep %s", result)
     return run

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from api import keys
+from core.field_errors import FieldErrors
 
 from ..auth import requires
 from ..blueprint import bp
@@ -29,7 +30,7 @@ def api_key_action():
             return redirect(url_for("console.api_keys"))
         try:
             row, key = keys.create_key(s, name, now())
-        except keys.KeyNameError as exc:
+        except FieldErrors as exc:
             flash(str(exc), "error")
             return redirect(url_for("console.api_keys"))
         record(s, "apikey.create", f"apikey:{row.name}")

@@ -8,6 +8,9 @@ from datetime import datetime
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from bot.preview import broadcast_preview
+from core.field_errors import FieldErrors
+from core.runtime import runtime
+from messaging import broadcast_results, holdout
 from messaging import broadcasts as bc
 from content import library_admin
 from insights import segments as seg
@@ -17,11 +20,14 @@ from insights.models import Segment
 from .. import line_quota
 from ..auth import requires
 from ..blueprint import bp
+from ..formatting import local
+from ..segment_form import describe
 from ..web import db_session, int_or_none, now, record, settings
+from . import staff_line
 
-SAMPLE_NAMES = {"zh-TW": "王小明", "en": "Amy"}
+SAMPLE_NAMES = {"zh-TW": "王小明", "en": "Amy"}  # only when the audience has nobody to show
 SKIP_LABELS = {"unsubscribed": "已退訂 unsubscribed", "blocked": "已封鎖 blocked", "weekly_cap": "每週上限 weekly cap",
-               "erased": "已刪除資料 erased", "cancelled": "已取消 cancelled"}
+               "erased": "已刪除資料 erased", "cancelled": "已取消 cancelled", "holdout": "對照組 hold-out"}
 
 
 def _tier_codes():
@@ -36,15 +42,38 @@ def _message(form) -> bc.Message:
                       content_item_id=int_or_none(form.get("content_item_id")))
 
 
-def _previews(session, b: Broadcast) -> dict[str, list[dict]]:
-    """The messages a member would get, in each language, rendered by the outbox's own renderer."""
-    shown = {}
+def _render(params: dict, language: str) -> list[dict]:
+    try:
+        return broadcast_preview(params, language, settings())
+    except (KeyError, ValueError, TypeError):
+        return []
+
+
+def _previews(session, b: Broadcast, samples: list, chosen) -> list[tuple[str, object, list[dict]]]:
+    """(language, member, messages): the chosen member of the audience in their own language first, then
+    a member who reads the other language, if the audience has one. Rendered by the outbox's renderer."""
+    shown = []
+    if chosen is not None:
+        shown.append((chosen.language, chosen, _render(bc.as_member(b, session, chosen, _link_base()),
+                                                       chosen.language)))
     for language, name in SAMPLE_NAMES.items():
-        try:
-            shown[language] = broadcast_preview(bc.params_for(b, session, name=name), language, settings())
-        except (KeyError, ValueError, TypeError):
-            shown[language] = []
+        if any(lang == language for lang, _, _ in shown):
+            continue
+        other = next((m for m in samples if m.language == language), None)
+        if other is not None:
+            shown.append((language, other, _render(bc.as_member(b, session, other, _link_base()), language)))
+        else:  # nobody in the audience reads it: a made-up name, so staff still see their text
+            shown.append((language, None, _render(bc.params_for(b, session, name=name), language)))
     return shown
+
+
+def _link_base() -> str:
+    return runtime().config.BOT_PUBLIC_URL
+
+
+def _chosen(samples: list, code: str | None):
+    """The member staff picked (by member code) among the audience, else the first one."""
+    return next((m for m in samples if m.member_code == code), samples[0] if samples else None)
 
 
 def _local_input(value: str | None) -> datetime | None:
@@ -54,6 +83,27 @@ def _local_input(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return naive.replace(tzinfo=now().tzinfo) if naive.tzinfo is None else naive
+
+
+def _set_holdout(b: Broadcast, value) -> None:
+    try:
+        b.holdout_pct = holdout.check_pct(value)
+    except ValueError as exc:
+        raise FieldErrors({"holdout_pct": str(exc)}) from None
+
+
+def _when_message(what: str, b: Broadcast, goes_at: datetime) -> str:
+    """What staff are told after Send now / Schedule: when the messages will really start going."""
+    held = goes_at > b.scheduled_at
+    when = local(goes_at)
+    if what == "send_now" and not held:
+        return "即將送出。Sending now."
+    if held:
+        return (f"現在是勿擾時段，訊息會在 {when} 送出。Quiet hours: the messages go out at {when}."
+                if what == "send_now" else
+                f"已排程；排定時間在勿擾時段內，訊息會在 {when} 送出。Scheduled in quiet hours: "
+                f"the messages go out at {when}.")
+    return f"已排程，{when} 會經由發送佇列送出。Scheduled: it goes out through the outbox at {when}."
 
 
 @bp.route("/broadcasts")
@@ -83,7 +133,8 @@ def broadcast_create():
     with db_session() as s:
         try:
             b = bc.save_draft(s, request.form.get("name", ""), segment_id, message, g.staff.email, now())
-        except bc.BroadcastError as exc:
+            _set_holdout(b, request.form.get("holdout_pct"))
+        except FieldErrors as exc:
             s.rollback()
             return render_template("console/broadcast_new.html", segments=seg.saved(s), segment_id=segment_id,
                                    content_items=library_admin.active_items(s), message=message,
@@ -103,10 +154,16 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200):
         f = bc.audience_filter(s, b, _tier_codes())
         send_at = b.scheduled_at or now()
         forecast = bc.forecast(s, f, now(), send_at, settings()) if b.status in bc.EDITABLE else None
+        samples = bc.sample_members(s, f, now())
+        chosen = _chosen(samples, request.args.get("member"))
+        sent = b.status in ("queuing", "queued", "cancelled")
         return render_template(
-            "console/broadcast.html", b=b, previews=_previews(s, b), forecast=forecast,
-            results=bc.results(s, b.id) if b.status in ("queuing", "queued", "cancelled") else None,
-            quota=line_quota.current(), conditions=seg.describe(f),
+            "console/broadcast.html", b=b, previews=_previews(s, b, samples, chosen), forecast=forecast,
+            samples=samples, chosen=chosen, earned=broadcast_results.earned(s, b.id, now()) if sent else None,
+            goes_out_at=bc.goes_out_at(b, now(), settings()) if b.status == "scheduled" else None,
+            test_target=staff_line.test_send_target(s, g.staff),
+            results=bc.results(s, b.id) if sent else None,
+            quota=line_quota.current(), conditions=describe(f),
             segment=s.get(Segment, b.segment_id) if b.segment_id else None, segments=seg.saved(s),
             content_items=library_admin.active_items(s), message=bc.message_of(b), problems=problems or {},
             skip_labels=SKIP_LABELS, editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status
@@ -125,28 +182,35 @@ def broadcast_action(broadcast_id: int):
             if what == "save":
                 bc.save_draft(s, request.form.get("name", ""), int_or_none(request.form.get("segment_id")),
                               _message(request.form), g.staff.email, now(), broadcast=b)
-                record(s, "broadcast.update", target, {"name": b.name, "type": b.message_type})
+                _set_holdout(b, request.form.get("holdout_pct"))
+                record(s, "broadcast.update", target, {"name": b.name, "type": b.message_type,
+                                                       "holdout_pct": b.holdout_pct})
                 flash("已儲存。Saved.", "ok")
             elif what == "test":
-                bc.queue_test(s, b, g.staff.line_user_id or "", now())
-                record(s, "broadcast.test", target, {"to": g.staff.line_user_id})
-                flash("測試訊息已排入，幾秒內會送到您的 LINE。The test message is on its way to your LINE.", "ok")
+                samples = bc.sample_members(s, bc.audience_filter(s, b, _tier_codes()), now())
+                member = _chosen(samples, request.form.get("member"))
+                if member is None:
+                    raise FieldErrors({"member": "nobody in the audience to test with"})
+                to = staff_line.test_send_target(s, g.staff) or ""
+                bc.queue_test(s, b, to, now(), member, _link_base())
+                record(s, "broadcast.test", target, {"to": to, "as_member": member.member_code})
+                flash(f"測試訊息（以 {member.display_name or member.member_code} 的內容與語言）已排入，幾秒內會送到您的 LINE。"
+                      f"The test message, as {member.member_code} gets it, is on its way to your LINE.", "ok")
             elif what in ("send_now", "schedule"):
                 at = now() if what == "send_now" else _local_input(request.form.get("scheduled_at"))
                 if at is None:
-                    raise bc.BroadcastError({"scheduled_at": "pick a date and time"})
+                    raise FieldErrors.one("scheduled_at", "pick a date and time")
                 bc.schedule(s, b, at, now())
                 record(s, f"broadcast.{what}", target, {"name": b.name, "at": b.scheduled_at.isoformat(),
                                                         "segment_id": b.segment_id})
-                flash("已排程，時間到會經由發送佇列送出。Scheduled: it goes out through the outbox at its time."
-                      if what == "schedule" else "即將送出。Sending now.", "ok")
+                flash(_when_message(what, b, bc.goes_out_at(b, now(), settings())), "ok")
             elif what == "cancel":
                 stopped = bc.cancel(s, b, g.staff.email, now())
                 record(s, "broadcast.cancel", target, {"name": b.name, "stopped_messages": stopped})
                 flash("已取消。Cancelled.", "ok")
             else:
                 abort(400)
-        except bc.BroadcastError as exc:
+        except FieldErrors as exc:
             s.rollback()
             flash("未完成 Not done: " + str(exc), "error")
     return redirect(url_for("console.broadcast_detail", broadcast_id=broadcast_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from content import library_admin as library
+from core.field_errors import FieldErrors
 from content.library_files import KINDS
 from rewards.member_search import normalise_tags
 from content.models import ContentItem
@@ -71,7 +72,7 @@ def content_save(item_id: int | None = None):
             else:
                 library.update(item, fields, now())
                 record(s, "content.update", f"content:{item.id}", {"title": item.title_zh, "status": item.status})
-        except library.ContentError as exc:
+        except FieldErrors as exc:
             s.rollback()
             return render_template("console/content_form.html", item=item if item_id else None, fields=fields,
                                    problems=exc.problems, kinds=KINDS), 400

@@ -31,7 +31,7 @@ def _month() -> Month:
 def dashboard():
     month = _month()
     with db_session() as s:
-        d = dashboard_tables.build(s, month, runtime().clock.tz, settings())
+        d = dashboard_tables.build(s, month, runtime().clock.tz, settings(), now())
     table_name = request.args.get("table")
     if request.args.get("format") == "csv":
         table = d.tables.get(table_name or "")

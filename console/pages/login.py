@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from core.field_errors import FieldErrors
 from rewards import audit
 
 from .. import auth, staff as accounts
 from ..blueprint import bp
 from ..models import StaffUser
 from ..web import db_session, now, record, safe_next
+from . import staff_line
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -50,7 +52,7 @@ def my_account():
             try:
                 if request.form.get("what") == "password":
                     if not accounts.authenticate(s, me.email, request.form.get("current", ""), now()).ok:
-                        raise accounts.StaffError("the current password is not right")
+                        raise FieldErrors.one("current", "the current password is not right")
                     accounts.set_password(me, request.form.get("new", ""))
                     record(s, "staff.password", f"staff:{me.email}")
                     s.flush()
@@ -59,7 +61,7 @@ def my_account():
                 else:
                     accounts.set_line_user_id(me, request.form.get("line_user_id"))
                     flash("已儲存。Saved.", "ok")
-            except accounts.StaffError as exc:
+            except FieldErrors as exc:
                 flash(str(exc), "error")
             return redirect(url_for("console.my_account"))
-        return render_template("console/me.html", me=me)
+        return render_template("console/me.html", me=me, line_link=staff_line.state(s, me.id, now()))

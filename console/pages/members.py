@@ -9,13 +9,20 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 
 from bot.preview import ledger_line
 from core import conversation
+from core.field_errors import FieldErrors
 from core.runtime import runtime
 from privacy import erasure, member_data
 from rewards import member_search
 from rewards import adjustments, membership
 from rewards.errors import DomainError
 
+from insights import rfm
+from insights import segments as seg
+from insights.models import RFM_SEGMENTS
+
 from ..auth import requires
+from ..texts import RFM_LABELS
+from ..segment_form import describe, filter_from_form
 from ..blueprint import bp
 from ..web import db_session, int_or_none, now, record, settings
 
@@ -29,13 +36,33 @@ def _member_or_404(session, code: str):
     return member
 
 
+PER_PAGE = 50
+
+
 @bp.route("/members")
 @requires("read")
 def members():
+    """Search by name, code, phone or LINE id; without a search, every member, paged, sorted and filtered
+    with the segment builder's conditions."""
     query = request.args.get("q", "").strip()
+    sort = request.args.get("sort") if request.args.get("sort") in seg.SORTS else "joined"
+    number = max(int_or_none(request.args.get("page")) or 1, 1)
+    problems = {}
+    try:
+        f = filter_from_form(request.args, tuple(t.code for t in settings().tiers))
+    except FieldErrors as exc:
+        f, problems = seg.SegmentFilter(), exc.problems
     with db_session() as s:
         found = member_search.search(s, query) if query else []
-        return render_template("console/members.html", query=query, found=found, settings=settings())
+        total, rows = (0, []) if query else seg.page(s, f, now(), sort, number, PER_PAGE)
+        tags, interests = seg.known_tags(s)
+        keep = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "sort")]
+        return render_template("console/members.html", query=query, found=found, settings=settings(), f=f,
+                               rows=rows, total=total, sort=sort, number=number,
+                               pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), keep=keep, problems=problems,
+                               tiers=settings().tiers, tags=tags, interests=interests, rfm_segments=RFM_SEGMENTS,
+                               rfm_labels=RFM_LABELS, rfm_as_of=rfm.ensure_scored(s, now()),
+                               conditions=describe(f)), (400 if problems else 200)
 
 
 @bp.route("/members/<code>")
@@ -43,6 +70,7 @@ def members():
 def member_detail(code: str):
     with db_session() as s:
         member = _member_or_404(s, code)
+        rfm.ensure_scored(s, now())  # the nightly scores, computed now if the job never ran
         data = member_data.profile(s, member, now(), settings())
         return render_template("console/member.html", p=data, m=member, settings=settings(),
                                nonce=secrets.token_urlsafe(12))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from core.field_errors import FieldErrors
 from rewards import catalog_admin
 from rewards import catalog
 from rewards.models import Reward
@@ -39,7 +40,7 @@ def reward_create():
             reward = catalog.create_reward(s, fields.name_zh.strip(), fields.name_en.strip(), fields.cost,
                                            fields.coupon_value, now(), stock=fields.stock,
                                            description=fields.description.strip())
-        except catalog_admin.RewardFieldsError as exc:
+        except FieldErrors as exc:
             s.rollback()
             return render_template("console/rewards.html", rewards=catalog.list_rewards(s, active_only=False),
                                    tiers=sorted(settings().tiers, key=lambda t: t.threshold), settings=settings(),
@@ -74,7 +75,7 @@ def reward_detail(reward_id: int):
                                                 fields.coupon_value, reward.stock)
         try:
             changes = catalog_admin.update(reward, fields)
-        except catalog_admin.RewardFieldsError as exc:
+        except FieldErrors as exc:
             s.rollback()
             return render_template("console/reward.html", reward=reward, problems=exc.problems), 400
         if changes:

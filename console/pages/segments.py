@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 
+from api.errors import error_response
+from core.field_errors import FieldErrors
+from insights import rfm
 from insights import segments as seg
 from insights.models import RFM_SEGMENTS, Segment
 
@@ -10,12 +13,12 @@ from ..auth import requires
 from ..blueprint import bp
 from ..csv_response import csv_response
 from ..formatting import local
-from ..segment_form import filter_from_form
+from ..segment_form import describe, filter_from_form
+from ..texts import RFM_LABELS
 from ..web import db_session, now, record, settings
 
-RFM_LABELS = {"champions": "冠軍 Champions", "loyal": "忠誠 Loyal", "potential": "潛力 Potential",
-              "new": "新客 New", "at_risk": "流失風險 At risk", "cant_lose": "不能失去 Can't lose",
-              "hibernating": "沉睡 Hibernating", "lost": "流失 Lost"}
+
+PREVIEW = 50  # members shown under the builder
 
 
 def _tier_codes() -> tuple[str, ...]:
@@ -26,19 +29,19 @@ def _builder(segment: Segment | None, f: seg.SegmentFilter, problems=None, name=
     with db_session() as s:
         tags, interests = seg.known_tags(s)
         audience = seg.count(s, f, now())
-        preview = seg.members(s, f, now(), limit=50)
+        preview = seg.members(s, f, now(), limit=PREVIEW)
         return render_template("console/segment_builder.html", segment=segment, f=f, name=name or
                                (segment.name if segment else ""), problems=problems or {}, tags=tags,
                                interests=interests, tiers=settings().tiers, rfm_labels=RFM_LABELS,
-                               rfm_segments=RFM_SEGMENTS, audience=audience, preview=preview,
-                               conditions=seg.describe(f)), status
+                               rfm_as_of=rfm.ensure_scored(s, now()), rfm_segments=RFM_SEGMENTS, audience=audience,
+                               preview=preview, conditions=describe(f)), status
 
 
 @bp.route("/segments")
 @requires("read")
 def segments():
     with db_session() as s:
-        rows = [(segment, seg.describe(seg.filter_of(segment))) for segment in seg.saved(s)]
+        rows = [(segment, describe(seg.filter_of(segment))) for segment in seg.saved(s)]
         return render_template("console/segments.html", rows=rows)
 
 
@@ -47,7 +50,7 @@ def segments():
 def segment_new():
     try:
         f = filter_from_form(request.args, _tier_codes())
-    except seg.SegmentError as exc:
+    except FieldErrors as exc:
         return _builder(None, seg.SegmentFilter(), exc.problems, status=400)
     return _builder(None, f)
 
@@ -69,11 +72,12 @@ def segment_count():
     """The live count as filters change (JSON, read-only)."""
     try:
         f = filter_from_form(request.args, _tier_codes())
-    except seg.SegmentError as exc:
-        return jsonify(error=str(exc), problems=exc.problems), 400
+    except FieldErrors as exc:
+        return error_response(400, exc.code, exc.message, exc.problems)  # the API's one error shape
     with db_session() as s:
         audience = seg.count(s, f, now())
-    return jsonify(count=audience.total, reachable=audience.reachable)
+        preview = render_template("console/_segment_preview.html", preview=seg.members(s, f, now(), limit=PREVIEW))
+    return jsonify(count=audience.total, reachable=audience.reachable, preview=preview)
 
 
 @bp.route("/segments", methods=["POST"])
@@ -92,12 +96,12 @@ def segment_save(segment_id: int | None = None):
         try:
             f = filter_from_form(request.form, _tier_codes())
             saved = seg.save(s, request.form.get("name", ""), f, g.staff.email, now(), segment)
-        except seg.SegmentError as exc:
+        except FieldErrors as exc:
             s.rollback()
             flash("未儲存 Not saved: " + str(exc), "error")
             try:
                 f = filter_from_form(request.form, _tier_codes())
-            except seg.SegmentError:
+            except FieldErrors:
                 f = seg.SegmentFilter()
             return _builder(segment, f, exc.problems, name=request.form.get("name", ""), status=400)
         record(s, "segment.update" if segment else "segment.create", f"segment:{saved.id}",

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from core.field_errors import FieldErrors
+
 from .. import staff as accounts
 from ..auth import requires
 from ..blueprint import bp
@@ -24,7 +26,7 @@ def staff_create():
         try:
             person = accounts.create_staff(s, request.form.get("email", ""), request.form.get("password", ""),
                                            request.form.get("role", ""), now())
-        except accounts.StaffError as exc:
+        except FieldErrors as exc:
             flash(str(exc), "error")
             return redirect(url_for("console.staff_list"))
         record(s, "staff.create", f"staff:{person.email}", {"role": person.role})
@@ -47,7 +49,7 @@ def staff_update(staff_id: int):
                 record(s, "staff.role", f"staff:{person.email}", {"from": old, "to": person.role})
             elif what in ("deactivate", "activate"):
                 if person.id == g.staff.id and what == "deactivate":
-                    raise accounts.StaffError("you cannot deactivate yourself")
+                    raise FieldErrors.one("active", "you cannot deactivate yourself")
                 accounts.set_active(s, person, what == "activate")
                 record(s, f"staff.{what}", f"staff:{person.email}")
             elif what == "unlock":
@@ -55,7 +57,7 @@ def staff_update(staff_id: int):
                 record(s, "staff.unlock", f"staff:{person.email}")
             else:
                 abort(400)
-        except accounts.StaffError as exc:
+        except FieldErrors as exc:
             flash(str(exc), "error")
             return redirect(url_for("console.staff_list"))
         flash("已更新。Updated.", "ok")

@@ -5,6 +5,41 @@
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
   var COLOURS = ["#06c755", "#2d6cdf", "#f5a623", "#8a3ffc", "#d64545", "#00a3a3"];
+  // Readable without colour: each series also has its own fill pattern (bars), dash and marker (lines),
+  // shown the same in the legend. Text is drawn at the page's body size (the SVG is not scaled).
+  var FONT = 14;
+  var DASHES = ["", "8 4", "2 4", "10 4 2 4", "4 4", "1 2"];
+  var MARKERS = ["circle", "square", "triangle", "diamond", "circle", "square"];
+  var uid = 0;
+
+  function pattern(svg, i) {
+    // 0 solid; then stripes, dots, cross-hatch, horizontal, vertical lines over a light tint
+    var colour = COLOURS[i % COLOURS.length];
+    if (i % 6 === 0) return colour;
+    var defs = svg.querySelector("defs") || el("defs", {}, svg);
+    var id = "pat" + (++uid);
+    var p = el("pattern", {id: id, width: 8, height: 8, patternUnits: "userSpaceOnUse"}, defs);
+    el("rect", {width: 8, height: 8, fill: colour, "fill-opacity": 0.25}, p);
+    var kind = i % 6;
+    if (kind === 1) el("path", {d: "M-2 10 L10 -2 M-2 2 L2 -2 M6 10 L10 6", stroke: colour, "stroke-width": 2}, p);
+    if (kind === 2) el("circle", {cx: 4, cy: 4, r: 2, fill: colour}, p);
+    if (kind === 3) el("path", {d: "M0 0 L8 8 M8 0 L0 8", stroke: colour, "stroke-width": 1.5}, p);
+    if (kind === 4) el("path", {d: "M0 4 L8 4", stroke: colour, "stroke-width": 2.5}, p);
+    if (kind === 5) el("path", {d: "M4 0 L4 8", stroke: colour, "stroke-width": 2.5}, p);
+    return "url(#" + id + ")";
+  }
+
+  function marker(svg, i, x, y, colour) {
+    var shape = MARKERS[i % MARKERS.length], r = 4.5;
+    if (shape === "square") return el("rect", {x: x - r, y: y - r, width: 2 * r, height: 2 * r, fill: colour}, svg);
+    if (shape === "triangle") return el("path", {d: "M" + x + " " + (y - r - 1) + " L" + (x + r + 1) + " " + (y + r) +
+                                                    " L" + (x - r - 1) + " " + (y + r) + " Z", fill: colour}, svg);
+    if (shape === "diamond") return el("path", {d: "M" + x + " " + (y - r - 1) + " L" + (x + r + 1) + " " + y + " L" + x +
+                                                   " " + (y + r + 1) + " L" + (x - r - 1) + " " + y + " Z", fill: colour}, svg);
+    return el("circle", {cx: x, cy: y, r: r, fill: colour}, svg);
+  }
+
+  function width(box) { return Math.max(320, Math.round(box.clientWidth || 560)); }
 
   function el(name, attrs, parent) {
     var node = document.createElementNS(NS, name);
@@ -40,8 +75,17 @@
     div.className = "legend";
     chart.series.forEach(function (s, i) {
       var item = document.createElement("span");
-      var swatch = document.createElement("i");
-      swatch.style.background = COLOURS[i % COLOURS.length];
+      var swatch = document.createElementNS(NS, "svg");
+      swatch.setAttribute("width", "28");
+      swatch.setAttribute("height", "14");
+      swatch.setAttribute("aria-hidden", "true");
+      var colour = COLOURS[i % COLOURS.length];
+      if (chart.type === "line") {
+        el("path", {d: "M1 7 L27 7", stroke: colour, "stroke-width": 2.5, "stroke-dasharray": DASHES[i % DASHES.length]}, swatch);
+        marker(swatch, i, 14, 7, colour);
+      } else {
+        el("rect", {x: 1, y: 1, width: 26, height: 12, fill: pattern(swatch, i), stroke: colour}, swatch);
+      }
       item.appendChild(swatch);
       item.appendChild(document.createTextNode(s.name));
       div.appendChild(item);
@@ -50,8 +94,8 @@
   }
 
   function verticalChart(box, chart) {
-    var W = 560, H = 240, left = 52, right = 10, top = 12, bottom = 34;
-    var svg = el("svg", {viewBox: "0 0 " + W + " " + H, role: "img"}, box);
+    var W = width(box), H = 260, left = 64, right = 10, top = 12, bottom = 40;
+    var svg = el("svg", {viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img"}, box);
     var values = allValues(chart);
     var max = niceMax(Math.max.apply(null, values.concat([0])));
     var plotW = W - left - right, plotH = H - top - bottom;
@@ -60,12 +104,13 @@
     for (var g = 0; g <= 4; g++) {
       var gv = max * g / 4;
       el("line", {x1: left, x2: W - right, y1: y(gv), y2: y(gv), stroke: "#e5e9ed"}, svg);
-      el("text", {x: left - 6, y: y(gv) + 4, "text-anchor": "end"}, svg).textContent = fmt(gv, chart.format, true);
+      el("text", {x: left - 6, y: y(gv) + 5, "text-anchor": "end"}, svg).textContent = fmt(gv, chart.format, true);
     }
     var slot = plotW / n;
     chart.labels.forEach(function (label, i) {
-      if (n > 8 && (n - 1 - i) % 2 === 1) return;  // every other label, always the latest
-      var t = el("text", {x: left + slot * i + slot / 2, y: H - bottom + 16, "text-anchor": "middle"}, svg);
+      var every = Math.max(1, Math.ceil(n * FONT * 3.6 / plotW));  // as many labels as fit at body size
+      if ((n - 1 - i) % every !== 0) return;  // always the latest
+      var t = el("text", {x: left + slot * i + slot / 2, y: H - bottom + 20, "text-anchor": "middle"}, svg);
       t.textContent = String(label).length > 7 ? String(label).slice(2) : label;
     });
     chart.series.forEach(function (s, si) {
@@ -77,16 +122,16 @@
           var px = left + slot * i + slot / 2;
           d += (pen ? " L" : " M") + px.toFixed(1) + " " + y(v).toFixed(1);
           pen = true;
-          var dot = el("circle", {cx: px, cy: y(v), r: 3, fill: colour}, svg);
+          var dot = marker(svg, si, px, y(v), colour);
           el("title", {}, dot).textContent = s.name + " " + chart.labels[i] + ": " + fmt(v, chart.format);
         });
-        el("path", {d: d, fill: "none", stroke: colour, "stroke-width": 2}, svg);
+        el("path", {d: d, fill: "none", stroke: colour, "stroke-width": 2.5, "stroke-dasharray": DASHES[si % DASHES.length]}, svg);
       } else {
-        var groups = chart.series.length, barW = Math.max(2, (slot * 0.8) / groups);
+        var groups = chart.series.length, barW = Math.max(2, (slot * 0.8) / groups), fill = pattern(svg, si);
         s.values.forEach(function (v, i) {
           if (v === null) return;
           var x = left + slot * i + slot * 0.1 + barW * si;
-          var bar = el("rect", {x: x, y: y(v), width: barW - 1, height: Math.max(0, top + plotH - y(v)), fill: colour}, svg);
+          var bar = el("rect", {x: x, y: y(v), width: barW - 1, height: Math.max(0, top + plotH - y(v)), fill: fill, stroke: colour}, svg);
           el("title", {}, bar).textContent = s.name + " " + chart.labels[i] + ": " + fmt(v, chart.format);
         });
       }
@@ -94,17 +139,18 @@
   }
 
   function horizontalChart(box, chart) {
-    var rowH = 24, left = 150, right = 70, W = 560, H = rowH * chart.labels.length + 10;
-    var svg = el("svg", {viewBox: "0 0 " + W + " " + H, role: "img"}, box);
+    var rowH = 30, W = width(box), left = Math.min(200, Math.round(W * 0.42)), right = 80;
+    var H = rowH * chart.labels.length + 10;
+    var svg = el("svg", {viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img"}, box);
     svg.style.height = H + "px";
     var s = chart.series[0];
     var max = niceMax(Math.max.apply(null, allValues(chart).concat([0])));
     chart.labels.forEach(function (label, i) {
       var v = s.values[i] || 0, yy = 5 + i * rowH;
-      el("text", {x: left - 8, y: yy + 15, "text-anchor": "end"}, svg).textContent = label;
+      el("text", {x: left - 8, y: yy + 20, "text-anchor": "end"}, svg).textContent = label;
       var w = (W - left - right) * v / max;
-      el("rect", {x: left, y: yy + 3, width: Math.max(w, 1), height: rowH - 8, rx: 3, fill: COLOURS[i % COLOURS.length]}, svg);
-      el("text", {x: left + w + 6, y: yy + 15}, svg).textContent = fmt(v, chart.format);
+      el("rect", {x: left, y: yy + 4, width: Math.max(w, 1), height: rowH - 10, rx: 3, fill: COLOURS[0]}, svg);
+      el("text", {x: left + w + 6, y: yy + 20}, svg).textContent = fmt(v, chart.format);  // the value, in words
     });
   }
 

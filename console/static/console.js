@@ -18,8 +18,10 @@
         .then(function (data) {
           if (mine !== seq) return;
           out.classList.remove("busy");
-          if (data.error) { out.textContent = data.error; return; }
+          if (data.error) { out.textContent = data.error.message; return; }
           out.textContent = Number(data.count).toLocaleString();
+          var preview = document.getElementById(form.getAttribute("data-preview-target"));
+          if (preview && data.preview !== undefined) preview.innerHTML = data.preview;
           var detail = document.getElementById(form.getAttribute("data-count-detail"));
           if (detail && data.reachable !== undefined) {
             detail.textContent = "可接收行銷訊息 reachable by marketing: " + Number(data.reachable).toLocaleString();

@@ -1,13 +1,13 @@
 """partial indexes over unfinished inbox events and unsent outbox rows
 
 Revision ID: i12_partial_indexes
-Revises: 3c7708a9496b
+Revises: i9_worker_heartbeats
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "i12_partial_indexes"
-down_revision = "3c7708a9496b"
+down_revision = "i9_worker_heartbeats"  # chained after main's i14 and i9
 branch_labels = None
 depends_on = None
 

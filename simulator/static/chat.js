@@ -6,7 +6,11 @@
 const $ = (id) => document.getElementById(id);
 let currentUserId = localStorage.getItem("simulator.user") || "";
 let lastTimeline = "";
-let richMenuOpen = true;
+// the rich menu starts open (as in LINE) unless the person collapsed it; the choice is remembered
+let richMenuOpen = localStorage.getItem("simulator.richMenuOpen") !== "no";
+// the view follows new messages while it is at the bottom (also after a reload, when the rich menu
+// or an image appears and shrinks or grows the timeline); scrolling up to read stops that
+let pinnedToBottom = true;
 
 // ---------------------------------------------------------------- talking to the simulator
 const UNREACHABLE = "The simulator is not reachable; retrying…";
@@ -64,6 +68,7 @@ function selectUser(userId) {
   currentUserId = userId;
   localStorage.setItem("simulator.user", userId);
   lastTimeline = "";
+  pinnedToBottom = true;
   $("timeline").textContent = "";
   $("quick-replies").textContent = "";
   const enabled = Boolean(userId);
@@ -85,6 +90,13 @@ async function poll() {
   renderUser(data.user);
   renderTimeline(data.entries);
   renderRichMenu(data.richMenu);
+  keepAtBottom();
+}
+
+function keepAtBottom() {
+  if (!pinnedToBottom) return;
+  const box = $("timeline");
+  box.scrollTop = box.scrollHeight;
 }
 
 function renderUser(user) {
@@ -95,12 +107,14 @@ function renderUser(user) {
 
 function renderTimeline(entries) {
   const box = $("timeline");
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const scrolledTo = box.scrollTop;
   box.textContent = "";
   for (const entry of entries) box.appendChild(renderEntry(entry));
   const last = entries[entries.length - 1];
   renderQuickReplies(last && last.from === "bot" ? last.message.quickReply : null);
-  if (atBottom) box.scrollTop = box.scrollHeight;
+  // images arrive after the layout: follow them down when the view is pinned to the bottom
+  for (const img of box.querySelectorAll("img")) img.addEventListener("load", keepAtBottom);
+  if (!pinnedToBottom) box.scrollTop = scrolledTo;
 }
 
 function renderEntry(entry) {
@@ -133,13 +147,17 @@ function renderRichMenu(menu) {
   box.hidden = !menu;
   if (!menu) return;
   $("rich-menu-bar").textContent = `${menu.chatBarText || "Menu"} ${richMenuOpen ? "▾" : "▴"}`;
+  $("rich-menu-bar").setAttribute("aria-expanded", String(richMenuOpen));
   const panel = $("rich-menu-panel");
   panel.textContent = "";
   panel.hidden = !richMenuOpen;
+  // never more than about a third of the window's height: the conversation stays the larger part
+  panel.style.maxWidth = `min(420px, calc(34vh * ${menu.size.width / menu.size.height}))`;
   const img = document.createElement("img");
   img.src = menu.imageUrl;
   img.alt = menu.name || "rich menu";
   img.addEventListener("error", () => { img.replaceWith(el("div", "rich-menu-missing", "(no image uploaded)")); });
+  img.addEventListener("load", keepAtBottom);
   panel.appendChild(img);
   for (const area of menu.areas || []) {
     const b = area.bounds;
@@ -468,7 +486,18 @@ $("composer").addEventListener("submit", (event) => {
   act("send", { text });
 });
 $("picker-cancel").addEventListener("click", () => { $("picker").hidden = true; });
-$("rich-menu-bar").addEventListener("click", () => { richMenuOpen = !richMenuOpen; lastTimeline = ""; poll(); });
+$("rich-menu-bar").addEventListener("click", () => {
+  richMenuOpen = !richMenuOpen;
+  localStorage.setItem("simulator.richMenuOpen", richMenuOpen ? "yes" : "no");
+  lastTimeline = "";
+  poll();
+});
+$("timeline").addEventListener("scroll", () => {
+  const box = $("timeline");
+  pinnedToBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+});
+// the timeline's own height changes (window resized, rich menu opened or closed): stay at the bottom
+new ResizeObserver(keepAtBottom).observe($("timeline"));
 
 loadUsers().then(() => selectUser($("user-select").value));
 setInterval(poll, 1000);

@@ -76,6 +76,9 @@ def test_every_documented_response_happens_and_conforms(api, auth, make_member, 
         ("POST", f"/api/v1/coupons/{expired}/redeem", {"json": {"channel": "store"}, "headers": auth}, 410, True),
         ("POST", f"/api/v1/coupons/{fresh}/redeem", {"data": huge, "headers": auth}, 413, False),
         ("POST", f"/api/v1/coupons/{fresh}/redeem", {"json": {"channel": "moon"}, "headers": auth}, 422, False),
+        ("GET", "/api/v1/metrics?month=2026-10", {"headers": auth}, 200, True),
+        ("GET", "/api/v1/metrics?month=2026-10", {"headers": wrong_key}, 401, True),
+        ("GET", "/api/v1/metrics?month=October", {"headers": auth}, 400, False),
     ]
     for method, path, kwargs, status, conforms in cases:
         reply = api.call(method, path, **kwargs)
@@ -102,3 +105,14 @@ def test_the_checker_is_not_a_rubber_stamp(api, auth, make_member, spec):
                       mimetype="application/json")
     assert spec.unmarshal_response(WerkzeugOpenAPIRequest(request), WerkzeugOpenAPIResponse(teapot)).errors
     assert pytest  # imported here to keep the module's top about the document
+
+
+def test_every_api_route_is_documented(app):
+    """The document is complete: each route the app serves under /api/v1 is one of its paths."""
+    import re
+
+    served = {(method.lower(), re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1")))
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    served = {(m, p) for m, p in served if p != "/" and "{rest}" not in p}  # the JSON 404/405 catch-alls
+    assert served == {(method, path) for method, path, _ in documented()}

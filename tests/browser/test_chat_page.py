@@ -6,6 +6,7 @@ English, block. Screenshots go to test-output/ for a person to look at.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,15 +23,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 OUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
-@pytest.fixture
-def live_bot(database_url, clock):
+@contextmanager
+def running_bot(database_url, clock, **overrides):
     """The bot on a local port (events processed off the request, as in production), and the
     simulator pointed at it."""
     holder = {}
     server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
     bot_url = f"http://127.0.0.1:{server.server_port}"
     with running_simulator(bot_url=bot_url + "/callback", channel_secret=TEST_SECRET) as sim:
-        app = make_app(database_url, sim.url, clock, INBOX_MODE="thread", BOT_PUBLIC_URL=bot_url)
+        app = make_app(database_url, sim.url, clock, INBOX_MODE="thread", BOT_PUBLIC_URL=bot_url, **overrides)
         holder["app"] = app
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -38,6 +39,12 @@ def live_bot(database_url, clock):
         server.shutdown()
         app.extensions["inbox_worker"].shutdown()
         app.extensions["bot"].db.dispose()
+
+
+@pytest.fixture
+def live_bot(database_url, clock):
+    with running_bot(database_url, clock) as both:
+        yield both
 
 
 @pytest.fixture

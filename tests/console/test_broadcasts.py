@@ -53,6 +53,12 @@ def make_broadcast(marketer, segment_id, **fields):
     return int(re.search(r"/broadcasts/(\d+)", response.headers["Location"]).group(1))
 
 
+def code_of(app, name):
+    from rewards.models import Member
+    with app.extensions["bot"].db.session() as s:
+        return s.scalar(select(Member.member_code).where(Member.display_name == name))
+
+
 def texts_of(line, user_id):
     return [d["message"].get("text") for d in line.delivered(user_id)]
 
@@ -62,8 +68,11 @@ def test_compose_preview_forecast_and_quota(app, login_as, audience):
     marketer = login_as("marketer")
     bid = make_broadcast(marketer, segment_id)
     page = marketer.get(f"/console/broadcasts/{bid}").get_data(as_text=True)
-    # the preview, in both languages, with a sample name filled in
-    assert "王小明，週末全品項 9 折！" in page and "Hi Amy, 10% off everything this weekend!" in page
+    # the preview: real members of the segment, each in their own language (who will get it first)
+    assert "已滿額，週末全品項 9 折！" in page and "Hi Amy Chen, 10% off everything this weekend!" in page
+    assert "Hi Amy," not in page and "王小明，週末" not in page
+    picked = marketer.get(f"/console/broadcasts/{bid}?member={code_of(app, '王小明')}").get_data(as_text=True)
+    assert "王小明，週末全品項 9 折！" in picked and "Hi Amy Chen" in picked
     # 5 in the segment; the policy will skip the unsubscribed, the blocked and the one at the weekly cap
     assert 'id="audience-total">5<' in page and 'id="will-send">2<' in page
     for reason in ("unsubscribed", "blocked", "weekly cap"):
@@ -135,15 +144,18 @@ def test_cancel_a_scheduled_broadcast(app, login_as, audience, line, clock):
     assert actions == ["broadcast.create", "broadcast.schedule", "broadcast.cancel"]
 
 
-def test_a_test_send_goes_to_the_staff_members_own_line_in_both_languages(app, login_as, audience, line):
+def test_a_test_send_goes_to_the_staff_members_own_line_as_a_picked_member(app, login_as, audience, line):
     _, segment_id = audience
     create_staff(app, "me@shop.example", "marketer", line_user_id=STAFF_LINE_ID)
     marketer = login_as("marketer", "me@shop.example")
     bid = make_broadcast(marketer, segment_id)
-    marketer.post(f"/console/broadcasts/{bid}", {"what": "test"})
+    marketer.post(f"/console/broadcasts/{bid}", {"what": "test", "member": code_of(app, "Amy Chen")})
     run_due(app, app.extensions["bot"].clock.now())
-    assert sorted(texts_of(line, STAFF_LINE_ID)) == sorted(["會員朋友，週末全品項 9 折！",
-                                                             "Hi friend, 10% off everything this weekend!"])
+    # the member's own message, in the member's language: one message, no 「會員朋友」
+    assert texts_of(line, STAFF_LINE_ID) == ["Hi Amy Chen, 10% off everything this weekend!"]
+    marketer.post(f"/console/broadcasts/{bid}", {"what": "test"})  # nobody picked: who would get it first
+    run_due(app, app.extensions["bot"].clock.now())
+    assert texts_of(line, STAFF_LINE_ID)[1:] == ["已滿額，週末全品項 9 折！"]
     with app.extensions["bot"].db.session() as s:
         assert s.get(Broadcast, bid).status == "draft"  # a test send sends nothing to members
         assert bc.results(s, bid).total == 0
@@ -154,7 +166,7 @@ def test_a_test_send_needs_a_line_user_id(app, login_as, audience):
     marketer = login_as("marketer")
     bid = make_broadcast(marketer, segment_id)
     page = marketer.post(f"/console/broadcasts/{bid}", {"what": "test"}, follow_redirects=True).get_data(as_text=True)
-    assert "LINE user id" in page
+    assert "link your LINE account first" in page
 
 
 def test_image_button_and_content_messages_pass_lines_spec(app, login_as, audience, line, clock):
@@ -189,8 +201,8 @@ def test_image_button_and_content_messages_pass_lines_spec(app, login_as, audien
     with rt.db.session() as s:
         assert bc.results(s, content).skipped.get("weekly_cap") == 3  # amy, wang and the one capped before
     tested = [d["message"] for d in line.delivered(STAFF_LINE_ID)]
-    assert sorted(m["type"] for m in tested) == ["flex", "flex", "text", "text"]
-    assert "手沖咖啡入門" in str(tested) and "Pour-over basics" in str(tested)
+    assert sorted(m["type"] for m in tested) == ["flex", "text"]  # as a zh-TW member of the segment gets it
+    assert "手沖咖啡入門" in str(tested) and "Pour-over basics" not in str(tested)
     # (the `line` fixture fails the test if any call broke LINE's OpenAPI spec)
 
 

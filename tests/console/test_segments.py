@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from console.segment_form import describe
+from core.field_errors import FieldErrors
 from insights import rfm
 from insights import segments as seg
 from insights.models import Segment
@@ -83,13 +85,57 @@ EVERYONE = ["blocked", "gold-vip", "lapsed", "newbie", "refund-only", "silver-on
     ({"rfm": ["at_risk"]}, ["silver-online"]),
     ({"rfm": ["lost", "hibernating"]}, ["lapsed"]),
     ({"tiers": ["member"], "orders_min": 1, "subscribed": "yes"}, ["lapsed", "newbie"]),
+    # relative conditions, and members who never bought said out loud
+    ({"last_purchase_over_days": 30}, ["lapsed", "silver-online"]),
+    ({"last_purchase_over_days": 30, "never_bought": "include"},
+     ["blocked", "lapsed", "refund-only", "silver-online", "unsubscribed"]),
+    ({"last_purchase_to": "2025-12-31", "never_bought": "include"},
+     ["blocked", "lapsed", "refund-only", "unsubscribed"]),
+    ({"never_bought": "only"}, ["blocked", "refund-only", "unsubscribed"]),
+    ({"last_purchase_within_days": 7}, ["gold-vip", "newbie"]),
+    ({"joined_within_days": 30}, ["newbie"]),
+    ({"joined_within_days": 101}, ["blocked", "newbie", "refund-only"]),
+    ({"joined_within_days": 100}, ["newbie", "refund-only"]),
+    ({"birthday_in": ["this_month"]}, ["silver-online"]),
+    ({"birthday_in": ["next_month"]}, []),
 ])
 def test_each_filter(app, clock, people, filters, expected):
     assert names(app, clock, **filters) == expected
 
 
+def test_relative_conditions_are_evaluated_when_used(app, clock, people):
+    """Saved once, a relative segment moves with the day it is used; an absolute one does not."""
+    rt = app.extensions["bot"]
+    f = seg.SegmentFilter.from_dict({"birthday_in": ["next_month"]})
+    g = seg.SegmentFilter.from_dict(seg.SegmentFilter.from_dict({"last_purchase_within_days": 7}).to_dict())
+    from rewards.models import Member
+
+    def who(filter_, now):
+        with rt.db.session() as s:
+            return sorted(s.scalars(select(Member.display_name).where(
+                Member.id.in_(seg.member_ids(s, filter_, now)))))
+
+    assert who(f, clock.now()) == []
+    assert who(f, clock.now() + timedelta(days=100)) == ["blocked", "gold-vip"]  # in February: March birthdays
+    assert who(g, clock.now()) == ["gold-vip", "newbie"]
+    assert who(g, clock.now() + timedelta(days=4)) == ["newbie"]  # gold-vip's purchase is 9 days old by then
+    assert who(g, clock.now() + timedelta(days=10)) == []
+
+
+def test_never_buyers_are_named_in_the_description():
+    left_out = dict(describe(seg.SegmentFilter.from_dict({"last_purchase_to": "2026-01-01"})))
+    assert left_out["從未消費 never bought"] == "不包含 left out"
+    included = dict(describe(seg.SegmentFilter.from_dict({"last_purchase_over_days": 90,
+                                                               "never_bought": "include"})))
+    assert included["從未消費 never bought"] == "包含 included"
+    assert "more than 90 days ago" in included["最近消費 last purchase"]
+    with pytest.raises(FieldErrors) as caught:
+        seg.SegmentFilter.from_dict({"never_bought": "maybe", "birthday_in": ["someday"]})
+    assert set(caught.value.problems) == {"never_bought", "birthday_in"}
+
+
 def test_bad_filters_are_named():
-    with pytest.raises(seg.SegmentError) as caught:
+    with pytest.raises(FieldErrors) as caught:
         seg.SegmentFilter.from_dict({"tiers": ["platinum"], "birth_months": [13], "joined_from": "2026-13-01",
                                      "spend_12m_min": "-5", "orders_min": 5, "orders_max": 2, "colour": "red"},
                                     ("member", "gold"))
@@ -107,11 +153,14 @@ def test_a_filter_round_trips_through_its_saved_form():
 def test_live_count_endpoint(login_as, people):
     viewer = login_as("viewer")
     data = viewer.get("/console/segments/count?tiers=gold&tiers=silver").get_json()
-    assert data == {"count": 2, "reachable": 2}
+    assert (data["count"], data["reachable"]) == (2, 2)
+    # the preview comes with the count, so the table never shows members the count left out
+    assert data["preview"].count("<tr>") == 2 and "gold-vip" in data["preview"] and "newbie" not in data["preview"]
+    assert "銀卡" in data["preview"] and ">silver<" not in data["preview"]  # tier names, not codes
     everyone = viewer.get("/console/segments/count").get_json()
-    assert everyone == {"count": 7, "reachable": 5}  # minus the unsubscribed and the blocked
+    assert (everyone["count"], everyone["reachable"]) == (7, 5)  # minus the unsubscribed and the blocked
     bad = viewer.get("/console/segments/count?birth_months=13")
-    assert bad.status_code == 400 and "birth_months" in bad.get_json()["problems"]
+    assert bad.status_code == 400 and "birth_months" in bad.get_json()["error"]["fields"]
 
 
 def test_builder_page_shows_count_and_preview(login_as, people):

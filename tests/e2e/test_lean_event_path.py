@@ -35,8 +35,11 @@ def test_the_points_question_is_one_transaction_after_the_inbox_record(app, chat
     with statements(engine) as seen:
         reply = chat.say(UID, "點數")
     assert reply, "answered"
-    assert seen.count("COMMIT") == 2, seen  # the webhook's record, then the event's one unit of work
+    # the webhook's record, then the event's one unit of work (SQLite keeps the claim and the
+    # next-pending look-up in short transactions of their own: its one write lock must not be held
+    # through the handler's LINE calls)
+    assert seen.count("COMMIT") == (2 if app.extensions["bot"].db.is_postgres else 4), seen
     assert "SAVEPOINT" not in seen
-    work = seen[seen.index("COMMIT") + 1:]
+    work = seen[seen.index("COMMIT") + 1:]  # after the record
     assert [w for w in work if w != "BEGIN"][0] == "UPDATE", work  # the claim first, with the payload
-    assert len(seen) <= 12, seen  # was 9 statements in 4 transactions, plus BEGINs
+    assert len(seen) <= (12 if app.extensions["bot"].db.is_postgres else 16), seen  # was 9 statements in 4 transactions, plus BEGINs

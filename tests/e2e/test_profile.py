@@ -151,3 +151,25 @@ def test_erasure_also_removes_survey_comments_and_reading_history(app, clock):
         response = s.scalar(select(SurveyResponse))
         assert response.comment is None and response.rating == 2
         assert s.scalar(select(func.count()).select_from(ContentView)) == 0
+
+
+def test_an_english_line_user_is_welcomed_in_english_from_the_first_follow(chat, line, app):
+    from bot.texts import text
+
+    uid = "U" + "e" * 31 + "1"
+    line.add_user(uid, "Emma", "en")
+    welcome = chat.follow(uid)
+    assert welcome[0]["altText"] == text("welcome.alt", "en") != text("welcome.alt", "zh-TW")
+    assert member_of(app, uid).language == "en"
+    joined = chat.join(uid)
+    assert joined and member_of(app, uid).language == "en"
+
+
+def test_a_profile_line_cannot_give_leaves_the_default_language(chat, line, app):
+    from bot.texts import text
+
+    uid = "U" + "e" * 31 + "2"
+    line.inject(r"/v2/bot/profile/", 500)
+    welcome = chat.follow(uid)
+    assert welcome[0]["altText"] == text("welcome.alt", "zh-TW")
+    line.clear_faults()

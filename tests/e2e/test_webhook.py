@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.dispatch import Handler
 from core.models import InboxEvent
 from rewards.models import Member
 
@@ -128,7 +130,7 @@ def test_a_failing_handler_does_not_stop_its_neighbours(chat, app, line, monkeyp
 
     dispatcher_routes = app.extensions["inbox_worker"].processor.dispatcher.routers
     router = next(r for r in dispatcher_routes if r.name == "account")
-    monkeypatch.setattr(router, "routes", [(p, explode_for_b) for p, _h in router.routes])
+    monkeypatch.setattr(router, "routes", [replace(r, handler=Handler(explode_for_b)) for r in router.routes])
     events = [chat.sender.text(uid, "點數") for uid in (a, b, c)]
     assert chat.post(*events).status_code == 200
     replies = [chat.replies_to(e) for e in events]
@@ -146,7 +148,7 @@ def test_failure_log_has_no_personal_data(chat, app, caplog, monkeypatch):
     def explode(ctx):
         raise ValueError("birthday 1990-03-15 phone 0912345678")
 
-    monkeypatch.setattr(router, "routes", [(p, explode) for p, _h in router.routes])
+    monkeypatch.setattr(router, "routes", [replace(r, handler=Handler(explode)) for r in router.routes])
     uid = "U" + "d" * 32
     chat.join(uid)
     chat.say(uid, "點數")

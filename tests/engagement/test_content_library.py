@@ -154,3 +154,51 @@ def test_the_app_syncs_the_library_at_start_and_members_read_it(database_url, si
     finally:
         app.extensions["inbox_worker"].shutdown()
         app.extensions["bot"].db.dispose()
+
+
+def test_the_demo_library_keeps_its_own_pictures_and_the_bot_serves_them(database_url, simulator_server, line,
+                                                                         clock, sender):
+    from PIL import Image
+    import io
+
+    library = library_files.read_library(LIBRARY)
+    assert library.problems == [] and all(item.image_file for item in library.items)
+    app = make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=str(LIBRARY),
+                   BOT_PUBLIC_URL="https://bot.shop.example")
+    try:
+        rt = app.extensions["bot"]
+        synced = items(rt)
+        assert synced["linen-care"].image_url == "https://bot.shop.example/library/images/linen-care.png"
+        client = app.test_client()
+        picture = client.get("/library/images/linen-care.png")
+        assert picture.status_code == 200 and picture.content_type == "image/png"
+        assert Image.open(io.BytesIO(picture.data)).size == (1040, 676)  # the 20:13 hero of a news card
+        assert client.get("/library/images/../linen-care.md").status_code == 404
+        assert client.get("/library/images/nothing.png").status_code == 404
+        chat = Chat(client, sender, line)
+        uid = "U" + "e" * 31 + "9"
+        chat.join(uid)
+        (news,) = chat.say(uid, "news")
+        heroes = [b["hero"]["url"] for b in news["contents"]["contents"] if b.get("hero")]
+        assert heroes and all(url.startswith("https://bot.shop.example/library/images/") for url in heroes)
+        # another public address: the items are synced again with it
+        make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=str(LIBRARY),
+                 BOT_PUBLIC_URL="https://new.shop.example").extensions["bot"].db.dispose()
+        assert items(rt)["linen-care"].image_url.startswith("https://new.shop.example/library/images/")
+    finally:
+        app.extensions["inbox_worker"].shutdown()
+        app.extensions["bot"].db.dispose()
+
+
+def test_an_image_must_be_a_file_in_the_library_images_folder(tmp_path):
+    (tmp_path / "a.md").write_text(ITEM.format(slug="a", title="t").replace(
+        "image_url: https://static.example.com/a.jpg", "image: a.png"), encoding="utf-8")
+    (tmp_path / "b.md").write_text(ITEM.format(slug="b", title="t").replace(
+        "image_url: https://static.example.com/b.jpg", "image: ../secret.png"), encoding="utf-8")
+    library = library_files.read_library(tmp_path)
+    problems = {p.path: p.problems for p in library.problems}
+    assert "no file images/a.png" in problems["a.md"]["image"]
+    assert "file name in images/" in problems["b.md"]["image"]
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "a.png").write_bytes(b"png")
+    assert [item.image_file for item in library_files.read_library(tmp_path).items] == ["a.png"]

@@ -85,8 +85,8 @@ def test_the_cli_rejects_a_time_it_cannot_place(app, line, bad, words):
 
 def test_run_due_leaves_out_what_has_no_as_of():
     names = [s.name for s in runner.catch_up_order()]
-    assert "inbox-sweeper" not in names and names[-1] == schedule.OUTBOX
-    assert len(names) == len(THE_TABLE) - 1
+    assert "inbox-sweeper" not in names and "worker-heartbeat" not in names and names[-1] == schedule.OUTBOX
+    assert len(names) == len(THE_TABLE) - 2
 
 
 def test_the_worker_runs_each_sweep_at_its_own_interval(app):

@@ -2,7 +2,8 @@ import pytest
 from sqlalchemy import func, select
 
 from rewards.adjustments import adjust_points
-from rewards.errors import InsufficientPoints, ValidationError
+from core.field_errors import FieldErrors
+from rewards.errors import InsufficientPoints
 from rewards.models import AuditLog
 
 
@@ -39,5 +40,5 @@ def test_a_resubmitted_form_changes_nothing(session, make_member, now, settings)
 @pytest.mark.parametrize("delta, reason, actor", [(0, "x", "a"), (5, " ", "a"), (5, "x", ""), (1.5, "x", "a"),
                                                   (10_000_000, "x", "a")])
 def test_adjustment_validates(session, make_member, now, settings, delta, reason, actor):
-    with pytest.raises(ValidationError):
+    with pytest.raises(FieldErrors):
         adjust_points(session, make_member(), delta, reason, actor, now, settings)

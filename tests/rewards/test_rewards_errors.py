@@ -2,6 +2,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from core.field_errors import FieldErrors
 from rewards import errors as E
 
 
@@ -39,8 +40,10 @@ def test_errors_with_details():
     assert (ins.code, ins.http_status, ins.balance, ins.needed) == ("insufficient_points", 422, 10, 50)
     big = E.RefundTooLarge(7000, 6345)
     assert big.fields == {"amount": 7000, "refundable": 6345} and "6,345" in big.message
-    bad = E.ValidationError({"amount": "must be a whole number of NT$"})
+    bad = FieldErrors({"amount": "must be a whole number of NT$"})
     assert bad.code == "invalid" and bad.http_status == 422 and "amount" in bad.message
+    assert bad.codes == {"amount": "invalid"} and FieldErrors.one("birthday", "x", code="future").codes == {
+        "birthday": "future"}
 
 
 def test_base_error_takes_code_message_fields():

@@ -3,7 +3,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from rewards.errors import ValidationError
+from core.field_errors import FieldErrors
 from rewards.importer import csv_rows, import_orders
 from rewards.models import Member, Order
 
@@ -54,5 +54,5 @@ def test_import_plain_dicts_numbered_from_start_line(session, unit_of_work, make
 
 
 def test_csv_needs_the_required_columns():
-    with pytest.raises(ValidationError):
+    with pytest.raises(FieldErrors):
         list(csv_rows(io.StringIO("channel,order_id\nstore,1\n")))

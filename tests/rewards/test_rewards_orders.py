@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.field_errors import FieldErrors
 from rewards import ledger, orders
-from rewards.errors import (NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge,
-                            ValidationError)
+from rewards.errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge
 from rewards.models import Order, Outbox, PointsLedger, Refund
 from rewards.settings import ProgramSettings
 
@@ -118,26 +118,26 @@ def test_record_order_validates(session, make_member, now, settings, kw, field):
     m = make_member()
     args = dict(channel="store", external_id="V-1", amount=100, placed_at=PLACED, store_id="S01", items=None)
     args.update(kw)
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(FieldErrors) as info:
         orders.record_order(session, m, args["channel"], args["external_id"], args["amount"], args["placed_at"],
                             args["store_id"], args["items"], now, settings)
-    assert field in info.value.fields
+    assert field in info.value.problems
 
 
 def test_parse_order():
     ok = orders.parse_order({"channel": " Store ", "order_id": 42, "member_code": "M1", "amount": "12345",
                              "placed_at": "2026-11-20T14:03:00+08:00", "store_id": "", "items": '[{"sku": "A"}]'})
     assert ok == orders.OrderInput("store", "42", "M1", 12345, PLACED, None, [{"sku": "A"}])
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(FieldErrors) as info:
         orders.parse_order({"channel": "store", "order_id": "X", "member_code": "nope", "amount": -5,
                             "placed_at": "yesterday"})
-    assert set(info.value.fields) == {"amount", "placed_at"}
-    with pytest.raises(ValidationError) as info:
+    assert set(info.value.problems) == {"amount", "placed_at"}
+    with pytest.raises(FieldErrors) as info:
         orders.parse_order([])
-    assert "body" in info.value.fields
-    with pytest.raises(ValidationError) as info:
+    assert "body" in info.value.problems
+    with pytest.raises(FieldErrors) as info:
         orders.parse_order({"amount": True})
-    assert {"channel", "order_id", "member_code", "amount", "placed_at"} <= set(info.value.fields)
+    assert {"channel", "order_id", "member_code", "amount", "placed_at"} <= set(info.value.problems)
 
 
 def test_find_order(session, make_member, now, settings):
@@ -186,7 +186,7 @@ def test_full_refund_takes_all_points_back(session, make_member, now, settings):
 def test_refund_validates(session, make_member, now, settings):
     o = record(session, make_member(), now, settings).order
     for rid, amount in (("", 10), ("R", 0), ("R", -1), ("R", "x")):
-        with pytest.raises(ValidationError):
+        with pytest.raises(FieldErrors):
             orders.refund(session, o, rid, amount, now, settings)
 
 

@@ -152,7 +152,7 @@ def test_a_failed_unlink_is_logged_and_the_event_still_counts(app, chat, line, d
     chat.join(UID)
     line.inject(r"^/v2/bot/user/[^/]+/richmenu$", 400)
     chat.send(chat.sender.unfollow(UID))
-    assert "effect rich_menu" in caplog.text and "not carried out" in caplog.text
+    assert "effect SwitchRichMenu" in caplog.text and "not carried out" in caplog.text
     with app.extensions["bot"].db.session() as s:
         assert s.scalars(select(InboxEvent.status).order_by(InboxEvent.id)).all()[-1] == "done"
 

@@ -8,11 +8,10 @@ import pytest
 from PIL import Image
 
 from bot import rich_menus
-from core.config import Config
-from bot.rich_menu_image import MAX_BYTES, FontError, load_font, missing_glyphs
+from bot.rich_menu_image import MAX_BYTES, FontError, installed_cjk_font, load_font, missing_glyphs
 from bot.texts import text
 
-FONT = Config.BOT_FONT_PATH
+FONT = installed_cjk_font() or "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
@@ -76,3 +75,23 @@ def test_the_menus_offer_what_the_issue_asks():
     actions = {lay.name: [b.action for b in lay.buttons] for lay in rich_menus.LAYOUTS}
     assert actions == {"visitor": ["join", "about", "help"],
                        "member": ["member_card", "points", "coupons", "rewards", "news", "help"]}
+
+
+def test_without_any_cjk_font_the_menus_get_icons_and_english_labels(monkeypatch):
+    from bot import rich_menu_image
+
+    monkeypatch.setattr(rich_menu_image, "installed_cjk_font", lambda: None)
+    png = rich_menus.menu_image(rich_menus.layout("member"), "")
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (2500, 1686)
+    assert "English labels" in rich_menu_image.describe_font("")
+
+
+def test_an_unset_font_path_finds_an_installed_cjk_font_through_fontconfig():
+    from bot import rich_menu_image
+
+    found = rich_menu_image.installed_cjk_font()
+    if found is None:
+        pytest.skip("no CJK font installed here")
+    assert missing_glyphs(load_font(found, 60), "會員卡") == ""
+    assert found in rich_menu_image.describe_font("")

@@ -234,13 +234,18 @@ def test_control_endpoints(client, platform):
     assert platform.calls == []
 
 
-def test_without_the_specs_validation_is_off_but_the_api_works(tmp_path, caplog):
+def test_without_the_spec_files_calls_are_checked_against_the_line_bot_sdk_models(tmp_path, caplog):
     platform = LinePlatform(openapi_dir=tmp_path)
-    assert platform.validation_enabled is False
-    assert "validation is OFF" in caplog.text
+    assert platform.validation_enabled is True
+    assert "line-bot-sdk's models instead" in caplog.text
     client = create_app(platform).test_client()
     assert post(client, PUSH, {"to": new_user_id(), "messages": [TEXT]}).status_code == 200
-    assert client.get("/__sim/calls").get_json()["validationEnabled"] is False
+    bad = post(client, PUSH, {"to": new_user_id(), "messages": [{"type": "text"}]})
+    assert bad.status_code == 400 and "text" in bad.get_data(as_text=True)
+    assert post(client, "/v2/bot/no/such/endpoint", {}).status_code == 404
+    calls = client.get("/__sim/calls").get_json()
+    assert calls["validationEnabled"] is True and calls["validatedBy"] == "line-bot-sdk models"
+    assert calls["errors"] and all("/v2/bot/" in e for e in calls["errors"])
 
 
 def test_concurrent_requests_with_one_retry_key_deliver_once(sim):

@@ -80,3 +80,20 @@ def test_python_dash_m_simulator_starts_and_prints_its_address():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_python_dash_m_simulator_starts_with_users_to_play(tmp_path):
+    import json
+
+    users = tmp_path / "users.json"
+    users.write_text(json.dumps([{"userId": "U" + "d" * 31 + "1", "displayName": "王小明", "language": "zh-TW",
+                                  "friendship": "friend"}]), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "--port", "0", "--users", str(users)], cwd=PROJECT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip().split(": ", 1)[1]
+        listed = requests.get(url + "__sim/users", timeout=5).json()["users"]
+        assert [(u["display_name"], u["friendship"]) for u in listed] == [("王小明", "friend")]
+    finally:
+        proc.terminate()
+        proc.wait(10)

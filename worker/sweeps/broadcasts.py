@@ -19,7 +19,7 @@ def run(rt, now) -> str:
         written = 0
         for after in range(low - 1, high, QUEUE_SPAN):
             written += rt.db.run(lambda session, broadcast_id=broadcast_id, after=after: broadcasts.queue_range(
-                session, broadcast_id, after, after + QUEUE_SPAN, now, tiers), write=True)
+                session, broadcast_id, after, after + QUEUE_SPAN, now, tiers, link_base=rt.config.BOT_PUBLIC_URL), write=True)
         rt.db.run(lambda session, broadcast_id=broadcast_id: broadcasts.finish(session, broadcast_id, now), write=True)
         done.append(f"#{broadcast_id}: {written} messages")
     return "queued " + "; ".join(done) if done else "nothing due"

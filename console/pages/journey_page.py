@@ -1,0 +1,61 @@
+"""The welcome journey: its steps (delay, message or content item, condition), set by staff, and per
+step how many got it and what they did after."""
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from content import library_admin
+from messaging import journey
+from messaging.models import JourneyStep
+
+from ..auth import requires
+from ..blueprint import bp
+from ..web import db_session, int_or_none, now, record, settings
+
+SKIP_LABELS = {"unsubscribed": "已退訂 unsubscribed", "blocked": "已封鎖 blocked", "weekly_cap": "每週上限 weekly cap",
+               "erased": "已刪除資料 erased", "left": "已離開 left", "cancelled": "已取消 cancelled"}
+
+
+def _tier_codes() -> tuple[str, ...]:
+    return tuple(t.code for t in settings().tiers)
+
+
+def _input(form) -> journey.StepInput:
+    return journey.StepInput(delay_days=int_or_none(form.get("delay_days")), kind=form.get("kind", "text"),
+                             text_zh=form.get("text_zh", ""), text_en=form.get("text_en", ""),
+                             content_item_id=int_or_none(form.get("content_item_id")),
+                             condition=form.get("condition", ""), active=form.get("active", "yes") == "yes")
+
+
+def _page(problems=None, status=200):
+    with db_session() as s:
+        return render_template("console/journey.html", figures=journey.figures(s, now()),
+                               content_items=library_admin.active_items(s), tiers=settings().tiers,
+                               problems=problems or {}, skip_labels=SKIP_LABELS), status
+
+
+@bp.route("/journey")
+@requires("read")
+def journey_page():
+    return _page()
+
+
+@bp.route("/journey/steps", methods=["POST"])
+@bp.route("/journey/steps/<int:step_id>", methods=["POST"])
+@requires("send_broadcasts")
+def journey_step_save(step_id: int | None = None):
+    with db_session() as s:
+        step = s.get(JourneyStep, step_id) if step_id else None
+        if step_id and step is None:
+            abort(404)
+        try:
+            saved = journey.save_step(s, _input(request.form), g.staff.email, now(), _tier_codes(), step)
+        except journey.JourneyError as exc:
+            s.rollback()
+            flash("未儲存 Not saved: " + str(exc), "error")
+            return _page(exc.problems, 400)
+        record(s, "journey.step_update" if step else "journey.step_create", f"journey_step:{saved.id}",
+               {"delay_days": saved.delay_days, "kind": saved.kind, "condition": saved.condition,
+                "active": saved.active})
+    flash("步驟已儲存。Step saved.", "ok")
+    return redirect(url_for("console.journey_page"))

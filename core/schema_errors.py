@@ -1,0 +1,31 @@
+"""Recognising "the database is not there yet" (no file, no tables, not reachable) in a database error,
+so commands and start-up answer with one clear line instead of a traceback."""
+from __future__ import annotations
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+UPGRADE_HINT = "run `flask --app app db upgrade` first (bin/flask db upgrade for the bin/dev demo)"
+_NO_TABLE = ("no such table", "does not exist", "undefinedtable")
+_NO_DATABASE = ("unable to open database file", "connection refused", "could not connect", "connection failed",
+                "could not translate host name", "name or service not known")
+
+
+def safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(an unreadable DATABASE_URL)"
+
+
+def missing_schema(exc: BaseException, database_url: str) -> str | None:
+    """One line saying what is missing, when `exc` means the database or its tables are absent; else None."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    said = f"{exc.orig.__class__.__name__} {exc.orig}".lower()
+    if any(words in said for words in _NO_TABLE) and "column" not in said:
+        return f"the database at {safe_url(database_url)} has no tables yet: {UPGRADE_HINT}"
+    if any(words in said for words in _NO_DATABASE):
+        return (f"cannot open the database at {safe_url(database_url)} (is DATABASE_URL right, is it running?); "
+                f"for a new database {UPGRADE_HINT}")
+    return None

@@ -1,0 +1,24 @@
+"""gunicorn reads this file from the working directory (Procfile `web`).
+
+Several gunicorn workers each count their own Prometheus metrics; prometheus-client's multiprocess
+mode adds them up at scrape time from files in PROMETHEUS_MULTIPROC_DIR. The folder is set here (unless
+the environment names one) before any worker imports the app, and emptied when gunicorn starts.
+"""
+import os
+import shutil
+import tempfile
+
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(tempfile.gettempdir(), f"bot-prometheus-{os.getpid()}")
+
+
+def on_starting(server):
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,198 @@
+"""The welcome journey: steps staff set in the console, each sent `delay_days` after a member joins
+(day 0: thanks and how points work; day 3: a content item; day 7: a coupon if they have not bought yet),
+a message or a content item, if its condition holds when the step is due.
+
+A sweep queues each due step through the outbox (kind `journey`, category `marketing`, dedup key
+`journey:{step}:{member}`), so the policy decides it like every marketing message: opt-out, block,
+quiet hours, weekly cap. A step is sent only within CATCH_UP after it falls due (a late or paused
+worker does not send a week's backlog), and only to members who joined after the step was set up.
+A member who leaves (blocks the account or erases their data) gets no further step, and steps waiting
+for them are cancelled.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, cast, exists, literal, or_, select, update
+from sqlalchemy.orm import Session
+
+from rewards import notices
+from rewards.models import Member, Order, Outbox
+from rewards.timeutil import require_aware
+
+from content import interests, picks
+from content.models import ContentItem
+from core.field_errors import FieldErrors
+from insights.attribution import After, after
+from messaging.models import JourneyStep
+
+KIND = "journey"
+CATCH_UP = timedelta(days=2)
+MAX_DELAY = 365
+MAX_TEXT = 2000
+CONDITIONS = ("", "bought", "not_bought")  # and "tier:<code>"
+LEFT = "left"  # the reason a waiting step is cancelled
+
+
+class JourneyError(FieldErrors):
+    """A step that cannot be saved as given."""
+
+
+@dataclass(frozen=True)
+class StepInput:
+    delay_days: int | None
+    kind: str = "text"
+    text_zh: str = ""
+    text_en: str = ""
+    content_item_id: int | None = None
+    condition: str = ""
+    active: bool = True
+
+
+def _check(session: Session, given: StepInput, tier_codes: tuple[str, ...]) -> None:
+    problems: dict[str, str] = {}
+    if given.delay_days is None or not 0 <= given.delay_days <= MAX_DELAY:
+        problems["delay_days"] = f"a whole number of days, 0-{MAX_DELAY}"
+    if given.kind not in ("text", "content"):
+        problems["kind"] = "text or content"
+    if given.kind == "text" and not given.text_zh.strip():
+        problems["text_zh"] = "the message text (zh-TW) is required"
+    for lang in ("zh", "en"):
+        if len(getattr(given, f"text_{lang}")) > MAX_TEXT:
+            problems[f"text_{lang}"] = f"at most {MAX_TEXT} characters"
+    if given.kind == "content" and given.content_item_id:  # none given: one fitting the member's interests
+        item = session.get(ContentItem, given.content_item_id)
+        if item is None or item.status != "active":
+            problems["content_item_id"] = "pick an active content item, or none for one fitting their interests"
+    condition = given.condition
+    if condition not in CONDITIONS and not (condition.startswith("tier:") and condition[5:] in tier_codes):
+        problems["condition"] = "always, bought, not_bought or tier:<code>"
+    if problems:
+        raise JourneyError(problems)
+
+
+def save_step(session: Session, given: StepInput, actor: str, now: datetime, tier_codes: tuple[str, ...],
+              step: JourneyStep | None = None) -> JourneyStep:
+    """Add a step (it applies to members who join from now on) or change one."""
+    require_aware(now)
+    _check(session, given, tier_codes)
+    if step is None:
+        step = JourneyStep(starts_at=now, created_by=actor, created_at=now)
+        session.add(step)
+    step.delay_days, step.kind, step.condition, step.active = given.delay_days, given.kind, given.condition, given.active
+    step.text_zh, step.text_en = given.text_zh.strip(), given.text_en.strip()
+    step.content_item_id = given.content_item_id if given.kind == "content" else None
+    step.updated_at = now
+    session.flush()
+    return step
+
+
+def steps(session: Session) -> list[JourneyStep]:
+    return list(session.scalars(select(JourneyStep).order_by(JourneyStep.delay_days, JourneyStep.id)))
+
+
+def dedup_key(step_id: int, member_id: int) -> str:
+    return f"{KIND}:{step_id}:{member_id}"
+
+
+def _condition(step: JourneyStep):
+    bought = exists().where(Order.member_id == Member.id, Order.status != "refunded")
+    if step.condition == "bought":
+        return bought
+    if step.condition == "not_bought":
+        return ~bought
+    if step.condition.startswith("tier:"):
+        return Member.tier == step.condition[5:]
+    return None
+
+
+def _item_for(session: Session, step: JourneyStep, member: Member, now: datetime) -> ContentItem | None:
+    """The step's content item, or (none set) the newest live one fitting the member's first interests
+    (what they bought, opened, or said), else a general one they have not had."""
+    if step.content_item_id:
+        item = session.get(ContentItem, step.content_item_id)
+        return item if item is not None and item.status == "active" else None
+    liked = interests.interests_of(session, [member.id], now)[member.id]
+    return picks.pick(picks.live_items(session, now), liked, picks.sent_content(session, [member.id])[member.id])
+
+
+def _params(session: Session, step: JourneyStep, member: Member, now: datetime) -> dict | None:
+    """What the member's outbox row says (None: a content step with nothing to send them)."""
+    params = {"journey_step_id": step.id, "type": step.kind, "text_zh": step.text_zh, "text_en": step.text_en,
+              "name": member.display_name}
+    if step.kind == "content":
+        item = _item_for(session, step, member, now)
+        if item is None:
+            return None
+        params["content"] = picks.snapshot(item)
+        params["content_id"] = item.id
+    return params
+
+
+def stop_for_leavers(session: Session) -> int:
+    """Cancel the steps still waiting for members who left (blocked the account, or are no longer members)."""
+    gone = select(Member.id).where(or_(Member.status != "member", Member.is_blocked.is_(True)))
+    return session.execute(
+        update(Outbox).where(Outbox.kind == KIND, Outbox.status == "pending", Outbox.member_id.in_(gone))
+        .values(status="cancelled", skip_reason=LEFT).execution_options(synchronize_session=False)).rowcount or 0
+
+
+def queue_due(session: Session, now: datetime, limit: int = 1000) -> int:
+    """Queue every step that is due for a member (at most `limit` rows a run); returns how many."""
+    require_aware(now)
+    written = 0
+    for step in session.scalars(select(JourneyStep).where(JourneyStep.active.is_(True)).order_by(JourneyStep.id)):
+        due_before = now - timedelta(days=step.delay_days)
+        q = (select(Member).where(
+            Member.status == "member", Member.is_blocked.is_(False), Member.line_user_id.is_not(None),
+            Member.joined_at >= step.starts_at, Member.joined_at <= due_before,
+            Member.joined_at > due_before - CATCH_UP,
+            ~exists().where(Outbox.dedup_key == dedup_key_sql(step.id)))
+            .order_by(Member.id).limit(limit - written))
+        condition = _condition(step)
+        if condition is not None:
+            q = q.where(condition)
+        for member in session.scalars(q):
+            params = _params(session, step, member, now)
+            if params is not None and notices.queue_notice(session, member, KIND, "marketing", params,
+                                                           dedup_key(step.id, member.id), now) is not None:
+                written += 1
+        if written >= limit:
+            break
+    return written
+
+
+def dedup_key_sql(step_id: int):
+    return literal(f"{KIND}:{step_id}:", String) + cast(Member.id, String)
+
+
+@dataclass
+class StepFigures:
+    step: JourneyStep
+    sent: int = 0
+    waiting: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> members (left: stopped, they left)
+    after: After = After()  # what those who got it did after
+
+
+def figures(session: Session, now: datetime) -> list[StepFigures]:
+    """Per step: how many got it, were skipped (and why), still wait; and what those who got it did after."""
+    out = []
+    for step in steps(session):
+        f = StepFigures(step)
+        got = []
+        for member_id, status, reason, sent_at in session.execute(
+                select(Outbox.member_id, Outbox.status, Outbox.skip_reason, Outbox.sent_at)
+                .where(Outbox.kind == KIND, Outbox.dedup_key.like(f"{KIND}:{step.id}:%"))):
+            if status == "sent":
+                f.sent += 1
+                got.append((member_id, sent_at))
+            elif status in ("pending", "sending"):
+                f.waiting += 1
+            else:
+                key = reason or status
+                f.skipped[key] = f.skipped.get(key, 0) + 1
+        f.after = after(session, got, now)
+        out.append(f)
+    return out

@@ -1,0 +1,93 @@
+"""The operator's edge: the start page at /, /healthz (database, worker heartbeat, outbox) and /metrics."""
+from __future__ import annotations
+
+import click
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+
+from cli.content import DEFAULT_DIR, IMAGES_PATH, library_dir
+from content.library_files import IMAGES_FOLDER
+
+from core.runtime import runtime
+from ops import prometheus, status
+
+bp = Blueprint("ops", __name__, template_folder="templates", cli_group="metrics")
+
+
+@bp.get("/")
+def start_page():
+    rt = runtime()
+    line_url = rt.config.LINE_API_URL.rstrip("/")
+    simulator = line_url if not rt.config.is_production and "api.line.me" not in line_url else None
+    return render_template("ops/start.html", simulator=simulator, env=rt.config.BOT_ENV,
+                           metrics=bool(rt.config.METRICS_TOKEN))
+
+
+@bp.get(IMAGES_PATH + "<name>")
+def library_image(name):
+    """The content library's own pictures (content/library/images/), for news cards and broadcasts."""
+    folder = (library_dir(runtime().config) or DEFAULT_DIR) / IMAGES_FOLDER
+    response = send_from_directory(folder, name, max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 while the database answers (503 when not), with the worker's last heartbeat and the outbox's oldest
+    due row; `?worker=1` also answers 503 when the worker is stale or sending is stuck (restart the worker)."""
+    rt = runtime()
+    now = rt.clock.now()
+    try:
+        with rt.db.session() as session:
+            worker = status.worker_status(session, now)
+            oldest = status.oldest_pending_seconds(session, now)
+    except Exception:  # noqa: BLE001 - a health check reports, never raises
+        return jsonify({"status": "error", "database": "unreachable"}), 503
+    body = {"status": "ok", "database": "ok",
+            "worker": {"alive": worker.alive,
+                       "last_heartbeat": worker.last_beat.isoformat() if worker.last_beat else None,
+                       "seconds_ago": None if worker.seconds_ago is None else round(worker.seconds_ago, 1)},
+            "outbox": {"oldest_pending_seconds": round(oldest, 1),
+                       "stuck": oldest > status.OUTBOX_STUCK_AFTER.total_seconds()}}
+    if request.args.get("worker") and (not worker.alive or body["outbox"]["stuck"]):
+        body["status"] = "worker stale" if not worker.alive else "outbox stuck"
+        return jsonify(body), 503
+    return jsonify(body)
+
+
+@bp.get("/metrics")
+def metrics():
+    rt = runtime()
+    if not rt.config.METRICS_TOKEN:
+        abort(404)
+    if not prometheus.token_ok(request.headers.get("Authorization"), rt.config.METRICS_TOKEN):
+        return Response("metrics need Authorization: Bearer <METRICS_TOKEN>\n", 401,
+                        {"WWW-Authenticate": 'Bearer realm="metrics"', "Content-Type": "text/plain"})
+    return Response(prometheus.exposition(rt), content_type=prometheus.CONTENT_TYPE)
+
+
+@bp.cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=9464, show_default=True)
+def serve(host, port):
+    """Serve /metrics without a token on a separate, private bind (for a Prometheus on the same network)."""
+    from werkzeug.serving import make_server
+
+    app = current_app._get_current_object()
+    rt = runtime()
+
+    def wsgi(environ, start_response):
+        if environ.get("PATH_INFO") != "/metrics":
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"only /metrics here\n"]
+        with app.app_context():
+            body = prometheus.exposition(rt)
+        start_response("200 OK", [("Content-Type", prometheus.CONTENT_TYPE)])
+        return [body]
+
+    server = make_server(host, port, wsgi, threaded=True)
+    click.echo(f"metrics on http://{host}:{server.server_port}/metrics")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
