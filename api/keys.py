@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -47,6 +49,30 @@ def live_key(session: Session, key: str) -> ApiKey | None:
         return None
     row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
     return row if row is not None and row.is_live else None
+
+
+class KeyCache:
+    """Presented key -> its name, looked up in the database once per key and then remembered for
+    `ttl` seconds (a revoked key is refused within that time; an unknown one is asked again)."""
+
+    def __init__(self, ttl: float = 30.0, clock: Callable[[], float] = time.monotonic):
+        self.ttl, self.clock = ttl, clock
+        self._names: dict[str, tuple[str, float]] = {}
+
+    def name_for(self, session: Session, key: str) -> str | None:
+        digest = hash_key(key) if key and len(key) <= 200 else ""
+        now = self.clock()
+        hit = self._names.get(digest)
+        if hit is not None and now - hit[1] < self.ttl:
+            return hit[0]
+        row = live_key(session, key)
+        if row is None:
+            self._names.pop(digest, None)
+            return None
+        if len(self._names) > 10_000:  # keys are few; a flood of wrong ones never gets here
+            self._names.clear()
+        self._names[digest] = (row.name, now)
+        return row.name
 
 
 def list_keys(session: Session) -> list[ApiKey]:

@@ -52,6 +52,7 @@ class Context:
     effects: list[Effect] = field(default_factory=list)
     # where free words go beyond the member intents (bot.routing.Route), worked out once when asked
     route: object | None = None
+    answer_matcher: object | None = None  # the faq/store/reward matcher, read once per event (bot.routing)
 
     def use_language(self, language: str) -> None:
         self.t = Texts(language)

@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, exists, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from .events import conversation_key
+from core.bulk import insert_for
 from core.models import InboxEvent
 
 LEASE = timedelta(minutes=5)
@@ -24,10 +23,9 @@ UNFINISHED = ("pending", "processing")
 
 def record(session: Session, events: list[dict], now: datetime) -> list[int]:
     """Insert each event unless its webhookEventId is known; return the ids of the new rows."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     new_ids = []
     for event in events:
-        stmt = (insert(InboxEvent)
+        stmt = (insert_for(session, InboxEvent)
                 .values(webhook_event_id=event["webhookEventId"], event_type=str(event.get("type") or "")[:40],
                         user_key=conversation_key(event)[:64],
                         is_redelivery=bool((event.get("deliveryContext") or {}).get("isRedelivery")),
@@ -56,10 +54,20 @@ def _claim_statement():
 CLAIM = _claim_statement()
 
 
+CLAIM_RETURNING = CLAIM.returning(InboxEvent.payload, InboxEvent.user_key)
+
+
 def claim(session: Session, event_id: int, now: datetime) -> bool:
     """Take the event for processing; False when another worker has it, it is done, or it must wait."""
     result = session.execute(CLAIM, {"event_id": event_id, "now": now, "stale_before": now - LEASE})
     return result.rowcount == 1
+
+
+def claim_payload(session: Session, event_id: int, now: datetime) -> tuple[dict | None, str] | None:
+    """`claim`, reading the event's (payload, user_key) in the same UPDATE ... RETURNING; None when
+    not taken."""
+    row = session.execute(CLAIM_RETURNING, {"event_id": event_id, "now": now, "stale_before": now - LEASE}).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def finish(session: Session, event_id: int, now: datetime, status: str = "done", error: str | None = None) -> bool:

@@ -10,13 +10,16 @@ import logging
 from dataclasses import dataclass
 
 from linebot.v3.messaging import (ApiClient, Configuration, MessagingApi, MessagingApiBlob, MulticastRequest,
-                                  PushMessageRequest, ReplyMessageRequest, RichMenuRequest,
+                                  PushMessageRequest, ReplyMessageRequest, RichMenuBulkLinkRequest,
+                                  RichMenuRequest,
                                   ShowLoadingAnimationRequest)
 from linebot.v3.messaging.exceptions import ApiException
 
 from core import metrics
 
 log = logging.getLogger(__name__)
+
+BULK_LINK_MAX = 500  # users per bulk rich menu link (LINE's limit)
 
 
 class LineApiError(Exception):
@@ -136,6 +139,11 @@ class LineClient:
 
     def link_rich_menu(self, user_id: str, rich_menu_id: str) -> None:
         self._call(self.messaging.link_rich_menu_id_to_user, user_id, rich_menu_id)
+
+    def link_rich_menu_to_users(self, user_ids: list[str], rich_menu_id: str) -> None:
+        """LINE's bulk link: at most BULK_LINK_MAX users a call."""
+        self._call(self.messaging.link_rich_menu_id_to_users,
+                   RichMenuBulkLinkRequest(rich_menu_id=rich_menu_id, user_ids=list(user_ids)))
 
     def unlink_rich_menu(self, user_id: str) -> None:
         self._call(self.messaging.unlink_rich_menu_id_from_user, user_id)

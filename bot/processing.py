@@ -20,6 +20,7 @@ from .line_client import LineApiError, LineClient
 from core import metrics
 from core.logs import describe_error, inbox_event
 from core.models import InboxEvent
+from sqlalchemy import select
 from .texts import Texts, text
 
 log = logging.getLogger(__name__)
@@ -39,49 +40,74 @@ class EventProcessor:
         current: int | None = inbox_id
         while current is not None:
             with inbox_event(current):  # every log line of this event names it
-                user_key = self.process_one(current)
-            if user_key is None:
-                return
-            with self.db.session() as session:
-                current = inbox.next_pending_of(session, user_key)
+                current = self.process_one(current)
 
-    def process_one(self, inbox_id: int) -> str | None:
+    def process_one(self, inbox_id: int) -> int | None:
+        """Claim, handle, mark finished and find the conversation's next pending event, all in ONE
+        transaction (re-run from scratch on a transient conflict); then carry out the effects on LINE
+        and reply. A crash before the commit leaves the event pending for the sweeper, with no effect
+        applied. Returns the next event of the conversation to process, if any."""
         now = self.clock.now()
-        with self.db.session() as session:
-            if not inbox.claim(session, inbox_id, now):
-                return None
-            row = session.get(InboxEvent, inbox_id)
-            payload, user_key = row.payload, row.user_key
-        event = Incoming.from_json(payload or {})
-        language = self.services.default_language
-        started, failed = time.perf_counter(), False
-        try:
-            messages, language = self._apply(inbox_id, event, now)
-        except Exception as exc:  # noqa: BLE001 - one event's failure must not stop the others
-            failed, error = True, describe_error(exc)
-            log.error("event %s (%s) failed: %s", inbox_id, event.type, error)
+        started = time.perf_counter()
+        claimed = None
+        if not self.db.is_postgres:
+            # SQLite: a claim is a write, and its one write lock would be held through the handler's
+            # LINE calls, stalling every webhook's record: claim in a short transaction of its own
             with self.db.session() as session:
-                inbox.finish(session, inbox_id, self.clock.now(), "failed", error=error)
-                member = membership.by_line_user(session, event.user_id) if event.user_id else None
-                language = member.language if member else language
-            messages = [m.text_message(text("error", language))] if event.mode == "active" else []
-        self._reply(event, messages)
-        metrics.event_processed(time.perf_counter() - started, failed)
-        return user_key
-
-    def _apply(self, inbox_id: int, event: Incoming, now) -> tuple[list[dict], str]:
-        """Run the handler and commit its effects together with "done" (re-run from scratch on a
-        transient database conflict), then carry out its effects on LINE."""
-        def unit(session):
-            ctx = self._context(session, event, now)
-            messages, status = self._run(ctx)
-            if not inbox.finish(session, inbox_id, now, status):
-                raise RuntimeError("inbox claim lost")
-            return ctx, messages
-
-        ctx, messages = self.db.run(unit)
+                claimed = inbox.claim_payload(session, inbox_id, now)
+            if claimed is None:
+                return None
+        try:
+            outcome = self.db.run(lambda session: self._unit(session, inbox_id, now, claimed))
+        except Exception as exc:  # noqa: BLE001 - one event's failure must not stop the others
+            next_id = self._failed(inbox_id, exc)
+            metrics.event_processed(time.perf_counter() - started, True)
+            return next_id
+        if outcome is None:
+            return None
+        event, ctx, messages, next_id = outcome
         self._carry_out(event, ctx.effects)
-        return messages, ctx.t.language
+        self._reply(event, messages)
+        metrics.event_processed(time.perf_counter() - started, False)
+        if not self.db.is_postgres:
+            with self.db.session() as session:
+                next_id = inbox.next_pending_of(session, next_id)
+        return next_id
+
+    def _unit(self, session, inbox_id: int, now, claimed=None):
+        claimed = claimed or inbox.claim_payload(session, inbox_id, now)
+        if claimed is None:
+            return None  # another worker has it, it is done, or an earlier event must go first
+        payload, user_key = claimed
+        event = Incoming.from_json(payload or {})
+        ctx = self._context(session, event, now)
+        messages, status = self._run(ctx)
+        if not inbox.finish(session, inbox_id, now, status):
+            raise RuntimeError("inbox claim lost")
+        if not self.db.is_postgres:
+            return event, ctx, messages, user_key  # looked up after the reply (below)
+        return event, ctx, messages, inbox.next_pending_of(session, user_key)
+
+    def _failed(self, inbox_id: int, exc: Exception) -> int | None:
+        """The handler's effects were rolled back: mark the event failed and answer the fallback."""
+        error = describe_error(exc)
+        with self.db.session() as session:
+            claimed = inbox.claim_payload(session, inbox_id, self.clock.now())
+            if claimed is None:  # SQLite: claimed before the failed unit, and still ours
+                claimed = session.execute(select(InboxEvent.payload, InboxEvent.user_key).where(
+                    InboxEvent.id == inbox_id, InboxEvent.status == "processing")).first()
+            if claimed is None:
+                return None
+            payload, user_key = claimed
+            event = Incoming.from_json(payload or {})
+            log.error("event %s (%s) failed: %s", inbox_id, event.type, error)
+            inbox.finish(session, inbox_id, self.clock.now(), "failed", error=error)
+            member = membership.by_line_user(session, event.user_id) if event.user_id else None
+            language = member.language if member else self.services.default_language
+            next_id = inbox.next_pending_of(session, user_key)
+        if event.mode == "active":
+            self._reply(event, [m.text_message(text("error", language))])
+        return next_id
 
     def _context(self, session, event: Incoming, now) -> Context:
         member = membership.by_line_user(session, event.user_id) if event.user_id else None

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from rewards.models import Member
 
 from . import messages as m
-from .line_client import LineApiError, LineClient
+from .line_client import BULK_LINK_MAX, LineApiError, LineClient
 from .models import RichMenuRecord
 from .rich_menu_image import ButtonFace, draw_menu
 from .texts import text
@@ -140,12 +140,14 @@ def _link_members(db, line: LineClient, menu_id: str) -> tuple[int, int]:
         user_ids = list(session.scalars(select(Member.line_user_id).where(
             Member.status == "member", Member.is_blocked.is_(False), Member.line_user_id.is_not(None))))
     linked = 0
-    for user_id in user_ids:
+    for i in range(0, len(user_ids), BULK_LINK_MAX):  # LINE's bulk link: 500 users a call
+        chunk = user_ids[i:i + BULK_LINK_MAX]
         try:
-            line.link_rich_menu(user_id, menu_id)
-            linked += 1
+            line.link_rich_menu_to_users(chunk, menu_id)
+            linked += len(chunk)
         except LineApiError as exc:
-            log.warning("member menu not linked to a member: LINE %s %s", exc.status, exc.message[:200])
+            log.warning("member menu not linked to %d members: LINE %s %s", len(chunk), exc.status,
+                        exc.message[:200])
     return linked, len(user_ids) - linked
 
 

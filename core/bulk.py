@@ -1,9 +1,29 @@
-"""Many rows in one statement, skipping those a unique constraint already holds (both databases)."""
+"""Set-based writes that skip rows a unique constraint already holds, on both databases.
+
+This is the one place that picks the dialect's `INSERT ... ON CONFLICT DO NOTHING` (`insert_for`);
+`insert_new` writes a list of rows, `insert_select_new` writes the rows of a SELECT in one
+statement (`INSERT ... SELECT ... ON CONFLICT DO NOTHING`), and `json_with` builds a JSON object in
+SQL from a fixed part plus some columns (the dialects spell that differently).
+"""
 from __future__ import annotations
 
+import json
+from typing import Any, Mapping
+
+from sqlalchemy import cast, func, literal, true
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+
+def dialect_of(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def insert_for(session: Session, model):
+    """The dialect's INSERT for `model`, which has `.on_conflict_do_nothing()`."""
+    return (pg_insert if dialect_of(session) == "postgresql" else sqlite_insert)(model)
 
 
 def insert_new(session: Session, model, rows: list[dict], returning: tuple = ()) -> list:
@@ -12,9 +32,35 @@ def insert_new(session: Session, model, rows: list[dict], returning: tuple = ())
     rows actually inserted are returned with those columns."""
     if not rows:
         return []
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(model).on_conflict_do_nothing()
+    stmt = insert_for(session, model).on_conflict_do_nothing()
     if not returning:
         session.execute(stmt, rows)
         return []
     return list(session.execute(stmt.returning(*returning), rows))
+
+
+def insert_select_new(session: Session, model, columns: list[str], select) -> int:
+    """INSERT INTO model (columns) SELECT ... ON CONFLICT DO NOTHING, in one statement; how many
+    rows were written (rows a unique constraint already holds are skipped)."""
+    table = getattr(model, "__table__", model)
+    if dialect_of(session) == "sqlite":  # SQLite reads "FROM t ON CONFLICT" as a join unless a WHERE ends it
+        select = select.where(true())
+    stmt = (insert_for(session, table).from_select(columns, select).on_conflict_do_nothing()
+            .execution_options(preserve_rowcount=True))  # an INSERT's rowcount is kept only when asked
+    return max(session.execute(stmt).rowcount or 0, 0)
+
+
+def json_with(session: Session, fixed: Mapping[str, Any], **columns):
+    """A SQL expression for the JSON object `fixed` with the keys of `columns` set from SQL
+    expressions (e.g. `name=Member.display_name`), typed as JSON for an INSERT ... SELECT."""
+    text = json.dumps(dict(fixed), ensure_ascii=False)
+    if dialect_of(session) == "postgresql":
+        merged = cast(literal(text), postgresql.JSONB)
+        if columns:
+            pairs = [part for key, value in columns.items() for part in (literal(key), value)]
+            merged = merged.op("||")(func.jsonb_build_object(*pairs))
+        return cast(merged, postgresql.JSON)
+    expr = func.json(literal(text))
+    for key, value in columns.items():
+        expr = func.json_set(expr, f"$.{key}", value)
+    return expr

@@ -17,7 +17,7 @@ from typing import Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
@@ -62,7 +62,9 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
+    # no ping per checkout (a round trip on every unit of work): connections are recycled before
+    # servers or proxies drop idle ones, and a unit of work that meets a dead one is retried
+    return create_engine(url, pool_recycle=300, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
 class Database:
@@ -100,6 +102,8 @@ class Database:
         SQLite in WAL mode answers "database is locked" at once (busy_timeout does not help) when a
         transaction that began by reading tries to write after another writer committed.
         """
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return True  # a pooled connection the server had closed (no ping per checkout): run again
         if self.engine.dialect.name != "sqlite":
             return False
         message = str(getattr(exc, "orig", exc)).lower()

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rewards.models import Base, BigId
+
+
+UNFINISHED_SQL = text("status in ('pending', 'processing')")
 
 
 class InboxEvent(Base):
@@ -16,7 +19,12 @@ class InboxEvent(Base):
     __table_args__ = (
         CheckConstraint("status in ('pending', 'processing', 'done', 'failed', 'ignored')", name="status_known"),
         Index("ix_inbox_events_user_order", "user_key", "id"),
-        Index("ix_inbox_events_status", "status", "received_at"),
+        # partial: only unfinished events (the sweeper's and the next-pending look-ups), not the
+        # thousands of finished ones a bitmap scan would otherwise wade through
+        Index("ix_inbox_events_unfinished", "status", "received_at", sqlite_where=UNFINISHED_SQL,
+              postgresql_where=UNFINISHED_SQL),
+        Index("ix_inbox_events_user_unfinished", "user_key", "id", sqlite_where=UNFINISHED_SQL,
+              postgresql_where=UNFINISHED_SQL),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

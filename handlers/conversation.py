@@ -30,15 +30,21 @@ REPLY_STICKER = {"type": "sticker", "packageId": "446", "stickerId": "1989"}
 NEAREST = 3
 
 
+def _matcher(ctx: Context):
+    """The answers' matcher, its freshness checked once per event."""
+    if ctx.answer_matcher is None:
+        ctx.answer_matcher = routing.answers_for(answers.version(ctx.session), lambda: answers.load(ctx.session))
+    return ctx.answer_matcher
+
+
 def _route(ctx: Context) -> routing.Route:
     if ctx.route is None:
-        matcher = routing.answers_for(answers.version(ctx.session), lambda: answers.load(ctx.session))
-        ctx.route = routing.route(ctx.event.text, matcher)
+        ctx.route = routing.route(ctx.event.text, _matcher(ctx))
     return ctx.route
 
 
 def _catalog(ctx: Context):
-    return routing.answers_for(answers.version(ctx.session), lambda: answers.load(ctx.session)).catalog
+    return _matcher(ctx).catalog
 
 
 def _is_text(ctx: Context) -> bool:

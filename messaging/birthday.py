@@ -26,12 +26,12 @@ from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from rewards import coupons, notices
-from rewards.codes import COUPON_CODE_LENGTH, random_code
-from rewards.models import Coupon, Member, Outbox
+from rewards.codes import COUPON_CODE_LENGTH, random_codes
+from rewards.models import Coupon, Member
 from rewards.settings import ProgramSettings
 from rewards.timeutil import end_of_local_day, require_aware
 
-from core.bulk import insert_new
+from core.bulk import insert_new, json_with
 from core.sweep_batches import BATCH_SIZE, Batch
 
 KIND = "birthday"
@@ -93,33 +93,53 @@ def _person_had_one(year: int):
                           Coupon.member_id == earlier.id, Coupon.uniqueness_key == _key_sql(year, earlier))
 
 
+def _with_coupon_this_year(session: Session, now: datetime, after_id: int, upto_id: int) -> set[int]:
+    """Members in (after_id, upto_id] who have a birthday coupon of `now`'s year: one range read of
+    the indexed columns (member, kind, and the year as the range of the coupon's end). Not an
+    anti-join: with stale statistics PostgreSQL planned that as a nested loop scanning every coupon
+    for every member."""
+    year_start = datetime.combine(date(now.year, 1, 1), time(), tzinfo=now.tzinfo)
+    year_end = datetime.combine(date(now.year + 1, 1, 1), time(), tzinfo=now.tzinfo)
+    return set(session.scalars(select(Coupon.member_id).where(
+        Coupon.member_id > after_id, Coupon.member_id <= upto_id, Coupon.kind == KIND,
+        Coupon.valid_until > year_start, Coupon.valid_until <= year_end)))
+
+
 def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titles: coupons.CouponTitles,
                 after_id: int = 0, limit: int = BATCH_SIZE) -> Batch:
     """Issue the birthday coupons (and queue the pushes) of up to `limit` members after `after_id`;
-    each coupon's title is `titles("birthday", value)`."""
+    each coupon's title is `titles("birthday", value)`. One SELECT of the month's members, one range
+    read of their coupons this year, one multi-row INSERT of the coupons, one INSERT ... SELECT of
+    the pushes from the coupons just written."""
     require_aware(now)
     if now < send_from(now, settings):
         return Batch(0, 0, after_id, False)
     year = now.year
-    has_coupon = exists().where(Coupon.uniqueness_key == _key_sql(year))
-    due = session.execute(
+    born = session.execute(
         select(Member.id, Member.tier)
-        .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member", ~has_coupon,
+        .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member",
                ~_person_had_one(year))
         .order_by(Member.id).limit(limit)).all()
+    have = _with_coupon_this_year(session, now, after_id, born[-1][0]) if born else set()
+    due = [(member_id, tier) for member_id, tier in born if member_id not in have]
     gifts = {member_id: gift_for(tier, now, settings) for member_id, tier in due}
+    given = [(member_id, gift) for member_id, gift in gifts.items() if gift.value > 0]
     rows = []
-    for member_id, gift in gifts.items():
-        if gift.value <= 0:
-            continue
+    for (member_id, gift), code in zip(given, random_codes(len(given), COUPON_CODE_LENGTH)):
         title_zh, title_en = titles(KIND, gift.value)
-        rows.append(dict(code=random_code(COUPON_CODE_LENGTH), member_id=member_id, kind=KIND, title_zh=title_zh,
-                         title_en=title_en, value=gift.value, valid_from=now, valid_until=gift.valid_until,
+        rows.append(dict(code=code, member_id=member_id, kind=KIND, title_zh=title_zh, title_en=title_en,
+                         value=gift.value, valid_from=now, valid_until=gift.valid_until,
                          uniqueness_key=coupons.birthday_key(member_id, year), created_at=now))
     # a row whose key (or, once in ~10^17, code) is taken is skipped; the next run tries again
-    issued = insert_new(session, Coupon, rows, returning=(Coupon.member_id, Coupon.code))
-    insert_new(session, Outbox, [
-        dict(dedup_key=coupons.birthday_key(member_id, year), member_id=member_id, kind=KIND, category="marketing",
-             params=gifts[member_id].params(code), status="pending", not_before=now, created_at=now, attempts=0)
-        for member_id, code in issued])
-    return Batch.of([member_id for member_id, _ in due], len(issued), limit, after_id)
+    insert_new(session, Coupon, rows)
+    looked = [member_id for member_id, _ in born]
+    if not rows:
+        return Batch.of(looked, 0, limit, after_id)
+    last_day = gifts[given[0][0]].last_day.isoformat()
+    pushes = (select(Coupon.uniqueness_key, Coupon.member_id,
+                     json_with(session, {"last_day": last_day}, code=Coupon.code, value=Coupon.value))
+              .where(Coupon.member_id > after_id, Coupon.member_id <= looked[-1], Coupon.kind == KIND,
+                     Coupon.created_at == now))
+    # (the coupons of this batch are the ones created at `now`; one given in the chat has its own instant)
+    queued = notices.queue_select(session, pushes, KIND, "marketing", now)
+    return Batch.of(looked, queued, limit, after_id)

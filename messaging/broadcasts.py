@@ -3,8 +3,9 @@ outbox and its policy.
 
 Life of a broadcast: `draft` -> `scheduled` (editable, cancellable) -> at `scheduled_at` the sweep
 claims it (`queuing`, one conditional UPDATE, so two workers never both take it), writes one outbox
-row per recipient through rewards.notices.queue_notice (kind `broadcast`, category `marketing`,
-dedup key `broadcast:{id}:{member_id}`, campaign_id = id), then `queued`. A crash while queuing
+row per recipient (kind `broadcast`, category `marketing`, dedup key `broadcast:{id}:{member_id}`,
+campaign_id = id) with one INSERT ... SELECT per range of member ids straight from the audience
+query (rewards.notices.queue_select), then `queued`. A crash while queuing
 leaves it `queuing`; the next sweep finishes it, and the dedup keys write nobody twice. From then on
 the outbox sender and content/policy.py decide each message (blocked, unsubscribed, weekly cap,
 quiet hours), and what became of every message is read back from the outbox rows.
@@ -18,9 +19,8 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import String, and_, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from rewards import notices
@@ -31,6 +31,7 @@ from rewards.timeutil import require_aware
 from content import picks
 from messaging import policy
 from insights import segments as seg
+from core.bulk import json_with
 from core.field_errors import FieldErrors
 from content.library_admin import is_https_url
 from messaging import holdout, short_links
@@ -163,12 +164,6 @@ def audience_filter(session: Session, b: Broadcast, tier_codes: tuple[str, ...] 
     return seg.filter_of(session.get(Segment, b.segment_id) if b.segment_id else None, tier_codes)
 
 
-def recipients(session: Session, f: seg.SegmentFilter, now: datetime) -> list[int]:
-    """Member ids the broadcast is written for (the policy may still skip some when sending)."""
-    ids = seg.member_ids_query(session, f, now).where(Member.line_user_id.is_not(None)).subquery()
-    return list(session.scalars(select(ids.c.id).order_by(ids.c.id)))
-
-
 @dataclass
 class Forecast:
     """What sending to the audience at `send_at` would do, before anything is sent."""
@@ -183,13 +178,10 @@ class Forecast:
 
 def forecast(session: Session, f: seg.SegmentFilter, now: datetime, send_at: datetime,
              settings: ProgramSettings) -> Forecast:
-    """The policy's own prediction (messaging.policy.predict_skips) for the audience."""
-    ids = seg.member_ids_query(session, f, now).subquery()
-    people = session.execute(select(Member.id, Member.status, Member.line_user_id, Member.is_blocked,
-                                    Member.marketing_opt_in).join(ids, ids.c.id == Member.id)).all()
-    skipped = policy.predict_skips(session, people, now, settings)
+    """The policy's own prediction (messaging.policy.predict_skips_of) for the audience, in one query."""
+    audience, skipped = policy.predict_skips_of(session, seg.member_ids_query(session, f, now), now, settings)
     at = max(send_at, now).astimezone(now.tzinfo)  # quiet hours are read in store time
-    return Forecast(len(people), skipped, policy.quiet_hours_end(at, settings))
+    return Forecast(audience, skipped, policy.quiet_hours_end(at, settings))
 
 
 # -- sending -------------------------------------------------------------------------------------------
@@ -227,27 +219,44 @@ def params_for(b: Broadcast, session: Session, name: str | None = None, language
     return params
 
 
-def queue_chunk(session: Session, broadcast_id: int, member_ids: Iterable[int], now: datetime,
-                link_base: str = "") -> int:
-    """Write the outbox rows of some recipients (a row already written is left as it is). A member of
-    the hold-out gets a row too, already `skipped` with reason `holdout`: never sent, but counted."""
+def dedup_key(broadcast_id: int, member_id: int) -> str:
+    return f"{KIND}:{broadcast_id}:{member_id}"
+
+
+def member_id_span(session: Session) -> tuple[int, int]:
+    """The lowest and highest member id: the sweep queues a broadcast by ranges of member ids."""
+    low, high = session.execute(select(func.min(Member.id), func.max(Member.id))).one()
+    return int(low or 0), int(high or 0)
+
+
+def queue_range(session: Session, broadcast_id: int, after_id: int, upto_id: int, now: datetime,
+                tier_codes: tuple[str, ...] | None = None, link_base: str = "") -> int:
+    """Write the outbox rows of the recipients with `after_id < member id <= upto_id`, in one
+    INSERT ... SELECT straight from the audience query (a row already written is left as it is).
+    Returns how many rows were written. A member of the hold-out gets a row too, already `skipped`
+    with reason `holdout`: never sent, but counted."""
     b = session.get(Broadcast, broadcast_id)
     if b is None or b.status != "queuing":
         return 0
     uses_name = NAME_FIELD in (b.text_zh or "") or NAME_FIELD in (b.text_en or "")
     base = params_for(b, session, link_base=link_base)
-    written = []
-    for member in session.scalars(select(Member).where(Member.id.in_(list(member_ids))).order_by(Member.id)):
-        params = dict(base, name=member.display_name if uses_name else None)
-        row = notices.queue_notice(session, member, KIND, "marketing", params, f"broadcast:{b.id}:{member.id}", now)
-        if row is not None:
-            if holdout.is_held_out(member.id, b.id, b.holdout_pct or 0):
-                row.status, row.skip_reason = "skipped", HOLDOUT
-            written.append(row.id)
-    if written:  # one statement for the chunk rather than one per row
-        session.execute(update(Outbox).where(Outbox.id.in_(written)).values(campaign_id=b.id)
-                        .execution_options(synchronize_session=False))
-    return len(written)
+    if uses_name:
+        base.pop("name")
+        params = json_with(session, base, name=Member.display_name)
+    else:
+        params = json_with(session, base)
+    audience = (seg.member_ids_query(session, audience_filter(session, b, tier_codes), now)
+                .where(Member.id > after_id, Member.id <= upto_id).subquery())
+    key = literal(f"{KIND}:{b.id}:", String) + cast(Member.id, String)
+    rows = (select(key, Member.id, params).select_from(Member).join(audience, audience.c.id == Member.id)
+            .where(Member.line_user_id.is_not(None)))
+    written = notices.queue_select(session, rows, KIND, "marketing", now, campaign_id=b.id)
+    if written and (b.holdout_pct or 0) > 0:  # the hold-out's rows of this range, in one UPDATE
+        session.execute(update(Outbox).where(
+            Outbox.campaign_id == b.id, Outbox.kind == KIND, Outbox.member_id > after_id, Outbox.member_id <= upto_id,
+            Outbox.status == "pending", Outbox.created_at == now, holdout.held_out(Outbox.member_id, b.id, b.holdout_pct))
+            .values(status="skipped", skip_reason=HOLDOUT).execution_options(synchronize_session=False))
+    return written
 
 
 def finish(session: Session, broadcast_id: int, now: datetime) -> None:
@@ -281,9 +290,8 @@ def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime,
     if not line_user_id:
         raise FieldErrors({"line_user_id": "link your LINE account first (My account)"})
     check(session, b.name, message_of(b))
-    row = Outbox(dedup_key=f"broadcast-test:{b.id}:{uuid.uuid4().hex}", member_id=None, to_user_id=line_user_id,
-                 kind=KIND, category="marketing", params=as_member(b, session, member, link_base),
-                 status="pending", not_before=now, created_at=now, attempts=0)
+    row = Outbox(**notices.outbox_row(None, KIND, "marketing", as_member(b, session, member, link_base),
+                                      f"broadcast-test:{b.id}:{uuid.uuid4().hex}", now, to_user_id=line_user_id))
     session.add(row)
     session.flush()
     return row

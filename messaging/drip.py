@@ -13,12 +13,12 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.orm import Session
 
+from rewards import notices
 from rewards.models import Member, Outbox
 from rewards.settings import ProgramSettings
 from rewards.timeutil import require_aware
 
 from content import interests, picks
-from core.bulk import insert_new
 from core.sweep_batches import BATCH_SIZE, Batch
 
 KIND = "content"
@@ -63,8 +63,7 @@ def drip_batch(session: Session, now: datetime, settings: ProgramSettings, after
         for member_id in ids:
             item = picks.pick(items, liked[member_id], sent[member_id])
             if item is not None:
-                rows.append(dict(dedup_key=dedup_key(member_id, moment), member_id=member_id, kind=KIND,
-                                 category="marketing", params=picks.snapshot(item), status="pending",
-                                 not_before=now, created_at=now, attempts=0))
-    insert_new(session, Outbox, rows)
+                rows.append(notices.outbox_row(member_id, KIND, "marketing", picks.snapshot(item),
+                                               dedup_key(member_id, moment), now))
+    notices.queue_rows(session, rows)
     return Batch.of(ids, len(rows), limit, after_id)

@@ -16,12 +16,12 @@ from statistics import median
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rewards import notices
 from rewards.models import Member, Order, Outbox
 from rewards.settings import ProgramSettings
 from rewards.timeutil import require_aware
 
 from content import interests, picks
-from core.bulk import insert_new
 from core.sweep_batches import BATCH_SIZE, Batch
 
 KIND = "repurchase"
@@ -86,8 +86,6 @@ def reminder_batch(session: Session, now: datetime, settings: ProgramSettings, a
             last_id, days_since = due[member_id]
             item = picks.pick(items, liked[member_id], sent[member_id])
             params = {"days_since": days_since, **(picks.snapshot(item) if item is not None else {})}
-            rows.append(dict(dedup_key=f"{KIND}:{member_id}:{last_id}", member_id=member_id, kind=KIND,
-                             category="marketing", params=params, status="pending", not_before=now, created_at=now,
-                             attempts=0))
-    insert_new(session, Outbox, rows)
+            rows.append(notices.outbox_row(member_id, KIND, "marketing", params, f"{KIND}:{member_id}:{last_id}", now))
+    notices.queue_rows(session, rows)
     return Batch.of(ids, len(rows), limit, after_id)

@@ -8,8 +8,9 @@ Invariants (checked by `balance_check` / `find_inconsistencies`):
   and consumes lots, earliest expiry first (non-expiring lots last), then oldest first.
 * `take_up_to` takes what is there, up to a wanted amount, and records the `shortfall` (refunds).
 
-Nothing here commits; changes happen inside a SAVEPOINT so a failed or duplicate operation leaves
-the caller's transaction as it was.
+Nothing here commits. Every row goes through `write_once` (balance UPDATE, then INSERT ... ON
+CONFLICT DO NOTHING RETURNING; a duplicate key undoes the UPDATE), so a duplicate leaves the
+caller's transaction as it was without a savepoint.
 """
 from __future__ import annotations
 
@@ -17,15 +18,16 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import case, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
+
+from core.bulk import insert_new
 
 from .errors import InsufficientPoints
 from .models import LEDGER_KINDS, Member, Order, PointsLedger
 from .settings import ProgramSettings
 from .timeutil import add_months, end_of_local_day, last_valid_day, require_aware
-from .tx import lock_member, savepoint
+from .tx import lock_member
 
 # kinds that may add points (each such row is a lot)
 CREDIT_KINDS = ("earn", "bonus", "adjust", "refund")
@@ -74,6 +76,41 @@ def _expire_balance(session: Session, member: Member) -> None:
         session.expire(member, ["balance"])
 
 
+def _row(member: Member, delta: int, kind: str, reason_code: str, params: dict, key: str, now: datetime,
+         order: Order | None, **extra) -> dict:
+    """The values of one new ledger row."""
+    return dict(member_id=member.id, delta=delta, kind=kind, reason_code=reason_code, reason_params=params, idempotency_key=key, order_id=order.id if order is not None else None,
+                created_at=now, shortfall=0, **extra)
+
+
+def write_once(session: Session, member: Member, values: dict, need: int = 0) -> tuple[PointsLedger, bool]:
+    """THE way a ledger row is written: the member's balance changes by the row's `delta` (one
+    UPDATE, which is also the member's lock; with `need`, only while the balance holds at least
+    `need`, else InsufficientPoints), then the row is inserted unless its idempotency key is taken
+    (INSERT ... ON CONFLICT DO NOTHING RETURNING), in which case the change is undone and the row
+    written the first time is returned. (row, created). No savepoint and no look-up first."""
+    delta, key = values["delta"], values["idempotency_key"]
+    member_row = update(Member).where(Member.id == member.id).execution_options(synchronize_session=False)
+    try:
+        if need:
+            member_row = member_row.where(Member.balance >= need)
+        change = Member.balance + delta if delta >= 0 else Member.balance - -delta
+        if session.execute(member_row.values(balance=change)).rowcount != 1:
+            existing = entry_for_key(session, key)  # a replay, not a failure
+            if existing is not None:
+                return existing, False
+            raise InsufficientPoints(balance_of(session, member.id), need)
+        inserted = insert_new(session, PointsLedger, [values], returning=(PointsLedger,))
+        if inserted:
+            return inserted[0][0], True
+        undo = Member.balance - delta if delta >= 0 else Member.balance + -delta
+        session.execute(update(Member).where(Member.id == member.id).values(balance=undo)
+                        .execution_options(synchronize_session=False))
+        return entry_for_key(session, key), False
+    finally:
+        _expire_balance(session, member)
+
+
 def credit(session: Session, member: Member, delta: int, kind: str, reason_code: str,
            params: Mapping[str, Any] | None, key: str, now: datetime, settings: ProgramSettings,
            order: Order | None = None, expires: bool = True, actor: str | None = None,
@@ -85,27 +122,10 @@ def credit(session: Session, member: Member, delta: int, kind: str, reason_code:
     _validate(delta, kind, CREDIT_KINDS, key, "credit")
     if delta <= 0:
         raise ValueError("credit needs a positive delta")
-    if entry_for_key(session, key) is not None:
-        return None
-    params = dict(params or {})
-    row = PointsLedger(
-        member_id=member.id, delta=delta, kind=kind, reason_code=reason_code, reason_params=params, idempotency_key=key,
-        order_id=order.id if order is not None else None, created_at=now,
-        expires_at=points_expiry((earned_at or now).astimezone(now.tzinfo), settings) if expires else None, remaining=delta, actor=actor, shortfall=0)
-    try:
-        with savepoint(session):
-            # the member row first: it is the lock every change of this member's points goes through
-            session.execute(update(Member).where(Member.id == member.id)
-                            .values(balance=Member.balance + delta).execution_options(synchronize_session=False))
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        if entry_for_key(session, key) is not None:
-            return None
-        raise
-    finally:
-        _expire_balance(session, member)
-    return row
+    row, created = write_once(session, member, _row(
+        member, delta, kind, reason_code, dict(params or {}), key, now, order, actor=actor, remaining=delta,
+        expires_at=points_expiry((earned_at or now).astimezone(now.tzinfo), settings) if expires else None))
+    return row if created else None
 
 
 def debit(session: Session, member: Member, cost: int, kind: str, reason_code: str,
@@ -125,30 +145,12 @@ def debit_once(session: Session, member: Member, cost: int, kind: str, reason_co
     existing = _checked_debit(session, cost, kind, key, now, "debit needs a positive cost")
     if existing is not None:
         return existing, False
-    params = dict(params or {})
-    row = PointsLedger(
-        member_id=member.id, delta=-cost, kind=kind, reason_code=reason_code, reason_params=params, idempotency_key=key,
-        order_id=order.id if order is not None else None, created_at=now, actor=actor, shortfall=0)
-    try:
-        with savepoint(session):
-            # THE debit: one conditional UPDATE. Read-then-write would double-spend under concurrency.
-            result = session.execute(
-                update(Member).where(Member.id == member.id, Member.balance >= cost)
-                .values(balance=Member.balance - cost).execution_options(synchronize_session=False))
-            if result.rowcount != 1:
-                raise InsufficientPoints(balance_of(session, member.id), cost)
-            session.add(row)
-            session.flush()
-            _consume(session, member.id, cost, prefer_lots)
-    except (IntegrityError, InsufficientPoints):
-        # the same key, committed meanwhile by a concurrent call, is a replay, not a failure
-        existing = entry_for_key(session, key)
-        if existing is not None:
-            return existing, False
-        raise
-    finally:
-        _expire_balance(session, member)
-    return row, True
+    # THE debit: one conditional UPDATE. Read-then-write would double-spend under concurrency.
+    row, created = write_once(session, member, _row(member, -cost, kind, reason_code, dict(params or {}), key, now,
+                                                    order, actor=actor), need=cost)
+    if created:
+        _consume(session, member.id, cost, prefer_lots)
+    return row, created
 
 
 def take_up_to(session: Session, member: Member, wanted: int, kind: str, reason_code: str,
@@ -160,31 +162,15 @@ def take_up_to(session: Session, member: Member, wanted: int, kind: str, reason_
     existing = _checked_debit(session, wanted, kind, key, now, "take_up_to needs a positive amount")
     if existing is not None:
         return existing, False
-    try:
-        with savepoint(session):
-            lock_member(session, member.id)
-            take = min(balance_of(session, member.id), wanted)
-            if take > 0:
-                result = session.execute(
-                    update(Member).where(Member.id == member.id, Member.balance >= take)
-                    .values(balance=Member.balance - take).execution_options(synchronize_session=False))
-                if result.rowcount != 1:  # impossible while we hold the lock
-                    raise RuntimeError("balance changed under the member lock")
-            params = dict(params or {}, points=take, shortfall=wanted - take)
-            row = PointsLedger(
-                member_id=member.id, delta=-take, kind=kind, reason_code=reason_code, reason_params=params, idempotency_key=key, order_id=order.id if order is not None else None,
-                created_at=now, shortfall=wanted - take)
-            session.add(row)
-            session.flush()
-            _consume(session, member.id, take, prefer_lots)
-    except IntegrityError:
-        existing = entry_for_key(session, key)
-        if existing is not None:
-            return existing, False
-        raise
-    finally:
-        _expire_balance(session, member)
-    return row, True
+    lock_member(session, member.id)
+    take = min(balance_of(session, member.id), wanted)
+    params = dict(params or {}, points=take, shortfall=wanted - take)
+    values = _row(member, -take, kind, reason_code, params, key, now, order)
+    values["shortfall"] = wanted - take
+    row, created = write_once(session, member, values, need=take)
+    if created:
+        _consume(session, member.id, take, prefer_lots)
+    return row, created
 
 
 def _consume(session: Session, member_id: int, amount: int, prefer_lots: Iterable[int] = ()) -> None:

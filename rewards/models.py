@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, MetaData,
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, MetaData, text,
                         SmallInteger, String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -89,7 +89,9 @@ class Outbox(Base):
         CheckConstraint("category in ('service', 'marketing')", name="category_known"),
         CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'skipped', 'cancelled')",
                         name="status_known"),
-        Index("ix_outbox_due", "status", "not_before"),
+        # partial: only rows still to send (sent, failed and skipped rows are most of the table)
+        Index("ix_outbox_due", "status", "not_before", sqlite_where=text("status in ('pending', 'sending')"),
+              postgresql_where=text("status in ('pending', 'sending')")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -18,38 +18,68 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import literal
 from sqlalchemy.orm import Session
+
+from core.bulk import insert_new, insert_select_new
 
 from .models import Member, Outbox
 from .timeutil import require_aware
-from .tx import savepoint
 
 CATEGORIES = ("service", "marketing")
+# what an INSERT ... SELECT gives, in this order (see `queue_select`)
+SELECT_COLUMNS = ("dedup_key", "member_id", "params")
+
+
+def _check(kind: str, category: str, now: datetime, not_before: datetime | None) -> None:
+    require_aware(now)
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    if not kind or len(kind) > 40:
+        raise ValueError("a kind (1-40 chars) is required")
+    if not_before is not None:
+        require_aware(not_before, "not_before")
+
+
+def _check_key(dedup_key: str) -> None:
+    if not dedup_key or len(dedup_key) > 200:
+        raise ValueError("a dedup key (1-200 chars) is required")
+
+
+def outbox_row(member_id: int | None, kind: str, category: str, params: Mapping[str, Any] | None, dedup_key: str,
+               now: datetime, not_before: datetime | None = None, campaign_id: int | None = None,
+               to_user_id: str | None = None) -> dict:
+    """The one shape of a new (pending) outbox row, as the values of an INSERT."""
+    _check(kind, category, now, not_before)
+    _check_key(dedup_key)
+    return dict(dedup_key=dedup_key, member_id=member_id, to_user_id=to_user_id, kind=kind, category=category,
+                params=dict(params or {}), campaign_id=campaign_id, status="pending", not_before=not_before or now,
+                created_at=now, attempts=0)
+
+
+def queue_rows(session: Session, rows: list[dict], returning: tuple = ()) -> list:
+    """Insert rows built by `outbox_row` in one statement; a dedup key already there is skipped."""
+    return insert_new(session, Outbox, rows, returning=returning)
+
+
+def queue_select(session: Session, select, kind: str, category: str, now: datetime,
+                 not_before: datetime | None = None, campaign_id: int | None = None) -> int:
+    """INSERT ... SELECT the pending rows of a SELECT giving (dedup_key, member_id, params), in one
+    statement; rows whose dedup key is already there are skipped. Returns how many were written."""
+    _check(kind, category, now, not_before)
+    fixed = [literal(kind).label("kind"), literal(category).label("category"),
+             literal(campaign_id).label("campaign_id"), literal("pending").label("status"),
+             literal(not_before or now, Outbox.not_before.type).label("not_before"),
+             literal(now, Outbox.created_at.type).label("created_at"), literal(0).label("attempts")]
+    rows = select.add_columns(*fixed)
+    return insert_select_new(session, Outbox, [*SELECT_COLUMNS, "kind", "category", "campaign_id", "status",
+                                               "not_before", "created_at", "attempts"], rows)
 
 
 def queue_notice(session: Session, member: Member, kind: str, category: str, params: Mapping[str, Any] | None,
                  dedup_key: str, now: datetime, not_before: datetime | None = None) -> Outbox | None:
-    """Insert a pending outbox row, or return None if a row with `dedup_key` already exists."""
-    require_aware(now)
-    if category not in CATEGORIES:
-        raise ValueError(f"unknown category {category!r}")
-    if not dedup_key or len(dedup_key) > 200:
-        raise ValueError("a dedup key (1-200 chars) is required")
-    if not_before is not None:
-        require_aware(not_before, "not_before")
-    if session.scalar(select(Outbox.id).where(Outbox.dedup_key == dedup_key)) is not None:
-        return None
-    row = Outbox(dedup_key=dedup_key, member_id=member.id, kind=kind, category=category,
-                 params=dict(params or {}), status="pending", not_before=not_before or now, created_at=now,
-                 attempts=0)
-    try:
-        with savepoint(session):
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        if session.scalar(select(Outbox.id).where(Outbox.dedup_key == dedup_key)) is not None:
-            return None
-        raise
-    return row
+    """Insert a pending outbox row, or return None if a row with `dedup_key` already exists
+    (one INSERT ... ON CONFLICT DO NOTHING RETURNING: no savepoint, no look-up first)."""
+    row = outbox_row(member.id, kind, category, params, dedup_key, now, not_before)
+    inserted = queue_rows(session, [row], returning=(Outbox,))
+    return inserted[0][0] if inserted else None

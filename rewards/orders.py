@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import ledger, notices, referral, tiers
 from core.field_errors import FieldErrors
@@ -39,6 +40,7 @@ from .order_input import OrderInput, check_amount, check_text, normalise_channel
 from .settings import ProgramSettings
 from .timeutil import require_aware
 from .tx import lock_member, savepoint
+from core.bulk import insert_new
 
 # what an order says is checked once, where it comes in: rewards.order_input.OrderInput.parse
 
@@ -89,13 +91,14 @@ def _replay(order: Order, fp: str) -> OrderResult:
     return OrderResult(order, False, order.points_earned, order.balance_after, order.tier_after, order.tier_changed)
 
 
-def tier_when_placed(session: Session, member: Member, placed_at: datetime, settings: ProgramSettings) -> str:
+def tier_when_placed(session: Session, member_id: int, tier: str, tier_since: datetime | None, placed_at: datetime,
+                     settings: ProgramSettings) -> str:
     """The member's tier when the order was placed: the tier they hold if it was placed since they
     reached it, else the tier after their last order placed before it (the base tier if none): an
     imported order of last year earns at last year's rate."""
-    if member.tier_since is None or placed_at >= member.tier_since:
-        return member.tier
-    before = session.scalar(select(Order.tier_after).where(Order.member_id == member.id, Order.placed_at <= placed_at)
+    if tier_since is None or placed_at >= tier_since:
+        return tier
+    before = session.scalar(select(Order.tier_after).where(Order.member_id == member_id, Order.placed_at <= placed_at)
                             .order_by(Order.placed_at.desc(), Order.id.desc()).limit(1))
     return before or settings.tiers[0].code
 
@@ -120,53 +123,48 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
     channel, external_id, amount, placed_at = data.channel, data.order_id, data.amount, data.placed_at
     store_id, items = data.store_id, data.items
     fp = fingerprint(member.id, channel, external_id, amount, placed_at, store_id, items)
-    existing = _get_order(session, channel, external_id)
-    if existing is not None:
-        return _replay(existing, fp)
-    if member.status != "member":
-        raise NotAMember()
-
-    with savepoint(session):
-        session.flush()
-        # the member's lock first: their tier is read fresh and concurrent orders are serialised
-        lock_member(session, member.id)
-        session.refresh(member, ["tier", "tier_since", "status"])
-        tier_before = tier_when_placed(session, member, placed_at, settings)
-        pct = settings.tier(tier_before).multiplier_pct
-        points = points_for(amount, pct, settings)
-        order = Order(channel=channel, external_id=external_id, member_id=member.id, amount=amount,
-                      net_amount=amount, status="paid", placed_at=placed_at, store_id=store_id, items=items,
-                      tier_at_order=tier_before, multiplier_pct=pct, points_earned=points, request_fingerprint=fp,
-                      balance_after=0, tier_after=tier_before, tier_changed=False, created_at=now, updated_at=now)
-        try:
-            with savepoint(session):
-                session.add(order)
-                session.flush()
-        except IntegrityError:
-            existing = _get_order(session, channel, external_id)
-            if existing is None:
-                raise
+    # the member's lock first (one UPDATE ... RETURNING, which also reads their tier and status
+    # fresh): concurrent orders of one member are serialised
+    tier_now, tier_since, status = lock_member(session, member.id,
+                                               returning=(Member.tier, Member.tier_since, Member.status))
+    if status != "member":
+        existing = _get_order(session, channel, external_id)
+        if existing is not None:
             return _replay(existing, fp)
-
-        params = {"amount": amount, "store_id": store_id, "channel": channel, "multiplier_pct": pct,
-                  "base_points": amount // settings.spend_per_point, "points": points, "order": external_id}
-        if points > 0:
-            ledger.credit(session, member, points, "earn", "earn_order", params, f"order:{order.id}:earn",
-                          now, settings, order=order, earned_at=placed_at)
-        change = tiers.evaluate_upgrade(session, member, now, settings, order=order)
-        bonus = referral.award_referral_bonus(session, member, order, now, settings)
-        balance = ledger.balance_of(session, member.id)
-        order.balance_after = balance
-        order.tier_after = member.tier
-        order.tier_changed = change is not None
-        session.flush()
-        if notify:
-            notices.queue_notice(
-                session, member, "receipt", "service",
-                {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
-                 "tier": member.tier, "referral_bonus": bonus,
-                 **({"store_zh": store_names[0], "store_en": store_names[1]} if store_names else {})},
-                f"receipt:{order.id}", now)
+        raise NotAMember()
+    tier_before = tier_when_placed(session, member.id, tier_now, tier_since, placed_at, settings)
+    pct = settings.tier(tier_before).multiplier_pct
+    points = points_for(amount, pct, settings)
+    # the order once: INSERT ... ON CONFLICT DO NOTHING RETURNING (no look-up first, no savepoint)
+    inserted = insert_new(session, Order, [dict(
+        channel=channel, external_id=external_id, member_id=member.id, amount=amount, net_amount=amount,
+        status="paid", placed_at=placed_at, store_id=store_id, items=items, tier_at_order=tier_before,
+        multiplier_pct=pct, points_earned=points, request_fingerprint=fp, balance_after=0, tier_after=tier_before,
+        tier_changed=False, created_at=now, updated_at=now)], returning=(Order,))
+    if not inserted:
+        return _replay(_get_order(session, channel, external_id), fp)
+    order = inserted[0][0]
+    set_committed_value(member, "tier", tier_now)  # read fresh by the lock, not dirty
+    set_committed_value(member, "status", status)
+    params = {"amount": amount, "store_id": store_id, "channel": channel, "multiplier_pct": pct,
+              "base_points": amount // settings.spend_per_point, "points": points, "order": external_id}
+    if points > 0:
+        ledger.credit(session, member, points, "earn", "earn_order", params, f"order:{order.id}:earn",
+                      now, settings, order=order, earned_at=placed_at)
+    change = tiers.evaluate_upgrade(session, member, now, settings, order=order)
+    bonus = referral.award_referral_bonus(session, member, order, now, settings)
+    balance = ledger.balance_of(session, member.id)
+    order.balance_after = balance
+    order.tier_after = member.tier
+    order.tier_changed = change is not None
+    session.flush()
+    if notify:
+        notices.queue_notice(
+            session, member, "receipt", "service",
+            {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
+             "tier": member.tier, "referral_bonus": bonus,
+             **({"store_zh": store_names[0], "store_en": store_names[1]} if store_names else {})},
+            f"receipt:{order.id}", now)
     return OrderResult(order, True, points, balance, member.tier, change is not None, bonus)
 
 

@@ -38,7 +38,12 @@ def savepoint(session: Session) -> Iterator[SessionTransaction]:
         yield sp
 
 
-def lock_member(session: Session, member_id: int) -> None:
+def lock_member(session: Session, member_id: int, returning: tuple = ()):
+    """Lock the member's row; with `returning` (columns), read them fresh in the same statement."""
     ensure_transaction(session)
-    session.execute(update(Member).where(Member.id == member_id).values(balance=Member.balance)
-                    .execution_options(synchronize_session=False))
+    stmt = (update(Member).where(Member.id == member_id).values(balance=Member.balance)
+            .execution_options(synchronize_session=False))
+    if not returning:
+        session.execute(stmt)
+        return None
+    return session.execute(stmt.returning(*returning)).one()

@@ -17,6 +17,21 @@ def control_blueprint(platform) -> Blueprint:
         platform.reset()
         return jsonify({})
 
+    @bp.post("/users")
+    def add_users():
+        """Friends for tools running the simulator in its own process: {"users": [{"userId", "displayName"}]}."""
+        for user in (request.get_json(silent=True) or {}).get("users", []):
+            platform.add_user(user["userId"], user.get("displayName", "LINE user"), user.get("language", "zh-TW"))
+        return jsonify({})
+
+    @bp.post("/reply-tokens")
+    def accept_reply_tokens():
+        """Reply tokens minted by a webhook sender in another process: {"tokens": {token: userId}}."""
+        tokens = (request.get_json(silent=True) or {}).get("tokens", {})
+        for token, user_id in tokens.items():
+            platform.mint_reply_token(user_id, token)
+        return jsonify(accepted=len(tokens))
+
     @bp.get("/faults")
     def faults():
         return jsonify(faults=[vars(f) for f in platform.faults.pending()])

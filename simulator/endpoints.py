@@ -114,6 +114,18 @@ def list_rich_menus(platform, req):
     return Answer(200, {"richmenus": platform.rich_menus.all()})
 
 
+@_route("POST", "/v2/bot/richmenu/bulk/link")
+def link_rich_menu_to_users(platform, req):
+    platform.rich_menus.link_many(req.body["userIds"], req.body["richMenuId"])
+    return Answer(202, {})
+
+
+@_route("POST", "/v2/bot/richmenu/bulk/unlink")
+def unlink_rich_menus_from_users(platform, req):
+    platform.rich_menus.unlink_many(req.body["userIds"])
+    return Answer(202, {})
+
+
 @_route("GET", "/v2/bot/richmenu/{richMenuId}")
 def get_rich_menu(platform, req, richMenuId):
     return Answer(200, platform.rich_menus.get(richMenuId))

@@ -75,13 +75,22 @@ class RichMenus:
             self.default_id = None
 
     def link(self, user_id: str, menu_id: str) -> None:
+        self.link_many([user_id], menu_id)
+
+    def link_many(self, user_ids: list[str], menu_id: str) -> None:
+        """The bulk link (up to 500 users a call; the spec check enforces the limit)."""
         with self._lock:
             self._require_with_image(menu_id)
-            self.user_links[user_id] = menu_id
+            for user_id in user_ids:
+                self.user_links[user_id] = menu_id
 
     def unlink(self, user_id: str) -> None:
+        self.unlink_many([user_id])
+
+    def unlink_many(self, user_ids: list[str]) -> None:
         with self._lock:
-            self.user_links.pop(user_id, None)
+            for user_id in user_ids:
+                self.user_links.pop(user_id, None)
 
     def linked(self, user_id: str) -> str | None:
         with self._lock:

@@ -43,7 +43,7 @@ def test_only_the_hash_of_a_key_is_stored(rt):
         assert len(key) >= 40  # 256 random bits, URL-safe
 
 
-def test_a_revoked_key_is_refused(api, rt, make_member):
+def test_a_revoked_key_is_refused_once_the_cache_period_is_over(api, app, rt, make_member):
     member = make_member()
     with rt.db.session() as s:
         _row, key = create_key(s, "old-pos", rt.clock.now())
@@ -52,7 +52,12 @@ def test_a_revoked_key_is_refused(api, rt, make_member):
     with rt.db.session() as s:
         assert revoke_key(s, "old-pos", rt.clock.now()) is not None
         assert live_key(s, key) is None
+    cache = app.extensions["api_key_cache"]  # each key is looked up once per period, not per request
+    assert api.get(f"/api/v1/members/{member.code}", headers=headers).status == 200
+    later = cache.clock() + cache.ttl
+    cache.clock = lambda: later
     assert api.get(f"/api/v1/members/{member.code}", headers=headers).status == 401
+    assert api.get(f"/api/v1/members/{member.code}", headers={"Authorization": "Bearer mbk_wrong"}).status == 401
 
 
 def test_the_openapi_document_needs_no_key(api):

@@ -156,3 +156,38 @@ def test_a_huge_body_is_413(api, auth, make_member):
     items = [{"sku": f"SKU-{i}", "name": "x" * 200, "quantity": 1, "price": 1} for i in range(2000)]
     reply = api.post("/api/v1/orders", json=order_body(member, items=items), headers=auth)
     assert reply.status == 413 and reply.json["error"]["code"] == "body_too_large"
+
+
+def _statements(rt):
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        seen = []
+
+        def listen(_conn, _cursor, statement, *_args):
+            seen.append(statement.split(None, 1)[0].upper())
+
+        event.listen(rt.db.engine, "before_cursor_execute", listen)
+        try:
+            yield seen
+        finally:
+            event.remove(rt.db.engine, "before_cursor_execute", listen)
+    return counting()
+
+
+def test_an_order_post_issues_a_bounded_number_of_statements(api, auth, rt, make_member):
+    """Lock and read the member in one UPDATE ... RETURNING, the order, the ledger row and the receipt
+    each one INSERT ... ON CONFLICT DO NOTHING RETURNING, no savepoints, the key looked up once."""
+    member = make_member()
+    assert api.post("/api/v1/orders", json=order_body(member, "WARM-1"), headers=auth).status == 201
+    with _statements(rt) as seen:
+        assert api.post("/api/v1/orders", json=order_body(member, "POS-STMT"), headers=auth).status == 201
+    assert "SAVEPOINT" not in seen and "RELEASE" not in seen
+    assert seen.count("INSERT") == 3  # order, ledger row, receipt
+    assert len(seen) <= 13, seen  # was 25 with 4 savepoints; one is the store-name look-up for the receipt
+    with _statements(rt) as again:  # the same order again: a replay, nothing written
+        assert api.post("/api/v1/orders", json=order_body(member, "POS-STMT"), headers=auth).status == 200
+    assert "SAVEPOINT" not in again and len(again) <= 9, again

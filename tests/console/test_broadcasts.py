@@ -258,7 +258,7 @@ def test_a_crash_while_queuing_is_finished_without_duplicates(app, audience, clo
         assert bc.claim_due(s, now) == [bid]
     first_two = sorted(mid for mid, _ in people.values())[:2]
     with rt.db.session() as s:
-        assert bc.queue_chunk(s, bid, first_two, now) == 2
+        assert bc.queue_range(s, bid, 0, first_two[-1], now) == 2
     # the worker died here; the next run finishes the job
     run_due(app, now + timedelta(minutes=1))
     with rt.db.session() as s:

@@ -137,4 +137,9 @@ def test_predicting_a_broadcasts_skips(db):
         everyone = list(s.scalars(select(Member)))
         assert policy.predict_skips(s, everyone, now, SETTINGS) == {"unsubscribed": 2, "blocked": 3, "weekly_cap": 1}
         assert policy.predict_skips(s, everyone, now, SETTINGS, category="service") == {"blocked": 3}
+        # the one-query version the broadcast forecast uses says the same
+        ids = select(Member.id)
+        for category in ("marketing", "service"):
+            assert policy.predict_skips_of(s, ids, now, SETTINGS, category) == (
+                11, policy.predict_skips(s, everyone, now, SETTINGS, category=category))
     assert len(ok) == 5

@@ -170,3 +170,22 @@ def test_caller_owns_the_transaction_even_on_sqlite(session, make_member, now, s
     assert ledger.entry_for_key(session, "rolled-back") is None
     session.refresh(m)
     assert m.balance == 0
+
+
+def test_every_ledger_write_is_one_update_and_one_insert_without_savepoints(session, make_member, now, settings,
+                                                                           give_points, capture_sql):
+    m = make_member()
+    give_points(m, 100)
+    session.flush()
+    with capture_sql() as stmts:
+        ledger.credit(session, m, 5, "bonus", "earn_order", {}, "w:credit", now, settings)
+        ledger.debit(session, m, 7, "redeem", "redeem_reward", {"cost": 7}, "w:debit", now)
+    assert not any("SAVEPOINT" in s.upper() for s in stmts)
+    assert sum(s.upper().startswith("INSERT INTO POINTS_LEDGER") for s in stmts) == 2
+    # a key used before (as by a concurrent replay that got there first) changes nothing
+    session.expire(m, ["balance"])
+    before = m.balance
+    row, created = ledger.write_once(session, m, ledger._row(m, 50, "bonus", "earn_order", {}, "w:credit", now,
+                                                             None, remaining=50))
+    assert created is False and row.delta == 5 and m.balance == before == 98
+    assert ledger.balance_check(session, m)

@@ -55,9 +55,27 @@ def test_deploying_again_replaces_the_menus_and_moves_members_to_the_new_member_
     assert line.rich_menus.linked(UID) == second["member"]
     assert "linked to 1 members" in result.output and "previous menus deleted: 2" in result.output
     deletes = [c for c in line.calls if c.method == "DELETE" and c.path.startswith("/v2/bot/richmenu/")]
-    link_path = f"/v2/bot/user/{UID}/richmenu/{second['member']}"
-    links = [c for c in line.calls if c.method == "POST" and c.path == link_path]
+    links = [c for c in line.calls if c.method == "POST" and c.path == "/v2/bot/richmenu/bulk/link"]
     assert deletes and links and links[-1].at <= deletes[0].at, "members are moved before the old menus go"
+
+
+def test_deploy_moves_members_with_the_bulk_link_500_a_call(app, line, deploy):
+    from tests.outbox.helpers import add_members, user_id
+
+    rt = app.extensions["bot"]
+    add_members(rt.db, 1200, rt.clock.now())
+    add_members(rt.db, 3, rt.clock.now(), start=5000, is_blocked=True)
+    result = deploy()
+    assert result.exit_code == 0, result.output
+    member_menu = records(app)["member"]
+    calls = [c for c in line.calls if c.method == "POST" and c.path == "/v2/bot/richmenu/bulk/link"]
+    assert [len(c.body["userIds"]) for c in calls] == [500, 500, 200]
+    assert {c.body["richMenuId"] for c in calls} == {member_menu}
+    assert all(line.rich_menus.linked(user_id(n)) == member_menu for n in range(1, 1201))
+    assert line.rich_menus.linked(user_id(5000)) is None  # blocked: not linked
+    assert not [c for c in line.calls if c.path.startswith("/v2/bot/user/") and c.method == "POST"
+                and c.path.endswith(member_menu)], "no per-member link calls"
+    assert "linked to 1200 members" in result.output
 
 
 def test_a_failed_upload_leaves_the_previous_menus_in_place_and_nothing_half_made(app, line, deploy):

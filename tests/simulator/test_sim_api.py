@@ -257,3 +257,26 @@ def test_concurrent_requests_with_one_retry_key_deliver_once(sim):
                                  range(8)))
     assert sorted(statuses) == [200] + [409] * 7
     assert len(sim.platform.delivered(uid)) == 1
+
+
+def test_a_sender_in_another_process_registers_friends_and_reply_tokens(client, platform):
+    uid = new_user_id()
+    assert client.post("/__sim/users", json={"users": [{"userId": uid, "displayName": "小美"}]}).status_code == 200
+    assert platform.users[uid].display_name == "小美"
+    reply = client.post("/__sim/reply-tokens", json={"tokens": {"tok-1": uid}})
+    assert reply.status_code == 200 and reply.get_json() == {"accepted": 1}
+    body = {"replyToken": "tok-1", "messages": [{"type": "text", "text": "hi"}]}
+    assert post(client, "/v2/bot/message/reply", body).status_code == 200
+    assert post(client, "/v2/bot/message/reply", body).status_code == 400  # once only
+
+
+def test_the_bulk_rich_menu_link_takes_at_most_500_users(client, platform):
+    menu_id = platform.rich_menus.create({"size": {"width": 2500, "height": 843}, "selected": False, "name": "m",
+                                          "chatBarText": "menu", "areas": []})
+    platform.rich_menus.upload_image(menu_id, b"\x89PNG" + b"0" * 10, "image/png")
+    users = [new_user_id() for _ in range(501)]
+    assert post(client, "/v2/bot/richmenu/bulk/link", {"richMenuId": menu_id, "userIds": users}).status_code == 400
+    assert post(client, "/v2/bot/richmenu/bulk/link", {"richMenuId": menu_id, "userIds": users[:500]}).status_code == 202
+    assert platform.rich_menus.linked(users[0]) == menu_id and platform.rich_menus.linked(users[500]) is None
+    assert post(client, "/v2/bot/richmenu/bulk/unlink", {"userIds": users[:2]}).status_code == 202
+    assert platform.rich_menus.linked(users[0]) is None
