@@ -6,7 +6,7 @@ claims it (`queuing`, one conditional UPDATE, so two workers never both take it)
 row per recipient through rewards.notices.queue_notice (kind `broadcast`, category `marketing`,
 dedup key `broadcast:{id}:{member_id}`, campaign_id = id), then `queued`. A crash while queuing
 leaves it `queuing`; the next sweep finishes it, and the dedup keys write nobody twice. From then on
-the outbox sender and content/policy.py decide each message (blocked, unsubscribed, weekly cap,
+the outbox sender and messaging/policy.py decide each message (blocked, unsubscribed, weekly cap,
 quiet hours), and what became of every message is read back from the outbox rows.
 
 The message is snapshot into each row's params when queued (text in both languages, the member's
