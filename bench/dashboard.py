@@ -1,7 +1,7 @@
 """How long the staff dashboard takes with 100,000 members and 1,000,000 orders on PostgreSQL.
 
 Seeds the data with set-based INSERT ... SELECT generate_series (about a minute), runs the nightly
-RFM scoring and the dashboard rollups (content/rollups.py) once, then measures (median of several runs):
+RFM scoring and the dashboard rollups (insights/rollups.py) once, then measures (median of several runs):
   * the dashboard's computation (console.dashboard_tables.build: the four measures for 12 months,
     per store, funnel, tier mix, RFM, returning share, broadcast results),
   * the whole page: GET /console/ through the app, logged in, rendered,

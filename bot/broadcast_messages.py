@@ -1,4 +1,4 @@
-"""A broadcast's outbox row -> LINE messages (kind `broadcast`; params from content/broadcasts.py).
+"""A broadcast's outbox row -> LINE messages (kind `broadcast`; params from messaging/broadcasts.py).
 
 Types: "text" (with {name} filled in), "image" (optional text first), "button" (a card: optional
 picture, the text, one link button), "content" (optional text, then the content item's card).

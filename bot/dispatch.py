@@ -18,7 +18,7 @@ from rewards.models import Member
 from rewards.settings import ProgramSettings
 
 from .events import Incoming
-from .filters import Filter, event_type, intent_is, postback
+from .filters import Filter, asked_for, event_type, intent_is, postback
 from .intents import Match
 from .texts import Texts
 
@@ -123,6 +123,10 @@ class Router:
 
     def on_intent(self, intent: str):
         return self.on(intent_is(intent))
+
+    def on_request(self, name: str):
+        """Asked for in words or by a tap: the intent `name` or the postback action `name`."""
+        return self.on(asked_for(name))
 
 
 class Dispatcher:

@@ -48,5 +48,10 @@ def intent_is(intent: str) -> Filter:
     return Filter(f"intent:{intent}", lambda ctx: ctx.intent == intent)
 
 
+def asked_for(name: str) -> Filter:
+    """The user asked for this in words (the intent) or by a tap (a postback with the same action)."""
+    return intent_is(name) | postback(name)
+
+
 MESSAGE = event_type("message")
 TEXT = Filter("text", lambda ctx: ctx.event.type == "message" and ctx.event.text is not None)

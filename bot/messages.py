@@ -18,6 +18,12 @@ def _clip(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def _with_given(target: dict, **optional) -> dict:
+    """`target` plus each optional value that was given (None and "" leave the key out)."""
+    target.update({key: value for key, value in optional.items() if value})
+    return target
+
+
 def postback_data(action: str, **fields) -> str:
     return urlencode({"action": action, **{k: v for k, v in fields.items() if v is not None}})
 
@@ -40,15 +46,9 @@ def uri_action(label: str, uri: str) -> dict:
 
 def date_picker_action(label: str, action: str, initial: str | None = None, max_date: str | None = None,
                        min_date: str | None = None, **fields) -> dict:
-    result = {"type": "datetimepicker", "label": _clip(label, MAX_LABEL), "data": postback_data(action, **fields),
-              "mode": "date"}
-    if initial:
-        result["initial"] = initial
-    if max_date:
-        result["max"] = max_date
-    if min_date:
-        result["min"] = min_date
-    return result
+    return _with_given({"type": "datetimepicker", "label": _clip(label, MAX_LABEL),
+                        "data": postback_data(action, **fields), "mode": "date"},
+                       initial=initial, max=max_date, min=min_date)
 
 
 def quick_reply(actions: list[dict]) -> dict:
@@ -77,15 +77,8 @@ def image_message(url: str, preview_url: str | None = None) -> dict:
 # -- flex components
 def flex_text(text: str, size: str | None = None, weight: str | None = None, color: str | None = None,
               wrap: bool = True, **extra) -> dict:
-    component = {"type": "text", "text": text or " ", "wrap": wrap}
-    if size:
-        component["size"] = size
-    if weight:
-        component["weight"] = weight
-    if color:
-        component["color"] = color
-    component.update(extra)
-    return component
+    return _with_given({"type": "text", "text": text or " ", "wrap": wrap}, size=size, weight=weight, color=color) \
+        | extra
 
 
 def flex_box(contents: list[dict], layout: str = "vertical", **extra) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Mapping
 
-from flask import g, request
+from flask import abort, g, request
 
 from core.runtime import runtime
 from core.text_checks import text_problem
@@ -15,6 +15,17 @@ def db_session():
     """The page's unit of work (core.db): `with db_session() as s:` commits at the end, rolls back on an
     error. A POST reads, then writes, so it takes SQLite's write lock up front (as the API's do)."""
     return runtime().db.session(write=request.method == "POST")
+
+
+def get_or_404(session, model, key):
+    """The row of `model` with this primary key; a page about a row that is not there answers 404.
+    No key (a "new" form posted to the same view) is None."""
+    if key is None:
+        return None
+    row = session.get(model, key)
+    if row is None:
+        abort(404)
+    return row
 
 
 def now() -> datetime:

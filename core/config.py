@@ -21,7 +21,7 @@ class ConfigError(RuntimeError):
 
 
 def _default_database_url() -> str:
-    return "sqlite:///" + str(PROJECT_ROOT / "instance" / "core.db")
+    return "sqlite:///" + str(PROJECT_ROOT / "instance" / "bot.db")
 
 
 @dataclass

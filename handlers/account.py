@@ -22,8 +22,7 @@ def _expiring_line(ctx: Context, key: str) -> str | None:
     return ctx.t(key, points=fmt.number(points), date=fmt.day(last_day, ctx.t.language))
 
 
-@router.on_intent("points")
-@router.on_postback("points")
+@router.on_request("points")
 @members_only
 def points(ctx: Context):
     member, t = ctx.member, ctx.t
@@ -35,8 +34,7 @@ def points(ctx: Context):
     return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
 
 
-@router.on_intent("member_card")
-@router.on_postback("member_card")
+@router.on_request("member_card")
 @shows_loading
 @members_only
 def member_card(ctx: Context):
@@ -66,8 +64,7 @@ def member_card(ctx: Context):
                            standard_quick_replies(ctx))]
 
 
-@router.on_intent("tier")
-@router.on_postback("tier")
+@router.on_request("tier")
 @members_only
 def tier(ctx: Context):
     t = ctx.t
@@ -86,8 +83,7 @@ def tier(ctx: Context):
     return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
 
 
-@router.on_intent("history")
-@router.on_postback("history")
+@router.on_request("history")
 @shows_loading
 @members_only
 def history(ctx: Context):
@@ -112,8 +108,7 @@ REFERRAL_TEXTS = {
 }
 
 
-@router.on_intent("referral")
-@router.on_postback("referral")
+@router.on_request("referral")
 @members_only
 def referral_code(ctx: Context):
     t, settings = ctx.t, ctx.settings

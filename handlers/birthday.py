@@ -25,8 +25,7 @@ def birthday_offer(ctx: Context) -> dict:
     ])
 
 
-@router.on_intent("birthday")
-@router.on_postback("birthday")
+@router.on_request("birthday")
 @members_only
 def birthday(ctx: Context):
     member = ctx.member

@@ -18,8 +18,7 @@ def _title(item, language: str) -> str:
     return (item.title_en if language == "en" else item.title_zh) or item.title_zh
 
 
-@router.on_intent("coupons")
-@router.on_postback("coupons")
+@router.on_request("coupons")
 @members_only
 def my_coupons(ctx: Context):
     t, lang = ctx.t, ctx.t.language
@@ -48,8 +47,7 @@ def _reward_name(reward, language: str) -> str:
     return reward.name_en if language == "en" and reward.name_en else reward.name_zh
 
 
-@router.on_intent("rewards")
-@router.on_postback("rewards")
+@router.on_request("rewards")
 @members_only
 def rewards_catalog(ctx: Context):
     t, lang = ctx.t, ctx.t.language

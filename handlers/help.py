@@ -26,8 +26,7 @@ def _menu(ctx: Context) -> list[dict]:
     return items + [m.message_action(t(toggle), t(toggle))]
 
 
-@router.on_intent("help")
-@router.on_postback("help")
+@router.on_request("help")
 def help_(ctx: Context):
     return [m.text_message(ctx.t("help"), _menu(ctx))]
 

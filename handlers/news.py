@@ -13,8 +13,7 @@ router = Router("news")
 NEWS_ITEMS = 6
 
 
-@router.on_intent("news")
-@router.on_postback("news")
+@router.on_request("news")
 @shows_loading
 def news(ctx: Context):
     items = picks.latest_for(ctx.session, ctx.member, ctx.now, NEWS_ITEMS)

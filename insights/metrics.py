@@ -11,7 +11,7 @@ One computation, used by the dashboard and by GET /api/v1/metrics:
 "Members at" an instant: joined before it and not erased before it. Member sales: the net amount
 (after refunds) of orders placed in the month. Months are read in the store's timezone. A measure
 whose denominator is zero is None. Sales come from the nightly rollups plus the live tail
-(content/rollups.py), which together are exact at any moment.
+(insights/rollups.py), which together are exact at any moment.
 """
 from __future__ import annotations
 

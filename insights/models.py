@@ -11,7 +11,7 @@ from rewards.models import Base, BigId, Member, Order, Refund
 
 
 class Segment(Base):
-    """A saved, named audience: a filter definition over members (see content/segments.py)."""
+    """A saved, named audience: a filter definition over members (see insights/segments.py)."""
 
     __tablename__ = "segments"
 
@@ -29,7 +29,7 @@ RFM_SEGMENTS = ("champions", "loyal", "potential", "new", "at_risk", "cant_lose"
 
 class RfmScore(Base):
     """A member's recency, frequency and monetary scores (quintiles 1-5) and named segment, scored
-    nightly over members who bought at least once (see content/rfm.py)."""
+    nightly over members who bought at least once (see insights/rfm.py)."""
 
     __tablename__ = "rfm_scores"
     __table_args__ = (
@@ -121,7 +121,7 @@ class SalesDaily(Base):
 
 
 class MemberPurchaseStats(Base):
-    """Per member, of the orders and refunds created up to the cut-off C (see content/purchase_facts.py)."""
+    """Per member, of the orders and refunds created up to the cut-off C (see insights/purchase_facts.py)."""
 
     __tablename__ = "member_purchase_stats"
 

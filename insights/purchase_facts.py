@@ -1,7 +1,7 @@
 """What each member has bought, as of now: orders (not fully refunded), last purchase, 12-month net
 spend and first order ever. Segments and the dashboard's funnel and returning share read these.
 
-With a nightly rollup (content/rollups.py, cut-off C) the facts are the rollup's per-member row
+With a nightly rollup (insights/rollups.py, cut-off C) the facts are the rollup's per-member row
 plus small corrections for what changed after C, combined with UNION ALL and one GROUP BY:
 
   part                                         orders   last   spend                  first

@@ -9,7 +9,7 @@ With no rollup built yet, C is "never" and everything is read live: the rollups 
 
   sales_daily            member sales per local day and store (gross, refunds) up to C
   member_purchase_stats  per member: first order, last purchase, orders, 12-month spend, up to C
-                         (read through content/purchase_facts.py)
+                         (read through insights/purchase_facts.py)
 
 The cut-off is a minute before the build starts, so rows being committed at that moment (created_at
 a few milliseconds earlier) are already visible to the build.

@@ -1,5 +1,5 @@
 """Survey answers for staff: responses with filters, satisfaction per month and store, CSAT by store
-and week, and the follow-up queue of low ratings (the tables and the answering are content/surveys.py)."""
+and week, and the follow-up queue of low ratings (the tables and the answering are messaging/surveys.py)."""
 from __future__ import annotations
 
 from collections import defaultdict

@@ -7,7 +7,7 @@ row per recipient (kind `broadcast`, category `marketing`, dedup key `broadcast:
 campaign_id = id) with one INSERT ... SELECT per range of member ids straight from the audience
 query (rewards.notices.queue_select), then `queued`. A crash while queuing
 leaves it `queuing`; the next sweep finishes it, and the dedup keys write nobody twice. From then on
-the outbox sender and content/policy.py decide each message (blocked, unsubscribed, weekly cap,
+the outbox sender and messaging/policy.py decide each message (blocked, unsubscribed, weekly cap,
 quiet hours), and what became of every message is read back from the outbox rows.
 
 The message is snapshot into each row's params when queued (text in both languages, the member's

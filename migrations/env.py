@@ -15,7 +15,7 @@ target_metadata = Base.metadata
 
 def _url() -> str:
     return config.attributes.get("url") or normalise_url(
-        os.environ.get("DATABASE_URL") or "sqlite:///instance/core.db")
+        os.environ.get("DATABASE_URL") or "sqlite:///instance/bot.db")
 
 
 def run_migrations_offline() -> None:

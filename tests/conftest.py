@@ -24,6 +24,10 @@ pytest_plugins = ("tests.scene",)
 TEST_SECRET = "test-channel-secret"
 TEST_TOKEN = "test-access-token"
 TAIPEI = ZoneInfo("Asia/Taipei")
+# Debian's chromium, driven by Playwright in the browser tests (skipped where there is none)
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = PG_URL.startswith("postgres")
 
@@ -160,3 +164,28 @@ def unlimited_quota(line):
     line.quota_limit = None
     yield line
     line.quota_limit = before
+
+
+@pytest.fixture
+def chromium():
+    """A headless Chromium for the browser tests, or the test is skipped."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
+    playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with playwright.sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - no usable Chromium here
+            pytest.skip(f"Chromium cannot start: {exc}")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A page of it; a script error on the page fails the test."""
+    page = chromium.new_page(viewport={"width": 1100, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    assert errors == []

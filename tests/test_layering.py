@@ -4,6 +4,7 @@
 * The domain (rewards, content, insights, messaging, privacy) imports no edge and no web or LINE
   library; core/ imports no edge.
 * handlers/ write no SQL (no sqlalchemy): they call the domain.
+* simulator/ knows only LINE's specs: it imports nothing of the project.
 * No import cycle between the project's modules, anywhere.
 """
 from __future__ import annotations
@@ -88,6 +89,10 @@ def test_core_imports_no_edge():
 
 def test_handlers_do_not_write_sql():
     assert offenders(lambda m, t: top(m) == "handlers" and top(t) == "sqlalchemy") == []
+
+
+def test_the_simulator_imports_nothing_of_the_project():
+    assert offenders(lambda m, t: top(m) == "simulator" and t in MODULES and top(t) != "simulator") == []
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -7,6 +7,7 @@ processes); the database is the queue, so a crash loses nothing and a second run
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
@@ -32,10 +33,12 @@ def _job(app: Flask, sweep: Sweep):
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
-    """One interval job per sweep; a run still going when the next is due is not started twice."""
+    """One interval job per sweep, each first run as the worker starts (a restart does not wait out an
+    hourly sweep's hour); a run still going when the next is due is not started twice."""
     with app.app_context():
         scheduler = BlockingScheduler(timezone=runtime().clock.tz)
+    start = datetime.now(timezone.utc)
     for sweep in schedule.SWEEPS:
         scheduler.add_job(_job(app, sweep), "interval", seconds=sweep.every.total_seconds(), id=sweep.name,
-                          max_instances=1, coalesce=True)
+                          name=sweep.name, next_run_time=start, max_instances=1, coalesce=True)
     return scheduler

@@ -22,7 +22,7 @@ from ..auth import requires
 from ..blueprint import bp
 from ..formatting import local
 from ..segment_form import describe
-from ..web import db_session, int_or_none, now, record, settings
+from ..web import db_session, get_or_404, int_or_none, now, record, settings
 from . import staff_line
 
 SAMPLE_NAMES = {"zh-TW": "王小明", "en": "Amy"}  # only when the audience has nobody to show
@@ -148,9 +148,7 @@ def broadcast_create():
 @requires("read")
 def broadcast_detail(broadcast_id: int, problems=None, status=200):
     with db_session() as s:
-        b = s.get(Broadcast, broadcast_id)
-        if b is None:
-            abort(404)
+        b = get_or_404(s, Broadcast, broadcast_id)
         f = bc.audience_filter(s, b, _tier_codes())
         send_at = b.scheduled_at or now()
         forecast = bc.forecast(s, f, now(), send_at, settings()) if b.status in bc.EDITABLE else None
@@ -174,9 +172,7 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200):
 def broadcast_action(broadcast_id: int):
     what = request.form.get("what", "save")
     with db_session() as s:
-        b = s.get(Broadcast, broadcast_id)
-        if b is None:
-            abort(404)
+        b = get_or_404(s, Broadcast, broadcast_id)
         target = f"broadcast:{b.id}"
         try:
             if what == "save":

@@ -1,7 +1,7 @@
 """The content library: list, create, edit, retire."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from content import library_admin as library
 from core.field_errors import FieldErrors
@@ -11,7 +11,7 @@ from content.models import ContentItem
 
 from ..auth import requires
 from ..blueprint import bp
-from ..web import db_session, now, record
+from ..web import db_session, get_or_404, now, record
 
 
 def _fields(form) -> library.ContentFields:
@@ -42,9 +42,7 @@ def content_new():
 @requires("read")
 def content_detail(item_id: int):
     with db_session() as s:
-        item = s.get(ContentItem, item_id)
-        if item is None:
-            abort(404)
+        item = get_or_404(s, ContentItem, item_id)
         fields = library.ContentFields(item.title_zh, item.title_en, item.body_zh, item.body_en, item.image_url or "",
                                        item.link_url or "", tuple(item.topics or ()),
                                        item.status if item.status != "retired" else "draft", item.kind)
@@ -56,9 +54,7 @@ def content_detail(item_id: int):
 @requires("edit_content")
 def content_save(item_id: int | None = None):
     with db_session() as s:
-        item = s.get(ContentItem, item_id) if item_id else None
-        if item_id and item is None:
-            abort(404)
+        item = get_or_404(s, ContentItem, item_id)
         if request.form.get("what") == "retire" and item is not None:
             library.retire(item, now())
             record(s, "content.retire", f"content:{item.id}", {"title": item.title_zh})

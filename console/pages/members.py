@@ -8,6 +8,7 @@ import secrets
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
 from bot.preview import ledger_line
+from core.formats import signed
 from core.field_errors import FieldErrors
 from core.runtime import runtime
 from privacy import erasure, member_data
@@ -90,7 +91,7 @@ def member_points(code: str):
             s.rollback()
             flash(f"未調整 Not adjusted: {getattr(exc, 'message', exc)}", "error")
             return redirect(url_for("console.member_detail", code=code))
-    flash(f"已調整 {delta:+,} 點。Points adjusted.", "ok")
+    flash(f"已調整 {signed(delta)} 點。Points adjusted.", "ok")
     return redirect(url_for("console.member_detail", code=code))
 
 

@@ -10,7 +10,7 @@ from rewards.models import Reward
 
 from ..auth import requires
 from ..blueprint import bp
-from ..web import db_session, int_or_none, now, record, settings
+from ..web import db_session, get_or_404, int_or_none, now, record, settings
 
 
 def _fields(form) -> catalog_admin.RewardFields:
@@ -55,9 +55,7 @@ def reward_create():
 @requires("read")
 def reward_detail(reward_id: int):
     with db_session() as s:
-        reward = s.get(Reward, reward_id)
-        if reward is None:
-            abort(404)
+        reward = get_or_404(s, Reward, reward_id)
         if request.method == "GET":
             return render_template("console/reward.html", reward=reward, problems={})
         if not g.staff.can("edit_content"):

@@ -1,7 +1,7 @@
 """Segments: the builder with a live audience count, saved segments, and their member lists."""
 from __future__ import annotations
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
 
 from api.errors import error_response
 from core.field_errors import FieldErrors
@@ -15,7 +15,7 @@ from ..csv_response import csv_response
 from ..formatting import local
 from ..segment_form import describe, filter_from_form
 from ..texts import RFM_LABELS
-from ..web import db_session, now, record, settings
+from ..web import db_session, get_or_404, now, record, settings
 
 
 PREVIEW = 50  # members shown under the builder
@@ -68,9 +68,7 @@ def segment_new():
 @requires("read")
 def segment_detail(segment_id: int):
     with db_session() as s:
-        segment = s.get(Segment, segment_id)
-        if segment is None:
-            abort(404)
+        segment = get_or_404(s, Segment, segment_id)
         try:
             f = seg.filter_of(segment, _tier_codes())
         except FieldErrors as exc:  # stored before its values were checked: show it to fix it
@@ -97,9 +95,7 @@ def segment_count():
 @requires("edit_segments")
 def segment_save(segment_id: int | None = None):
     with db_session() as s:
-        segment = s.get(Segment, segment_id) if segment_id else None
-        if segment_id and segment is None:
-            abort(404)
+        segment = get_or_404(s, Segment, segment_id)
         if request.form.get("what") == "archive" and segment is not None:
             seg.archive(segment, now())
             record(s, "segment.archive", f"segment:{segment.id}", {"name": segment.name})
@@ -127,9 +123,7 @@ def segment_save(segment_id: int | None = None):
 @requires("read")
 def segment_members_csv(segment_id: int):
     with db_session() as s:
-        segment = s.get(Segment, segment_id)
-        if segment is None:
-            abort(404)
+        segment = get_or_404(s, Segment, segment_id)
         try:
             f = seg.filter_of(segment, _tier_codes())
         except FieldErrors:

@@ -9,7 +9,7 @@ from .. import staff as accounts
 from ..auth import requires
 from ..blueprint import bp
 from ..models import ROLES, StaffUser
-from ..web import db_session, now, record
+from ..web import db_session, get_or_404, now, record
 
 
 @bp.route("/staff")
@@ -38,9 +38,7 @@ def staff_create():
 @requires("manage_staff")
 def staff_update(staff_id: int):
     with db_session() as s:
-        person = s.get(StaffUser, staff_id)
-        if person is None:
-            abort(404)
+        person = get_or_404(s, StaffUser, staff_id)
         what = request.form.get("what")
         try:
             if what == "role":

@@ -1,5 +1,5 @@
 """Surveys: responses with filters (store, date, rating), CSAT by store and week, and the follow-up
-queue of low scores with a "done" mark (the answers come from the chat: content/surveys.py)."""
+queue of low scores with a "done" mark (the answers come from the chat: messaging/surveys.py)."""
 from __future__ import annotations
 
 from datetime import timedelta

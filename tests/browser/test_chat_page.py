@@ -17,9 +17,6 @@ from simulator.testing import running_simulator
 from ..conftest import TEST_SECRET, make_app
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 OUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
@@ -47,22 +44,15 @@ def live_bot(database_url, clock):
         yield both
 
 
-@pytest.fixture
-def page():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1100, "height": 900})
-        errors = []
-        tab.on("pageerror", lambda e: errors.append(str(e)))
-        yield tab
-        browser.close()
-        assert errors == []
+def say(page, words: str, answer: str) -> None:
+    """Type `words` into the chat and wait for the answer the selector names."""
+    page.fill("#text", words)
+    page.press("#text", "Enter")
+    page.wait_for_selector(answer)
 
 
-def test_a_person_joins_sets_a_birthday_and_asks_in_free_words(live_bot, page):
+def test_a_person_joins_sets_a_birthday_and_asks_in_free_words(live_bot, browser_page):
+    page = browser_page
     app, sim = live_bot
     OUT.mkdir(exist_ok=True)
     page.goto(sim.url + "/")
@@ -78,23 +68,13 @@ def test_a_person_joins_sets_a_birthday_and_asks_in_free_words(live_bot, page):
     page.click("#picker button[type=submit]")
     page.wait_for_selector("text=已記下您的生日")
 
-    page.fill("#text", "我還有幾點？")
-    page.press("#text", "Enter")
-    page.wait_for_selector(".bubble >> text=您目前有 50 點")
-    page.fill("#text", "會員卡")
-    page.press("#text", "Enter")
-    page.wait_for_selector(".fx-bubble >> text=會員卡")
+    say(page, "我還有幾點？", ".bubble >> text=您目前有 50 點")
+    say(page, "會員卡", ".fx-bubble >> text=會員卡")
     page.screenshot(path=str(OUT / "chat-member-card.png"), full_page=True)
 
-    page.fill("#text", "English")
-    page.press("#text", "Enter")
-    page.wait_for_selector("text=speak English")
-    page.fill("#text", "pionts")  # a typo
-    page.press("#text", "Enter")
-    page.wait_for_selector(".bubble >> text=You have 50 points")
-    page.fill("#text", "what's the weather like")
-    page.press("#text", "Enter")
-    page.wait_for_selector("text=didn't get that")
+    say(page, "English", "text=speak English")
+    say(page, "pionts", ".bubble >> text=You have 50 points")  # a typo
+    say(page, "what's the weather like", "text=didn't get that")
     page.screenshot(path=str(OUT / "chat-english.png"), full_page=True)
 
     page.click("#block")

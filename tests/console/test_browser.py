@@ -3,7 +3,6 @@ count, composes and schedules a broadcast, the due jobs run, and the message is 
 simulator; a logged-out visitor and a viewer cannot send. Screenshots go to test-output/."""
 from __future__ import annotations
 
-import os
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -22,9 +21,6 @@ from .conftest import PASSWORD, create_staff
 from .people import add_member, add_order
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 expect = None  # playwright's, set by the `browser` fixture (the package may be missing)
 
@@ -45,19 +41,10 @@ def live_app(database_url, simulator_server, line, clock):
 
 
 @pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests")
-    playwright = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+def browser(chromium):
     global expect
-    expect = playwright.expect
-    with playwright.sync_playwright() as p:
-        try:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # noqa: BLE001 - no usable Chromium here
-            pytest.skip(f"Chromium cannot start: {exc}")
-        yield chromium
-        chromium.close()
+    expect = pytest.importorskip("playwright.sync_api").expect
+    return chromium
 
 
 def new_page(browser, errors):

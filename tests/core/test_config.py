@@ -22,7 +22,7 @@ def test_defaults():
     assert config.LINE_API_URL == "https://api.line.me"
     assert config.LINE_API_DATA_URL == "https://api-data.line.me"
     assert config.BOT_TIMEZONE == "Asia/Taipei" and config.BOT_LANGUAGE == "zh-TW"
-    assert config.DATABASE_URL.startswith("sqlite:///") and config.DATABASE_URL.endswith("instance/core.db")
+    assert config.DATABASE_URL.startswith("sqlite:///") and config.DATABASE_URL.endswith("instance/bot.db")
 
 
 def test_development_fills_local_secrets_and_numbers_are_cast():

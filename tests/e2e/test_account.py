@@ -41,12 +41,18 @@ def shop(app, clock):
     return Shop()
 
 
-def test_points_in_both_languages_show_balance_expiry_and_how_to_earn(chat, shop, line):
-    zh, en = "U" + "4" * 31 + "a", "U" + "4" * 31 + "b"
+def two_members_who_bought(chat, shop, line, digit: str, prefix: str) -> tuple[str, str]:
+    """A zh-TW and an en member, each with an NT$1,250 order."""
+    zh, en = "U" + digit * 31 + "a", "U" + digit * 31 + "b"
     line.add_user(en, "Amy", "en")
     for uid in (zh, en):
         chat.join(uid)
-        shop.order(uid, f"A-{uid[-1]}", 1250)
+        shop.order(uid, f"{prefix}-{uid[-1]}", 1250)
+    return zh, en
+
+
+def test_points_in_both_languages_show_balance_expiry_and_how_to_earn(chat, shop, line):
+    zh, en = two_members_who_bought(chat, shop, line, "4", "A")
     zh_text = chat.say(zh, "點數")[0]["text"]
     assert "62" in zh_text and "到期" in zh_text and "NT$100" in zh_text
     en_text = chat.say(en, "points")[0]["text"]
@@ -127,11 +133,7 @@ def test_redeem_refuses_without_enough_points_or_stock(chat, shop):
 
 
 def test_history_explains_each_change_in_plain_words(chat, shop, line):
-    zh, en = "U" + "5" * 31 + "b", "U" + "5" * 31 + "c"
-    line.add_user(en, "Amy", "en")
-    for uid in (zh, en):
-        chat.join(uid)
-        shop.order(uid, f"H-{uid[-1]}", 1250)
+    zh, en = two_members_who_bought(chat, shop, line, "5", "H")
     zh_text = chat.say(zh, "點數紀錄")[0]["text"]
     assert "NT$1,250" in zh_text and "信義店" in zh_text and "+12" in zh_text and "入會禮" in zh_text
     en_text = chat.say(en, "history")[0]["text"]

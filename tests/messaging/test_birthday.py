@@ -111,12 +111,17 @@ def test_friends_and_erased_members_get_nothing(scene):
     assert scene.coupons(friend) == [] and scene.coupons(erased) == []
 
 
+def join_and_pick_birthday(chat, uid: str, words: str, day: str) -> list[dict]:
+    """Join, ask about the birthday in `words`, pick `day` in the date picker; the reply to the pick."""
+    chat.join(uid)
+    datas = postback_datas(chat.say(uid, words))
+    return chat.tap(uid, next(d for d in datas if "birthday_set" in d), {"date": day})
+
+
 def test_setting_the_birthday_during_the_birth_month_gives_the_gift_there_and_then(chat, scene, clock):
     clock.set(at(2027, 3, 10, 15))
     uid = "U" + "b" * 32
-    chat.join(uid)
-    datas = postback_datas(chat.say(uid, "生日"))
-    reply = chat.tap(uid, next(d for d in datas if "birthday_set" in d), {"date": "1990-03-15"})
+    reply = join_and_pick_birthday(chat, uid, "生日", "1990-03-15")
     (coupon,) = scene.coupons(scene.by_line_user(uid).id)
     assert "3 月 15 日" in words(reply) and "生日快樂" in words(reply) and coupon.code in str(reply)
     assert coupon.valid_until == at(2027, 4, 1)
@@ -129,9 +134,7 @@ def test_setting_the_birthday_during_the_birth_month_gives_the_gift_there_and_th
 def test_a_birthday_outside_the_month_waits_for_the_sweep(chat, scene, clock):
     clock.set(at(2027, 3, 10, 15))
     uid = "U" + "c" * 32
-    chat.join(uid)
-    datas = postback_datas(chat.say(uid, "birthday"))
-    reply = chat.tap(uid, next(d for d in datas if "birthday_set" in d), {"date": "1990-04-02"})
+    reply = join_and_pick_birthday(chat, uid, "birthday", "1990-04-02")
     assert "生日快樂" not in words(reply)
     mid = scene.by_line_user(uid).id
     assert scene.coupons(mid) == []

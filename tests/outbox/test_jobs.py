@@ -95,6 +95,7 @@ def test_the_worker_runs_each_sweep_at_its_own_interval(app):
     for sweep in THE_TABLE:
         assert jobs[sweep.name].trigger.interval == sweep.every
     assert jobs[schedule.OUTBOX].trigger.interval <= timedelta(seconds=10)  # the drain every few seconds
+    assert len({job.next_run_time for job in jobs.values()}) == 1  # all at start, then each at its interval
 
 
 def test_a_scheduled_run_is_the_sweep_as_of_now(app, spy_sweep, clock):

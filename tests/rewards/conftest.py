@@ -20,6 +20,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
+from core.db import normalise_url
+
 import rewards.models  # noqa: F401
 from rewards import ledger
 from rewards.models import Base, Member
@@ -37,21 +39,13 @@ except Exception:  # pragma: no cover - another room being rebuilt must not stop
 
 
 
-def _pg_url(url: str) -> str:
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
-
-
 @pytest.fixture(scope="session")
 def pg_schema():
     if not IS_PG:
         yield None
         return
     schema = f"rewards_t_{os.getpid()}"
-    admin = create_engine(_pg_url(PG_URL), isolation_level="AUTOCOMMIT")
+    admin = create_engine(normalise_url(PG_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -78,7 +72,7 @@ def _sqlite_engine(path):
 @pytest.fixture(scope="module")
 def engine(pg_schema, tmp_path_factory):
     if IS_PG:
-        eng = create_engine(_pg_url(PG_URL), pool_size=60, max_overflow=10, pool_timeout=60,
+        eng = create_engine(normalise_url(PG_URL), pool_size=60, max_overflow=10, pool_timeout=60,
                             connect_args={"options": f"-csearch_path={pg_schema}"})
     else:
         eng = _sqlite_engine(tmp_path_factory.mktemp("rewards") / "test.db")
@@ -190,6 +184,6 @@ def capture_sql(engine):
 
 def pytest_report_header(config):
     if IS_PG:
-        url = make_url(_pg_url(PG_URL))
+        url = make_url(normalise_url(PG_URL))
         return f"rewards tests: PostgreSQL {url.host}:{url.port}/{url.database}"
     return "rewards tests: SQLite (set TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)"

@@ -7,9 +7,6 @@ from simulator.testing import running_simulator
 from .conftest import SECRET
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 def welcome():
@@ -27,22 +24,6 @@ def welcome():
                        {"type": "action", "action": {"type": "postback", "label": "Join", "data": "action=join",
                                                      "displayText": "我要加入"}}]}
     return [{"type": "flex", "altText": "歡迎", "contents": bubble, "quickReply": quick}]
-
-
-@pytest.fixture
-def browser_page():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as e:  # noqa: BLE001 - no usable Chromium here
-            pytest.skip(f"Chromium cannot start: {e}")
-        page = browser.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        yield page
-        browser.close()
-        assert errors == []
 
 
 def test_a_person_follows_reads_a_flex_welcome_and_taps_its_actions(tiny_bot, browser_page):
