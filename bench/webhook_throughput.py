@@ -138,7 +138,7 @@ def main() -> None:
         sender = WebhookSender("http://unused.invalid/callback", SECRET)
         sender.validate = lambda body: None  # bodies are checked in the tests; here it would dominate
         users = [f"U{i:032x}" for i in range(args.members)]
-        requests.post(f"{sim_url}/__sim/users", json={"users": [{"userId": u, "displayName": f"會員{i}"}
+        requests.post(f"{sim_url}/__sim/users/bulk", json={"users": [{"userId": u, "displayName": f"會員{i}"}
                                                                 for i, u in enumerate(users)]}, timeout=30)
         bot = membership_bot(sim_url, database_url)
         client = bot.test_client()
@@ -152,7 +152,7 @@ def main() -> None:
             client.post("/callback", data=body, content_type="application/json",
                         headers={"X-Line-Signature": sender.sign(body)})
         requests.post(f"{sim_url}/__sim/reset", timeout=10)
-        requests.post(f"{sim_url}/__sim/users", json={"users": [{"userId": u, "displayName": f"會員{i}"}
+        requests.post(f"{sim_url}/__sim/users/bulk", json={"users": [{"userId": u, "displayName": f"會員{i}"}
                                                                 for i, u in enumerate(users)]}, timeout=30)
         echo = echo_bot(sim_url)
         bot_rates, echo_rates = [], []

@@ -17,7 +17,7 @@ def control_blueprint(platform) -> Blueprint:
         platform.reset()
         return jsonify({})
 
-    @bp.post("/users")
+    @bp.post("/users/bulk")
     def add_users():
         """Friends for tools running the simulator in its own process: {"users": [{"userId", "displayName"}]}."""
         for user in (request.get_json(silent=True) or {}).get("users", []):

@@ -6,7 +6,7 @@ import pytest
 
 from core.config import PROJECT_ROOT
 
-from .test_chat_page import OUT, page, running_bot  # noqa: F401 - `page` is a fixture
+from .test_chat_page import OUT, running_bot
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,8 @@ def distance_from_bottom(page):
                          " return t.scrollHeight - t.scrollTop - t.clientHeight; })()")
 
 
-def test_demo_members_play_see_whole_carousel_cards_and_new_replies_after_a_reload(demo, page):
+def test_demo_members_play_see_whole_carousel_cards_and_new_replies_after_a_reload(demo, browser_page):
+    page = browser_page
     app, sim = demo
     OUT.mkdir(exist_ok=True)
     page.goto(sim.url + "/")

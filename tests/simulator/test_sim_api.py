@@ -261,7 +261,7 @@ def test_concurrent_requests_with_one_retry_key_deliver_once(sim):
 
 def test_a_sender_in_another_process_registers_friends_and_reply_tokens(client, platform):
     uid = new_user_id()
-    assert client.post("/__sim/users", json={"users": [{"userId": uid, "displayName": "小美"}]}).status_code == 200
+    assert client.post("/__sim/users/bulk", json={"users": [{"userId": uid, "displayName": "小美"}]}).status_code == 200
     assert platform.users[uid].display_name == "小美"
     reply = client.post("/__sim/reply-tokens", json={"tokens": {"tok-1": uid}})
     assert reply.status_code == 200 and reply.get_json() == {"accepted": 1}
