@@ -74,6 +74,10 @@ class KeyCache:
         self._names[digest] = (row.name, now)
         return row.name
 
+    def forget(self, key_hash: str) -> None:
+        """A key revoked in this process is refused at once (other processes within `ttl`)."""
+        self._names.pop(key_hash, None)
+
 
 def list_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from api import keys
+from api.auth import key_cache
 from core.field_errors import FieldErrors
 
 from ..auth import requires
@@ -24,7 +25,9 @@ def api_key_action():
     name = request.form.get("name", "").strip()
     with db_session() as s:
         if request.form.get("what") == "revoke":
-            if keys.revoke_key(s, name, now()) is not None:
+            revoked = keys.revoke_key(s, name, now())
+            if revoked is not None:
+                key_cache().forget(revoked.key_hash)
                 record(s, "apikey.revoke", f"apikey:{name}")
                 flash(f"已停用 {name}。Key revoked.", "ok")
             return redirect(url_for("console.api_keys"))
