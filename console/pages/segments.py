@@ -1,7 +1,7 @@
 """Segments: the builder with a live audience count, saved segments, and their member lists."""
 from __future__ import annotations
 
-from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 
 from api.errors import error_response
 from core.field_errors import FieldErrors
