@@ -35,11 +35,6 @@ def app(database_url, simulator_server, line, clock):
 
 
 @pytest.fixture
-def rt(app):
-    return app.extensions["bot"]
-
-
-@pytest.fixture
 def members(chat, line):
     line.add_user(EN, "Amy", "en")
     chat.join(ZH)

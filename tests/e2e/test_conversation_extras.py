@@ -13,17 +13,7 @@ from bot import outbox_sender
 from rewards import adjustments, coupons, membership
 
 from .chat import words
-from .test_conversation import app, rt  # noqa: F401 - the app with the shipped library
-
-ZH, EN = "U" + "9" * 31 + "a", "U" + "9" * 31 + "b"
-
-
-@pytest.fixture
-def members(chat, line):
-    line.add_user(EN, "Amy", "en")
-    chat.join(ZH)
-    chat.join(EN)
-    return ZH, EN
+from .test_conversation import EN, ZH, app, members  # noqa: F401 - the app with the shipped library, its members
 
 
 def _coupon(rt, uid, clock):  # noqa: F811
