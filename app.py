@@ -1,6 +1,7 @@
 """The app factory. `gunicorn app:app` serves the module-level app; `flask --app app ...` runs commands."""
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from flask import Flask
@@ -42,6 +43,8 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     overrides = dict(overrides or {})
     config = Config.from_env(**overrides)
     configure_logging(config.LOG_LEVEL, config.LOG_FORMAT)
+    for warning in config.start_warnings():
+        logging.getLogger(__name__).warning(warning)
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(SECRET_KEY=config.SECRET_KEY, TESTING=config.BOT_ENV == "test",

@@ -32,6 +32,9 @@ class Config:
     LINE_API_DATA_URL: str = "https://api-data.line.me"
     DATABASE_URL: str = field(default_factory=_default_database_url)
     SECRET_KEY: str = ""
+    # the secret members' identity hashes are keyed from; unset: SECRET_KEY. Pin it (to the current
+    # SECRET_KEY) before rotating SECRET_KEY, or returning people are no longer recognised.
+    IDENTITY_HASH_SECRET: str = ""
     BOT_TIMEZONE: str = "Asia/Taipei"
     BOT_LANGUAGE: str = "zh-TW"
     BOT_PUBLIC_URL: str = "http://127.0.0.1:5000"
@@ -108,6 +111,9 @@ class Config:
             if len(self.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
                 raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters "
                                   "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))')")
+            if self.IDENTITY_HASH_SECRET and len(self.IDENTITY_HASH_SECRET) < MIN_SECRET_KEY_LENGTH:
+                raise ConfigError(f"IDENTITY_HASH_SECRET must be at least {MIN_SECRET_KEY_LENGTH} characters "
+                                  "(or unset: keyed from SECRET_KEY)")
             if self.LINE_API_DATA_URL.rstrip("/") == "https://api.line.me":
                 raise ConfigError("LINE_API_DATA_URL must not be https://api.line.me: uploads go to https://api-data.line.me")
         else:
@@ -120,8 +126,17 @@ class Config:
                                    else secrets.token_urlsafe(48))
 
     def identity_key(self) -> bytes:
-        """The key of members' identity hashes, derived from SECRET_KEY (never the key itself)."""
-        return identity_key(self.SECRET_KEY)
+        """The key of members' identity hashes, derived from IDENTITY_HASH_SECRET, else from SECRET_KEY
+        (never the secret itself). Pinned to an old SECRET_KEY, it gives the same key as before."""
+        return identity_key(self.IDENTITY_HASH_SECRET or self.SECRET_KEY)
+
+    def start_warnings(self) -> list[str]:
+        """What start-up logs as a warning: settings that work but will bite later."""
+        if self.is_production and not self.IDENTITY_HASH_SECRET:
+            return ["IDENTITY_HASH_SECRET is not set: identity hashes are keyed from SECRET_KEY, so rotating "
+                    "SECRET_KEY would stop recognising returning people; set IDENTITY_HASH_SECRET to the "
+                    "current SECRET_KEY before rotating it (README: Rotating credentials)"]
+        return []
 
     def instance_path(self) -> Path:
         return Path(self.INSTANCE_PATH) if self.INSTANCE_PATH else PROJECT_ROOT / "instance"

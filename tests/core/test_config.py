@@ -35,3 +35,22 @@ def test_unknown_modes_are_refused():
         Config.from_env({"BOT_ENV": "staging"})
     with pytest.raises(ConfigError):
         Config.from_env({"BOT_ENV": "development", "INBOX_MODE": "later"})
+
+
+PROD = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k" * 32}
+
+
+def test_the_identity_key_is_keyed_from_secret_key_until_pinned_to_the_old_one():
+    before = Config.from_env(PROD).identity_key()
+    rotated = Config.from_env({**PROD, "SECRET_KEY": "n" * 32}).identity_key()
+    pinned = Config.from_env({**PROD, "SECRET_KEY": "n" * 32, "IDENTITY_HASH_SECRET": "k" * 32}).identity_key()
+    assert rotated != before and pinned == before  # existing installs keep their hashes; a pin survives rotation
+    assert before != ("k" * 32).encode()  # derived, never the secret itself
+
+
+def test_production_refuses_a_short_identity_secret_and_warns_when_it_is_unset():
+    with pytest.raises(ConfigError, match="IDENTITY_HASH_SECRET"):
+        Config.from_env({**PROD, "IDENTITY_HASH_SECRET": "short"})
+    assert any("IDENTITY_HASH_SECRET" in w for w in Config.from_env(PROD).start_warnings())
+    assert Config.from_env({**PROD, "IDENTITY_HASH_SECRET": "i" * 32}).start_warnings() == []
+    assert Config.from_env({"BOT_ENV": "development"}).start_warnings() == []

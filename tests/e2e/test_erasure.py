@@ -78,3 +78,47 @@ def test_erase_rejoin_and_birthday_again_gives_no_second_coupon(chat, app):
     assert results["birthday-coupons"].ok
     with rt.db.session() as s:
         assert len(list(s.scalars(select(Coupon.id).where(Coupon.kind == "birthday")))) == 1
+
+
+def test_rotating_secret_key_with_the_identity_secret_pinned_still_recognises_a_returning_person(
+        database_url, simulator_server, line, clock):
+    """SECRET_KEY rotated, IDENTITY_HASH_SECRET set to the old key: an erased member who rejoins gets
+    no second welcome gift and no second birthday coupon."""
+    from simulator.webhook_sender import WebhookSender
+    from tests.conftest import TEST_SECRET, make_app
+
+    from .chat import Chat, words
+
+    old_key, new_key = "old-secret-key-" + "o" * 32, "new-secret-key-" + "n" * 32
+    uid = "U" + "7" * 31 + "d"
+    month = clock.now().month
+
+    def chat_on(app):
+        return Chat(app.test_client(), WebhookSender("http://unused.invalid/callback", TEST_SECRET, platform=line), line)
+
+    def closed(app):
+        app.extensions["inbox_worker"].shutdown()
+        app.extensions["bot"].db.dispose()
+
+    before = make_app(database_url, simulator_server.url, clock, SECRET_KEY=old_key)
+    chat = chat_on(before)
+    assert "入會禮" in words(chat.join(uid))
+    datas = postback_datas(chat.say(uid, "生日"))
+    chat.tap(uid, next(d for d in datas if "birthday" in d), {"date": TAIPEI_MARCH.format(month=month)})
+    _erase_in_chat(chat, uid)
+    closed(before)
+
+    after = make_app(database_url, simulator_server.url, clock, SECRET_KEY=new_key, IDENTITY_HASH_SECRET=old_key)
+    try:
+        chat = chat_on(after)
+        again = chat.join(uid)
+        assert "歡迎加入" in words(again) and "入會禮" not in words(again)
+        datas = postback_datas(chat.say(uid, "生日"))
+        chat.tap(uid, next(d for d in datas if "birthday" in d), {"date": TAIPEI_MARCH.format(month=month)})
+        with after.extensions["bot"].db.session() as s:
+            assert len(list(s.scalars(select(Coupon.id).where(Coupon.kind == "birthday")))) == 1
+            rejoined = s.scalar(select(Member).where(Member.line_user_id == uid))
+            assert rejoined.balance == 0
+    finally:
+        closed(after)
+
