@@ -16,14 +16,19 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from rewards.models import Member, Order
 from rewards.timeutil import require_aware
+from rewards.tx import isolated
 
 from insights.models import RFM_SEGMENTS, RfmScore
+
+if TYPE_CHECKING:
+    from core.sweep_batches import Skips
 
 # (segment, rule on r, f, m): the first that holds names the segment; the last always holds.
 SEGMENT_RULES = (
@@ -88,18 +93,27 @@ def purchase_facts(session: Session, now: datetime) -> list[tuple[int, int, int,
     return [(mid, max(0, (now - last).days), int(n), int(spend)) for mid, last, n, spend in rows]
 
 
-def score_all(session: Session, now: datetime) -> dict[str, int]:
-    """Score everyone afresh (replacing yesterday's scores); returns members per segment."""
+def score_all(session: Session, now: datetime, skips: Skips | None = None) -> dict[str, int]:
+    """Score everyone afresh (replacing yesterday's scores); returns members per segment. With
+    `skips`, the scores are written a member at a time and a member whose row fails is skipped."""
     scored = compute(purchase_facts(session, now))
     session.execute(delete(RfmScore))
     rows = [{"member_id": s.member_id, "recency_days": s.recency_days, "frequency": s.frequency,
              "monetary": s.monetary, "r": s.r, "f": s.f, "m": s.m, "segment": s.segment, "scored_at": now}
             for s in scored]
-    for i in range(0, len(rows), 5000):
-        session.execute(insert(RfmScore), rows[i:i + 5000])
     counts = {name: 0 for name in RFM_SEGMENTS}
-    for s in scored:
-        counts[s.segment] += 1
+    if skips is None:
+        for i in range(0, len(rows), 5000):
+            session.execute(insert(RfmScore), rows[i:i + 5000])
+        written = rows
+    else:
+        written = []
+        for row in rows:
+            with isolated(session, skips, row["member_id"]):
+                session.execute(insert(RfmScore), [row])
+                written.append(row)
+    for row in written:
+        counts[row["segment"]] += 1
     return counts
 
 
@@ -116,12 +130,12 @@ def ensure_scored(session: Session, now: datetime) -> datetime | None:
     return last
 
 
-def score_if_due(session: Session, now: datetime) -> str:
+def score_if_due(session: Session, now: datetime, skips: Skips | None = None) -> str:
     """The nightly sweep: score once per local day (the first run after midnight does it)."""
     last = last_scored_at(session)
     if last is not None and last.astimezone(now.tzinfo).date() >= now.date():
         return f"already scored today at {last.astimezone(now.tzinfo):%H:%M}"
-    counts = score_all(session, now)
+    counts = score_all(session, now, skips)
     return f"scored {sum(counts.values())} members: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v)
 
 

@@ -32,7 +32,7 @@ from rewards.settings import ProgramSettings
 from rewards.timeutil import end_of_local_day, require_aware
 
 from core.bulk import insert_new, json_with
-from core.sweep_batches import BATCH_SIZE, Batch
+from core.sweep_batches import BATCH_SIZE, Batch, note_candidates
 
 KIND = "birthday"
 
@@ -120,6 +120,7 @@ def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titl
         .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member",
                ~_person_had_one(year))
         .order_by(Member.id).limit(limit)).all()
+    note_candidates(session, [member_id for member_id, _ in born])
     have = _with_coupon_this_year(session, now, after_id, born[-1][0]) if born else set()
     due = [(member_id, tier) for member_id, tier in born if member_id not in have]
     gifts = {member_id: gift_for(tier, now, settings) for member_id, tier in due}

@@ -19,7 +19,7 @@ from rewards.settings import ProgramSettings
 from rewards.timeutil import require_aware
 
 from content import interests, picks
-from core.sweep_batches import BATCH_SIZE, Batch
+from core.sweep_batches import BATCH_SIZE, Batch, note_candidates
 
 KIND = "content"
 CATCH_UP = timedelta(days=1)
@@ -55,6 +55,7 @@ def drip_batch(session: Session, now: datetime, settings: ProgramSettings, after
                Member.is_blocked.is_(False), Member.line_user_id.is_not(None),
                ~exists().where(Outbox.dedup_key == key))
         .order_by(Member.id).limit(limit)))
+    note_candidates(session, ids)
     items = picks.live_items(session, now) if ids else []
     rows = []
     if items:

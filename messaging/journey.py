@@ -12,6 +12,7 @@ for them are cancelled.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, cast, exists, literal, or_, select, update
@@ -20,12 +21,16 @@ from sqlalchemy.orm import Session
 from rewards import notices
 from rewards.models import Member, Order, Outbox
 from rewards.timeutil import require_aware
+from rewards.tx import isolated
 
 from content import interests, picks
 from content.models import ContentItem
 from core.field_errors import FieldErrors
 from insights.attribution import After, after
 from messaging.models import JourneyStep
+
+if TYPE_CHECKING:
+    from core.sweep_batches import Skips
 
 KIND = "journey"
 CATCH_UP = timedelta(days=2)
@@ -138,8 +143,9 @@ def stop_for_leavers(session: Session) -> int:
         .values(status="cancelled", skip_reason=LEFT).execution_options(synchronize_session=False)).rowcount or 0
 
 
-def queue_due(session: Session, now: datetime, limit: int = 1000) -> int:
-    """Queue every step that is due for a member (at most `limit` rows a run); returns how many."""
+def queue_due(session: Session, now: datetime, limit: int = 1000, skips: Skips | None = None) -> int:
+    """Queue every step that is due for a member (at most `limit` rows a run); returns how many. With
+    `skips`, a member whose step fails is skipped (rewards.tx.isolated)."""
     require_aware(now)
     written = 0
     for step in session.scalars(select(JourneyStep).where(JourneyStep.active.is_(True)).order_by(JourneyStep.id)):
@@ -153,11 +159,12 @@ def queue_due(session: Session, now: datetime, limit: int = 1000) -> int:
         condition = _condition(step)
         if condition is not None:
             q = q.where(condition)
-        for member in session.scalars(q):
-            params = _params(session, step, member, now)
-            if params is not None and notices.queue_notice(session, member, KIND, "marketing", params,
-                                                           dedup_key(step.id, member.id), now) is not None:
-                written += 1
+        for member in session.scalars(q).all():
+            with isolated(session, skips, member.id):
+                params = _params(session, step, member, now)
+                if params is not None and notices.queue_notice(session, member, KIND, "marketing", params,
+                                                               dedup_key(step.id, member.id), now) is not None:
+                    written += 1
         if written >= limit:
             break
     return written

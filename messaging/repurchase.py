@@ -22,7 +22,7 @@ from rewards.settings import ProgramSettings
 from rewards.timeutil import require_aware
 
 from content import interests, picks
-from core.sweep_batches import BATCH_SIZE, Batch
+from core.sweep_batches import BATCH_SIZE, Batch, note_candidates
 
 KIND = "repurchase"
 
@@ -50,6 +50,7 @@ def reminder_batch(session: Session, now: datetime, settings: ProgramSettings, a
         select(Order.member_id).where(Order.member_id > after_id, counted)
         .group_by(Order.member_id).having(func.count() >= settings.repurchase_min_orders)
         .order_by(Order.member_id).limit(limit)))
+    note_candidates(session, ids)
     if not ids:
         return Batch(0, 0, after_id, False)
     reachable = set(session.scalars(

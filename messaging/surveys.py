@@ -27,7 +27,7 @@ from rewards.tx import savepoint
 
 from messaging import policy
 from insights.models import SurveyInvitation, SurveyResponse
-from core.sweep_batches import BATCH_SIZE, Batch
+from core.sweep_batches import BATCH_SIZE, Batch, note_candidates
 
 KIND = "survey_invitation"
 CATCH_UP = timedelta(days=1)
@@ -56,6 +56,7 @@ def invite_batch(session: Session, now: datetime, settings: ProgramSettings, aft
         .where(Order.placed_at > now - longest - CATCH_UP, Order.placed_at <= now, Order.id > after_id,
                ~exists().where(SurveyInvitation.order_id == Order.id))
         .order_by(Order.id).limit(limit)).all()
+    note_candidates(session, [row[0] for row in orders])
     written = 0
     for order_id, member_id, channel, store_id, placed_at, status in orders:
         if status == "refunded" or placed_at + delay(channel, settings) < now - CATCH_UP:

@@ -20,7 +20,7 @@ from rewards.settings import ProgramSettings
 from rewards.timeutil import add_months, local_midnight, require_aware, review_dates
 
 from messaging import policy
-from core.sweep_batches import BATCH_SIZE, Batch
+from core.sweep_batches import BATCH_SIZE, Batch, note_candidates
 
 KIND = "tier_keep_warning"
 DONE = "tier_keep_warnings"
@@ -59,6 +59,7 @@ def warning_batch(session: Session, now: datetime, settings: ProgramSettings, af
         select(Member).where(Member.id > after_id, Member.status == "member", Member.tier.in_(upper),
                              ~exists().where(Outbox.dedup_key == key))
         .order_by(Member.id).limit(limit)))
+    note_candidates(session, [m.id for m in members])
     queued = 0
     for member in members:
         status = tiers.tier_status(session, member, now, settings)

@@ -6,6 +6,7 @@ worker: each lot is handled under its member's lock and re-read after taking it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -15,12 +16,17 @@ from .ledger import entry_for_key
 from .models import Member, PointsLedger
 from .settings import ProgramSettings
 from .timeutil import require_aware
-from .tx import lock_member, savepoint
+from .tx import isolated, lock_member, savepoint
+
+if TYPE_CHECKING:
+    from core.sweep_batches import Skips
 
 
-def expire_points(session: Session, now: datetime, settings: ProgramSettings, limit: int | None = None) -> int:
+def expire_points(session: Session, now: datetime, settings: ProgramSettings, limit: int | None = None,
+                  skips: Skips | None = None) -> int:
     """Expire every lot whose `expires_at` is at or before `now` and that still holds points, oldest
-    first. Returns the number of `expire` rows written (0 on a second run)."""
+    first. Returns the number of `expire` rows written (0 on a second run). With `skips`, a lot that
+    fails is skipped (rewards.tx.isolated)."""
     require_aware(now)
     session.flush()
     q = (select(PointsLedger.id, PointsLedger.member_id)
@@ -30,8 +36,9 @@ def expire_points(session: Session, now: datetime, settings: ProgramSettings, li
         q = q.limit(limit)
     written = 0
     for lot_id, member_id in session.execute(q).all():
-        if _expire_lot(session, lot_id, member_id, now):
-            written += 1
+        with isolated(session, skips, lot_id):
+            if _expire_lot(session, lot_id, member_id, now):
+                written += 1
     return written
 
 

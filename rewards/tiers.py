@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -20,7 +21,10 @@ from . import audit, notices
 from .models import AuditLog, Member, Order
 from .settings import ProgramSettings, Tier
 from .timeutil import add_months, local_midnight, require_aware, review_dates
-from .tx import lock_member
+from .tx import isolated, lock_member
+
+if TYPE_CHECKING:
+    from core.sweep_batches import Skips
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,9 @@ def evaluate_upgrade(session: Session, member: Member, now: datetime, settings: 
 
 
 def yearly_review(session: Session, now: datetime, settings: ProgramSettings,
-                  actor: str = "system") -> ReviewSummary:
-    """The yearly tier review (see the module's doc). Safe to run any number of times."""
+                  actor: str = "system", skips: Skips | None = None) -> ReviewSummary:
+    """The yearly tier review (see the module's doc). Safe to run any number of times. With `skips`,
+    a member whose change fails keeps their tier and is skipped (rewards.tx.isolated)."""
     require_aware(now)
     review_day, _next = review_dates(now, settings.tier_review_month)
     if now.date() >= add_months(review_day, 1):
@@ -130,7 +135,8 @@ def yearly_review(session: Session, now: datetime, settings: ProgramSettings,
         .outerjoin(spends, spends.c.mid == Member.id)
         .where(Member.status == "member", (Member.tier != base) | (spends.c.spend > 0))
         .order_by(Member.id)).all()
-    up = down = same = 0
+    moved = {"tier_up": 0, "tier_down": 0}
+    same = 0
     for member_id, tier, tier_since, spend in candidates:
         spend = int(spend)
         target = settings.tier_for_spend(spend)
@@ -142,28 +148,34 @@ def yearly_review(session: Session, now: datetime, settings: ProgramSettings,
         else:
             same += 1
             continue
-        changed = session.execute(
-            update(Member).where(Member.id == member_id, Member.tier == tier)
-            .values(tier=target.code, tier_since=review_at if kind == "tier_down" else now)
-            .execution_options(synchronize_session=False)).rowcount
-        if changed != 1:
-            same += 1
-            continue
-        member = session.get(Member, member_id)
-        session.refresh(member, ["tier", "tier_since"])
-        params = {"old_tier": tier, "new_tier": target.code, "spend": spend, "review_date": review_day.isoformat()}
-        if kind == "tier_down":
-            down += 1
-            notices.queue_notice(session, member, "tier_down", "service", params,
-                                 f"tier_down:{member_id}:{review_day.isoformat()}", now)
-        else:
-            up += 1
-            notices.queue_notice(session, member, "tier_up", "service", params,
-                                 f"tier_up:{member_id}:{target.code}:{review_day.isoformat()}", now)
+        with isolated(session, skips, member_id):
+            if _move(session, member_id, tier, target.code, kind, spend, review_day, review_at, now):
+                moved[kind] += 1
+            else:
+                same += 1
+    up, down = moved["tier_up"], moved["tier_down"]
     summary = ReviewSummary(review_day, True, "", len(candidates), up, down, same)
     audit.record(session, actor, "tier_review", target_key,
                  {"reviewed": summary.reviewed, "upgraded": up, "downgraded": down, "unchanged": same}, now)
     return summary
+
+
+def _move(session: Session, member_id: int, tier: str, target: str, kind: str, spend: int, review_day: date,
+          review_at: datetime, now: datetime) -> bool:
+    """One member's change at the review, and its notice; False if the tier changed meanwhile."""
+    changed = session.execute(
+        update(Member).where(Member.id == member_id, Member.tier == tier)
+        .values(tier=target, tier_since=review_at if kind == "tier_down" else now)
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        return False
+    member = session.get(Member, member_id)
+    session.refresh(member, ["tier", "tier_since"])
+    params = {"old_tier": tier, "new_tier": target, "spend": spend, "review_date": review_day.isoformat()}
+    key = (f"tier_down:{member_id}:{review_day.isoformat()}" if kind == "tier_down"
+           else f"tier_up:{member_id}:{target}:{review_day.isoformat()}")
+    notices.queue_notice(session, member, kind, "service", params, key, now)
+    return True
 
 
 def tier_status(session: Session, member: Member, now: datetime, settings: ProgramSettings) -> TierStatus:

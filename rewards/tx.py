@@ -14,12 +14,15 @@ lock wait).
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from .models import Member
+
+if TYPE_CHECKING:
+    from core.sweep_batches import Skips
 
 
 def ensure_transaction(session: Session) -> None:
@@ -47,3 +50,18 @@ def lock_member(session: Session, member_id: int, returning: tuple = ()):
         session.execute(stmt)
         return None
     return session.execute(stmt.returning(*returning)).one()
+
+
+@contextmanager
+def isolated(session: Session, skips: "Skips | None", row_id) -> Iterator[None]:
+    """One row of a sweep's loop. Without `skips` (the fast path) nothing changes: an error is
+    raised. With them, the row's work is a savepoint: if it fails, that row alone is undone, logged
+    by id and skipped (core/sweep_batches.py)."""
+    if skips is None:
+        yield
+        return
+    try:
+        with savepoint(session):
+            yield
+    except Exception as exc:  # noqa: BLE001 - the row is the problem: log it, skip it, go on
+        skips.skip(row_id, exc)

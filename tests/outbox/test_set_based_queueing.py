@@ -104,7 +104,7 @@ def test_the_birthday_sweep_gives_each_member_one_coupon_and_one_push_and_a_reru
     from messaging import birthday
     from rewards.models import Coupon
     from bot.texts import coupon_titles
-    from core.sweep_batches import walk
+    from core.sweep_batches import Walked, walk
 
     now = clock.now()
     due = add_members(rt.db, 120, now, birthday_month=now.month, birthday_day=3)
@@ -113,11 +113,11 @@ def test_the_birthday_sweep_gives_each_member_one_coupon_and_one_push_and_a_reru
     with rt.db.session() as s:  # one member already got this year's gift in the chat, a minute before
         early = birthday.give_now(s, s.get(Member, due[5]), now - timedelta(minutes=1), rt.settings, coupon_titles,
                                   push=False)
-    def sweep(session, after):
-        return birthday.sweep_batch(session, now, rt.settings, coupon_titles, after_id=after, limit=25)
+    def sweep(session, after, limit):
+        return birthday.sweep_batch(session, now, rt.settings, coupon_titles, after_id=after, limit=limit)
 
-    assert walk(rt.db, sweep) == (150, 149)  # looked at everyone born this month, one had a coupon
-    assert walk(rt.db, sweep) == (150, 0)
+    assert walk(rt.db, sweep, "birthday-coupons", limit=25) == Walked(150, 149, 0)  # one had a coupon already
+    assert walk(rt.db, sweep, "birthday-coupons", limit=25) == Walked(150, 0, 0)
     with rt.db.session() as s:
         coupons = {c.member_id: c for c in s.scalars(select(Coupon))}
         pushes = {o.member_id: o for o in s.scalars(select(Outbox).where(Outbox.kind == "birthday"))}

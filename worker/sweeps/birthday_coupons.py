@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from bot.texts import coupon_titles
-from core.sweep_batches import walk
+from core.sweep_batches import skipped_note, walk
 from messaging import birthday
-
 
 def run(rt, now) -> str:
     start = birthday.send_from(now, rt.settings)
     if now < start:
         return f"not before {start:%H:%M} on the 1st"
-    _looked, issued = walk(rt.db, lambda session, after: birthday.sweep_batch(session, now, rt.settings,
-                                                                              coupon_titles, after_id=after))
-    return f"issued {issued} birthday coupons"
+    walked = walk(rt.db, lambda session, after, limit: birthday.sweep_batch(
+        session, now, rt.settings, coupon_titles, after_id=after, limit=limit), "birthday-coupons")
+    return f"issued {walked.done} birthday coupons" + skipped_note(walked.skipped)

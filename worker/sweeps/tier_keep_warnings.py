@@ -1,7 +1,7 @@
 """A month before the yearly tier review, what keeps each member's tier (messaging/tier_keep.py)."""
 from __future__ import annotations
 
-from core.sweep_batches import walk
+from core.sweep_batches import skipped_note, walk
 from messaging import tier_keep
 
 
@@ -11,7 +11,7 @@ def run(rt, now) -> str:
         return "not the month before the tier review"
     if rt.db.run(lambda session: tier_keep.warnings_done(session, review)):
         return "already done"
-    _looked, queued = walk(rt.db, lambda session, after: tier_keep.warning_batch(
-        session, now, rt.settings, after_id=after))
-    rt.db.run(lambda session: tier_keep.mark_done(session, review, queued, now), write=True)
-    return f"queued {queued} notices"
+    walked = walk(rt.db, lambda session, after, limit: tier_keep.warning_batch(
+        session, now, rt.settings, after_id=after, limit=limit), "tier-keep-warnings")
+    rt.db.run(lambda session: tier_keep.mark_done(session, review, walked.done, now), write=True)
+    return f"queued {walked.done} notices" + skipped_note(walked.skipped)
