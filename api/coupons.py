@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
+from core import formats
 from core.field_errors import FieldErrors
 from core.runtime import runtime
 from rewards import coupons
@@ -39,6 +40,6 @@ def redeem_coupon(session: Session, code: str):
     member = session.get(Member, coupon.member_id)
     return {"code": coupon.code, "title": coupon.title(rt.config.BOT_LANGUAGE), "value": coupon.value,
             "member_code": member.member_code if member is not None else None,
-            "redeemed_at": coupon.redeemed_at.astimezone(now.tzinfo).isoformat(),
+            "redeemed_at": formats.instant(coupon.redeemed_at, now.tzinfo),
             "channel": coupon.redeemed_channel, "store_id": coupon.redeemed_store_id,
             "order_id": coupon.redeemed_order_id}, 200

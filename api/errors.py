@@ -6,6 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Response, jsonify
+
+from core import formats
 from werkzeug.exceptions import HTTPException
 
 from core.logs import describe_error
@@ -32,7 +34,7 @@ class ApiError(Exception):
 def _plain(value: Any) -> Any:
     """A field as JSON has it; an instant in the store's time zone with its offset (as the 200s are)."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(runtime().clock.tz).isoformat()
+        return formats.instant(value, runtime().clock.tz)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return value

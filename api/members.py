@@ -6,6 +6,7 @@ from typing import Any
 from flask import Blueprint, request
 from sqlalchemy.orm import Session
 
+from core import formats
 from core.runtime import runtime
 from rewards import coupons, ledger, membership
 from rewards.errors import MemberNotFound
@@ -36,7 +37,8 @@ def member_body(session: Session, member: Member) -> dict[str, Any]:
         "balance": ledger.balance_of(session, member.id),
         "points_expiring_next": {"amount": expiring[0], "date": expiring[1].isoformat()} if expiring else None,
         "coupons": [{"code": c.code, "title": c.title(language), "value": c.value,
-                     "valid_until": c.valid_until.astimezone(now.tzinfo).isoformat()}
+                     "valid_until": formats.instant(c.valid_until, now.tzinfo),
+                     "last_day": formats.last_day(c.valid_until, now.tzinfo)}
                     for c in coupons.active_coupons(session, member, now)],
     }
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from bot.preview import ledger_line as member_words
 from core import formats
 from core.runtime import runtime
-from rewards.timeutil import last_valid_day
 
 
 def _or_dash(write):
@@ -28,13 +27,8 @@ def local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def last_day(until: datetime | None) -> str:
     """The last local day something valid until `until` (exclusive) can be used: the chat's and the
-    API's rule (rewards.timeutil.last_valid_day), so all three show the same date."""
-    if until is None:
-        return "–"
-    try:
-        return last_valid_day(until, runtime().clock.now()).isoformat()
-    except (OverflowError, ValueError):
-        return until.isoformat()
+    API's rule (core.formats.last_day), so all three show the same date."""
+    return formats.last_day(until, runtime().clock.tz) or "–"
 
 
 def ledger_line(row, language: str) -> str:

@@ -8,6 +8,8 @@
     percent(0.1234)         "12.34%"
     day(d, "zh-TW")         "2026/12/31"      ("Dec 31, 2026" in English)
     local(instant, tz)      "2026-12-31 14:03"
+    instant(instant, tz)    "2026-12-31T14:03:00+08:00"   the API's and exports' ISO 8601, with the store's offset
+    last_day(until, tz)     "2026-12-31"      the last local day something valid until `until` can be used
 
 The chat's words around them are in bot/texts.py; the console's filters (console/formatting.py)
 call these.
@@ -15,6 +17,8 @@ call these.
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
+
+from rewards.timeutil import last_valid_day
 
 
 def number(value: int | float) -> str:
@@ -53,3 +57,26 @@ def day(value: date | datetime, language: str, tz: tzinfo | None = None) -> str:
 def local(value: datetime, tz: tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """An instant in the store's timezone, as staff and operators read it."""
     return value.astimezone(tz).strftime(fmt)
+
+
+def instant(value: datetime | None, tz: tzinfo) -> str | None:
+    """An instant as ISO 8601 in the store's timezone, with its offset (None stays None). A time
+    stored before times were checked, which the timezone cannot hold, is written as it is stored."""
+    if value is None:
+        return None
+    try:
+        return value.astimezone(tz).isoformat()
+    except (OverflowError, ValueError):
+        return value.isoformat()
+
+
+def last_day(until: datetime | None, tz: tzinfo) -> str | None:
+    """The last local day something valid until `until` (exclusive) can be used, ISO 8601: the one
+    rule (rewards.timeutil.last_valid_day) of points expiry and coupons, in the chat, the API and the
+    console. A time the timezone cannot hold is written as it is stored."""
+    if until is None:
+        return None
+    try:
+        return last_valid_day(until, until.astimezone(tz)).isoformat()
+    except (OverflowError, ValueError):
+        return until.isoformat()

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from cli.content import DEFAULT_DIR, IMAGES_PATH, library_dir
 from content.library_files import IMAGES_FOLDER
 
+from core import formats
 from core.runtime import runtime
 from ops import prometheus, status
 
@@ -45,7 +46,7 @@ def healthz():
         return jsonify({"status": "error", "database": "unreachable"}), 503
     body = {"status": "ok", "database": "ok",
             "worker": {"alive": worker.alive,
-                       "last_heartbeat": worker.last_beat.isoformat() if worker.last_beat else None,
+                       "last_heartbeat": formats.instant(worker.last_beat, now.tzinfo),
                        "seconds_ago": None if worker.seconds_ago is None else round(worker.seconds_ago, 1)},
             "outbox": {"oldest_pending_seconds": round(oldest, 1),
                        "stuck": oldest > status.OUTBOX_STUCK_AFTER.total_seconds()}}

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core import formats
 from rewards.models import Coupon, Member, Order, Outbox, PointsLedger
 from rewards.settings import ProgramSettings
 from rewards.tiers import TierStatus, tier_status
@@ -51,10 +52,6 @@ def profile(session: Session, member: Member, now: datetime, settings: ProgramSe
     )
 
 
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def export(session: Session, member: Member, now: datetime) -> dict[str, Any]:
     """One member's data as plain JSON-able data (the right of access), complete, not paged."""
     m = member
@@ -63,8 +60,12 @@ def export(session: Session, member: Member, now: datetime) -> dict[str, Any]:
     coupons = session.scalars(select(Coupon).where(Coupon.member_id == m.id).order_by(Coupon.id))
     messages = session.scalars(select(Outbox).where(Outbox.member_id == m.id).order_by(Outbox.id))
     rfm = session.get(RfmScore, m.id)
+
+    def _when(value: datetime | None) -> str | None:  # in the store's timezone, with its offset
+        return formats.instant(value, now.tzinfo)
+
     return {
-        "exported_at": now.isoformat(),
+        "exported_at": _when(now),
         "member": {
             "member_code": m.member_code, "line_user_id": m.line_user_id, "display_name": m.display_name,
             "language": m.language, "status": m.status, "phone": m.phone,

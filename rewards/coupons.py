@@ -125,9 +125,9 @@ def redeem_coupon(session: Session, code: str, channel: str, store_id: str | Non
         raise CouponNotFound()
     if coupon.redeemed_at is not None:
         where = " ".join(p for p in (coupon.redeemed_channel, coupon.redeemed_store_id) if p) or None
-        raise CouponAlreadyRedeemed(coupon.redeemed_at, where)
+        raise CouponAlreadyRedeemed(coupon.redeemed_at.astimezone(now.tzinfo), where)
     if coupon.valid_until <= now:
-        raise CouponExpired(coupon.valid_until)
+        raise CouponExpired(coupon.valid_until.astimezone(now.tzinfo))
     if coupon.valid_from > now:
         raise CouponNotYetValid(fields={"valid_from": coupon.valid_from})
     raise CouponAlreadyRedeemed(None, None)  # the row changed between our UPDATE and SELECT

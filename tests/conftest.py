@@ -19,7 +19,7 @@ from core.clock import FixedClock
 from core.db import Database, normalise_url
 
 # the `scene` fixture lives beside its class (tests/scene.py), which reads TAIPEI from here
-pytest_plugins = ("tests.scene",)
+pytest_plugins = ("tests.scene", "tests.zones")
 
 TEST_SECRET = "test-channel-secret"
 TEST_TOKEN = "test-access-token"

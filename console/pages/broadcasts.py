@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from bot.preview import broadcast_preview
+from core import formats
 from core.field_errors import FieldErrors
 from core.runtime import runtime
 from messaging import broadcast_results, holdout
@@ -197,7 +198,7 @@ def broadcast_action(broadcast_id: int):
                 if at is None:
                     raise FieldErrors.one("scheduled_at", "pick a date and time")
                 bc.schedule(s, b, at, now())
-                record(s, f"broadcast.{what}", target, {"name": b.name, "at": b.scheduled_at.isoformat(),
+                record(s, f"broadcast.{what}", target, {"name": b.name, "at": formats.instant(b.scheduled_at, runtime().clock.tz),
                                                         "segment_id": b.segment_id})
                 flash(_when_message(what, b, bc.goes_out_at(b, now(), settings())), "ok")
             elif what == "cancel":

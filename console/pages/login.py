@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from core import formats
 from core.runtime import runtime
 from core.field_errors import FieldErrors
 from rewards import audit
@@ -29,7 +30,7 @@ def login():
     if result.just_locked is not None:
         with db_session() as s:
             audit.record(s, "system", "staff.locked", f"staff:{result.just_locked.email}",
-                         {"until": result.locked_until.isoformat(), "ip": request.remote_addr}, now())
+                         {"until": formats.instant(result.locked_until, runtime().clock.tz), "ip": request.remote_addr}, now())
     if result.locked_until is not None:
         error = "登入失敗次數過多，帳號暫時鎖定，請 15 分鐘後再試。Too many failed attempts: the account is locked for a while."
     else:
