@@ -8,11 +8,14 @@ import re
 import shutil
 import subprocess
 import threading
+from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.serving import make_server
 
 from core.config import PROJECT_ROOT
+
+from ..zones import date_times, not_in_zone
 
 README = PROJECT_ROOT / "README.md"
 
@@ -63,3 +66,5 @@ def test_the_readme_api_walkthrough_runs_as_written(tmp_path, simulator_server, 
     assert member["member_code"] == "MWANG2345" and any(c["code"] == "DEMOCOFFEE23" for c in member["coupons"])
     assert order["order_id"] == "POS-1001" and order["points_earned"] > 0
     assert redemption["code"] == "DEMOCOFFEE23" and redemption["channel"] == "store"
+    written = date_times([member, order, redemption])  # coupons' valid_until, redeemed_at
+    assert len(written) >= 2 and not_in_zone(written, ZoneInfo("Asia/Taipei")) == []  # BOT_TIMEZONE's default
