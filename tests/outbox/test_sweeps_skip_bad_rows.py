@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from core.sweep_batches import Batch, note_candidates, walk
+from core.sweep_batches import Batch, Skips, note_candidates, split_span, walk
 from insights.models import RfmScore
 from messaging import broadcasts as bc
 from messaging import journey
@@ -201,3 +201,22 @@ def test_the_fast_path_is_one_batch_when_no_row_is_bad(rt):
 
     walked = walk(rt.db, batch, "fine", limit=10)
     assert (walked.looked, walked.done, walked.skipped) == (5, 5, 0) and calls == [(0, 10)]
+
+
+def test_a_span_is_halved_down_to_the_bad_id_and_a_span_broken_for_all_still_fails(rt, caplog):
+    def work_failing_at(bad):
+        def work(session, after, upto):
+            if after < bad <= upto:
+                raise ValueError("a bad row")
+            return upto - after
+        return work
+
+    skips = Skips("span")
+    assert split_span(rt.db, work_failing_at(37), 0, 100, skips) == 99 and skips.count == 1
+    assert skipped_in_log(caplog, 37)
+
+    def broken(session, after, upto):
+        raise RuntimeError("broken")
+
+    with pytest.raises(RuntimeError):
+        split_span(rt.db, broken, 0, 100, Skips("span"))
