@@ -48,6 +48,8 @@ class Context:
     intent: str | None = None
     # for a close call (intent == "ambiguous"): the intents to offer as "which one?"
     intent_candidates: tuple[str, ...] = ()
+    # the whole Match the intent came from (bot.routing.route reuses it instead of matching again)
+    understood: Match | None = None
     # what to do on LINE once the handler's changes are committed (the processor carries them out)
     effects: list[Effect] = field(default_factory=list)
     # where free words go beyond the member intents (bot.routing.Route), worked out once when asked

@@ -116,7 +116,7 @@ class EventProcessor:
         return Context(event=event, session=session, now=now, settings=self.settings, member=member,
                        t=Texts(language), services=self.services,
                        intent=understood.intent if understood else None,
-                       intent_candidates=understood.candidates if understood else ())
+                       intent_candidates=understood.candidates if understood else (), understood=understood)
 
     def _run(self, ctx: Context) -> tuple[list[dict], str]:
         if ctx.event.mode != "active":

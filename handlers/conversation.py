@@ -39,7 +39,7 @@ def _matcher(ctx: Context):
 
 def _route(ctx: Context) -> routing.Route:
     if ctx.route is None:
-        ctx.route = routing.route(ctx.event.text, _matcher(ctx))
+        ctx.route = routing.route(ctx.event.text, lambda: _matcher(ctx), ctx.understood)
     return ctx.route
 
 
