@@ -55,6 +55,8 @@ class Context:
     # where free words go beyond the member intents (bot.routing.Route), worked out once when asked
     route: object | None = None
     answer_matcher: object | None = None  # the faq/store/reward matcher, read once per event (bot.routing)
+    # the member's handoff and conversation state, read with the member (bot.chat_state); None: not read
+    chat: object | None = None
 
     def use_language(self, language: str) -> None:
         self.t = Texts(language)
