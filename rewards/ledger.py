@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -236,6 +236,12 @@ def find_inconsistencies(session: Session) -> list[dict[str, int]]:
 
 
 EXPIRY_INSTANTS_READ = 16
+# built once (it runs for every points question): a member's live points per expiry instant, soonest first
+SOONEST_EXPIRIES = (select(PointsLedger.expires_at, func.sum(PointsLedger.remaining))
+                    .where(PointsLedger.member_id == bindparam("member_id"), PointsLedger.remaining > 0,
+                           PointsLedger.expires_at > bindparam("now"))
+                    .group_by(PointsLedger.expires_at).order_by(PointsLedger.expires_at)
+                    .limit(EXPIRY_INSTANTS_READ))
 
 
 def expiring_next(session: Session, member: Member, now: datetime) -> tuple[int, date] | None:
@@ -243,10 +249,7 @@ def expiring_next(session: Session, member: Member, now: datetime) -> tuple[int,
     require_aware(now)
     # one statement in the usual case: the live points summed per expiry instant, soonest first; the
     # first day's are all here unless every instant read falls on that day (then the sum is asked for)
-    live = (PointsLedger.member_id == member.id, PointsLedger.remaining > 0, PointsLedger.expires_at > now)
-    soonest = session.execute(select(PointsLedger.expires_at, func.sum(PointsLedger.remaining)).where(*live)
-                              .group_by(PointsLedger.expires_at).order_by(PointsLedger.expires_at)
-                              .limit(EXPIRY_INSTANTS_READ)).all()
+    soonest = session.execute(SOONEST_EXPIRIES, {"member_id": member.id, "now": now}).all()
     if not soonest:
         return None
     first = soonest[0][0]
