@@ -17,6 +17,7 @@ printed (target: the bot's p99 < 50 ms).
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
@@ -84,9 +85,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time a process has used so far (Linux's /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 @contextmanager
 def simulator_process():
-    """`python -m simulator` on a free port, in its own process; yields its URL."""
+    """`python -m simulator` on a free port, in its own process; yields its URL and pid."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -98,7 +108,7 @@ def simulator_process():
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -115,15 +125,22 @@ def signed_bodies(sim_url: str, sender: WebhookSender, user_ids: list[str], even
     return bodies
 
 
-def run(app: Flask, bodies) -> float:
+def run(app: Flask, bodies, sim_pid: int) -> tuple[float, float, float | None]:
+    """Events per second; the CPU ms per event of this process (the bot and the posting, which is the
+    same for both bots); and of the simulator (answering the bot's calls) meanwhile."""
     client = app.test_client()
+    sim_before = cpu_seconds(sim_pid)
+    cpu_before = time.process_time()
     started = time.perf_counter()
     for body, signature in bodies:
         response = client.post("/callback", data=body, content_type="application/json",
                                headers={"X-Line-Signature": signature})
         if response.status_code != 200:
             raise SystemExit(f"webhook answered {response.status_code}")
-    return len(bodies) / (time.perf_counter() - started)
+    rate = len(bodies) / (time.perf_counter() - started)
+    cpu_ms = (time.process_time() - cpu_before) * 1000 / len(bodies)
+    sim_after = cpu_seconds(sim_pid)
+    return rate, cpu_ms, (None if sim_before is None else (sim_after - sim_before) * 1000 / len(bodies))
 
 
 def paced(app: Flask, bodies, rate: float) -> list[float]:
@@ -160,7 +177,7 @@ def main() -> None:
     events = 5000 if args.full else args.events
     database_url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
 
-    with simulator_process() as sim_url:
+    with simulator_process() as (sim_url, sim_pid):
         sender = WebhookSender("http://unused.invalid/callback", SECRET)
         sender.validate = lambda body: None  # bodies are checked in the tests; here it would dominate
         users = [f"U{i:032x}" for i in range(args.members)]
@@ -182,9 +199,14 @@ def main() -> None:
                                                                 for i, u in enumerate(users)]}, timeout=30)
         echo = echo_bot(sim_url)
         bot_rates, echo_rates = [], []
+        cpu_ms, sim_ms = {"bot": [], "echo": []}, {"bot": [], "echo": []}
         for _ in range(args.runs):
-            bot_rates.append(run(bot, signed_bodies(sim_url, sender, users, events, "點數")))
-            echo_rates.append(run(echo, signed_bodies(sim_url, sender, users, events, "點數")))
+            for name, app, rates in (("bot", bot, bot_rates), ("echo", echo, echo_rates)):
+                rate, own_ms, simulator_ms = run(app, signed_bodies(sim_url, sender, users, events, "點數"), sim_pid)
+                rates.append(rate)
+                cpu_ms[name].append(own_ms)
+                if simulator_ms is not None:
+                    sim_ms[name].append(simulator_ms)
         latencies = {}
         if args.latency_events:
             for name, app, rates in (("bot", bot, bot_rates), ("echo", echo, echo_rates)):
@@ -201,6 +223,11 @@ def main() -> None:
           f"  ({1000 / best_echo:.2f} ms/event)")
     print(f"ratio bot/echo: {best_bot / best_echo:.2f} best, "
           f"{statistics.median(bot_rates) / statistics.median(echo_rates):.2f} median (target >= 0.5)")
+    # on a busy machine the wall times above stretch with the load; CPU time says what each side costs
+    print(f"CPU per event, median: this process (bot + posting) {statistics.median(cpu_ms['bot']):.2f} ms vs echo "
+          f"{statistics.median(cpu_ms['echo']):.2f} ms (ratio {statistics.median(cpu_ms['echo']) / statistics.median(cpu_ms['bot']):.2f})"
+          + (f"; the simulator, answering: bot {statistics.median(sim_ms['bot']):.2f} ms, echo "
+             f"{statistics.median(sim_ms['echo']):.2f} ms" if sim_ms["bot"] else ""))
     for name, label in (("bot", "membership bot"), ("echo", "bare echo bot")):
         if name in latencies:
             rate = max(bot_rates if name == "bot" else echo_rates) / 2
