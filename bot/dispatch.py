@@ -48,11 +48,15 @@ class Context:
     intent: str | None = None
     # for a close call (intent == "ambiguous"): the intents to offer as "which one?"
     intent_candidates: tuple[str, ...] = ()
+    # the whole Match the intent came from (bot.routing.route reuses it instead of matching again)
+    understood: Match | None = None
     # what to do on LINE once the handler's changes are committed (the processor carries them out)
     effects: list[Effect] = field(default_factory=list)
     # where free words go beyond the member intents (bot.routing.Route), worked out once when asked
     route: object | None = None
     answer_matcher: object | None = None  # the faq/store/reward matcher, read once per event (bot.routing)
+    # the member's handoff and conversation state, read with the member (bot.chat_state); None: not read
+    chat: object | None = None
 
     def use_language(self, language: str) -> None:
         self.t = Texts(language)

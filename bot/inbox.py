@@ -11,28 +11,41 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, exists, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from .events import conversation_key
-from core.bulk import insert_for
+from core.bulk import dialect_of, insert_for
 from core.models import InboxEvent
 
 LEASE = timedelta(minutes=5)
 UNFINISHED = ("pending", "processing")
 
 
+# The statements on every event's path are built once, on the table (not the mapped class): building
+# a statement and the ORM's handling of it cost more than running it.
+INBOX = InboxEvent.__table__
+_RECORD: dict[str, object] = {}
+
+
+def _record_statement(session: Session):
+    """Built once per dialect: INSERT ... ON CONFLICT (webhook_event_id) DO NOTHING RETURNING id."""
+    dialect = dialect_of(session)
+    if dialect not in _RECORD:
+        _RECORD[dialect] = (insert_for(session, INBOX).on_conflict_do_nothing(index_elements=["webhook_event_id"])
+                            .returning(INBOX.c.id))
+    return _RECORD[dialect]
+
+
 def record(session: Session, events: list[dict], now: datetime) -> list[int]:
     """Insert each event unless its webhookEventId is known; return the ids of the new rows."""
+    stmt = _record_statement(session)
     new_ids = []
     for event in events:
-        stmt = (insert_for(session, InboxEvent)
-                .values(webhook_event_id=event["webhookEventId"], event_type=str(event.get("type") or "")[:40],
-                        user_key=conversation_key(event)[:64],
-                        is_redelivery=bool((event.get("deliveryContext") or {}).get("isRedelivery")),
-                        payload=event, status="pending", received_at=now, attempts=0)
-                .on_conflict_do_nothing(index_elements=["webhook_event_id"])
-                .returning(InboxEvent.id))
-        inserted = session.execute(stmt).scalar()
+        inserted = session.execute(stmt, {
+            "webhook_event_id": event["webhookEventId"], "event_type": str(event.get("type") or "")[:40],
+            "user_key": conversation_key(event)[:64],
+            "is_redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery")),
+            "payload": event, "status": "pending", "received_at": now, "attempts": 0}).scalar()
         if inserted is not None:
             new_ids.append(inserted)
     return new_ids
@@ -40,21 +53,22 @@ def record(session: Session, events: list[dict], now: datetime) -> list[int]:
 
 def _claim_statement():
     """Built once: the conditional UPDATE that takes one event (see the module's doc)."""
-    earlier = aliased(InboxEvent)
+    earlier = INBOX.alias("earlier")
     blocked_by_earlier = exists().where(
-        earlier.user_key == InboxEvent.user_key, earlier.id < InboxEvent.id, earlier.status.in_(UNFINISHED))
-    claimable = or_(InboxEvent.status == "pending",
-                    and_(InboxEvent.status == "processing", InboxEvent.claimed_at < bindparam("stale_before")))
-    return (update(InboxEvent)
-            .where(InboxEvent.id == bindparam("event_id"), claimable, ~blocked_by_earlier)
-            .values(status="processing", claimed_at=bindparam("now"), attempts=InboxEvent.attempts + 1)
-            .execution_options(synchronize_session=False))
+        earlier.c.user_key == INBOX.c.user_key, earlier.c.id < INBOX.c.id, earlier.c.status.in_(UNFINISHED))
+    claimable = or_(INBOX.c.status == "pending",
+                    and_(INBOX.c.status == "processing", INBOX.c.claimed_at < bindparam("stale_before")))
+    return (update(INBOX)
+            .where(INBOX.c.id == bindparam("event_id"), claimable, ~blocked_by_earlier)
+            .values(status="processing", claimed_at=bindparam("now"), attempts=INBOX.c.attempts + 1))
 
 
 CLAIM = _claim_statement()
-
-
-CLAIM_RETURNING = CLAIM.returning(InboxEvent.payload, InboxEvent.user_key)
+CLAIM_RETURNING = CLAIM.returning(INBOX.c.payload, INBOX.c.user_key)
+FINISH = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "processing")
+          .values(status=bindparam("status"), processed_at=bindparam("now"), error=bindparam("error"), payload=None))
+NEXT_PENDING = (select(INBOX.c.id).where(INBOX.c.user_key == bindparam("user_key"), INBOX.c.status == "pending")
+                .order_by(INBOX.c.id).limit(1))
 
 
 def claim(session: Session, event_id: int, now: datetime) -> bool:
@@ -72,18 +86,12 @@ def claim_payload(session: Session, event_id: int, now: datetime) -> tuple[dict 
 
 def finish(session: Session, event_id: int, now: datetime, status: str = "done", error: str | None = None) -> bool:
     """Mark a claimed event finished (in the same transaction as its effects). False if the claim was lost."""
-    result = session.execute(
-        update(InboxEvent)
-        .where(InboxEvent.id == event_id, InboxEvent.status == "processing")
-        .values(status=status, processed_at=now, error=error, payload=None)
-        .execution_options(synchronize_session=False))
+    result = session.execute(FINISH, {"event_id": event_id, "status": status, "now": now, "error": error})
     return result.rowcount == 1
 
 
 def next_pending_of(session: Session, user_key: str) -> int | None:
-    return session.scalar(select(InboxEvent.id)
-                          .where(InboxEvent.user_key == user_key, InboxEvent.status == "pending")
-                          .order_by(InboxEvent.id).limit(1))
+    return session.scalar(NEXT_PENDING, {"user_key": user_key})
 
 
 def stale(session: Session, now: datetime, pending_for: timedelta = timedelta(seconds=30)) -> list[int]:

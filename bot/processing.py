@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from rewards import membership
 
-from . import inbox
+from . import chat_state, inbox
 from . import messages as m
 from . import rich_menus
 from .dispatch import Context, Dispatcher, Effect, Services, SwitchRichMenu
@@ -110,13 +110,15 @@ class EventProcessor:
         return next_id
 
     def _context(self, session, event: Incoming, now) -> Context:
-        member = membership.by_line_user(session, event.user_id) if event.user_id else None
+        chat = chat_state.read(session, event.user_id, now) if event.user_id else None
+        member = chat.member if chat else None
         language = member.language if member else self.services.default_language
         understood = self.dispatcher.understand(event)
         return Context(event=event, session=session, now=now, settings=self.settings, member=member,
                        t=Texts(language), services=self.services,
                        intent=understood.intent if understood else None,
-                       intent_candidates=understood.candidates if understood else ())
+                       intent_candidates=understood.candidates if understood else (), understood=understood,
+                       chat=chat)
 
     def _run(self, ctx: Context) -> tuple[list[dict], str]:
         if ctx.event.mode != "active":

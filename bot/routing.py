@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, replace
+from typing import Callable
 
 from content.answers import Catalog
 
@@ -139,14 +140,18 @@ def asks_for_person(text: str) -> bool:
     return _person.match(text).intent == "handoff"
 
 
-def route(text: str, answers: AnswerMatcher) -> Route:
-    """Where the message goes (see the module's doc)."""
+def route(text: str, answers: AnswerMatcher | Callable[[], AnswerMatcher], match: Match | None = None) -> Route:
+    """Where the message goes (see the module's doc). `answers` may be a function giving the matcher:
+    it is then asked only when the shop's answers can matter (not for an intent named word for word,
+    which no answer outranks). `match` is the text's `classify_detailed`, when already worked out."""
     if asks_for_person(text):
         return Route("handoff")
-    answer = answers.match(text)
-    match = classify_detailed(text)
+    match = match or classify_detailed(text)
+    if match.intent is not None and match.score >= 100:
+        return Route("intent", match.intent, match)
+    answer = (answers if isinstance(answers, AnswerMatcher) else answers()).match(text)
     if match.intent is not None:
-        if answer.kind == "faq" and answer.match and answer.match.score == 100 and match.score < 100:
+        if answer.kind == "faq" and answer.match and answer.match.score == 100:
             return answer
         return Route("intent", match.intent, match)
     return answer

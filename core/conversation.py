@@ -10,7 +10,11 @@ from core.models import ConversationState
 
 
 def get(session: Session, user_id: str, now: datetime) -> ConversationState | None:
-    state = session.get(ConversationState, user_id)
+    return current(session.get(ConversationState, user_id), now)
+
+
+def current(state: ConversationState | None, now: datetime) -> ConversationState | None:
+    """The state unless it has expired."""
     if state is None or state.expires_at <= now:
         return None
     return state

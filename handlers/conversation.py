@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import messages as m
-from bot import routing
+from bot import chat_state, routing
 from bot.dispatch import Context, Router
 from bot.intents import matching_form
 from core import formats as fmt
@@ -39,7 +39,7 @@ def _matcher(ctx: Context):
 
 def _route(ctx: Context) -> routing.Route:
     if ctx.route is None:
-        ctx.route = routing.route(ctx.event.text, _matcher(ctx))
+        ctx.route = routing.route(ctx.event.text, lambda: _matcher(ctx), ctx.understood)
     return ctx.route
 
 
@@ -53,7 +53,7 @@ def _is_text(ctx: Context) -> bool:
 
 def _in_handoff(ctx: Context) -> bool:
     return (ctx.event.type == "message" and ctx.event.source_type == "user" and bool(ctx.event.user_id)
-            and handoff.open_for(ctx.session, ctx.event.user_id, ctx.now) is not None)
+            and chat_state.in_handoff(ctx))
 
 
 # -- first: a person

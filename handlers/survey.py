@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import intents
+from bot import chat_state, intents
 from core import conversation
 from bot import messages as m
 from bot.dispatch import Context, Router
@@ -36,7 +36,7 @@ def is_plain_request(text: str) -> bool:
 
 
 def _waiting_for_comment(ctx: Context) -> bool:
-    state = conversation.get(ctx.session, ctx.event.user_id, ctx.now)
+    state = chat_state.waiting_for(ctx)
     return state is not None and state.name == COMMENT_STATE
 
 

@@ -26,13 +26,14 @@ MAX_TEXT = 2000
 DEFAULT_RETENTION = timedelta(days=30)
 
 
-def _is_open(now: datetime):
+def is_open(now):
+    """The condition of an open handoff at `now` (an instant or a bound parameter)."""
     return (Handoff.closed_at.is_(None)) & (Handoff.until > now)
 
 
 def open_for(session: Session, line_user_id: str, now: datetime) -> Handoff | None:
     """The user's open handoff, if any."""
-    return session.scalar(select(Handoff).where(Handoff.line_user_id == line_user_id, _is_open(now))
+    return session.scalar(select(Handoff).where(Handoff.line_user_id == line_user_id, is_open(now))
                           .order_by(Handoff.id.desc()).limit(1))
 
 
@@ -104,7 +105,7 @@ class InboxRow:
 
 def inbox(session: Session, now: datetime, limit: int = 100) -> list[InboxRow]:
     """Open chats, the most recently active first."""
-    handoffs = list(session.scalars(select(Handoff).where(_is_open(now))
+    handoffs = list(session.scalars(select(Handoff).where(is_open(now))
                                     .order_by(Handoff.last_message_at.desc()).limit(limit)))
     rows = []
     for h in handoffs:
@@ -117,7 +118,7 @@ def inbox(session: Session, now: datetime, limit: int = 100) -> list[InboxRow]:
 
 def new_count(session: Session, now: datetime) -> int:
     """Open chats with something staff have not seen (the console header's count)."""
-    return session.scalar(select(func.count()).select_from(Handoff).where(_is_open(now), Handoff.seen_at.is_(None)))
+    return session.scalar(select(func.count()).select_from(Handoff).where(is_open(now), Handoff.seen_at.is_(None)))
 
 
 def messages(session: Session, handoff: Handoff, limit: int = 50) -> list[HandoffMessage]:

@@ -147,6 +147,22 @@ def test_expiring_next_sums_the_next_day_to_expire(session, make_member, now, gi
     assert isinstance(day, date)
 
 
+@pytest.mark.parametrize("same_day", [3, ledger.EXPIRY_INSTANTS_READ + 4])
+def test_expiring_next_sums_every_instant_of_the_first_day(session, make_member, now, give_points, same_day):
+    """Lots expiring at different instants of one local day (a console or import may set any instant)
+    count together, also beyond the instants read in the first statement; the next day's do not."""
+    m = make_member()
+    for _ in range(same_day + 5):
+        give_points(m, 1)
+    day_ends = datetime(2027, 3, 2, tzinfo=TZ)
+    instants = [day_ends - timedelta(minutes=i) for i in range(same_day)] + \
+               [day_ends + timedelta(hours=1, minutes=i) for i in range(5)]
+    for lot, until in zip(lots(session, m), instants):
+        lot.expires_at = until
+    session.flush()
+    assert ledger.expiring_next(session, m, now) == (same_day, date(2027, 3, 1))
+
+
 def test_history_newest_first_with_limit(session, make_member, now, give_points):
     m = make_member()
     for i in range(12):

@@ -1,0 +1,57 @@
+"""Who is writing and where their chat stands, read in ONE statement as an event is processed: the
+member, whether staff have the chat (an open handoff), and what the bot waits for from them (the
+conversation state). The dispatcher's filters ask these of every text message; they read them from
+the Context (`in_handoff`, `waiting_for`), and ask the database only for a Context built without them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import String, bindparam, exists, select
+from sqlalchemy.orm import Session
+
+from core import conversation
+from core.models import ConversationState
+from messaging import handoff
+from messaging.models import Handoff
+from rewards.models import Member
+
+
+@dataclass(frozen=True)
+class Chat:
+    member: Member | None
+    in_handoff: bool
+    state: ConversationState | None  # unexpired
+
+
+def _read_statement():
+    """Built once: one row for the user id whether or not it is a member, has a state or a handoff."""
+    who = select(bindparam("user_id", type_=String).label("user_id")).subquery("who")
+    open_handoff = exists().where(Handoff.line_user_id == who.c.user_id, handoff.is_open(bindparam("now")))
+    return (select(Member, ConversationState, open_handoff.label("in_handoff"))
+            .select_from(who)
+            .outerjoin(Member, Member.line_user_id == who.c.user_id)
+            .outerjoin(ConversationState, ConversationState.line_user_id == who.c.user_id))
+
+
+READ = _read_statement()
+
+
+def read(session: Session, user_id: str, now: datetime) -> Chat:
+    member, state, in_handoff = session.execute(READ, {"user_id": user_id, "now": now}).one()
+    return Chat(member, bool(in_handoff), conversation.current(state, now))
+
+
+def in_handoff(ctx) -> bool:
+    """Staff have this user's chat (`ctx` is a bot.dispatch.Context)."""
+    if ctx.chat is not None:
+        return ctx.chat.in_handoff
+    return handoff.open_for(ctx.session, ctx.event.user_id, ctx.now) is not None
+
+
+def waiting_for(ctx) -> ConversationState | None:
+    """What the bot waits for from this user, if anything."""
+    if ctx.chat is not None:
+        return ctx.chat.state
+    return conversation.get(ctx.session, ctx.event.user_id, ctx.now)
