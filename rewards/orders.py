@@ -116,7 +116,8 @@ def record_fields(session: Session, member: Member, channel: str, external_id: s
 def record_order(session: Session, member: Member, data: OrderInput, now: datetime, settings: ProgramSettings,
                  notify: bool = True, store_names: tuple[str, str] | None = None) -> OrderResult:
     """Record a paid order once and credit its points; see the module's doc for the rules. `data`
-    was checked by OrderInput.parse. `notify=False` (imports of history): no receipt is pushed.
+    was checked by OrderInput.parse. `notify=False` (imports of history): nothing is queued for the
+    member (no receipt, no tier_up, no referral_bonus notice).
     `store_names`: the (Chinese, English) name of the store `store_id` names, for the receipt; an
     unknown store id is shown as written."""
     require_aware(now)
@@ -151,8 +152,8 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
     if points > 0:
         ledger.credit(session, member, points, "earn", "earn_order", params, f"order:{order.id}:earn",
                       now, settings, order=order, earned_at=placed_at)
-    change = tiers.evaluate_upgrade(session, member, now, settings, order=order)
-    bonus = referral.award_referral_bonus(session, member, order, now, settings)
+    change = tiers.evaluate_upgrade(session, member, now, settings, order=order, notify=notify)
+    bonus = referral.award_referral_bonus(session, member, order, now, settings, notify=notify)
     balance = ledger.balance_of(session, member.id)
     order.balance_after = balance
     order.tier_after = member.tier

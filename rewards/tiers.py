@@ -87,9 +87,15 @@ def _period_key(now: datetime, settings: ProgramSettings) -> str:
     return review_dates(now, settings.tier_review_month)[0].isoformat()
 
 
+def tier_up_key(member_id: int, tier: str, now: datetime, settings: ProgramSettings) -> str:
+    """The dedup key of a tier_up notice: one per member, tier and review period."""
+    return f"tier_up:{member_id}:{tier}:{_period_key(now, settings)}"
+
+
 def evaluate_upgrade(session: Session, member: Member, now: datetime, settings: ProgramSettings,
-                     order: Order | None = None) -> TierChange | None:
-    """Upgrade the member at once if their rolling spend reached a higher tier; never downgrades."""
+                     order: Order | None = None, notify: bool = True) -> TierChange | None:
+    """Upgrade the member at once if their rolling spend reached a higher tier; never downgrades.
+    `notify=False` (imports of history): no tier_up notice is queued."""
     require_aware(now)
     session.flush()
     lock_member(session, member.id)  # concurrent orders of one member: the later one sees the earlier
@@ -102,10 +108,11 @@ def evaluate_upgrade(session: Session, member: Member, now: datetime, settings: 
     member.tier = target.code
     member.tier_since = now
     session.flush()
-    notices.queue_notice(session, member, "tier_up", "service",
-                         {"old_tier": old, "new_tier": target.code, "spend": spend,
-                          "order_id": order.external_id if order is not None else None},
-                         f"tier_up:{member.id}:{target.code}:{_period_key(now, settings)}", now)
+    if notify:
+        notices.queue_notice(session, member, "tier_up", "service",
+                             {"old_tier": old, "new_tier": target.code, "spend": spend,
+                              "order_id": order.external_id if order is not None else None},
+                             tier_up_key(member.id, target.code, now, settings), now)
     return TierChange(member.id, old, target.code, spend)
 
 
