@@ -9,11 +9,11 @@ Per chunk, in the caller's unit of work:
      then) and the members' spend in the tier window;
   3. the rows are played in file order in memory, member by member state (tier, since when,
      balance, spend), exactly as `record_order` would play them one by one;
-  4. the new orders, then their ledger rows, are written each with one multi-row INSERT ... ON
-     CONFLICT DO NOTHING RETURNING, the members' balances and tiers with one UPDATE ... FROM, and
-     any notices with one INSERT.
+  4. the new orders, then their ledger rows, are written each with one INSERT ... ON CONFLICT DO
+     NOTHING executed for all rows (the new orders' ids read back through the temporary table),
+     the members' balances and tiers with one UPDATE ... FROM, and any notices with one INSERT.
 
-If another writer recorded one of the chunk's orders in between (an INSERT comes back short),
+If another writer recorded one of the chunk's orders in between (an INSERT writes fewer rows),
 `ChunkRaced` is raised: the caller rolls the chunk back and records it one order at a time.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.schema import CreateTable
 
-from core.bulk import dialect_of, insert_new
+from core.bulk import dialect_of, insert_new_counted
 
 from . import notices, tiers
 from .db_types import UTCDateTime
@@ -126,6 +126,13 @@ def _recorded_fingerprints(session: Session) -> dict[tuple[str, str], str]:
     return {(channel, external_id): fp for channel, external_id, fp in found}
 
 
+def _order_ids(session: Session) -> dict[tuple[str, str], int]:
+    t = CHUNK_ROWS
+    found = session.execute(select(Order.channel, Order.external_id, Order.id).join(
+        t, and_(Order.channel == t.c.channel, Order.external_id == t.c.external_id)))
+    return {(channel, external_id): order_id for channel, external_id, order_id in found}
+
+
 def _last_order_before(session: Session) -> dict[int, tuple[datetime, str]]:
     """Row index → (placed_at, tier_after) of the member's last order placed at or before the row's
     time, among the orders recorded before this chunk (as `orders.tier_when_placed` picks it)."""
@@ -178,6 +185,8 @@ class _Play:
         self.referrals, self.now, self.settings, self.notify = referrals, now, settings, notify
         self.window_start = tiers.window_start(now, settings)
         self.base_tier = settings.tiers[0].code
+        self.rank = {t.code: i for i, t in enumerate(tiers.ordered_tiers(settings))}
+        self.expiry: dict = {}   # local day placed → when its points expire (one computation per day)
         self.orders: list[dict] = []
         self.ledger: list[tuple[int, dict]] = []     # (index in self.orders, row without its order id)
         self.notices: list[tuple[int | None, dict]] = []
@@ -219,7 +228,7 @@ class _Play:
                   "base_points": data.amount // settings.spend_per_point, "points": points, "order": data.order_id}
         if points > 0:
             self.ledger.append((at, _lot(member.id, points, "earn", "earn_order", params, None, now,
-                                         points_expiry(data.placed_at.astimezone(now.tzinfo), settings))))
+                                         self._expires(data.placed_at))))
             self._add(member, points)
         changed = self._upgrade(member, data)
         bonus = self._referral_bonus(member, at)
@@ -236,6 +245,13 @@ class _Play:
                                        "balance": member.balance, "tier": member.tier, "referral_bonus": bonus}))
         return points
 
+    def _expires(self, placed_at: datetime) -> datetime | None:
+        local = placed_at.astimezone(self.now.tzinfo)
+        day = local.date()
+        if day not in self.expiry:
+            self.expiry[day] = points_expiry(local, self.settings)  # depends on the local day only
+        return self.expiry[day]
+
     def _add(self, member: _MemberState, points: int) -> None:
         member.balance += points
         member.delta += points
@@ -245,7 +261,7 @@ class _Play:
             member.spend += data.amount
         target = self.settings.tier_for_spend(member.spend)
         old = member.tier
-        if tiers.tier_rank(self.settings, target.code) <= tiers.tier_rank(self.settings, old):
+        if self.rank.get(target.code, 0) <= self.rank.get(old, 0):
             return False
         member.tier, member.tier_since, member.tier_moved = target.code, self.now, True
         if self.notify:
@@ -283,19 +299,15 @@ class _Play:
     def write(self, session: Session) -> None:
         if not self.orders:
             return
-        table = Order.__table__
-        inserted = insert_new(session, table, self.orders, returning=(table.c.id, table.c.channel,
-                                                                      table.c.external_id))
-        if len(inserted) != len(self.orders):
+        if insert_new_counted(session, Order.__table__, self.orders) != len(self.orders):
             raise ChunkRaced()
-        ids = {(channel, external_id): order_id for order_id, channel, external_id in inserted}
+        ids = _order_ids(session)
         order_ids = [ids[(o["channel"], o["external_id"])] for o in self.orders]
         rows = []
         for at, row in self.ledger:
             key = row["idempotency_key"] or f"order:{order_ids[at]}:earn"
             rows.append({**row, "order_id": order_ids[at], "idempotency_key": key})
-        if rows and len(insert_new(session, PointsLedger.__table__, rows,
-                                   returning=(PointsLedger.__table__.c.id,))) != len(rows):
+        if insert_new_counted(session, PointsLedger.__table__, rows) != len(rows):
             raise ChunkRaced()
         changes = [dict(member_id=m.id, delta=m.delta, tier=m.tier, tier_since=m.tier_since)
                    for m in self.members.values() if m.delta or m.tier_moved]
