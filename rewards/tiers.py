@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import audit, notices
 from .models import AuditLog, Member, Order
@@ -101,13 +102,27 @@ def evaluate_upgrade(session: Session, member: Member, now: datetime, settings: 
     lock_member(session, member.id)  # concurrent orders of one member: the later one sees the earlier
     session.refresh(member, ["tier", "tier_since"])
     spend = spend_in_window(session, member.id, now, settings)
-    target = settings.tier_for_spend(spend)
-    old = member.tier
-    if tier_rank(settings, target.code) <= tier_rank(settings, old):
+    target = upgrade_target(member.tier, spend, settings)
+    if target is None:
         return None
-    member.tier = target.code
-    member.tier_since = now
-    session.flush()
+    return apply_upgrade(session, member, target, spend, now, settings, order, notify)
+
+
+def upgrade_target(tier: str, spend: int, settings: ProgramSettings) -> Tier | None:
+    """The tier a member holding `tier` moves up to at once with this rolling spend, or None."""
+    target = settings.tier_for_spend(spend)
+    return target if tier_rank(settings, target.code) > tier_rank(settings, tier) else None
+
+
+def apply_upgrade(session: Session, member: Member, target: Tier, spend: int, now: datetime,
+                  settings: ProgramSettings, order: Order | None = None, notify: bool = True) -> TierChange:
+    """Move the member (whose row the caller has locked) up to `target` as of `now`, with the
+    tier_up notice unless not `notify`: one UPDATE, no re-read."""
+    old = member.tier
+    session.execute(update(Member).where(Member.id == member.id).values(tier=target.code, tier_since=now)
+                    .execution_options(synchronize_session=False))
+    set_committed_value(member, "tier", target.code)
+    set_committed_value(member, "tier_since", now)
     if notify:
         notices.queue_notice(session, member, "tier_up", "service",
                              {"old_tier": old, "new_tier": target.code, "spend": spend,
