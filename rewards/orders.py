@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import ledger, notices, referral, tiers
@@ -144,15 +144,19 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
         spend += amount
     upgrade = tiers.upgrade_target(tier_now, spend, settings)
     tier_after = upgrade.code if upgrade is not None else tier_now
-    # the order once: INSERT ... ON CONFLICT DO NOTHING RETURNING (no look-up first, no savepoint)
-    inserted = insert_new(session, Order, [dict(
+    # the order once: INSERT ... ON CONFLICT DO NOTHING RETURNING its id (no look-up first, no
+    # savepoint); the row is written whole, so the object is made from its values, not read back
+    values = dict(
         channel=channel, external_id=external_id, member_id=member.id, amount=amount, net_amount=amount,
         status="paid", placed_at=placed_at, store_id=store_id, items=items, tier_at_order=tier_before,
         multiplier_pct=pct, points_earned=points, request_fingerprint=fp, balance_after=balance + points,
-        tier_after=tier_after, tier_changed=upgrade is not None, created_at=now, updated_at=now)], returning=(Order,))
+        tier_after=tier_after, tier_changed=upgrade is not None, created_at=now, updated_at=now)
+    inserted = insert_new(session, Order.__table__, [values], returning=(Order.__table__.c.id,))
     if not inserted:
         return _replay(_get_order(session, channel, external_id), fp)
-    order = inserted[0][0]
+    order = Order(id=inserted[0][0], **values)
+    make_transient_to_detached(order)
+    session.add(order)
     set_committed_value(member, "tier", tier_now)  # read fresh by the lock, not dirty
     set_committed_value(member, "tier_since", tier_since)
     set_committed_value(member, "status", status)
