@@ -157,3 +157,24 @@ def test_lots_of_imported_orders_expire_a_year_after_they_were_placed(session, u
     lots = session.scalars(select(PointsLedger).where(PointsLedger.member_id == m.id).order_by(PointsLedger.id))
     assert [(lot.expires_at.astimezone(now.tzinfo).date()) for lot in lots] == [
         (p + timedelta(days=1)).date().replace(year=p.year + 1) for p in placed]
+
+
+def test_a_chunk_that_races_another_writer_is_recorded_one_by_one(session, unit_of_work, make_member, now, settings,
+                                                                  monkeypatch, caplog):
+    from rewards import order_batches
+
+    m = make_member(tier_since=now - timedelta(days=30), joined_days_ago=30)
+    session.commit()
+    rows = [{"channel": "store", "order_id": f"R-{i}", "member_code": m.member_code, "amount": 1000,
+             "placed_at": (now - timedelta(days=2)).isoformat()} for i in (1, 2)]
+    first = OrderInput.parse(rows[0], now, settings, from_text=True)
+    unit_of_work(lambda s: orders.record_order(s, s.get(Member, m.id), first, now, settings, notify=False))
+    # as if R-1 was recorded by another writer after the chunk looked: its INSERT then writes less
+    monkeypatch.setattr(order_batches, "_recorded_fingerprints", lambda _session: {})
+    with caplog.at_level(logging.WARNING, logger="rewards.importer"):
+        summary = import_orders(unit_of_work, rows, now, settings)
+    assert "one by one" in caplog.text
+    assert (summary.created, summary.unchanged, summary.errors) == (1, 1, [])
+    session.expire_all()
+    assert session.get(Member, m.id).balance == 20
+    assert len(session.scalars(select(PointsLedger).where(PointsLedger.member_id == m.id)).all()) == 2
