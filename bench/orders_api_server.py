@@ -146,13 +146,12 @@ def main(argv=None) -> int:
         server = start_server(env, port, args.workers, args.threads, Path(tmp) / "gunicorn.log")
         base = f"http://127.0.0.1:{port}"
         headers = {"Authorization": f"Bearer {key}"}
-        tag = uuid.uuid4().hex[:6]
         try:
             def health(http, _client, _n):
                 r = http.get(base + "/healthz", timeout=30)
                 return None if r.status_code == 200 else f"healthz {r.status_code}"
 
-            def order(http, client, n):
+            def order(http, client, n):  # a new order id in every run (tag), of a random member
                 rng = random.Random(f"{tag}{client}{n}")
                 placed = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 3600))
                 body = {"channel": "store", "order_id": f"{tag}-{client}-{n}", "member_code": rng.choice(codes),
@@ -163,6 +162,7 @@ def main(argv=None) -> int:
 
             floors, orders, ratios = [], [], []
             for run in range(1, args.runs + 1):
+                tag = uuid.uuid4().hex[:8]
                 f_rate, f_lat, f_err = drive(args.clients, args.seconds, health)
                 o_rate, o_lat, o_err = drive(args.clients, args.seconds, order)
                 if f_err or o_err:
