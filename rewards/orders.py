@@ -172,13 +172,13 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
     if bonus:
         order.balance_after = balance
         session.flush()
-    if notify:
-        notices.queue_notice(
-            session, member, "receipt", "service",
+    if notify:  # (nothing read back: no RETURNING)
+        notices.queue_rows(session, [notices.outbox_row(
+            member.id, "receipt", "service",
             {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
              "tier": tier_after, "referral_bonus": bonus,
              **({"store_zh": store_names[0], "store_en": store_names[1]} if store_names else {})},
-            f"receipt:{order.id}", now)
+            f"receipt:{order.id}", now)])
     return OrderResult(order, True, points, balance, tier_after, upgrade is not None, bonus)
 
 
