@@ -1,9 +1,12 @@
-"""Bulk import of orders (e.g. a POS's CSV export after an outage), through `record_order`.
+"""Bulk import of orders (a POS's CSV export after an outage, a shop's history moved in).
 
-Each row is its own unit of work, opened by the caller's `run` (core.db's `db.run`: committed when
-the row's work returns, rolled back when it raises; this module never commits). A bad line is
-reported with its line number and never stops the rest; a re-run of the same file changes nothing
-(rows come back as `unchanged`).
+Every row is checked (`OrderInput.parse`) on its own; the good ones are recorded a chunk at a time
+by `rewards.order_batches.record_chunk` (set-based, the same results as `record_order` one by one),
+each chunk one unit of work opened by the caller's `run` (core.db's `db.run`: committed when the
+work returns, rolled back when it raises; this module never commits). A chunk that cannot be
+recorded at once (another writer raced it) is recorded one order per unit of work through
+`record_order`. A bad line is reported with its line number and never stops the rest; a re-run of
+the same file changes nothing (rows come back as `unchanged`).
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from core.field_errors import FieldErrors
 from .errors import DomainError, MemberNotFound, OrderConflict
 from .models import Member
 from .order_input import OrderInput
+from .order_batches import Outcome, record_chunk
 from .orders import OrderResult, record_order
 from .settings import ProgramSettings
 from .timeutil import require_aware
@@ -29,6 +33,7 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ("channel", "order_id", "member_code", "amount", "placed_at", "store_id", "items")
 REQUIRED_COLUMNS = ("channel", "order_id", "member_code", "amount", "placed_at")
+CHUNK_SIZE = 5000  # orders per unit of work
 
 T = TypeVar("T")
 # runs `work(session)` as one unit of work and returns what it returned (core.db.Database.run)
@@ -74,24 +79,66 @@ def _numbered(rows: Iterable[Any], start_line: int) -> Iterator[tuple[int, Any]]
 
 def import_orders(run: UnitOfWork, rows_iterable: Iterable[Any], now: datetime,
                   settings: ProgramSettings, progress: Callable[[int, ImportSummary], None] | None = None,
-                  *, start_line: int = 2, progress_every: int = 100, notify: bool = False) -> ImportSummary:
+                  *, start_line: int = 2, chunk_size: int = CHUNK_SIZE, notify: bool = False) -> ImportSummary:
     """Record every row as an order. Rows are mappings with the API's fields (channel, order_id,
     member_code, amount, placed_at as ISO 8601 with offset, store_id, items as a JSON string or
     empty), or (line_number, mapping) pairs such as `csv_rows` gives. Rows given without numbers are
-    numbered from `start_line` (2: the first line after a CSV header). `progress(processed, summary)`
-    is called every `progress_every` rows and at the end. Members get no receipt for imported orders
-    unless `notify` (history moved in must not message everyone)."""
+    numbered from `start_line` (2: the first line after a CSV header). Rows are checked one by one
+    and recorded `chunk_size` at a time, a unit of work per chunk (`rewards.order_batches`);
+    `progress(processed, summary)` is called after each chunk. Members get nothing queued for
+    imported orders unless `notify` (history moved in must not message everyone)."""
     require_aware(now)
     summary = ImportSummary()
-    reported = -1
+    chunk: list[tuple[int, OrderInput]] = []
+    read = 0
     for line, row in _numbered(rows_iterable, start_line):
-        _import_one(run, line, row, now, settings, summary, notify)
-        if progress is not None and summary.processed % max(1, progress_every) == 0:
+        read += 1
+        try:
+            chunk.append((line, OrderInput.parse(row if isinstance(row, Mapping) else None, now, settings,
+                                                 from_text=True)))
+        except FieldErrors as exc:
+            summary.errors.append((line, exc.message))
+        if read % chunk_size == 0:
+            _import_chunk(run, chunk, now, settings, summary, notify)
+            chunk = []
+            if progress is not None:
+                progress(summary.processed, summary)
+    if read % chunk_size or read == 0:
+        _import_chunk(run, chunk, now, settings, summary, notify)
+        if progress is not None:
             progress(summary.processed, summary)
-            reported = summary.processed
-    if progress is not None and reported != summary.processed:
-        progress(summary.processed, summary)
+    summary.errors.sort()
+    summary.conflict_lines.sort()
     return summary
+
+
+def _import_chunk(run: UnitOfWork, chunk: list[tuple[int, OrderInput]], now: datetime, settings: ProgramSettings,
+                  summary: ImportSummary, notify: bool) -> None:
+    if not chunk:
+        return
+    try:
+        outcomes = run(lambda session: record_chunk(session, chunk, now, settings, notify))
+    except Exception as exc:  # noqa: BLE001 - the chunk is recorded one order at a time instead
+        log.warning("import of lines %s-%s as one chunk failed (%s); recording them one by one",
+                    chunk[0][0], chunk[-1][0], type(exc).__name__)
+        for line, data in chunk:
+            record_one(run, line, data, now, settings, summary, notify)
+        return
+    for outcome in outcomes:
+        _count(summary, outcome)
+
+
+def _count(summary: ImportSummary, outcome: Outcome) -> None:
+    if outcome.kind == "created":
+        summary.created += 1
+        summary.points_credited += outcome.points
+    elif outcome.kind == "unchanged":
+        summary.unchanged += 1
+    elif outcome.kind == "conflict":
+        summary.conflicts += 1
+        summary.conflict_lines.append((outcome.line, outcome.detail))
+    else:
+        summary.errors.append((outcome.line, outcome.detail))
 
 
 def _record(session: Session, data: OrderInput, now: datetime, settings: ProgramSettings,
@@ -102,29 +149,21 @@ def _record(session: Session, data: OrderInput, now: datetime, settings: Program
     return record_order(session, member, data, now, settings, notify=notify)
 
 
-def _import_one(run: UnitOfWork, line: int, row: Any, now: datetime, settings: ProgramSettings,
+def record_one(run: UnitOfWork, line: int, data: OrderInput, now: datetime, settings: ProgramSettings,
                 summary: ImportSummary, notify: bool) -> None:
-    try:
-        data = OrderInput.parse(row if isinstance(row, Mapping) else None, now, settings, from_text=True)
-    except FieldErrors as exc:
-        summary.errors.append((line, exc.message))
-        return
+    """One order in its own unit of work, through `record_order` (the API's path)."""
     try:
         result = run(lambda session: _record(session, data, now, settings, notify))
     except OrderConflict:
-        summary.conflicts += 1
-        summary.conflict_lines.append(
-            (line, f"order {data.channel}:{data.order_id} was recorded before with different content"))
+        _count(summary, Outcome(line, "conflict",
+                                f"order {data.channel}:{data.order_id} was recorded before with different content"))
         return
     except (DomainError, FieldErrors) as exc:
-        summary.errors.append((line, exc.message))
+        _count(summary, Outcome(line, "error", exc.message))
         return
     except Exception as exc:  # noqa: BLE001 - one bad line never stops the rest
         log.warning("import line %s failed: %s", line, type(exc).__name__)
-        summary.errors.append((line, f"could not be saved ({type(exc).__name__})"))
+        _count(summary, Outcome(line, "error", f"could not be saved ({type(exc).__name__})"))
         return
-    if result.created:
-        summary.created += 1
-        summary.points_credited += result.points_earned
-    else:
-        summary.unchanged += 1
+    _count(summary, Outcome(line, "created", points=result.points_earned) if result.created
+           else Outcome(line, "unchanged"))

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import bindparam, case, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
 from core.bulk import insert_new
@@ -100,9 +100,12 @@ def write_once(session: Session, member: Member, values: dict, need: int = 0) ->
             if existing is not None:
                 return existing, False
             raise InsufficientPoints(balance_of(session, member.id), need)
-        inserted = insert_new(session, PointsLedger, [values], returning=(PointsLedger,))
-        if inserted:
-            return inserted[0][0], True
+        inserted = insert_new(session, PointsLedger.__table__, [values], returning=(PointsLedger.__table__.c.id,))
+        if inserted:  # the row is made from the values written, not read back (an ORM RETURNING costs more)
+            row = PointsLedger(id=inserted[0][0], **{"reason": "", **values})  # reason: the column default
+            make_transient_to_detached(row)
+            session.add(row)
+            return row, True
         undo = Member.balance - delta if delta >= 0 else Member.balance + -delta
         session.execute(update(Member).where(Member.id == member.id).values(balance=undo)
                         .execution_options(synchronize_session=False))

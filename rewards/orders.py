@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import ledger, notices, referral, tiers
@@ -116,17 +116,19 @@ def record_fields(session: Session, member: Member, channel: str, external_id: s
 def record_order(session: Session, member: Member, data: OrderInput, now: datetime, settings: ProgramSettings,
                  notify: bool = True, store_names: tuple[str, str] | None = None) -> OrderResult:
     """Record a paid order once and credit its points; see the module's doc for the rules. `data`
-    was checked by OrderInput.parse. `notify=False` (imports of history): no receipt is pushed.
+    was checked by OrderInput.parse. `notify=False` (imports of history): nothing is queued for the
+    member (no receipt, no tier_up, no referral_bonus notice).
     `store_names`: the (Chinese, English) name of the store `store_id` names, for the receipt; an
     unknown store id is shown as written."""
     require_aware(now)
     channel, external_id, amount, placed_at = data.channel, data.order_id, data.amount, data.placed_at
     store_id, items = data.store_id, data.items
     fp = fingerprint(member.id, channel, external_id, amount, placed_at, store_id, items)
-    # the member's lock first (one UPDATE ... RETURNING, which also reads their tier and status
-    # fresh): concurrent orders of one member are serialised
-    tier_now, tier_since, status = lock_member(session, member.id,
-                                               returning=(Member.tier, Member.tier_since, Member.status))
+    # the member's lock first (one UPDATE ... RETURNING, which also reads their tier, status and
+    # balance fresh): concurrent orders of one member are serialised, so what follows is computed
+    # from what it read, without reading it again
+    tier_now, tier_since, status, balance = lock_member(
+        session, member.id, returning=(Member.tier, Member.tier_since, Member.status, Member.balance))
     if status != "member":
         existing = _get_order(session, channel, external_id)
         if existing is not None:
@@ -135,37 +137,49 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
     tier_before = tier_when_placed(session, member.id, tier_now, tier_since, placed_at, settings)
     pct = settings.tier(tier_before).multiplier_pct
     points = points_for(amount, pct, settings)
-    # the order once: INSERT ... ON CONFLICT DO NOTHING RETURNING (no look-up first, no savepoint)
-    inserted = insert_new(session, Order, [dict(
+    # the rolling spend with this order in it decides an upgrade (as tiers.evaluate_upgrade would
+    # after the insert), so the order is written once with its outcome
+    spend = tiers.spend_in_window(session, member.id, now, settings)
+    if placed_at > tiers.window_start(now, settings):
+        spend += amount
+    upgrade = tiers.upgrade_target(tier_now, spend, settings)
+    tier_after = upgrade.code if upgrade is not None else tier_now
+    # the order once: INSERT ... ON CONFLICT DO NOTHING RETURNING its id (no look-up first, no
+    # savepoint); the row is written whole, so the object is made from its values, not read back
+    values = dict(
         channel=channel, external_id=external_id, member_id=member.id, amount=amount, net_amount=amount,
         status="paid", placed_at=placed_at, store_id=store_id, items=items, tier_at_order=tier_before,
-        multiplier_pct=pct, points_earned=points, request_fingerprint=fp, balance_after=0, tier_after=tier_before,
-        tier_changed=False, created_at=now, updated_at=now)], returning=(Order,))
+        multiplier_pct=pct, points_earned=points, request_fingerprint=fp, balance_after=balance + points,
+        tier_after=tier_after, tier_changed=upgrade is not None, created_at=now, updated_at=now)
+    inserted = insert_new(session, Order.__table__, [values], returning=(Order.__table__.c.id,))
     if not inserted:
         return _replay(_get_order(session, channel, external_id), fp)
-    order = inserted[0][0]
+    order = Order(id=inserted[0][0], **values)
+    make_transient_to_detached(order)
+    session.add(order)
     set_committed_value(member, "tier", tier_now)  # read fresh by the lock, not dirty
+    set_committed_value(member, "tier_since", tier_since)
     set_committed_value(member, "status", status)
     params = {"amount": amount, "store_id": store_id, "channel": channel, "multiplier_pct": pct,
               "base_points": amount // settings.spend_per_point, "points": points, "order": external_id}
     if points > 0:
         ledger.credit(session, member, points, "earn", "earn_order", params, f"order:{order.id}:earn",
                       now, settings, order=order, earned_at=placed_at)
-    change = tiers.evaluate_upgrade(session, member, now, settings, order=order)
-    bonus = referral.award_referral_bonus(session, member, order, now, settings)
-    balance = ledger.balance_of(session, member.id)
-    order.balance_after = balance
-    order.tier_after = member.tier
-    order.tier_changed = change is not None
-    session.flush()
-    if notify:
-        notices.queue_notice(
-            session, member, "receipt", "service",
+    if upgrade is not None:
+        tiers.apply_upgrade(session, member, upgrade, spend, now, settings, order=order, notify=notify)
+    bonus = referral.award_referral_bonus(session, member, order, now, settings, notify=notify)
+    balance += points + bonus
+    if bonus:
+        order.balance_after = balance
+        session.flush()
+    if notify:  # (nothing read back: no RETURNING)
+        notices.queue_rows(session, [notices.outbox_row(
+            member.id, "receipt", "service",
             {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
-             "tier": member.tier, "referral_bonus": bonus,
+             "tier": tier_after, "referral_bonus": bonus,
              **({"store_zh": store_names[0], "store_en": store_names[1]} if store_names else {})},
-            f"receipt:{order.id}", now)
-    return OrderResult(order, True, points, balance, member.tier, change is not None, bonus)
+            f"receipt:{order.id}", now)])
+    return OrderResult(order, True, points, balance, tier_after, upgrade is not None, bonus)
 
 
 # -- refunds ----------------------------------------------------------------------------------------

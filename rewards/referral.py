@@ -111,9 +111,10 @@ def link_referral(session: Session, new_member: Member, code: str, now: datetime
 
 
 def award_referral_bonus(session: Session, referee: Member, order: Order, now: datetime,
-                         settings: ProgramSettings) -> int:
+                         settings: ProgramSettings, notify: bool = True) -> int:
     """Called when `order` is paid: if it is the referee's first order, both members get the bonus
-    (once). Returns the points the referee got now (0 if nothing happened)."""
+    (once). Returns the points the referee got now (0 if nothing happened). `notify=False` (imports
+    of history): the referrer is not told."""
     points = settings.referral_bonus_points
     if referee.referred_by_id is None or points <= 0 or order.status == "refunded":
         return 0
@@ -126,7 +127,7 @@ def award_referral_bonus(session: Session, referee: Member, order: Order, now: d
     if referrer is not None and referrer.status == "member":
         row = ledger.credit(session, referrer, points, "bonus", "referral_referrer",
                             {"points": points}, referrer_key(referee.id), now, settings, order=order)
-        if row is not None:
+        if row is not None and notify:
             notices.queue_notice(session, referrer, "referral_bonus", "service",
                                  {"points": points, "balance": ledger.balance_of(session, referrer.id),
                                   "friend_member_code": referee.member_code},

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import audit, notices
 from .models import AuditLog, Member, Order
@@ -91,25 +92,46 @@ def _period_key(now: datetime, settings: ProgramSettings) -> str:
     return review_dates(now, settings.tier_review_month)[0].isoformat()
 
 
+def tier_up_key(member_id: int, tier: str, now: datetime, settings: ProgramSettings) -> str:
+    """The dedup key of a tier_up notice: one per member, tier and review period."""
+    return f"tier_up:{member_id}:{tier}:{_period_key(now, settings)}"
+
+
 def evaluate_upgrade(session: Session, member: Member, now: datetime, settings: ProgramSettings,
-                     order: Order | None = None) -> TierChange | None:
-    """Upgrade the member at once if their rolling spend reached a higher tier; never downgrades."""
+                     order: Order | None = None, notify: bool = True) -> TierChange | None:
+    """Upgrade the member at once if their rolling spend reached a higher tier; never downgrades.
+    `notify=False` (imports of history): no tier_up notice is queued."""
     require_aware(now)
     session.flush()
     lock_member(session, member.id)  # concurrent orders of one member: the later one sees the earlier
     session.refresh(member, ["tier", "tier_since"])
     spend = spend_in_window(session, member.id, now, settings)
-    target = settings.tier_for_spend(spend)
-    old = member.tier
-    if tier_rank(settings, target.code) <= tier_rank(settings, old):
+    target = upgrade_target(member.tier, spend, settings)
+    if target is None:
         return None
-    member.tier = target.code
-    member.tier_since = now
-    session.flush()
-    notices.queue_notice(session, member, "tier_up", "service",
-                         {"old_tier": old, "new_tier": target.code, "spend": spend,
-                          "order_id": order.external_id if order is not None else None},
-                         f"tier_up:{member.id}:{target.code}:{_period_key(now, settings)}", now)
+    return apply_upgrade(session, member, target, spend, now, settings, order, notify)
+
+
+def upgrade_target(tier: str, spend: int, settings: ProgramSettings) -> Tier | None:
+    """The tier a member holding `tier` moves up to at once with this rolling spend, or None."""
+    target = settings.tier_for_spend(spend)
+    return target if tier_rank(settings, target.code) > tier_rank(settings, tier) else None
+
+
+def apply_upgrade(session: Session, member: Member, target: Tier, spend: int, now: datetime,
+                  settings: ProgramSettings, order: Order | None = None, notify: bool = True) -> TierChange:
+    """Move the member (whose row the caller has locked) up to `target` as of `now`, with the
+    tier_up notice unless not `notify`: one UPDATE, no re-read."""
+    old = member.tier
+    session.execute(update(Member).where(Member.id == member.id).values(tier=target.code, tier_since=now)
+                    .execution_options(synchronize_session=False))
+    set_committed_value(member, "tier", target.code)
+    set_committed_value(member, "tier_since", now)
+    if notify:
+        notices.queue_notice(session, member, "tier_up", "service",
+                             {"old_tier": old, "new_tier": target.code, "spend": spend,
+                              "order_id": order.external_id if order is not None else None},
+                             tier_up_key(member.id, target.code, now, settings), now)
     return TierChange(member.id, old, target.code, spend)
 
 

@@ -152,14 +152,22 @@ def test_orders_import_twice_or_overlapping_credits_nothing_twice(cli, rt, tmp_p
         assert s.scalar(select(func.count()).select_from(Order)) == 4
 
 
-def test_orders_import_shows_progress(cli, tmp_path, make_member):
+def test_orders_import_shows_a_progress_bar_on_a_terminal_only(cli, tmp_path, make_member, monkeypatch):
+    from cli import orders as orders_command
+
     member = make_member()
     path = write_csv(tmp_path, "big.csv", [f"online,BIG-{n},{member.code},100,2026-11-20T14:03:00+08:00,,"
                                            for n in range(250)])
-    result = cli("orders", "import", path)
-    assert result.exit_code == 0, result.output
-    assert "100 lines" in result.stderr and "200 lines" in result.stderr
-    assert "250 created" in result.stdout
+    piped = cli("orders", "import", path)  # stderr is not a terminal here
+    assert piped.exit_code == 0, piped.output
+    assert "250 created" in piped.stdout and "importing" not in piped.stderr
+
+    monkeypatch.setattr(orders_command, "_on_terminal", lambda: True)
+    again = cli("orders", "import", path)
+    assert again.exit_code == 0, again.output
+    assert "importing" in again.stderr and "250/250" in again.stderr and "250 unchanged" in again.stdout
+    quiet = cli("orders", "import", "--quiet", path)
+    assert quiet.exit_code == 0 and "importing" not in quiet.stderr and "250 unchanged" in quiet.stdout
 
 
 def test_orders_import_of_a_missing_file_or_a_wrong_header(cli, rt, tmp_path, make_member):

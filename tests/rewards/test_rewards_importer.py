@@ -27,7 +27,7 @@ def test_import_reports_every_line_and_never_stops(session, unit_of_work, make_m
     seen = []
     rows = csv_rows(io.StringIO(CSV.format(code=m.member_code)))
     summary = import_orders(unit_of_work, rows, now, settings, progress=lambda n, s: seen.append(n),
-                            progress_every=4)
+                            chunk_size=4)
     assert (summary.created, summary.unchanged, summary.conflicts) == (3, 1, 1)
     assert summary.conflict_lines[0][0] == 5
     lines = {line: msg for line, msg in summary.errors}
