@@ -93,9 +93,18 @@ def _this_year(now: datetime):
 
 def _had_one(record, now: datetime):
     """SQL: this member record (`record`) has this year's birthday coupon, checked against indexed
-    columns (member, kind, the coupon's end), not against a key computed in SQL: with that,
-    PostgreSQL could plan a nested loop over every coupon for every member."""
+    columns (member, kind, the coupon's end), not against a key computed in SQL."""
     return exists().where(Coupon.member_id == record.id, Coupon.kind == KIND, _this_year(now))
+
+
+def _has_none(now: datetime):
+    """SQL: `Member` has no birthday coupon this year, as a count per member (a scalar subquery: an
+    index probe of the member's coupons). Written as NOT EXISTS, PostgreSQL may turn it into an
+    anti-join and, with statistics from before the sweep (no coupons yet), plan it as a nested loop
+    over every coupon written so far for every member: quadratic over the sweep."""
+    mine = select(func.count()).select_from(Coupon).where(Coupon.member_id == Member.id, Coupon.kind == KIND,
+                                                          _this_year(now))
+    return mine.scalar_subquery() == 0
 
 
 def _person_had_one(now: datetime):
@@ -136,7 +145,7 @@ def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titl
     due = (select(Member.id, value.label("value"), title_zh.label("title_zh"), title_en.label("title_en"),
                   func.row_number().over(order_by=Member.id).label("n"))
            .where(Member.birthday_month == now.month, Member.id > after_id, Member.id <= looked[-1],
-                  Member.status == "member", value > 0, ~_had_one(Member, now), ~_person_had_one(now))
+                  Member.status == "member", value > 0, _has_none(now), ~_person_had_one(now))
            .subquery())
     code = nth_of(session, random_codes(len(looked), COUPON_CODE_LENGTH), due.c.n)
     gift = gift_for(settings.tiers[0].code, now, settings)  # the month's end is every tier's
