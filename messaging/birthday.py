@@ -128,17 +128,17 @@ def _gift_columns(born: Member, now: datetime, settings: ProgramSettings, titles
 
 def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titles: coupons.CouponTitles,
                 after_id: int = 0, limit: int = SWEEP_BATCH) -> Batch:
-    """Issue the birthday coupons (and queue the pushes) of the next `limit` members born this month
-    after `after_id`; each coupon's title is `titles("birthday", value)`. One SELECT of the batch's
+    """Issue the birthday coupons (and queue the pushes) of the next `limit` records born this month
+    after `after_id` (members among them; friends and erased records get nothing); each coupon's title is `titles("birthday", value)`. One SELECT of the batch's
     ids, one INSERT ... SELECT of the coupons straight from the batch's members who have none this
     year (the n-th of them takes the n-th of a string of codes from `secrets`), one INSERT ... SELECT of the pushes
     from the coupons just written."""
     require_aware(now)
     if now < send_from(now, settings):
         return Batch(0, 0, after_id, False)
-    looked = list(session.scalars(
-        select(Member.id).where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member")
-        .order_by(Member.id).limit(limit)))
+    # the batch: read from the index alone (status and tier are checked by the INSERT ... SELECT)
+    looked = list(session.scalars(select(Member.id).where(Member.birthday_month == now.month, Member.id > after_id)
+                                  .order_by(Member.id).limit(limit)))
     if not looked:
         return Batch.of(looked, 0, limit, after_id)
     value, title_zh, title_en = _gift_columns(Member, now, settings, titles)
