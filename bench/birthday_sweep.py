@@ -48,12 +48,13 @@ def seed(db, members: int, reset: bool, reuse: bool = False) -> None:
         if reuse and held == members:
             s.execute(delete(Outbox).where(Outbox.kind == "birthday"))
             s.execute(delete(Coupon).where(Coupon.kind == "birthday"))
-            print(f"reusing {members:,} members; their birthday coupons and pushes deleted")
-            settle(db)
-            return
-        if held:
+        elif held:
             raise SystemExit("the database already holds members; pass --reset to start from empty tables"
                              + (f" (--reuse needs exactly {members:,})" if reuse else ""))
+    if held:
+        print(f"reusing {members:,} members; their birthday coupons and pushes deleted")
+        settle(db)
+        return
     now = datetime.now(timezone.utc)
     start = time.perf_counter()
     for first in range(0, members, SEED_BATCH):
