@@ -107,6 +107,13 @@ def _has_none(now: datetime):
     return mine.scalar_subquery() == 0
 
 
+def _given_this_year(session: Session, now: datetime, after_id: int, upto_id: int) -> set[int]:
+    """Members in (after_id, upto_id] with this year's birthday coupon: one range read of the
+    coupons' member index, so that a batch whose members all have theirs costs no more than that."""
+    return set(session.scalars(select(Coupon.member_id).where(
+        Coupon.member_id > after_id, Coupon.member_id <= upto_id, Coupon.kind == KIND, _this_year(now))))
+
+
 def _person_had_one(now: datetime):
     """SQL: this year's birthday coupon was given to another record of the same person (`Member`).
     Asked only of a member with an identity hash, so that the check is an index probe per member
@@ -139,8 +146,8 @@ def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titl
     # the batch: read from the index alone (status and tier are checked by the INSERT ... SELECT)
     looked = list(session.scalars(select(Member.id).where(Member.birthday_month == now.month, Member.id > after_id)
                                   .order_by(Member.id).limit(limit)))
-    if not looked:
-        return Batch.of(looked, 0, limit, after_id)
+    if not looked or set(looked) <= _given_this_year(session, now, after_id, looked[-1]):
+        return Batch.of(looked, 0, limit, after_id)  # a run after the first: nothing to write
     value, title_zh, title_en = _gift_columns(Member, now, settings, titles)
     due = (select(Member.id, value.label("value"), title_zh.label("title_zh"), title_en.label("title_en"),
                   func.row_number().over(order_by=Member.id).label("n"))
