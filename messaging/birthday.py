@@ -136,10 +136,11 @@ def _gift_columns(born: Member, now: datetime, settings: ProgramSettings, titles
 def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titles: coupons.CouponTitles,
                 after_id: int = 0, limit: int = SWEEP_BATCH) -> Batch:
     """Issue the birthday coupons (and queue the pushes) of the next `limit` records born this month
-    after `after_id` (members among them; friends and erased records get nothing); each coupon's title is `titles("birthday", value)`. One SELECT of the batch's
-    ids, one INSERT ... SELECT of the coupons straight from the batch's members who have none this
-    year (the n-th of them takes the n-th of a string of codes from `secrets`), one INSERT ... SELECT of the pushes
-    from the coupons just written."""
+    after `after_id` (the members among them: friends and erased records get nothing); each coupon's
+    title is `titles("birthday", value)`. One SELECT of the batch's ids, one range read of their
+    coupons (a batch already done stops there), one INSERT ... SELECT of the coupons straight from
+    the batch's members who have none this year (the n-th of them takes the n-th of a string of
+    codes from `secrets`), one INSERT ... SELECT of the pushes from the coupons just written."""
     require_aware(now)
     if now < send_from(now, settings):
         return Batch(0, 0, after_id, False)
