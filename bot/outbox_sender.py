@@ -89,7 +89,10 @@ class OutboxSender:
         self._limit_recorded = False
 
     @classmethod
-    def from_runtime(cls, rt, rules: SendingRules = SendingRules()) -> "OutboxSender":
+    def from_runtime(cls, rt, rules: SendingRules | None = None) -> "OutboxSender":
+        """With the runtime's database, LINE client and clock; `rules` default to the SendingRules
+        with the configured lease (OUTBOX_LEASE_SECONDS)."""
+        rules = rules or SendingRules(lease=timedelta(seconds=rt.config.OUTBOX_LEASE_SECONDS))
         return cls(rt.db, rt.line, rt.clock, rt.settings, rt.config.BOT_LANGUAGE, rules)
 
     # ------------------------------------------------------------------ the drain

@@ -76,6 +76,10 @@ class Config:
     # GET /metrics/prometheus needs "Authorization: Bearer <METRICS_TOKEN>"; unset, it answers 404
     # (serve it on a separate bind with `flask --app app metrics serve` instead)
     METRICS_TOKEN: str = ""
+    # the worker's sweep intervals in seconds, overriding worker/schedule.py's: "outbox=1,broadcasts=2"
+    WORKER_INTERVALS: str = ""
+    # an outbox claim older than this is taken over by another sender (its worker died mid-send)
+    OUTBOX_LEASE_SECONDS: int = 300
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Config":
@@ -102,6 +106,9 @@ class Config:
             raise ConfigError(f"INBOX_MODE must be thread, sync or off, not {self.INBOX_MODE!r}")
         if self.LOG_FORMAT not in ("text", "json"):
             raise ConfigError(f"LOG_FORMAT must be text or json, not {self.LOG_FORMAT!r}")
+        self.worker_intervals()  # refuses a malformed WORKER_INTERVALS at start-up
+        if self.OUTBOX_LEASE_SECONDS <= 0:
+            raise ConfigError("OUTBOX_LEASE_SECONDS must be positive")
         if self.is_production:
             missing = [name for name in REQUIRED_IN_PRODUCTION if not getattr(self, name)]
             if missing:
@@ -137,6 +144,19 @@ class Config:
                     "SECRET_KEY would stop recognising returning people; set IDENTITY_HASH_SECRET to the "
                     "current SECRET_KEY before rotating it (README: Rotating credentials)"]
         return []
+
+    def worker_intervals(self) -> dict[str, float]:
+        """WORKER_INTERVALS as {sweep name: seconds}."""
+        intervals = {}
+        for part in filter(None, (p.strip() for p in self.WORKER_INTERVALS.split(","))):
+            name, _, seconds = part.partition("=")
+            try:
+                intervals[name.strip()] = float(seconds)
+            except ValueError:
+                raise ConfigError(f"WORKER_INTERVALS: {part!r} is not name=seconds") from None
+            if intervals[name.strip()] <= 0 or not name.strip():
+                raise ConfigError(f"WORKER_INTERVALS: {part!r} is not name=seconds (a positive number)")
+        return intervals
 
     def instance_path(self) -> Path:
         return Path(self.INSTANCE_PATH) if self.INSTANCE_PATH else PROJECT_ROOT / "instance"

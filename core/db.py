@@ -64,7 +64,10 @@ def make_engine(url: str) -> Engine:
         return engine
     # no ping per checkout (a round trip on every unit of work): connections are recycled before
     # servers or proxies drop idle ones, and a unit of work that meets a dead one is retried
-    return create_engine(url, pool_recycle=300, pool_size=10, max_overflow=20, hide_parameters=True)
+    # no JIT: it compiles for a second or so whenever the planner's estimate is high (a sweep's
+    # INSERT ... SELECT over a batch of members), and short statements gain nothing from it
+    return create_engine(url, pool_recycle=300, pool_size=10, max_overflow=20, hide_parameters=True,
+                         connect_args={"options": "-c jit=off"})
 
 
 class Database:

@@ -9,9 +9,10 @@ February birthday, also in other years.
 "Once a year" is held by the database: the coupon's uniqueness key and the outbox dedup key are
 both `birthday:{member_id}:{year}`. And once per *person*: a member record whose person (its
 `identity_hash`, kept through an erasure, the way the welcome gift recognises a returning person)
-had this year's coupon under an earlier, erased record gets none (erase, re-join, birthday again). The sweep reads only the month's members without that coupon
-(index `ix_members_birthday`), a batch at a time, and inserts each batch's coupons and messages in
-two statements that skip rows already there, so a rerun or a second worker changes nothing.
+had this year's coupon under an earlier, erased record gets none (erase, re-join, birthday again).
+The sweep walks the month's members (index `ix_members_birthday`) a batch at a time and writes each
+batch's coupons and messages with two INSERT ... SELECT statements straight from the members who
+have no coupon this year, skipping rows already there, so a rerun or a second worker changes nothing.
 
 A member who joins, or sets their birthday, during their birth month gets the gift there and then
 (`give_now`; the chat shows the card in its reply instead of a push).
@@ -22,7 +23,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import String, cast, exists, literal, select
+from sqlalchemy import String, and_, case, cast, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from rewards import coupons, notices
@@ -31,10 +32,11 @@ from rewards.models import Coupon, Member
 from rewards.settings import ProgramSettings
 from rewards.timeutil import end_of_local_day, require_aware
 
-from core.bulk import insert_new, json_with
-from core.sweep_batches import BATCH_SIZE, Batch, note_candidates
+from core.bulk import insert_select_new, json_with, nth_of
+from core.sweep_batches import Batch, note_candidates
 
 KIND = "birthday"
+SWEEP_BATCH = 5000  # members born this month per unit of work
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def give_now(session: Session, member: Member, now: datetime, settings: ProgramS
     gift = gift_for(member.tier, now, settings)
     if gift.value <= 0:
         return None
-    if session.scalar(select(_person_had_one(now.year)).where(Member.id == member.id)):
+    if session.scalar(select(_person_had_one(now)).where(Member.id == member.id)):
         return None
     key = coupons.birthday_key(member.id, now.year)
     coupon = coupons.issue(session, member, KIND, gift.value, gift.valid_until, now, titles(KIND, gift.value), key)
@@ -81,64 +83,93 @@ def give_now(session: Session, member: Member, now: datetime, settings: ProgramS
     return gift.params(coupon.code)
 
 
-def _key_sql(year: int, member=Member):
-    """`birthday:{members.id}:{year}` computed in SQL, to look the coupon up by its unique key."""
-    return literal("birthday:", String) + cast(member.id, String) + literal(f":{year}", String)
-
-
-def _person_had_one(year: int):
-    """SQL: this year's birthday coupon was given to another record of the same person (`Member`)."""
-    earlier = aliased(Member)
-    return exists().where(earlier.identity_hash == Member.identity_hash, earlier.id != Member.id,
-                          Coupon.member_id == earlier.id, Coupon.uniqueness_key == _key_sql(year, earlier))
-
-
-def _with_coupon_this_year(session: Session, now: datetime, after_id: int, upto_id: int) -> set[int]:
-    """Members in (after_id, upto_id] who have a birthday coupon of `now`'s year: one range read of
-    the indexed columns (member, kind, and the year as the range of the coupon's end). Not an
-    anti-join: with stale statistics PostgreSQL planned that as a nested loop scanning every coupon
-    for every member."""
+def _this_year(now: datetime):
+    """SQL: the coupon's end falls in `now`'s year (a birthday coupon ends the instant after its month,
+    so December's ends on 1 January)."""
     year_start = datetime.combine(date(now.year, 1, 1), time(), tzinfo=now.tzinfo)
     year_end = datetime.combine(date(now.year + 1, 1, 1), time(), tzinfo=now.tzinfo)
+    return and_(Coupon.valid_until > year_start, Coupon.valid_until <= year_end)
+
+
+def _had_one(record, now: datetime):
+    """SQL: this member record (`record`) has this year's birthday coupon, checked against indexed
+    columns (member, kind, the coupon's end), not against a key computed in SQL."""
+    return exists().where(Coupon.member_id == record.id, Coupon.kind == KIND, _this_year(now))
+
+
+def _has_none(now: datetime):
+    """SQL: `Member` has no birthday coupon this year, as a count per member (a scalar subquery: an
+    index probe of the member's coupons). Written as NOT EXISTS, PostgreSQL may turn it into an
+    anti-join and, with statistics from before the sweep (no coupons yet), plan it as a nested loop
+    over every coupon written so far for every member: quadratic over the sweep."""
+    mine = select(func.count()).select_from(Coupon).where(Coupon.member_id == Member.id, Coupon.kind == KIND,
+                                                          _this_year(now))
+    return mine.scalar_subquery() == 0
+
+
+def _given_this_year(session: Session, now: datetime, after_id: int, upto_id: int) -> set[int]:
+    """Members in (after_id, upto_id] with this year's birthday coupon: one range read of the
+    coupons' member index, so that a batch whose members all have theirs costs no more than that."""
     return set(session.scalars(select(Coupon.member_id).where(
-        Coupon.member_id > after_id, Coupon.member_id <= upto_id, Coupon.kind == KIND,
-        Coupon.valid_until > year_start, Coupon.valid_until <= year_end)))
+        Coupon.member_id > after_id, Coupon.member_id <= upto_id, Coupon.kind == KIND, _this_year(now))))
+
+
+def _person_had_one(now: datetime):
+    """SQL: this year's birthday coupon was given to another record of the same person (`Member`).
+    Asked only of a member with an identity hash, so that the check is an index probe per member
+    whatever the planner thinks of the hashes' statistics."""
+    earlier = aliased(Member)
+    return and_(Member.identity_hash.is_not(None),
+                exists().where(earlier.identity_hash == Member.identity_hash, earlier.id != Member.id,
+                               _had_one(earlier, now)))
+
+
+def _gift_columns(born: Member, now: datetime, settings: ProgramSettings, titles: coupons.CouponTitles):
+    """SQL: the value and both titles of each member's gift, by tier (an unknown tier counts as the first)."""
+    def by_tier(pick):
+        return case({t.code: pick(gift_for(t.code, now, settings).value) for t in settings.tiers}, value=born.tier,
+                    else_=pick(gift_for(settings.tiers[0].code, now, settings).value))
+    return (by_tier(lambda value: value), by_tier(lambda value: titles(KIND, value)[0]),
+            by_tier(lambda value: titles(KIND, value)[1]))
 
 
 def sweep_batch(session: Session, now: datetime, settings: ProgramSettings, titles: coupons.CouponTitles,
-                after_id: int = 0, limit: int = BATCH_SIZE) -> Batch:
-    """Issue the birthday coupons (and queue the pushes) of up to `limit` members after `after_id`;
-    each coupon's title is `titles("birthday", value)`. One SELECT of the month's members, one range
-    read of their coupons this year, one multi-row INSERT of the coupons, one INSERT ... SELECT of
-    the pushes from the coupons just written."""
+                after_id: int = 0, limit: int = SWEEP_BATCH) -> Batch:
+    """Issue the birthday coupons (and queue the pushes) of the next `limit` records born this month
+    after `after_id` (the members among them: friends and erased records get nothing); each coupon's
+    title is `titles("birthday", value)`. One SELECT of the batch's ids, one range read of their
+    coupons (a batch already done stops there), one INSERT ... SELECT of the coupons straight from
+    the batch's members who have none this year (the n-th of them takes the n-th of a string of
+    codes from `secrets`), one INSERT ... SELECT of the pushes from the coupons just written."""
     require_aware(now)
     if now < send_from(now, settings):
         return Batch(0, 0, after_id, False)
-    year = now.year
-    born = session.execute(
-        select(Member.id, Member.tier)
-        .where(Member.birthday_month == now.month, Member.id > after_id, Member.status == "member",
-               ~_person_had_one(year))
-        .order_by(Member.id).limit(limit)).all()
-    note_candidates(session, [member_id for member_id, _ in born])
-    have = _with_coupon_this_year(session, now, after_id, born[-1][0]) if born else set()
-    due = [(member_id, tier) for member_id, tier in born if member_id not in have]
-    gifts = {member_id: gift_for(tier, now, settings) for member_id, tier in due}
-    given = [(member_id, gift) for member_id, gift in gifts.items() if gift.value > 0]
-    rows = []
-    for (member_id, gift), code in zip(given, random_codes(len(given), COUPON_CODE_LENGTH)):
-        title_zh, title_en = titles(KIND, gift.value)
-        rows.append(dict(code=code, member_id=member_id, kind=KIND, title_zh=title_zh, title_en=title_en,
-                         value=gift.value, valid_from=now, valid_until=gift.valid_until,
-                         uniqueness_key=coupons.birthday_key(member_id, year), created_at=now))
+    # the batch: read from the index alone (status and tier are checked by the INSERT ... SELECT)
+    looked = list(session.scalars(select(Member.id).where(Member.birthday_month == now.month, Member.id > after_id)
+                                  .order_by(Member.id).limit(limit)))
+    note_candidates(session, looked)
+    if not looked or set(looked) <= _given_this_year(session, now, after_id, looked[-1]):
+        return Batch.of(looked, 0, limit, after_id)  # a run after the first: nothing to write
+    value, title_zh, title_en = _gift_columns(Member, now, settings, titles)
+    due = (select(Member.id, value.label("value"), title_zh.label("title_zh"), title_en.label("title_en"),
+                  func.row_number().over(order_by=Member.id).label("n"))
+           .where(Member.birthday_month == now.month, Member.id > after_id, Member.id <= looked[-1],
+                  Member.status == "member", value > 0, _has_none(now), ~_person_had_one(now))
+           .subquery())
+    code = nth_of(session, random_codes(len(looked), COUPON_CODE_LENGTH), due.c.n)
+    gift = gift_for(settings.tiers[0].code, now, settings)  # the month's end is every tier's
+    key = literal(f"{KIND}:", String) + cast(due.c.id, String) + literal(f":{now.year}", String)
+    rows = (select(code, due.c.id, literal(KIND), due.c.title_zh, due.c.title_en, due.c.value,
+                   literal(now, Coupon.valid_from.type), literal(gift.valid_until, Coupon.valid_until.type), key,
+                   literal(now, Coupon.created_at.type))
+            .select_from(due))
     # a row whose key (or, once in ~10^17, code) is taken is skipped; the next run tries again
-    insert_new(session, Coupon, rows)
-    looked = [member_id for member_id, _ in born]
-    if not rows:
+    issued = insert_select_new(session, Coupon, ["code", "member_id", "kind", "title_zh", "title_en", "value",
+                                                 "valid_from", "valid_until", "uniqueness_key", "created_at"], rows)
+    if not issued:
         return Batch.of(looked, 0, limit, after_id)
-    last_day = gifts[given[0][0]].last_day.isoformat()
     pushes = (select(Coupon.uniqueness_key, Coupon.member_id,
-                     json_with(session, {"last_day": last_day}, code=Coupon.code, value=Coupon.value))
+                     json_with(session, {"last_day": gift.last_day.isoformat()}, code=Coupon.code, value=Coupon.value))
               .where(Coupon.member_id > after_id, Coupon.member_id <= looked[-1], Coupon.kind == KIND,
                      Coupon.created_at == now))
     # (the coupons of this batch are the ones created at `now`; one given in the chat has its own instant)

@@ -5,6 +5,7 @@ import logging
 import os
 
 from simulator.app import create_app
+from simulator.platform import LinePlatform
 from simulator.serving import simulator_server
 
 HOST = "127.0.0.1"
@@ -27,15 +28,17 @@ def main(argv=None):
                         help="the channel secret used to sign webhooks (env LINE_CHANNEL_SECRET)")
     parser.add_argument("--users", type=argparse.FileType(encoding="utf-8"),
                         help="a JSON list of LINE users to play, [{userId, displayName, language, friendship}]")
+    parser.add_argument("--quota", default="1000",
+                        help="the monthly message quota, or 'none' for no limit (big broadcasts in tests)")
     args = parser.parse_args(argv)
     level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").upper())  # quiet with LOG_LEVEL=WARNING
     logging.basicConfig(level=level if isinstance(level, int) else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
-    app = create_app(bot_url=args.bot_url, channel_secret=args.secret)
+    platform = LinePlatform(quota_limit=None if args.quota == "none" else int(args.quota))
+    app = create_app(platform=platform, bot_url=args.bot_url, channel_secret=args.secret)
     if args.users:
-        add_users(app.extensions["line_simulator"]["platform"], json.load(args.users))
+        add_users(platform, json.load(args.users))
     server = simulator_server(app, HOST, args.port)
-    platform = app.extensions["line_simulator"]["platform"]
     print(f"LINE simulator chat: http://{HOST}:{server.server_port}/", flush=True)
     print(f"LINE API calls checked against: "
           f"{platform.spec.kind if platform.spec is not None else 'nothing (validation is OFF)'}", flush=True)

@@ -54,3 +54,15 @@ def test_production_refuses_a_short_identity_secret_and_warns_when_it_is_unset()
     assert any("IDENTITY_HASH_SECRET" in w for w in Config.from_env(PROD).start_warnings())
     assert Config.from_env({**PROD, "IDENTITY_HASH_SECRET": "i" * 32}).start_warnings() == []
     assert Config.from_env({"BOT_ENV": "development"}).start_warnings() == []
+
+
+def test_worker_intervals_and_the_outbox_lease_are_checked():
+    config = Config.from_env({"BOT_ENV": "development", "WORKER_INTERVALS": "outbox=1, broadcasts=2.5",
+                              "OUTBOX_LEASE_SECONDS": "30"})
+    assert config.worker_intervals() == {"outbox": 1.0, "broadcasts": 2.5} and config.OUTBOX_LEASE_SECONDS == 30
+    assert Config.from_env({"BOT_ENV": "development"}).worker_intervals() == {}
+    for bad in ("outbox", "outbox=soon", "outbox=0", "=5"):
+        with pytest.raises(ConfigError, match="WORKER_INTERVALS"):
+            Config.from_env({"BOT_ENV": "development", "WORKER_INTERVALS": bad})
+    with pytest.raises(ConfigError, match="OUTBOX_LEASE_SECONDS"):
+        Config.from_env({"BOT_ENV": "development", "OUTBOX_LEASE_SECONDS": "0"})

@@ -10,7 +10,9 @@ from worker.runner import run_due
 from worker.schedule import Sweep
 from worker.scheduler import build_scheduler
 
-from ..conftest import TAIPEI
+from core.config import ConfigError
+
+from ..conftest import TAIPEI, make_app
 from .helpers import add_members, queue_rows, rows
 
 THE_TABLE = schedule.SWEEPS
@@ -96,6 +98,22 @@ def test_the_worker_runs_each_sweep_at_its_own_interval(app):
         assert jobs[sweep.name].trigger.interval == sweep.every
     assert jobs[schedule.OUTBOX].trigger.interval <= timedelta(seconds=10)  # the drain every few seconds
     assert len({job.next_run_time for job in jobs.values()}) == 1  # all at start, then each at its interval
+
+
+def test_worker_intervals_override_the_table_for_the_sweeps_they_name(database_url, simulator_server, clock):
+    def jobs(intervals):
+        app = make_app(database_url, simulator_server.url, clock, WORKER_INTERVALS=intervals)
+        try:
+            return {job.id: job.trigger.interval for job in build_scheduler(app).get_jobs()}
+        finally:
+            app.extensions["inbox_worker"].shutdown()
+            app.extensions["bot"].db.dispose()
+
+    every = jobs("outbox=0.5, broadcasts=2")
+    assert every[schedule.OUTBOX] == timedelta(seconds=0.5) and every["broadcasts"] == timedelta(seconds=2)
+    assert every["birthday-coupons"] == timedelta(hours=1)
+    with pytest.raises(ConfigError, match="no-such-sweep"):
+        jobs("no-such-sweep=5")
 
 
 def test_a_scheduled_run_is_the_sweep_as_of_now(app, spy_sweep, clock):
