@@ -5,6 +5,7 @@ import logging
 import os
 
 from simulator.app import create_app
+from simulator.platform import LinePlatform
 from simulator.serving import simulator_server
 
 HOST = "127.0.0.1"
@@ -25,13 +26,16 @@ def main(argv=None):
                         help="the bot's webhook URL (env BOT_WEBHOOK_URL)")
     parser.add_argument("--secret", default=os.environ.get("LINE_CHANNEL_SECRET"),
                         help="the channel secret used to sign webhooks (env LINE_CHANNEL_SECRET)")
+    parser.add_argument("--quota", type=int, default=1000,
+                        help="the monthly message limit (0: none, as for a benchmark's many sends)")
     parser.add_argument("--users", type=argparse.FileType(encoding="utf-8"),
                         help="a JSON list of LINE users to play, [{userId, displayName, language, friendship}]")
     args = parser.parse_args(argv)
     level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").upper())  # quiet with LOG_LEVEL=WARNING
     logging.basicConfig(level=level if isinstance(level, int) else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
-    app = create_app(bot_url=args.bot_url, channel_secret=args.secret)
+    app = create_app(platform=LinePlatform(quota_limit=args.quota or None), bot_url=args.bot_url,
+                     channel_secret=args.secret)
     if args.users:
         add_users(app.extensions["line_simulator"]["platform"], json.load(args.users))
     server = simulator_server(app, HOST, args.port)
