@@ -17,15 +17,16 @@ class Renders:
         self.settings = settings
         self._done: dict[tuple, tuple[list[dict], str] | RenderError] = {}
 
-    def get(self, kind: str, params: dict | None, language: str) -> tuple[list[dict], str]:
-        """The LINE messages and their message_key; raises RenderError as `render` does."""
-        key = (kind, json.dumps(params, sort_keys=True, ensure_ascii=False, default=str), language)
+    def get(self, kind: str, params_json: str | None, language: str) -> tuple[list[dict], str]:
+        """The LINE messages for a row's kind and params (its JSON text as stored), and their
+        message_key; raises RenderError as `render` does."""
+        key = (kind, params_json, language)
         found = self._done.get(key)
         if found is None:
             if len(self._done) >= KEEP:
                 self._done.clear()
             try:
-                messages = render(kind, params, language, self.settings)
+                messages = render(kind, json.loads(params_json) if params_json else None, language, self.settings)
                 found = (messages, message_key(messages))
             except RenderError as exc:
                 found = exc

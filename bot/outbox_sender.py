@@ -21,6 +21,8 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Callable
 
 from messaging import policy, sending_state
 
@@ -29,7 +31,7 @@ from .line_client import LineApiError
 from .notice_messages import RenderError
 from .outbox_batches import Batch, Item, group_identical
 from .outbox_claims import ClaimedRow, Loaded, Recipient
-from .outbox_flight import CallsInFlight, Outcome
+from .outbox_flight import BatchesInFlight
 from .outbox_renders import Renders
 from core.logs import describe_error
 
@@ -63,6 +65,16 @@ class DrainSummary:
     skipped: Counter = field(default_factory=Counter)
     stopped: str | None = None  # why the drain ended early
     resume_at: datetime | None = None  # after a rate limit: not before this
+
+    def add(self, other: "DrainSummary") -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.retrying += other.retrying
+        self.held += other.held
+        self.skipped.update(other.skipped)
+        self.stopped = self.stopped or other.stopped
+        if other.resume_at is not None:
+            self.resume_at = max(other.resume_at, self.resume_at or other.resume_at)
 
     @property
     def is_empty(self) -> bool:
@@ -103,14 +115,14 @@ class OutboxSender:
         if not self._may_send(summary):
             return summary
         self._renders = Renders(self.settings)  # settings may have changed since the last drain
-        with CallsInFlight(self._call, self.rules.in_flight) as flight:
+        with BatchesInFlight(self._send, self.rules.in_flight) as flight:
             while summary.stopped is None:
                 worked = self._send_due_batches(flight, summary)  # tried before: they have waited longest
                 if summary.stopped is None:
                     worked = self._send_fresh_rows(flight, summary) or worked
                 if not worked:
                     break
-            self._settle_all(flight.finish(), summary)
+            self._add(flight.finish(), summary)
         if not summary.is_empty:
             log.info("outbox drain: %s", summary)
         return summary
@@ -127,12 +139,17 @@ class OutboxSender:
                 self._limit_recorded = True
         return True
 
-    def _fly(self, flight: CallsInFlight, batches: list[Batch], claim: datetime, summary: DrainSummary,
+    @staticmethod
+    def _add(landed: list, summary: DrainSummary) -> None:
+        for part in landed:
+            summary.add(part() if callable(part) else part)
+
+    def _fly(self, flight: BatchesInFlight, batches: list[Batch], claim: datetime, summary: DrainSummary,
              fresh: bool) -> None:
         """Send the batches of one claim, settling what lands meanwhile; give back what is left once
         LINE said stop or the lease is half gone."""
         for i, batch in enumerate(batches):
-            self._settle_all(flight.make_room(batch), summary)
+            self._add(flight.make_room(batch), summary)
             if summary.stopped or self.clock.now() - claim > self.rules.lease / 2:
                 self._give_back(batches[i:], claim, summary, fresh)
                 return
@@ -140,7 +157,7 @@ class OutboxSender:
             flight.start(batch, claim)
 
     # ------------------------------------------------------------------ rows never tried
-    def _send_fresh_rows(self, flight: CallsInFlight, summary: DrainSummary) -> bool:
+    def _send_fresh_rows(self, flight: BatchesInFlight, summary: DrainSummary) -> bool:
         claim = self.clock.now()
 
         def work(session):
@@ -184,7 +201,7 @@ class OutboxSender:
                 verdicts.setdefault(("fail", "no recipient"), []).append(row.id)
                 continue
             try:
-                messages, key = self._renders.get(row.kind, row.params, self._language(member))
+                messages, key = self._renders.get(row.kind, row.params_json, self._language(member))
             except RenderError as exc:
                 verdicts.setdefault(("fail", f"cannot render: {exc}"), []).append(row.id)
                 continue
@@ -213,7 +230,7 @@ class OutboxSender:
         return member.language if member is not None and member.language else self.default_language
 
     # ------------------------------------------------------------------ batches tried before
-    def _send_due_batches(self, flight: CallsInFlight, summary: DrainSummary) -> bool:
+    def _send_due_batches(self, flight: BatchesInFlight, summary: DrainSummary) -> bool:
         with self.db.session() as session:
             due = claims.due_batches(session, self.clock.now(), self.rules.lease, self.rules.batches_per_round)
         worked = False
@@ -257,7 +274,7 @@ class OutboxSender:
                 skipped.setdefault(reason or "erased", []).append(row.id)
                 continue
             try:
-                messages, key = self._renders.get(row.kind, row.params, self._language(member))
+                messages, key = self._renders.get(row.kind, row.params_json, self._language(member))
             except RenderError as exc:
                 failed.setdefault(f"cannot render: {exc}", []).append(row.id)
                 continue
@@ -276,36 +293,49 @@ class OutboxSender:
         rebuilt.row_ids, rebuilt.user_ids = [i.row_id for i in items], [i.user_id for i in items]
         return rebuilt
 
-    # ------------------------------------------------------------------ one call to LINE
-    def _call(self, batch: Batch) -> None:
-        """Run on the calls' threads: no database here."""
-        if batch.multicast:
-            self.line.multicast(batch.user_ids, batch.messages, retry_key=batch.retry_key)
+    # ------------------------------------------------------------------ one batch, on a thread of its own
+    def _send(self, batch: Batch, claim: datetime) -> tuple[bool, DrainSummary | Callable[[], DrainSummary]]:
+        """Call LINE for the batch and settle it: (LINE accepted it, what became of it). On SQLite,
+        which has one writer, the settling is handed back to the sender's thread (as a function to
+        run there): on these threads it would only queue behind the claims' write lock."""
+        try:
+            if batch.multicast:
+                self.line.multicast(batch.user_ids, batch.messages, retry_key=batch.retry_key)
+            else:
+                self.line.push(batch.user_ids[0], batch.messages, retry_key=batch.retry_key)
+        except LineApiError as exc:
+            accepted, error = exc.is_retry_key_accepted, exc
+        except Exception as exc:  # noqa: BLE001 - e.g. a message the SDK refuses: fail the batch, not the drain
+            accepted, error = False, exc
         else:
-            self.line.push(batch.user_ids[0], batch.messages, retry_key=batch.retry_key)
+            accepted, error = True, None
+        settle = partial(self._settle, batch, claim, error)
+        return accepted, settle() if self.db.is_postgres else settle
 
-    # ------------------------------------------------------------------ what LINE answered
-    def _settle_all(self, outcomes: list[Outcome], summary: DrainSummary) -> None:
-        for outcome in outcomes:
-            if outcome.error is None:
-                self._finish(outcome.batch, outcome.claim, summary)
-            elif isinstance(outcome.error, LineApiError):
-                self._settle_error(outcome.batch, outcome.claim, outcome.error, summary)
-            else:  # e.g. a message the SDK refuses: fail the batch, not the drain
-                self._finish(outcome.batch, outcome.claim, summary,
-                             failed=f"not sent: {describe_error(outcome.error)}")
+    def _settle(self, batch: Batch, claim: datetime, error: Exception | None) -> DrainSummary:
+        landed = DrainSummary()
+        if error is None:
+            self._finish(batch, claim, landed)
+        elif isinstance(error, LineApiError):
+            self._settle_error(batch, claim, error, landed)
+        else:
+            self._finish(batch, claim, landed, failed=f"not sent: {describe_error(error)}")
+        return landed
 
     def _finish(self, batch: Batch, claim: datetime, summary: DrainSummary, failed: str | None = None) -> None:
         now = self.clock.now()
-        with self.db.session(write=True) as session:
-            if failed:
-                summary.failed += claims.settle_failed(session, batch, claim, failed)
-                log.warning("outbox batch of %d failed: %s", batch.size, failed[:200])
-                return
-            summary.sent += claims.settle_sent(session, batch, claim, now)
+        if failed:
+            summary.failed += self.db.run(lambda s: claims.settle_failed(s, batch, claim, failed), write=True)
+            log.warning("outbox batch of %d failed: %s", batch.size, failed[:200])
+            return
+
+        def sent(session):
             if self._limit_recorded:
                 sending_state.clear_monthly_limit(session, now)
-                self._limit_recorded = False
+            return claims.settle_sent(session, batch, claim, now)
+
+        summary.sent += self.db.run(sent, write=True)
+        self._limit_recorded = False
 
     def _settle_error(self, batch: Batch, claim: datetime, exc: LineApiError, summary: DrainSummary) -> None:
         now = self.clock.now()
