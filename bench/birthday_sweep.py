@@ -90,11 +90,11 @@ def floor(db, at: datetime) -> float:
                    literal(at, Coupon.created_at.type))
             .where(Member.birthday_month == at.month, Member.status == "member")))
         session.execute(insert(Outbox).from_select(
-            ["dedup_key", "member_id", "params", "kind", "category", "status", "not_before", "created_at", "attempts"],
+            ["dedup_key", "member_id", "params", "kind", "category", "status", "not_before", "created_at"],
             select(Coupon.uniqueness_key, Coupon.member_id,
                    json_with(session, {"last_day": "floor"}, code=Coupon.code, value=Coupon.value),
                    literal("birthday"), literal("marketing"), literal("pending"),
-                   literal(at, Outbox.not_before.type), literal(at, Outbox.created_at.type), literal(0))
+                   literal(at, Outbox.not_before.type), literal(at, Outbox.created_at.type))
             .where(Coupon.uniqueness_key.like("floor:%"))))
         return time.perf_counter() - start
     finally:

@@ -56,9 +56,9 @@ def floor(db, now: datetime) -> tuple[float, int]:
         params = json_with(s, {"type": "text", "text_zh": "哈囉", "text_en": "Hi"}, name=Member.display_name)
         rows = select(literal("floor:") + cast(Member.id, String), Member.id, literal("broadcast"),
                       literal("marketing"), params, literal("pending"), literal(now, Outbox.not_before.type),
-                      literal(now, Outbox.created_at.type), literal(0))
+                      literal(now, Outbox.created_at.type))
         n = insert_select_new(s, Outbox, ["dedup_key", "member_id", "kind", "category", "params", "status",
-                                          "not_before", "created_at", "attempts"], rows)
+                                          "not_before", "created_at"], rows)
     return time.perf_counter() - start, n
 
 

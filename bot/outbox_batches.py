@@ -18,6 +18,7 @@ class Item:
     row_id: int
     user_id: str
     messages: list[dict]
+    key: str | None = None  # message_key(messages), when the caller has it already
 
 
 @dataclass
@@ -25,10 +26,11 @@ class Batch:
     row_ids: list[int]
     user_ids: list[str]
     messages: list[dict]
-    # set when the batch was tried before (a retry), else given at the first attempt
+    # given when the batch is recorded (its outbox_batches row), or read back for a retry
+    id: int | None = None
     retry_key: str | None = None
     first_attempt_at: datetime | None = None
-    earlier_attempts: int = 0
+    attempts: int = 0  # this one included
     # decided once, at the first attempt, and kept for every retry under the same key
     multicast: bool = False
     _members: set = field(default_factory=set, repr=False)
@@ -37,11 +39,9 @@ class Batch:
     def size(self) -> int:
         return len(self.row_ids)
 
-    def keep_only(self, row_ids: list[int]) -> None:
-        keep = set(row_ids)
-        pairs = [(r, u) for r, u in zip(self.row_ids, self.user_ids) if r in keep]
-        self.row_ids = [r for r, _ in pairs]
-        self.user_ids = [u for _, u in pairs]
+    @property
+    def members(self) -> set:
+        return self._members or set(self.user_ids)
 
 
 def message_key(messages: list[dict]) -> str:
@@ -53,7 +53,7 @@ def group_identical(items: list[Item], limit: int = MULTICAST_LIMIT) -> list[Bat
     groups: dict[str, list[Batch]] = {}
     ordered: list[Batch] = []
     for item in items:
-        chunks = groups.setdefault(message_key(item.messages), [])
+        chunks = groups.setdefault(item.key or message_key(item.messages), [])
         target = next((b for b in chunks if b.size < limit and item.user_id not in b._members), None)
         if target is None:
             target = Batch(row_ids=[], user_ids=[], messages=item.messages)

@@ -1,44 +1,51 @@
-"""The database side of the outbox sender: claiming due rows and recording what became of them.
+"""The database side of the outbox sender: claiming due rows into batches, and settling batches.
 
-A claim is a lease: status 'sending' with `claimed_at` = the claim's instant. Every later write
-names the claim, so a sender whose lease ran out (and whose rows another sender took over) cannot
-overwrite the new owner's work. Claiming is one UPDATE of the rows still due: on PostgreSQL the rows
-are picked with FOR UPDATE SKIP LOCKED, so concurrent senders take different rows; on SQLite (where
-FOR UPDATE compiles to nothing) the single UPDATE is atomic under the database's write lock.
+A batch is one call to LINE: an `outbox_batches` row holding its retry key, attempts and lease, and
+the outbox rows that point to it. Fresh rows are claimed, judged and batched in one transaction:
+the due rows never tried are read with their members (on PostgreSQL locked FOR UPDATE SKIP LOCKED,
+so concurrent senders take different rows; on SQLite the unit holds the write lock), and the same
+transaction records every verdict and every batch with its new key. So the key is committed before
+LINE is called, and a recipient's row is written twice on its way to 'sent': claimed into its batch,
+then settled with it by one UPDATE ... WHERE batch_id.
 
-Rows sharing a retry key form one batch that LINE may already have accepted. They are claimed,
-held, sent and settled together and never split: a row left out of a request LINE accepted under
-the key would be answered 409 later and wrongly counted as sent.
+A batch in 'sending' is leased (`claimed_at`) to the sender that claimed it; every later write names
+the claim, so a sender whose lease ran out cannot overwrite the new owner's work. A batch that LINE
+may already have accepted is claimed, held, sent and settled whole and never split: a row left out
+of a request LINE accepted under the key would be answered 409 later and wrongly counted as sent.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Text, and_, cast, delete, insert, literal_column, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from rewards.models import Member, Outbox
+from rewards.models import UNSENT, Member, Outbox, OutboxBatch
 
-# Core statements on the table: a drain touches thousands of rows, and ORM objects would cost more
+from .outbox_batches import Batch
+
+# Core statements on the tables: a drain touches thousands of rows, and ORM objects would cost more
 # than the rest of the work.
 OUTBOX = Outbox.__table__
+BATCHES = OutboxBatch.__table__
+
+# spelled as the partial indexes spell them (a bound parameter would not match them on SQLite)
+_PENDING = OUTBOX.c.status == literal_column("'pending'")
+_UNSENT = text("outbox." + UNSENT)
 
 
-@dataclass(frozen=True)
-class ClaimedRow:
+# (named tuples: a claim reads thousands of rows, and these are the cheapest to build)
+class ClaimedRow(NamedTuple):
     id: int
     kind: str
     category: str
-    params: dict
+    params_json: str  # as stored: the renders are cached by it, and parsed only when rendered
     to_user_id: str | None
-    retry_key: str | None
-    first_attempt_at: datetime | None
-    attempts: int
 
 
-@dataclass(frozen=True)
-class Recipient:
+class Recipient(NamedTuple):
     """What sending needs to know of a member (the messaging policy reads these attributes)."""
     id: int
     line_user_id: str | None
@@ -48,104 +55,135 @@ class Recipient:
     marketing_opt_in: bool
 
 
-_ROW = [OUTBOX.c[f] for f in ClaimedRow.__dataclass_fields__]
-_MEMBER = [Member.__table__.c[f] for f in Recipient.__dataclass_fields__]
+_ROW = [OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.category, cast(OUTBOX.c.params, Text), OUTBOX.c.to_user_id]
+_MEMBER = [Member.__table__.c[f] for f in Recipient._fields]
+Loaded = list[tuple[ClaimedRow, Recipient | None]]
 
 
-def due(now: datetime, lease: timedelta):
-    return or_(and_(OUTBOX.c.status == "pending", OUTBOX.c.not_before <= now),
-               and_(OUTBOX.c.status == "sending", OUTBOX.c.claimed_at < now - lease))
-
-
-def _claim(session: Session, pick, now: datetime, lease: timedelta) -> list[int]:
-    result = session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(pick), due(now, lease))
-                             .values(status="sending", claimed_at=now).returning(OUTBOX.c.id))
-    return sorted(result.scalars())
-
-
-def claim_fresh(session: Session, now: datetime, lease: timedelta, limit: int) -> list[int]:
-    """Claim up to `limit` due rows that were never tried (no retry key yet), oldest first."""
-    pick = (select(OUTBOX.c.id).where(OUTBOX.c.retry_key.is_(None), due(now, lease))
-            .order_by(OUTBOX.c.not_before, OUTBOX.c.id).limit(limit)
-            .with_for_update(skip_locked=True))
-    return _claim(session, pick, now, lease)
-
-
-def due_batch_keys(session: Session, now: datetime, lease: timedelta, limit: int) -> list[str]:
-    """Retry keys of batches that were tried before and are due again, oldest first."""
-    return list(session.scalars(
-        select(OUTBOX.c.retry_key).where(OUTBOX.c.retry_key.is_not(None), due(now, lease))
-        .group_by(OUTBOX.c.retry_key).order_by(func.min(OUTBOX.c.id)).limit(limit)))
-
-
-def claim_batch(session: Session, retry_key: str, now: datetime, lease: timedelta) -> list[int]:
-    """Claim every due row of one batch, or none: the rows are locked in id order and waited for
-    (not skipped), so two senders never share a batch."""
-    pick = (select(OUTBOX.c.id).where(OUTBOX.c.retry_key == retry_key, due(now, lease))
-            .order_by(OUTBOX.c.id).with_for_update())
-    return _claim(session, pick, now, lease)
-
-
-def batch_size(session: Session, retry_key: str) -> int:
-    """How many rows were ever sent under this key (whatever became of them since)."""
-    return session.scalar(select(func.count()).select_from(OUTBOX).where(OUTBOX.c.retry_key == retry_key))
-
-
-def load(session: Session, ids: list[int]) -> list[tuple[ClaimedRow, Recipient | None]]:
+def _load(session: Session, where, order_by, limit: int | None = None, lock: bool = False) -> Loaded:
     members = Member.__table__
-    joined = OUTBOX.outerjoin(members, members.c.id == OUTBOX.c.member_id)
-    result = session.execute(select(*_ROW, *_MEMBER).select_from(joined)
-                             .where(OUTBOX.c.id.in_(ids)).order_by(OUTBOX.c.id))
+    q = (select(*_ROW, *_MEMBER).select_from(OUTBOX.outerjoin(members, members.c.id == OUTBOX.c.member_id))
+         .where(*where).order_by(*order_by).limit(limit))
+    if lock:
+        q = q.with_for_update(skip_locked=True, of=OUTBOX)
     n = len(_ROW)
-    return [(ClaimedRow(*r[:n]), Recipient(*r[n:]) if r[n] is not None else None) for r in result]
+    row, member = ClaimedRow._make, Recipient._make
+    return [(row(r[:n]), member(r[n:]) if r[n] is not None else None) for r in session.execute(q).all()]
 
 
-def _mine(ids: list[int], claim: datetime):
-    return and_(OUTBOX.c.id.in_(ids), OUTBOX.c.status == "sending", OUTBOX.c.claimed_at == claim)
+# ---------------------------------------------------------------------------- fresh rows
+def claim_fresh(session: Session, now: datetime, limit: int) -> Loaded:
+    """Up to `limit` due rows never tried, oldest first, with their members; locked until the
+    unit of work ends, which must record a verdict or a batch for each (`mark`, `open_batches`)."""
+    return _load(session, [_PENDING, OUTBOX.c.not_before <= now, OUTBOX.c.batch_id.is_(None)],
+                 [OUTBOX.c.not_before, OUTBOX.c.id], limit, lock=True)
 
 
-def _set(session: Session, ids: list[int], claim: datetime, **values) -> list[int]:
+def open_batches(session: Session, batches: list[Batch], now: datetime) -> None:
+    """Record each batch with a new retry key, its first attempt now and its lease, and point its
+    rows to it."""
+    if not batches:
+        return
+    for batch in batches:
+        batch.retry_key, batch.first_attempt_at, batch.attempts = str(uuid.uuid4()), now, 1
+    ids = dict(session.execute(insert(BATCHES).returning(BATCHES.c.retry_key, BATCHES.c.id), [
+        dict(retry_key=b.retry_key, multicast=b.multicast, status="sending", attempts=1, first_attempt_at=now,
+             claimed_at=now, not_before=now) for b in batches]).all())
+    for batch in batches:
+        batch.id = ids[batch.retry_key]
+        session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(batch.row_ids))
+                        .values(status="sending", batch_id=batch.id))
+
+
+def mark(session: Session, ids: list[int], status: str, **values) -> int:
+    """A verdict on claimed rows: 'skipped' (with skip_reason), 'failed' (with last_error), or
+    'pending' (held: with not_before)."""
     if not ids:
-        return []
-    result = session.execute(update(OUTBOX).where(_mine(ids, claim)).values(**values).returning(OUTBOX.c.id))
-    return sorted(result.scalars())
+        return 0
+    return session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids), _UNSENT)
+                           .values(status=status, **values)).rowcount
 
 
-def start_attempt(session: Session, ids: list[int], claim: datetime, now: datetime,
-                  new_key: str | None = None) -> list[int]:
-    """Count an attempt; with `new_key`, first give the rows their retry key (committed before LINE
-    is called, so a crash mid-call leaves the key to retry with). Returns the rows still ours."""
-    if new_key is None:
-        return _set(session, ids, claim, attempts=OUTBOX.c.attempts + 1)
-    if not ids:
-        return []
-    result = session.execute(
-        update(OUTBOX).where(_mine(ids, claim), OUTBOX.c.retry_key.is_(None))
-        .values(retry_key=new_key, first_attempt_at=now, attempts=OUTBOX.c.attempts + 1).returning(OUTBOX.c.id))
-    return sorted(result.scalars())
+# ---------------------------------------------------------------------------- batches tried before
+def _due(now: datetime, lease: timedelta):
+    return or_(and_(BATCHES.c.status == "pending", BATCHES.c.not_before <= now),
+               and_(BATCHES.c.status == "sending", BATCHES.c.claimed_at < now - lease))
 
 
-def mark_sent(session: Session, ids: list[int], claim: datetime, now: datetime) -> list[int]:
-    return _set(session, ids, claim, status="sent", sent_at=now, claimed_at=None, last_error=None)
+def due_batches(session: Session, now: datetime, lease: timedelta, limit: int) -> list[int]:
+    """Batches tried before that are due again (a retry, or a lease run out), oldest first."""
+    return list(session.scalars(select(BATCHES.c.id).where(_due(now, lease)).order_by(BATCHES.c.id).limit(limit)))
 
 
-def mark_failed(session: Session, ids: list[int], claim: datetime, error: str) -> list[int]:
-    return _set(session, ids, claim, status="failed", claimed_at=None, last_error=error[:2000])
+def claim_batch(session: Session, batch_id: int, now: datetime, lease: timedelta) -> tuple[Batch, Loaded] | None:
+    """Lease one due batch and count an attempt; its rows still unsent, with their members. None
+    when another sender has it."""
+    found = session.execute(
+        update(BATCHES).where(BATCHES.c.id == batch_id, _due(now, lease))
+        .values(status="sending", claimed_at=now, attempts=BATCHES.c.attempts + 1)
+        .returning(BATCHES.c.retry_key, BATCHES.c.multicast, BATCHES.c.attempts, BATCHES.c.first_attempt_at)).first()
+    if found is None:
+        return None
+    session.execute(update(OUTBOX).where(OUTBOX.c.batch_id == batch_id, _UNSENT).values(status="sending"))
+    rows = _load(session, [OUTBOX.c.batch_id == batch_id, _UNSENT], [OUTBOX.c.id])
+    batch = Batch(row_ids=[], user_ids=[], messages=[], id=batch_id, retry_key=found.retry_key,
+                  multicast=bool(found.multicast), attempts=found.attempts, first_attempt_at=found.first_attempt_at)
+    return batch, rows
 
 
-def mark_skipped(session: Session, ids: list[int], claim: datetime, reason: str) -> list[int]:
-    return _set(session, ids, claim, status="skipped", claimed_at=None, skip_reason=reason)
+# ---------------------------------------------------------------------------- settling a batch
+def _own(session: Session, batch: Batch, claim: datetime, **values) -> bool:
+    """Write the batch's row if it is still ours (same claim); False when the lease was taken over."""
+    return session.execute(update(BATCHES).where(BATCHES.c.id == batch.id, BATCHES.c.status == "sending",
+                                                 BATCHES.c.claimed_at == claim).values(**values)).rowcount == 1
 
 
-def release(session: Session, ids: list[int], claim: datetime, not_before: datetime | None = None,
-            error: str | None = None, forget_key: bool = False) -> list[int]:
-    """Back to pending (from `not_before`, if given). `forget_key` only when LINE certainly refused
-    every attempt under the key, so a fresh key later cannot send anything twice."""
+def _rows_of(session: Session, batch: Batch, **values) -> int:
+    return session.execute(update(OUTBOX).where(OUTBOX.c.batch_id == batch.id, _UNSENT).values(**values)).rowcount
+
+
+def settle_sent(session: Session, batch: Batch, claim: datetime, now: datetime) -> int:
+    """LINE took the batch: it and its rows are sent. Returns how many rows (0: not ours any more)."""
+    if not _own(session, batch, claim, status="sent", claimed_at=None, last_error=None):
+        return 0
+    return _rows_of(session, batch, status="sent", sent_at=now, last_error=None)
+
+
+def settle_failed(session: Session, batch: Batch, claim: datetime, error: str) -> int:
+    if not _own(session, batch, claim, status="failed", claimed_at=None, last_error=error[:2000]):
+        return 0
+    return _rows_of(session, batch, status="failed", last_error=error[:2000])
+
+
+def release(session: Session, batch: Batch, claim: datetime, not_before: datetime | None = None,
+            error: str | None = None, untried: bool = False) -> int:
+    """Back to pending under the same key, to be retried from `not_before` (if given); `untried`: the
+    attempt counted at the claim was not made."""
     values: dict = {"status": "pending", "claimed_at": None}
     if not_before is not None:
         values["not_before"] = not_before
     if error is not None:
         values["last_error"] = error[:2000]
-    if forget_key:
-        values.update(retry_key=None, first_attempt_at=None)
-    return _set(session, ids, claim, **values)
+    if untried:
+        values["attempts"] = BATCHES.c.attempts - 1
+    if not _own(session, batch, claim, **values):
+        return 0
+    values.pop("claimed_at"), values.pop("attempts", None)
+    return _rows_of(session, batch, **values)
+
+
+def dissolve(session: Session, batch: Batch, claim: datetime, not_before: datetime | None = None,
+             error: str | None = None) -> int:
+    """The rows go back to pending without a batch, to be judged afresh; the key is forgotten. Only
+    for a batch LINE never took under its key (never called, or refused outright), so that a new
+    key later cannot deliver anything twice."""
+    if not _own(session, batch, claim, claimed_at=None):
+        return 0
+    values: dict = {"status": "pending", "batch_id": None}
+    if not_before is not None:
+        values["not_before"] = not_before
+    if error is not None:
+        values["last_error"] = error[:2000]
+    released = _rows_of(session, batch, **values)
+    session.execute(delete(BATCHES).where(BATCHES.c.id == batch.id))
+    return released

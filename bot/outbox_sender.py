@@ -1,9 +1,10 @@
 """The outbox sender: the one path by which the bot sends anything on its own (push, multicast).
 
 One drain: claim due rows, ask the messaging policy about each (send, hold for quiet hours, skip),
-render them, group identical messages into multicasts, and call LINE with each batch's
-X-Line-Retry-Key. The key is stored (and committed) before LINE is called, so whatever happens
-during the call, a retry uses the same key and LINE answers 409 instead of delivering twice.
+render them (each distinct message once), group identical messages into multicasts, and call
+LINE with each batch's X-Line-Retry-Key, a few calls in flight at once. The batches and their keys
+are stored (and committed) before LINE is called, so whatever happens during the call, a retry uses
+the same key and LINE answers 409 instead of delivering twice. Only this thread writes the database.
 
 What LINE answers decides the rows' fate:
   2xx, 409 "retry key is already accepted"  → sent
@@ -17,18 +18,21 @@ never sent again (it may or may not have been delivered).
 from __future__ import annotations
 
 import logging
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Callable
 
 from messaging import policy, sending_state
 
 from . import outbox_claims as claims
 from .line_client import LineApiError
-from .notice_messages import RenderError, render
-from .outbox_batches import Batch, Item, group_identical, message_key
-from .outbox_claims import ClaimedRow, Recipient
+from .notice_messages import RenderError
+from .outbox_batches import Batch, Item, group_identical
+from .outbox_claims import ClaimedRow, Loaded, Recipient
+from .outbox_flight import BatchesInFlight
+from .outbox_renders import Renders
 from core.logs import describe_error
 
 log = logging.getLogger(__name__)
@@ -45,6 +49,7 @@ class SendingRules:
     # LINE keeps a retry key 24 h; the margin covers clock skew between us and LINE
     key_lifetime: timedelta = timedelta(hours=24) - timedelta(minutes=10)
     batches_per_round: int = 100
+    in_flight: int = 4  # calls to LINE at once
 
     def backoff(self, attempts: int) -> timedelta:
         return min(self.backoff_first * (2 ** max(attempts - 1, 0)), self.backoff_max)
@@ -60,6 +65,16 @@ class DrainSummary:
     skipped: Counter = field(default_factory=Counter)
     stopped: str | None = None  # why the drain ended early
     resume_at: datetime | None = None  # after a rate limit: not before this
+
+    def add(self, other: "DrainSummary") -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.retrying += other.retrying
+        self.held += other.held
+        self.skipped.update(other.skipped)
+        self.stopped = self.stopped or other.stopped
+        if other.resume_at is not None:
+            self.resume_at = max(other.resume_at, self.resume_at or other.resume_at)
 
     @property
     def is_empty(self) -> bool:
@@ -87,6 +102,7 @@ class OutboxSender:
         self.default_language = default_language
         self.rules = rules
         self._limit_recorded = False
+        self._renders = Renders(settings)
 
     @classmethod
     def from_runtime(cls, rt, rules: SendingRules | None = None) -> "OutboxSender":
@@ -101,12 +117,15 @@ class OutboxSender:
         summary = DrainSummary()
         if not self._may_send(summary):
             return summary
-        while summary.stopped is None:
-            worked = self._send_due_batches(summary)  # tried before: they have waited longest
-            if summary.stopped is None:
-                worked = self._send_fresh_rows(summary) or worked
-            if not worked:
-                break
+        self._renders = Renders(self.settings)  # settings may have changed since the last drain
+        with BatchesInFlight(self._send, self.rules.in_flight) as flight:
+            while summary.stopped is None:
+                worked = self._send_due_batches(flight, summary)  # tried before: they have waited longest
+                if summary.stopped is None:
+                    worked = self._send_fresh_rows(flight, summary) or worked
+                if not worked:
+                    break
+            self._add(flight.finish(), summary)
         if not summary.is_empty:
             log.info("outbox drain: %s", summary)
         return summary
@@ -123,68 +142,89 @@ class OutboxSender:
                 self._limit_recorded = True
         return True
 
-    # ------------------------------------------------------------------ rows never tried
-    def _send_fresh_rows(self, summary: DrainSummary) -> bool:
-        claim = self.clock.now()
-        with self.db.session() as session:
-            ids = claims.claim_fresh(session, claim, self.rules.lease, self.rules.claim_size)
-        if not ids:
-            return False
-        items, verdicts = self._judge(ids, claim)
-        self._settle_verdicts(verdicts, claim, summary)
-        batches = group_identical(items)
+    @staticmethod
+    def _add(landed: list, summary: DrainSummary) -> None:
+        for part in landed:
+            summary.add(part() if callable(part) else part)
+
+    def _fly(self, flight: BatchesInFlight, batches: list[Batch], claim: datetime, summary: DrainSummary,
+             fresh: bool) -> None:
+        """Send the batches of one claim, settling what lands meanwhile; give back what is left once
+        LINE said stop or the lease is half gone."""
         for i, batch in enumerate(batches):
+            self._add(flight.make_room(batch), summary)
             if summary.stopped or self.clock.now() - claim > self.rules.lease / 2:
-                # give back what is left before the lease runs out (or LINE said stop)
-                self._give_back([r for b in batches[i:] for r in b.row_ids], claim, summary)
-                break
-            self._attempt(batch, claim, summary)
+                self._give_back(batches[i:], claim, summary, fresh)
+                return
+            summary.calls += 1
+            flight.start(batch, claim)
+
+    # ------------------------------------------------------------------ rows never tried
+    def _send_fresh_rows(self, flight: BatchesInFlight, summary: DrainSummary) -> bool:
+        claim = self.clock.now()
+
+        def work(session):
+            rows = claims.claim_fresh(session, claim, self.rules.claim_size)
+            if not rows:
+                return None
+            items, verdicts = self._judge(session, rows, claim)
+            counts = self._record_verdicts(session, verdicts, claim)
+            batches = group_identical(items)
+            claims.open_batches(session, batches, claim)
+            return batches, counts
+
+        claimed = self.db.run(work, write=True)
+        if claimed is None:
+            return False
+        batches, (skipped, held, failed) = claimed
+        summary.skipped.update(skipped)
+        summary.held += held
+        summary.failed += failed
+        self._fly(flight, batches, claim, summary, fresh=True)
         return True
 
-    def _judge(self, ids: list[int], now: datetime) -> tuple[list[Item], dict]:
+    def _judge(self, session, rows: Loaded, now: datetime) -> tuple[list[Item], dict]:
         """Policy and rendering for freshly claimed rows: the items to send, and verdicts
         {(action, detail): [row ids]} for the others."""
         items: list[Item] = []
         verdicts: dict[tuple[str, object], list[int]] = {}
-        with self.db.session() as session:
-            rows = claims.load(session, ids)
-            marketing = [m.id for o, m in rows if m is not None and o.category == "marketing"]
-            recent = Counter(policy.recent_marketing_counts(session, marketing, now))
-            for row, member in rows:
-                decision = policy.decide(session, member, row.category, now, self.settings,
-                                         recent_marketing=recent[member.id] if member is not None else 0)
-                if decision.action == policy.SKIP:
-                    verdicts.setdefault(("skip", decision.reason), []).append(row.id)
-                    continue
-                if decision.action == policy.HOLD:
-                    verdicts.setdefault(("hold", decision.until), []).append(row.id)
-                    continue
-                user_id = self._recipient(row, member)
-                if user_id is None:
-                    verdicts.setdefault(("fail", "no recipient"), []).append(row.id)
-                    continue
-                try:
-                    messages = render(row.kind, row.params, self._language(member), self.settings)
-                except RenderError as exc:
-                    verdicts.setdefault(("fail", f"cannot render: {exc}"), []).append(row.id)
-                    continue
-                if member is not None and row.category == "marketing":
-                    recent[member.id] += 1  # what this drain is about to send counts against the cap
-                items.append(Item(row.id, user_id, messages))
+        marketing = [m.id for o, m in rows if m is not None and o.category == "marketing"]
+        recent = Counter(policy.recent_marketing_counts(session, marketing, now)) if marketing else Counter()
+        for row, member in rows:
+            decision = policy.decide(session, member, row.category, now, self.settings,
+                                     recent_marketing=recent[member.id] if member is not None else 0)
+            if decision.action == policy.SKIP:
+                verdicts.setdefault(("skip", decision.reason), []).append(row.id)
+                continue
+            if decision.action == policy.HOLD:
+                verdicts.setdefault(("hold", decision.until), []).append(row.id)
+                continue
+            user_id = self._recipient(row, member)
+            if user_id is None:
+                verdicts.setdefault(("fail", "no recipient"), []).append(row.id)
+                continue
+            try:
+                messages, key = self._renders.get(row.kind, row.params_json, self._language(member))
+            except RenderError as exc:
+                verdicts.setdefault(("fail", f"cannot render: {exc}"), []).append(row.id)
+                continue
+            if member is not None and row.category == "marketing":
+                recent[member.id] += 1  # what this drain is about to send counts against the cap
+            items.append(Item(row.id, user_id, messages, key))
         return items, verdicts
 
-    def _settle_verdicts(self, verdicts: dict, claim: datetime, summary: DrainSummary) -> None:
-        if not verdicts:
-            return
-        with self.db.session() as session:
-            for (action, detail), ids in verdicts.items():
-                if action == "skip":
-                    summary.skipped[detail] += len(claims.mark_skipped(session, ids, claim, detail))
-                elif action == "hold":
-                    summary.held += len(claims.release(session, ids, claim, not_before=detail))
-                else:
-                    summary.failed += len(claims.mark_failed(session, ids, claim, detail))
-                    log.warning("outbox rows %s failed: %s", ids[:10], detail)
+    def _record_verdicts(self, session, verdicts: dict, claim: datetime) -> tuple[Counter, int, int]:
+        """(skipped by reason, held, failed)."""
+        skipped, held, failed = Counter(), 0, 0
+        for (action, detail), ids in verdicts.items():
+            if action == "skip":
+                skipped[detail] += claims.mark(session, ids, "skipped", skip_reason=detail)
+            elif action == "hold":
+                held += claims.mark(session, ids, "pending", not_before=detail)
+            else:
+                failed += claims.mark(session, ids, "failed", last_error=detail[:2000])
+                log.warning("outbox rows %s failed: %s", ids[:10], detail)
+        return skipped, held, failed
 
     def _recipient(self, row: ClaimedRow, member: Recipient | None) -> str | None:
         return member.line_user_id if member is not None else row.to_user_id
@@ -193,103 +233,112 @@ class OutboxSender:
         return member.language if member is not None and member.language else self.default_language
 
     # ------------------------------------------------------------------ batches tried before
-    def _send_due_batches(self, summary: DrainSummary) -> bool:
+    def _send_due_batches(self, flight: BatchesInFlight, summary: DrainSummary) -> bool:
         with self.db.session() as session:
-            keys = claims.due_batch_keys(session, self.clock.now(), self.rules.lease, self.rules.batches_per_round)
+            due = claims.due_batches(session, self.clock.now(), self.rules.lease, self.rules.batches_per_round)
         worked = False
-        for key in keys:
+        for batch_id in due:
             if summary.stopped:
                 break
             claim = self.clock.now()
-            with self.db.session() as session:
-                ids = claims.claim_batch(session, key, claim, self.rules.lease)
-            if not ids:
+            batch = self.db.run(lambda session: self._rebuild(session, batch_id, claim), write=True)
+            if batch is None:
                 continue  # another sender has it
             worked = True
-            batch = self._rebuild(key, ids, claim, summary)
-            if batch is not None:
-                self._attempt(batch, claim, summary)
+            summary.skipped.update(batch.skipped)
+            summary.failed += batch.failed
+            if batch.row_ids:
+                self._fly(flight, [batch], claim, summary, fresh=False)
         return worked
 
-    def _rebuild(self, key: str, ids: list[int], claim: datetime, summary: DrainSummary) -> Batch | None:
+    def _rebuild(self, session, batch_id: int, claim: datetime) -> "_Rebuilt | None":
         """The batch as it was first sent: same key, same kind of call, to those who can still receive it.
 
         Quiet hours and the weekly cap are not asked again: LINE may already have delivered it.
         """
+        claimed = claims.claim_batch(session, batch_id, claim, self.rules.lease)
+        if claimed is None:
+            return None
+        batch, rows = claimed
+        rebuilt = _Rebuilt(**vars(batch))
+        if claim - batch.first_attempt_at >= self.rules.key_lifetime:
+            error = (f"not resent: its retry key is from {batch.first_attempt_at:%Y-%m-%d %H:%M %Z} and LINE "
+                     "forgets keys after 24 h, so a retry could deliver it twice")
+            rebuilt.failed += claims.settle_failed(session, batch, claim, error)
+            log.warning("outbox batch %s failed: %s", batch.id, error[:80])
+            return rebuilt
         failed: dict[str, list[int]] = {}
         skipped: dict[str, list[int]] = {}
         items: list[Item] = []
-        with self.db.session() as session:
-            rows = claims.load(session, ids)
-            multicast = claims.batch_size(session, key) > 1
-            first_attempt_at = min(r.first_attempt_at or claim for r, _ in rows)
-            earlier = max(r.attempts for r, _ in rows)
-            expired = claim - first_attempt_at >= self.rules.key_lifetime
-            for row, member in ([] if expired else rows):
-                reason = policy.unreachable_reason(member) if member is not None else None
-                user_id = self._recipient(row, member)
-                if reason or user_id is None:
-                    skipped.setdefault(reason or "erased", []).append(row.id)
-                    continue
-                try:
-                    messages = render(row.kind, row.params, self._language(member), self.settings)
-                except RenderError as exc:
-                    failed.setdefault(f"cannot render: {exc}", []).append(row.id)
-                    continue
-                items.append(Item(row.id, user_id, messages))
-        if expired:
-            failed = {f"not resent: its retry key is from {first_attempt_at:%Y-%m-%d %H:%M %Z} and LINE forgets "
-                      "keys after 24 h, so a retry could deliver it twice": ids}
-        with self.db.session() as session:
-            for reason, row_ids in skipped.items():
-                summary.skipped[reason] += len(claims.mark_skipped(session, row_ids, claim, reason))
-            for error, row_ids in failed.items():
-                summary.failed += len(claims.mark_failed(session, row_ids, claim, error))
-                log.warning("outbox rows %s failed: %s", row_ids[:10], error[:80])
+        for row, member in rows:
+            reason = policy.unreachable_reason(member) if member is not None else None
+            user_id = self._recipient(row, member)
+            if reason or user_id is None:
+                skipped.setdefault(reason or "erased", []).append(row.id)
+                continue
+            try:
+                messages, key = self._renders.get(row.kind, row.params_json, self._language(member))
+            except RenderError as exc:
+                failed.setdefault(f"cannot render: {exc}", []).append(row.id)
+                continue
+            items.append(Item(row.id, user_id, messages, key))
+        for reason, row_ids in skipped.items():
+            rebuilt.skipped[reason] += claims.mark(session, row_ids, "skipped", skip_reason=reason)
+        for error, row_ids in failed.items():
+            rebuilt.failed += claims.mark(session, row_ids, "failed", last_error=error[:2000])
+            log.warning("outbox rows %s failed: %s", row_ids[:10], error[:80])
         if not items:
-            return None
+            claims.settle_failed(session, batch, claim, "nobody left to send it to")
+            return rebuilt
         # one batch is one message; should a member's language have changed since, they get what the rest get
-        common = Counter(message_key(i.messages) for i in items).most_common(1)[0][0]
-        messages = next(i.messages for i in items if message_key(i.messages) == common)
-        return Batch(row_ids=[i.row_id for i in items], user_ids=[i.user_id for i in items], messages=messages,
-                     retry_key=key, first_attempt_at=first_attempt_at, earlier_attempts=earlier, multicast=multicast)
+        common = Counter(i.key for i in items).most_common(1)[0][0]
+        rebuilt.messages = next(i.messages for i in items if i.key == common)
+        rebuilt.row_ids, rebuilt.user_ids = [i.row_id for i in items], [i.user_id for i in items]
+        return rebuilt
 
-    # ------------------------------------------------------------------ one call to LINE
-    def _attempt(self, batch: Batch, claim: datetime, summary: DrainSummary) -> None:
-        now = self.clock.now()
-        with self.db.session() as session:
-            if batch.retry_key is None:
-                batch.retry_key = str(uuid.uuid4())
-                batch.first_attempt_at = now
-                batch.keep_only(claims.start_attempt(session, batch.row_ids, claim, now, new_key=batch.retry_key))
-            else:
-                batch.keep_only(claims.start_attempt(session, batch.row_ids, claim, now))
-        if not batch.row_ids:
-            return  # our lease ran out and another sender took the rows
-        summary.calls += 1
+    # ------------------------------------------------------------------ one batch, on a thread of its own
+    def _send(self, batch: Batch, claim: datetime) -> tuple[bool, DrainSummary | Callable[[], DrainSummary]]:
+        """Call LINE for the batch and settle it: (LINE accepted it, what became of it). On SQLite,
+        which has one writer, the settling is handed back to the sender's thread (as a function to
+        run there): on these threads it would only queue behind the claims' write lock."""
         try:
             if batch.multicast:
                 self.line.multicast(batch.user_ids, batch.messages, retry_key=batch.retry_key)
             else:
                 self.line.push(batch.user_ids[0], batch.messages, retry_key=batch.retry_key)
         except LineApiError as exc:
-            self._settle_error(batch, claim, exc, summary)
+            accepted, error = exc.is_retry_key_accepted, exc
         except Exception as exc:  # noqa: BLE001 - e.g. a message the SDK refuses: fail the batch, not the drain
-            self._finish(batch, claim, summary, failed=f"not sent: {describe_error(exc)}")
+            accepted, error = False, exc
         else:
-            self._finish(batch, claim, summary)
+            accepted, error = True, None
+        settle = partial(self._settle, batch, claim, error)
+        return accepted, settle() if self.db.is_postgres else settle
+
+    def _settle(self, batch: Batch, claim: datetime, error: Exception | None) -> DrainSummary:
+        landed = DrainSummary()
+        if error is None:
+            self._finish(batch, claim, landed)
+        elif isinstance(error, LineApiError):
+            self._settle_error(batch, claim, error, landed)
+        else:
+            self._finish(batch, claim, landed, failed=f"not sent: {describe_error(error)}")
+        return landed
 
     def _finish(self, batch: Batch, claim: datetime, summary: DrainSummary, failed: str | None = None) -> None:
         now = self.clock.now()
-        with self.db.session() as session:
-            if failed:
-                summary.failed += len(claims.mark_failed(session, batch.row_ids, claim, failed))
-                log.warning("outbox batch of %d failed: %s", batch.size, failed[:200])
-                return
-            summary.sent += len(claims.mark_sent(session, batch.row_ids, claim, now))
+        if failed:
+            summary.failed += self.db.run(lambda s: claims.settle_failed(s, batch, claim, failed), write=True)
+            log.warning("outbox batch of %d failed: %s", batch.size, failed[:200])
+            return
+
+        def sent(session):
             if self._limit_recorded:
                 sending_state.clear_monthly_limit(session, now)
-                self._limit_recorded = False
+            return claims.settle_sent(session, batch, claim, now)
+
+        summary.sent += self.db.run(sent, write=True)
+        self._limit_recorded = False
 
     def _settle_error(self, batch: Batch, claim: datetime, exc: LineApiError, summary: DrainSummary) -> None:
         now = self.clock.now()
@@ -297,36 +346,50 @@ class OutboxSender:
         if exc.is_retry_key_accepted:
             self._finish(batch, claim, summary)
         elif exc.is_monthly_limit:
-            with self.db.session() as session:
+            with self.db.session(write=True) as session:
                 # refused outright, so a first attempt's key can go: the pause may outlast LINE's 24 h
-                claims.release(session, batch.row_ids, claim, error=what, forget_key=batch.earlier_attempts == 0)
+                if batch.attempts == 1:
+                    claims.dissolve(session, batch, claim, error=what)
+                else:
+                    claims.release(session, batch, claim, error=what)
                 sending_state.record_monthly_limit(session, now, exc.message)
             summary.stopped = "LINE monthly limit reached"
             log.error("outbox: LINE's monthly message limit is reached; sending stops")
         elif exc.status == 429:
             wait = timedelta(seconds=exc.retry_after) if exc.retry_after else self.rules.rate_limit_wait
             until = now + wait
-            with self.db.session() as session:
-                claims.release(session, batch.row_ids, claim, not_before=until, error=what)
+            with self.db.session(write=True) as session:
+                claims.release(session, batch, claim, not_before=until, error=what)
             summary.retrying += batch.size
             summary.stopped = f"rate limited until {until:%H:%M:%S}"
-            summary.resume_at = until
+            summary.resume_at = max(until, summary.resume_at or until)
         elif exc.status is None or exc.status >= 500:
             if now - batch.first_attempt_at >= self.rules.retry_for:
-                self._finish(batch, claim, summary,
-                             failed=f"gave up after {batch.earlier_attempts + 1} attempts: {what}")
+                self._finish(batch, claim, summary, failed=f"gave up after {batch.attempts} attempts: {what}")
                 return
-            until = now + self.rules.backoff(batch.earlier_attempts + 1)
-            with self.db.session() as session:
-                claims.release(session, batch.row_ids, claim, not_before=until, error=what)
+            until = now + self.rules.backoff(batch.attempts)
+            with self.db.session(write=True) as session:
+                claims.release(session, batch, claim, not_before=until, error=what)
             summary.retrying += batch.size
         else:
             self._finish(batch, claim, summary, failed=what)
 
-    def _give_back(self, row_ids: list[int], claim: datetime, summary: DrainSummary) -> None:
-        """Rows claimed but not tried: pending again (after a rate limit, not before it ends)."""
-        with self.db.session() as session:
-            claims.release(session, row_ids, claim, not_before=summary.resume_at)
+    def _give_back(self, batches: list[Batch], claim: datetime, summary: DrainSummary, fresh: bool) -> None:
+        """Batches claimed but not tried: fresh ones dissolve (their rows are judged again), a retry
+        goes back under its key; after a rate limit, not before it ends."""
+        with self.db.session(write=True) as session:
+            for batch in batches:
+                if fresh:
+                    claims.dissolve(session, batch, claim, not_before=summary.resume_at)
+                else:
+                    claims.release(session, batch, claim, not_before=summary.resume_at, untried=True)
+
+
+@dataclass
+class _Rebuilt(Batch):
+    """A batch claimed for a retry, and what became of the rows it no longer sends to."""
+    skipped: Counter = field(default_factory=Counter)
+    failed: int = 0
 
 
 def drain(rt) -> DrainSummary:

@@ -77,11 +77,46 @@ class Member(Base):
         return f"<Member {self.id} {self.member_code} {self.status}>"
 
 
+# rows still to send; the same words in every query meant to use these partial indexes (SQLite
+# uses a partial index only when the query repeats its condition literally)
+UNSENT = "status in ('pending', 'sending')"
+
+
+class OutboxBatch(Base):
+    """One call to LINE (a push, or a multicast of up to 500) and its X-Line-Retry-Key.
+
+    The sender's own state lives here, once per call instead of on every recipient's row: the retry
+    key (stored and committed before LINE is first called, reused for every retry), the attempts,
+    the lease (`claimed_at` of a 'sending' batch) and when to try again. Its outbox rows point to it
+    with `batch_id` and are settled together when it is.
+    """
+
+    __tablename__ = "outbox_batches"
+    __table_args__ = (
+        CheckConstraint("status in ('pending', 'sending', 'sent', 'failed')", name="status_known"),
+        Index("ix_outbox_batches_due", "status", "not_before", sqlite_where=text(UNSENT),
+              postgresql_where=text(UNSENT)),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    retry_key: Mapped[str] = mapped_column(String(36))
+    # decided at the first attempt and kept for every retry under the key
+    multicast: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    first_attempt_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    not_before: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 class Outbox(Base):
     """A message the bot sends on its own (push/multicast), written with the change that causes it.
 
     The domain records *what* to tell (kind + params); the bot renders it into LINE messages when it
     sends. `dedup_key` is the business idempotency key: one row per (cause, member), ever.
+    `status` says what became of it for every reader; while it is being sent ('sending', or 'pending'
+    again until a retry) it belongs to one `outbox_batches` row, which holds the retry key.
     """
 
     __tablename__ = "outbox"
@@ -90,8 +125,9 @@ class Outbox(Base):
         CheckConstraint("status in ('pending', 'sending', 'sent', 'failed', 'skipped', 'cancelled')",
                         name="status_known"),
         # partial: only rows still to send (sent, failed and skipped rows are most of the table)
-        Index("ix_outbox_due", "status", "not_before", sqlite_where=text("status in ('pending', 'sending')"),
-              postgresql_where=text("status in ('pending', 'sending')")),
+        Index("ix_outbox_due", "not_before", "id", sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+        Index("ix_outbox_batch", "batch_id", sqlite_where=text(UNSENT), postgresql_where=text(UNSENT)),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -106,11 +142,9 @@ class Outbox(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending")
     not_before: Mapped[datetime]
     created_at: Mapped[datetime]
-    # set on the first attempt; the same key is reused for every retry of this row (and its batch)
-    retry_key: Mapped[str | None] = mapped_column(String(36), index=True)
-    first_attempt_at: Mapped[datetime | None]
-    claimed_at: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # the outbox_batches row it is sent in (no foreign key: a claim sets it on thousands of rows at
+    # once, and PostgreSQL would check each one)
+    batch_id: Mapped[int | None] = mapped_column(BigInteger)
     sent_at: Mapped[datetime | None]
     skip_reason: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -54,7 +54,7 @@ def outbox_row(member_id: int | None, kind: str, category: str, params: Mapping[
     _check_key(dedup_key)
     return dict(dedup_key=dedup_key, member_id=member_id, to_user_id=to_user_id, kind=kind, category=category,
                 params=dict(params or {}), campaign_id=campaign_id, status="pending", not_before=not_before or now,
-                created_at=now, attempts=0)
+                created_at=now)
 
 
 def queue_rows(session: Session, rows: list[dict], returning: tuple = ()) -> list:
@@ -70,10 +70,10 @@ def queue_select(session: Session, select, kind: str, category: str, now: dateti
     fixed = [literal(kind).label("kind"), literal(category).label("category"),
              literal(campaign_id).label("campaign_id"), literal("pending").label("status"),
              literal(not_before or now, Outbox.not_before.type).label("not_before"),
-             literal(now, Outbox.created_at.type).label("created_at"), literal(0).label("attempts")]
+             literal(now, Outbox.created_at.type).label("created_at")]
     rows = select.add_columns(*fixed)
     return insert_select_new(session, Outbox, [*SELECT_COLUMNS, "kind", "category", "campaign_id", "status",
-                                               "not_before", "created_at", "attempts"], rows)
+                                               "not_before", "created_at"], rows)
 
 
 def queue_notice(session: Session, member: Member, kind: str, category: str, params: Mapping[str, Any] | None,

@@ -29,12 +29,12 @@ def main(argv=None):
     parser.add_argument("--users", type=argparse.FileType(encoding="utf-8"),
                         help="a JSON list of LINE users to play, [{userId, displayName, language, friendship}]")
     parser.add_argument("--quota", default="1000",
-                        help="the monthly message quota, or 'none' for no limit (big broadcasts in tests)")
+                        help="the monthly message quota; 'none' or 0 for no limit (big broadcasts, benchmarks)")
     args = parser.parse_args(argv)
     level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").upper())  # quiet with LOG_LEVEL=WARNING
     logging.basicConfig(level=level if isinstance(level, int) else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
-    platform = LinePlatform(quota_limit=None if args.quota == "none" else int(args.quota))
+    platform = LinePlatform(quota_limit=None if args.quota in ("none", "0") else int(args.quota))
     app = create_app(platform=platform, bot_url=args.bot_url, channel_secret=args.secret)
     if args.users:
         add_users(platform, json.load(args.users))

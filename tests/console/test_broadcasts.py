@@ -37,7 +37,7 @@ def audience(app, clock):
         for k in range(rt.settings.marketing_weekly_cap):
             s.add(Outbox(dedup_key=f"earlier-{k}", member_id=people["busy"].id, kind="text", category="marketing",
                          params={"text_zh": "x"}, status="sent", not_before=now - timedelta(days=1),
-                         created_at=now - timedelta(days=1), sent_at=now - timedelta(days=1), attempts=1))
+                         created_at=now - timedelta(days=1), sent_at=now - timedelta(days=1)))
         s.add(Segment(name="VIP", definition={"tags": ["vip"]}, created_by="t", created_at=now, updated_at=now))
         s.flush()
         segment_id = s.scalar(select(Segment.id))

@@ -79,7 +79,7 @@ def test_welcome_journey_end_to_end(app, client, sender, line, login_as, clock):
         fid = s.scalar(select(Member.id).where(Member.line_user_id == USERS["f"]))
         s.add(Outbox(dedup_key="other-f", member_id=fid, kind="text", category="marketing", params={"text_zh": "x"},
                      status="sent", not_before=start, created_at=start + timedelta(days=2),
-                     sent_at=start + timedelta(days=2), attempts=1))
+                     sent_at=start + timedelta(days=2)))
     run_due(app, start + timedelta(days=3, minutes=5))
     assert any("點數怎麼用" in t for t in texts(line, USERS["a"])) and any("點數怎麼用" in t for t in texts(line, USERS["b"]))
     for key in ("c", "d", "f"):

@@ -27,7 +27,7 @@ def member(app, clock):
         m.tags = ["vip"]
         orders.record_fields(s, m, "store", "POS-1", 2500, now - timedelta(days=3), "S01", None, now, rt.settings)
         s.add(Outbox(dedup_key="pending-1", member_id=m.id, kind="text", category="marketing",
-                     params={"text_zh": "hi"}, status="pending", not_before=now, created_at=now, attempts=0))
+                     params={"text_zh": "hi"}, status="pending", not_before=now, created_at=now))
         conversation.set(s, m.line_user_id, "survey_comment", {}, now, timedelta(hours=1))
         return m.member_code
 

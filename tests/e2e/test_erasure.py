@@ -37,7 +37,7 @@ def test_erasure_scrubs_outbox_params_inbox_keys_and_conversation(chat, app):
     with rt.db.session() as s:
         s.add(Outbox(dedup_key="sent-1", member_id=member_id, kind="text", category="marketing",
                      params={"text_zh": "王小明您好", "name": "王小明"}, status="sent", not_before=now,
-                     created_at=now, attempts=1))
+                     created_at=now))
         conversation.set(s, uid, "survey_comment", {"x": 1}, now, timedelta(hours=1))
     _erase_in_chat(chat, uid)
     with rt.db.session() as s:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 
 from bot.outbox_sender import OutboxSender, SendingRules
-from rewards.models import Member, Outbox
+from rewards.models import Member, Outbox, OutboxBatch
 
 
 def user_id(n: int) -> str:
@@ -34,7 +34,7 @@ def queue_rows(db, member_ids: list[int], now: datetime, kind: str = "text", cat
     params = {"text_zh": "你好", "text_en": "Hello"} if params is None and kind == "text" else (params or {})
     rows = [dict(dedup_key=f"{key}:{mid}", member_id=mid, kind=kind, category=category,
                  params=params(mid) if callable(params) else params, campaign_id=campaign_id, status="pending",
-                 not_before=not_before or now, created_at=now, attempts=0)
+                 not_before=not_before or now, created_at=now)
             for mid in member_ids]
     with db.session() as s:
         for i in range(0, len(rows), 5000):
@@ -57,3 +57,25 @@ def statuses(db) -> dict[str, int]:
     from collections import Counter
 
     return dict(Counter(r.status for r in rows(db)))
+
+
+def batch_of(db, row: Outbox) -> OutboxBatch:
+    """The outbox_batches row (retry key, attempts, first attempt) a row was sent in."""
+    with db.session() as s:
+        return s.get(OutboxBatch, row.batch_id)
+
+
+def tried_before(db, retry_key: str, first_attempt_at: datetime, attempts: int = 1, status: str = "pending",
+                 claimed_at: datetime | None = None, error: str | None = None) -> int:
+    """Every outbox row into one batch that was tried before (as a sender that died or was answered
+    an error leaves it); returns the batch's id."""
+    with db.session() as s:
+        count = s.scalar(select(func.count()).select_from(Outbox))
+        batch = OutboxBatch(retry_key=retry_key, multicast=count > 1, status=status, attempts=attempts,
+                            first_attempt_at=first_attempt_at, claimed_at=claimed_at, not_before=first_attempt_at,
+                            last_error=error)
+        s.add(batch)
+        s.flush()
+        s.execute(update(Outbox).values(batch_id=batch.id, status="sending" if status == "sending" else "pending",
+                                        last_error=error))
+        return batch.id

@@ -13,7 +13,7 @@ from messaging import sending_state
 from rewards.models import Member, Outbox
 
 from ..conftest import TAIPEI, make_app
-from .helpers import add_members, queue_rows, rows, statuses, user_id
+from .helpers import add_members, batch_of, queue_rows, rows, statuses, tried_before, user_id
 
 PUSH = "/v2/bot/message/push"
 MULTICAST = "/v2/bot/message/multicast"
@@ -46,8 +46,10 @@ def test_a_notice_is_pushed_once_with_its_retry_key(rt, line, clock):
     assert (summary.sent, summary.calls) == (1, 1)
     (call,) = line.calls_to(PUSH)
     (row,) = rows(rt.db)
-    assert key_of(call) == row.retry_key and uuid.UUID(row.retry_key).version == 4
-    assert (row.status, row.attempts, row.sent_at, row.first_attempt_at) == ("sent", 1, clock.now(), clock.now())
+    batch = batch_of(rt.db, row)
+    assert key_of(call) == batch.retry_key and uuid.UUID(batch.retry_key).version == 4
+    assert (row.status, row.sent_at) == ("sent", clock.now())
+    assert (batch.status, batch.attempts, batch.first_attempt_at, batch.multicast) == ("sent", 1, clock.now(), False)
     assert texts(line, user_id(1)) == ["消費 NT$1,250（信義店） ×1.2 → +14 點；目前共 340 點"]
     assert _drain(rt).calls == 0  # nothing twice
 
@@ -66,7 +68,7 @@ def test_rate_limited_rows_wait_for_retry_after_then_go_once(rt, line, clock):
     clock.advance(timedelta(seconds=1))
     assert _drain(rt).sent == 1
     first, second = line.calls_to(PUSH)
-    assert key_of(first) == key_of(second) == rows(rt.db)[0].retry_key
+    assert key_of(first) == key_of(second) == batch_of(rt.db, rows(rt.db)[0]).retry_key
     assert texts(line, user_id(1)) == ["你好"]
 
 
@@ -97,7 +99,7 @@ def test_server_errors_are_retried_with_backoff_and_the_same_key(rt, line, clock
     calls = line.calls_to(PUSH)
     assert [c.status for c in calls] == [500, 500, 200]
     assert len({key_of(c) for c in calls}) == 1
-    assert rows(rt.db)[0].attempts == 3
+    assert batch_of(rt.db, rows(rt.db)[0]).attempts == 3
     assert texts(line, user_id(1)) == ["你好"]
 
 
@@ -165,9 +167,8 @@ def test_a_conflict_without_the_retry_key_words_is_a_failure(rt, line, clock):
 def test_a_batch_first_tried_over_24_hours_ago_is_failed_not_resent(rt, line, clock):
     mids = add_members(rt.db, 3, clock.now())
     queue_rows(rt.db, mids, clock.now() - timedelta(hours=25))
-    with rt.db.session() as s:  # tried a day ago (LINE did not answer), then the worker was down
-        s.execute(update(Outbox).values(retry_key=str(uuid.uuid4()), first_attempt_at=clock.now() - timedelta(hours=25),
-                                        attempts=1, status="pending", last_error="LINE no answer"))
+    # tried a day ago (LINE did not answer), then the worker was down
+    tried_before(rt.db, str(uuid.uuid4()), clock.now() - timedelta(hours=25), error="LINE no answer")
     summary = _drain(rt)
     assert (summary.failed, summary.calls) == (3, 0)
     assert all(r.status == "failed" and "24 h" in r.last_error for r in rows(rt.db))
@@ -178,9 +179,8 @@ def test_a_batch_tried_earlier_today_is_resent_with_its_key(rt, line, clock):
     mids = add_members(rt.db, 3, clock.now())
     queue_rows(rt.db, mids, clock.now() - timedelta(hours=23))
     key = str(uuid.uuid4())
-    with rt.db.session() as s:
-        s.execute(update(Outbox).values(retry_key=key, first_attempt_at=clock.now() - timedelta(hours=23),
-                                        attempts=1, status="sending", claimed_at=clock.now() - timedelta(hours=23)))
+    tried_before(rt.db, key, clock.now() - timedelta(hours=23), status="sending",
+                 claimed_at=clock.now() - timedelta(hours=23))
     assert _drain(rt).sent == 3
     (call,) = line.calls_to(MULTICAST)
     assert key_of(call) == key and sorted(call.body["to"]) == [user_id(n) for n in (1, 2, 3)]
@@ -232,7 +232,7 @@ def test_identical_messages_go_in_multicasts_of_at_most_500(rt, unlimited_quota,
     assert len({key_of(c) for c in calls}) == 3
     by_key = {}
     for r in rows(rt.db):
-        by_key.setdefault(r.retry_key, []).append(r)
+        by_key.setdefault(batch_of(rt.db, r).retry_key, []).append(r)
     assert sorted(len(v) for v in by_key.values()) == [201, 500, 500]
     assert all(len(line.delivered(user_id(n))) == 1 for n in range(1, 1202))
 
@@ -322,7 +322,7 @@ def test_a_row_for_a_staff_user_who_is_not_a_member(rt, line, clock):
     with rt.db.session() as s:
         s.add(Outbox(dedup_key="preview:1", to_user_id=user_id(77), kind="text", category="marketing",
                      params={"text_zh": "預覽", "text_en": "Preview"}, status="pending", not_before=clock.now(),
-                     created_at=clock.now(), attempts=0))
+                     created_at=clock.now()))
     assert _drain(rt).sent == 1
     assert texts(line, user_id(77)) == ["預覽"]
 

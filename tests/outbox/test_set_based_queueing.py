@@ -57,7 +57,7 @@ def test_each_recipient_gets_one_row_with_the_params_the_row_by_row_version_wrot
     assert [r.member_id for r in rows] == vip[10:]
     for r in rows:
         assert r.dedup_key == f"broadcast:{bid}:{r.member_id}"
-        assert (r.campaign_id, r.category, r.status, r.attempts) == (bid, "marketing", "pending", 0)
+        assert (r.campaign_id, r.category, r.status, r.batch_id) == (bid, "marketing", "pending", None)
         assert r.not_before == now and r.created_at == now
         assert r.params == dict(base, name=names[r.member_id] if "{name}" in text else None)
 
@@ -95,7 +95,7 @@ def test_queue_select_and_queue_notice_build_the_same_row(rt, people, clock):
         assert written == 1
         s.flush()
         two = s.scalar(select(Outbox).where(Outbox.dedup_key == "two"))
-        same = ("member_id", "kind", "category", "params", "status", "not_before", "created_at", "attempts",
+        same = ("member_id", "kind", "category", "params", "status", "not_before", "created_at", "batch_id",
                 "campaign_id", "to_user_id")
         assert {k: getattr(one, k) for k in same} == {k: getattr(two, k) for k in same}
 

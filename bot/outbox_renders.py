@@ -1,0 +1,36 @@
+"""Rendering for the outbox sender: each distinct (kind, params, language) once per drain, not once
+per recipient (a broadcast's rows mostly say the same thing)."""
+from __future__ import annotations
+
+import json
+
+from rewards.settings import ProgramSettings
+
+from .notice_messages import RenderError, render
+from .outbox_batches import message_key
+
+KEEP = 10_000  # distinct renders kept (personalised messages are each their own)
+
+
+class Renders:
+    def __init__(self, settings: ProgramSettings):
+        self.settings = settings
+        self._done: dict[tuple, tuple[list[dict], str] | RenderError] = {}
+
+    def get(self, kind: str, params_json: str | None, language: str) -> tuple[list[dict], str]:
+        """The LINE messages for a row's kind and params (its JSON text as stored), and their
+        message_key; raises RenderError as `render` does."""
+        key = (kind, params_json, language)
+        found = self._done.get(key)
+        if found is None:
+            if len(self._done) >= KEEP:
+                self._done.clear()
+            try:
+                messages = render(kind, json.loads(params_json) if params_json else None, language, self.settings)
+                found = (messages, message_key(messages))
+            except RenderError as exc:
+                found = exc
+            self._done[key] = found
+        if isinstance(found, RenderError):
+            raise found
+        return found
