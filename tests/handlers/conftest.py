@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot import intents
+from bot import routing
 from bot.dispatch import Context, Services
 from bot.events import Incoming
 from bot.texts import Texts
@@ -50,7 +50,7 @@ def session(db):
 def make_ctx(session):
     def make(incoming: Incoming, who: Member | None = None, language: str = "zh-TW",
              settings: ProgramSettings | None = None) -> Context:
-        understood = intents.classify_detailed(incoming.text) if incoming.text is not None else None
+        understood = routing.classify_detailed(incoming.text) if incoming.text is not None else None
         services = Services(profile=lambda uid: SimpleNamespace(display_name="小美", language=language),
                             default_language=language)
         return Context(event=incoming, session=session, now=NOW, settings=settings or ProgramSettings(),
