@@ -8,8 +8,8 @@ from __future__ import annotations
 # Names of things: matched anywhere in a message, and also with a typo (one or two letters off,
 # or one Chinese character off for names of three characters or more).
 TERMS: dict[str, tuple[str, ...]] = {
-    "member_card": ("會員卡", "電子卡", "會員證", "會員條碼", "會員碼", "會員號碼", "電子會員卡", "會員qr", "member card",
-                    "membership card", "member code", "qr code", "qrcode", "barcode"),
+    "member_card": ("會員卡", "出示會員", "電子卡", "會員證", "會員條碼", "會員碼", "會員號碼", "電子會員卡", "會員qr",
+                    "member card", "membership card", "member code", "qr code", "qrcode", "barcode"),
     "points": ("點數", "積分", "積點", "紅利", "紅利點數", "點數餘額", "累積點數", "會員點數", "points", "point",
                "point balance", "points balance", "balance"),
     "tier": ("等級", "會員等級", "卡別", "升級", "升等", "級別", "tier", "membership level", "member level",
