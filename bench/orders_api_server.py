@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
+from bench.processes import free_port  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 import models_registry  # noqa: E402,F401
@@ -56,12 +56,6 @@ def seed(url: str, members: int, env: dict) -> tuple[list[str], str]:
         _row, key = create_key(s, "bench-pos", now)
     rt.db.dispose()
     return codes, key
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(env: dict, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:

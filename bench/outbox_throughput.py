@@ -16,23 +16,19 @@ and the members first. Prints recipients/s of the floor and of the sender and th
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import requests  # noqa: E402
+from bench.processes import simulator_process  # noqa: E402
 from sqlalchemy import delete, func, insert, select  # noqa: E402
 
 import models_registry  # noqa: E402,F401
@@ -46,32 +42,6 @@ PARAMS = {"text_zh": "本週新品上架！", "text_en": "New arrivals this week
 IN_FLIGHT = 4
 PER_CALL = 500
 FLOOR_USERS = 1 << 100  # the floor's users are other LINE ids than the members'
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def simulator_process():
-    """`python -m simulator` without a monthly limit on a free port, in its own process; yields its URL."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "--port", str(port), "--quota", "0"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LOG_LEVEL": "WARNING"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                requests.get(f"{url}/__sim/faults", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def user_id(n: int) -> str:
@@ -147,7 +117,7 @@ def main(argv=None) -> int:
     members = 200_000 if args.full else args.members
 
     ratios, senders, floors = [], [], []
-    with simulator_process() as sim_url:
+    with simulator_process(quota="none") as (sim_url, _pid):
         for run in range(args.runs):
             with tempfile.TemporaryDirectory() as tmp:
                 url = args.database_url or f"sqlite:///{tmp}/bench.db"

@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
+from bench.processes import simulator_process  # noqa: E402
 from flask import Flask, abort, request  # noqa: E402
 from linebot.v3.messaging import (ApiClient, Configuration, MessagingApi, ReplyMessageRequest,  # noqa: E402
                                   TextMessage)
@@ -79,12 +77,6 @@ def membership_bot(api_url: str, database_url: str) -> Flask:
                        "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k", "INBOX_MODE": "sync"}, clock=clock)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def cpu_seconds(pid: int) -> float | None:
     """CPU time a process has used so far (Linux's /proc; None elsewhere)."""
     try:
@@ -92,26 +84,6 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
-@contextmanager
-def simulator_process():
-    """`python -m simulator` on a free port, in its own process; yields its URL and pid."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                requests.get(f"{url}/__sim/calls", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        yield url, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def signed_bodies(sim_url: str, sender: WebhookSender, user_ids: list[str], events: int, words: str):
