@@ -5,8 +5,11 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 
+from bot.line_client import LineClient
 from bot.outbox_sender import OutboxSender, SendingRules
 from rewards.models import Member, Outbox, OutboxBatch
+
+from ..api.live_server import all_at_once
 
 
 def user_id(n: int) -> str:
@@ -79,3 +82,39 @@ def tried_before(db, retry_key: str, first_attempt_at: datetime, attempts: int =
         s.execute(update(Outbox).values(batch_id=batch.id, status="sending" if status == "sending" else "pending",
                                         last_error=error))
         return batch.id
+
+
+def drain_together(runtimes, rules: SendingRules) -> list:
+    """A drain per runtime, all started at the same moment; their summaries (none may raise)."""
+    results = all_at_once(len(runtimes), lambda i: OutboxSender.from_runtime(runtimes[i], rules).drain())
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    return results
+
+
+class SenderDied(BaseException):
+    """Stands for the process being killed: nothing in the sender may catch it."""
+
+
+def drain_until_killed(rt, monkeypatch, after_calls: int) -> list[str]:
+    """Drain, with the sender dying (SenderDied) right after LINE accepted its `after_calls`-th
+    multicast and before it recorded so; the retry keys of the multicasts made. LINE is real again
+    afterwards."""
+    real_multicast = LineClient.multicast
+    keys: list[str] = []
+
+    def accepted_then_died(self, to, messages, retry_key):
+        real_multicast(self, to, messages, retry_key)
+        keys.append(retry_key)
+        if len(keys) == after_calls:
+            raise SenderDied()
+
+    monkeypatch.setattr(LineClient, "multicast", accepted_then_died)
+    try:
+        OutboxSender.from_runtime(rt).drain()
+    except SenderDied:
+        pass
+    else:
+        raise AssertionError("the sender should have died")
+    finally:
+        monkeypatch.setattr(LineClient, "multicast", real_multicast)
+    return keys

@@ -13,14 +13,9 @@ from bot.outbox_flight import BatchesInFlight
 from bot.outbox_sender import OutboxSender, SendingRules
 from rewards.models import Outbox, OutboxBatch
 
-from ..conftest import make_app
-from .helpers import add_members, batch_of, queue_rows, rows, user_id
+from .helpers import add_members, batch_of, drain_together, drain_until_killed, queue_rows, rows, user_id
 
 MULTICAST = "/v2/bot/message/multicast"
-
-
-class SenderDied(BaseException):
-    """Stands for the process being killed: nothing in the sender may catch it."""
 
 
 def batches(db) -> list[OutboxBatch]:
@@ -43,42 +38,22 @@ def delivered_once(line, count: int) -> bool:
     return Counter(len(line.delivered(user_id(n))) for n in range(1, count + 1)) == {1: count}
 
 
-def test_two_senders_at_once_send_each_row_in_one_batch_once(database_url, simulator_server, unlimited_quota, clock):
-    line = unlimited_quota
-    apps = [make_app(database_url, simulator_server.url, clock) for _ in range(2)]
-    rts = [a.extensions["bot"] for a in apps]
-    try:
-        mids = add_members(rts[0].db, 1300, clock.now())
-        queue_rows(rts[0].db, mids, clock.now(), category="marketing", campaign_id=3, key="campaign:3")
-        barrier = threading.Barrier(2)
-        summaries, errors = [], []
-
-        def run(rt):
-            try:
-                barrier.wait()
-                summaries.append(OutboxSender.from_runtime(rt, SendingRules(claim_size=120)).drain())
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=run, args=(rt,)) for rt in rts]
-        [t.start() for t in threads]
-        [t.join() for t in threads]
-        assert errors == []
-        assert sum(s.sent for s in summaries) == 1300
-        by_batch = members_of(rts[0].db)
-        assert None not in by_batch and all(r.status == "sent" for rs in by_batch.values() for r in rs)
-        calls = line.calls_to(MULTICAST)
-        # one call per batch, under the batch's own key, to exactly the batch's rows
-        assert sorted(key_of(c) for c in calls) == sorted(b.retry_key for b in batches(rts[0].db))
-        for b in batches(rts[0].db):
-            (call,) = [c for c in calls if key_of(c) == b.retry_key]
-            assert sorted(call.body["to"]) == sorted(user_id(mids.index(r.member_id) + 1) for r in by_batch[b.id])
-            assert (b.status, b.attempts, b.multicast) == ("sent", 1, True)
-        assert delivered_once(line, 1300)
-    finally:
-        for a in apps:
-            a.extensions["inbox_worker"].shutdown()
-            a.extensions["bot"].db.dispose()
+def test_two_senders_at_once_send_each_row_in_one_batch_once(two_runtimes, unlimited_quota, clock):
+    line, rts = unlimited_quota, two_runtimes
+    mids = add_members(rts[0].db, 1300, clock.now())
+    queue_rows(rts[0].db, mids, clock.now(), category="marketing", campaign_id=3, key="campaign:3")
+    summaries = drain_together(rts, SendingRules(claim_size=120))
+    assert sum(s.sent for s in summaries) == 1300
+    by_batch = members_of(rts[0].db)
+    assert None not in by_batch and all(r.status == "sent" for rs in by_batch.values() for r in rs)
+    calls = line.calls_to(MULTICAST)
+    # one call per batch, under the batch's own key, to exactly the batch's rows
+    assert sorted(key_of(c) for c in calls) == sorted(b.retry_key for b in batches(rts[0].db))
+    for b in batches(rts[0].db):
+        (call,) = [c for c in calls if key_of(c) == b.retry_key]
+        assert sorted(call.body["to"]) == sorted(user_id(mids.index(r.member_id) + 1) for r in by_batch[b.id])
+        assert (b.status, b.attempts, b.multicast) == ("sent", 1, True)
+    assert delivered_once(line, 1300)
 
 
 def test_a_crash_during_the_call_is_retried_with_the_same_key_once_the_lease_is_over(rt, unlimited_quota, clock,
@@ -86,20 +61,7 @@ def test_a_crash_during_the_call_is_retried_with_the_same_key_once_the_lease_is_
     line = unlimited_quota
     mids = add_members(rt.db, 700, clock.now())
     queue_rows(rt.db, mids, clock.now(), category="marketing", campaign_id=5, key="campaign:5")
-    real_multicast = LineClient.multicast
-
-    def accepted_then_died(self, to, messages, retry_key):
-        real_multicast(self, to, messages, retry_key)  # LINE delivered it...
-        raise SenderDied()  # ...and the process died before recording so
-
-    monkeypatch.setattr(LineClient, "multicast", accepted_then_died)
-    try:
-        OutboxSender.from_runtime(rt).drain()
-    except SenderDied:
-        pass
-    else:
-        raise AssertionError("the sender should have died")
-    monkeypatch.setattr(LineClient, "multicast", real_multicast)
+    drain_until_killed(rt, monkeypatch, after_calls=1)  # LINE delivered it, then the process died
 
     (died,) = line.calls_to(MULTICAST)  # the first batch of a drain goes alone
     (batch,) = [b for b in batches(rt.db) if b.retry_key == key_of(died)]

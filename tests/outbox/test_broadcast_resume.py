@@ -4,16 +4,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from bot.line_client import LineClient
 from bot.outbox_sender import OutboxSender, SendingRules
 
-from .helpers import add_members, queue_rows, rows, user_id
+from .helpers import add_members, drain_until_killed, queue_rows, rows, user_id
 
 MEMBERS = 10_000
-
-
-class SenderDied(BaseException):
-    """Stands for the process being killed: nothing in the sender may catch it."""
 
 
 def test_an_interrupted_broadcast_resumes_and_reaches_everyone_once(rt, unlimited_quota, clock, monkeypatch):
@@ -22,23 +17,7 @@ def test_an_interrupted_broadcast_resumes_and_reaches_everyone_once(rt, unlimite
     queue_rows(rt.db, mids, clock.now(), category="marketing", campaign_id=42, key="campaign:42",
                params={"text_zh": "週年慶開跑！", "text_en": "Our anniversary sale starts now!"})
 
-    real_multicast = LineClient.multicast
-    calls = []
-
-    def dies_after_the_fifth_call(self, to, messages, retry_key):
-        real_multicast(self, to, messages, retry_key)  # LINE accepted it...
-        calls.append(retry_key)
-        if len(calls) == 5:
-            raise SenderDied()  # ...but the sender never recorded that
-
-    monkeypatch.setattr(LineClient, "multicast", dies_after_the_fifth_call)
-    try:
-        OutboxSender.from_runtime(rt).drain()
-    except SenderDied:
-        pass
-    else:
-        raise AssertionError("the sender should have died")
-    monkeypatch.setattr(LineClient, "multicast", real_multicast)
+    calls = drain_until_killed(rt, monkeypatch, after_calls=5)  # LINE accepted the 5th, never recorded
 
     # the dead sender's batches are 'sending' under its lease (the one that died, and any other whose
     # answer it had not recorded yet); what it recorded is sent; the rest were never claimed or given back

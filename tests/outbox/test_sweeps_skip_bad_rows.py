@@ -17,7 +17,7 @@ from insights.models import RfmScore
 from messaging import broadcasts as bc
 from messaging import journey
 from messaging.surveys import KIND as surveys_kind
-from rewards.models import Coupon, Member, Outbox, PointsLedger
+from rewards.models import Member, PointsLedger
 from worker.sweeps import (birthday_coupons, broadcasts, content_drip, points_expiry, repurchase_reminders,
                            rfm_scores, survey_invitations, tier_keep_warnings, tier_review, welcome_journey)
 
