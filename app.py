@@ -15,7 +15,8 @@ from core.logs import configure_logging
 from ops import bp as ops_bp
 from cli.orders import orders_cli
 from cli.points import points_cli
-from bot import member_qr, routing
+from bot import member_qr
+from bot.understanding import current as understanding
 from cli.db import db_cli
 from cli.demo import demo_cli
 from core.clock import Clock
@@ -65,7 +66,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
                         coupon_qr_url=partial(member_qr.signed_coupon_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
                         default_language=config.BOT_LANGUAGE,
                         handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS)
-    dispatcher = Dispatcher(handlers.routers(), routing.classify_detailed)
+    dispatcher = Dispatcher(handlers.routers(), lambda session, text: understanding.model_for(session).understand(text))
     processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services)
     app.extensions["inbox_worker"] = InboxWorker(processor, config.INBOX_MODE, config.INBOX_THREADS)
     app.extensions["webhook_parser"] = WebhookParser(config.LINE_CHANNEL_SECRET)

@@ -19,8 +19,8 @@ from rewards.settings import ProgramSettings
 
 from .events import Incoming
 from .filters import Filter, asked_for, event_type, intent_is, postback
-from .intents import Match
 from .texts import Texts
+from .understanding import Understanding
 
 @dataclass(frozen=True)
 class SwitchRichMenu:
@@ -44,19 +44,22 @@ class Context:
     member: Member | None
     t: Texts
     services: "Services"
-    # a text message's intent (bot/intents.py), worked out before routing; None for other events
-    intent: str | None = None
-    # for a close call (intent == "ambiguous"): the intents to offer as "which one?"
-    intent_candidates: tuple[str, ...] = ()
-    # the whole Match the intent came from (bot.routing.route reuses it instead of matching again)
-    understood: Match | None = None
+    # what a text message means (bot/understanding/), worked out once before routing; None for other events
+    understood: Understanding | None = None
     # what to do on LINE once the handler's changes are committed (the processor carries them out)
     effects: list[Effect] = field(default_factory=list)
-    # where free words go beyond the member intents (bot.routing.Route), worked out once when asked
-    route: object | None = None
-    answer_matcher: object | None = None  # the faq/store/reward matcher, read once per event (bot.routing)
     # the member's handoff and conversation state, read with the member (bot.chat_state); None: not read
     chat: object | None = None
+
+    @property
+    def intent(self) -> str | None:
+        """The member intent the message was understood as ("ambiguous" when asked back), else None."""
+        return self.understood.intent if self.understood is not None else None
+
+    @property
+    def intent_candidates(self) -> tuple[str, ...]:
+        """For a close call: the readings to offer as "which one?" (intents, "faq:<slug>")."""
+        return self.understood.alternatives if self.understood is not None else ()
 
     def use_language(self, language: str) -> None:
         self.t = Texts(language)
@@ -134,14 +137,14 @@ class Router:
 
 
 class Dispatcher:
-    def __init__(self, routers: list[Router], classify: Callable[[str], Match]):
+    def __init__(self, routers: list[Router], understand: Callable[[Session, str], Understanding]):
         self.routers = routers
-        self.classify = classify
+        self.understand_text = understand
 
-    def understand(self, event: Incoming) -> Match | None:
-        """The intent of a text message (None for any other event), for the Context it is routed with."""
+    def understand(self, event: Incoming, session: Session) -> Understanding | None:
+        """What a text message means (None for any other event), for the Context it is routed with."""
         if event.type == "message" and event.text is not None:
-            return self.classify(event.text)
+            return self.understand_text(session, event.text)
         return None
 
     def routes(self) -> Iterator[Route]:

@@ -26,6 +26,16 @@ from .texts import Texts, text
 log = logging.getLogger(__name__)
 
 
+def reply_language(member, understood, default: str) -> str:
+    """The member's chosen language; otherwise the language the message is written in; otherwise the
+    member's (from their LINE profile) or the bot's default."""
+    if member is not None and member.language_chosen:
+        return member.language
+    if understood is not None and understood.language:
+        return understood.language
+    return member.language if member is not None else default
+
+
 class EventProcessor:
     def __init__(self, db, clock, settings, line: LineClient, dispatcher: Dispatcher, services: Services):
         self.db = db
@@ -112,13 +122,10 @@ class EventProcessor:
     def _context(self, session, event: Incoming, now) -> Context:
         chat = chat_state.read(session, event.user_id, now) if event.user_id else None
         member = chat.member if chat else None
-        language = member.language if member else self.services.default_language
-        understood = self.dispatcher.understand(event)
+        understood = self.dispatcher.understand(event, session)
+        language = reply_language(member, understood, self.services.default_language)
         return Context(event=event, session=session, now=now, settings=self.settings, member=member,
-                       t=Texts(language), services=self.services,
-                       intent=understood.intent if understood else None,
-                       intent_candidates=understood.candidates if understood else (), understood=understood,
-                       chat=chat)
+                       t=Texts(language), services=self.services, understood=understood, chat=chat)
 
     def _run(self, ctx: Context) -> tuple[list[dict], str]:
         if ctx.event.mode != "active":

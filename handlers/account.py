@@ -1,7 +1,7 @@
 """A member's own account: member card, points, tier, points history, referral code."""
 from __future__ import annotations
 
-from bot import intents
+from bot.understanding.phrase_matcher import referral_code_in
 from bot import messages as m
 from bot.dispatch import Context, Router, shows_loading
 from bot.ledger_lines import ledger_line
@@ -112,7 +112,7 @@ REFERRAL_TEXTS = {
 @members_only
 def referral_code(ctx: Context):
     t, settings = ctx.t, ctx.settings
-    entered = intents.referral_code_in(ctx.event.text or "")
+    entered = referral_code_in(ctx.event.text or "")
     if entered:
         try:
             referral.link_referral(ctx.session, ctx.member, entered, ctx.now, settings)

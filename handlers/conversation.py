@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import messages as m
-from bot import chat_state, routing
+from bot import chat_state
 from bot.dispatch import Context, Router
-from bot.intents import matching_form
+from bot.understanding import current as understanding
+from bot.understanding.phrase_matcher import matching_form
 from core import formats as fmt
 from content import answers
 from messaging import handoff, misses
@@ -30,25 +31,21 @@ REPLY_STICKER = {"type": "sticker", "packageId": "446", "stickerId": "1989"}
 NEAREST = 3
 
 
-def _matcher(ctx: Context):
-    """The answers' matcher, its freshness checked once per event."""
-    if ctx.answer_matcher is None:
-        ctx.answer_matcher = routing.answers_for(answers.version(ctx.session), lambda: answers.load(ctx.session))
-    return ctx.answer_matcher
-
-
-def _route(ctx: Context) -> routing.Route:
-    if ctx.route is None:
-        ctx.route = routing.route(ctx.event.text, lambda: _matcher(ctx), ctx.understood)
-    return ctx.route
-
-
 def _catalog(ctx: Context):
-    return _matcher(ctx).catalog
+    """The shop's faqs, stores and rewards as understanding knows them."""
+    return understanding.model_for(ctx.session).catalog
 
 
 def _is_text(ctx: Context) -> bool:
     return ctx.event.type == "message" and ctx.event.text is not None
+
+
+def _kind(ctx: Context) -> str | None:
+    return ctx.understood.kind if ctx.understood is not None else None
+
+
+def _key(ctx: Context) -> str | None:
+    return ctx.understood.key if ctx.understood is not None else None
 
 
 def _in_handoff(ctx: Context) -> bool:
@@ -66,7 +63,7 @@ def keep_for_staff(ctx: Context):
     return []
 
 
-@first.on(lambda ctx: _is_text(ctx) and _route(ctx).kind == "handoff")
+@first.on(lambda ctx: _is_text(ctx) and _kind(ctx) == "handoff")
 def hand_to_staff(ctx: Context):
     member = ctx.member
     if member is None and ctx.event.user_id:
@@ -77,15 +74,15 @@ def hand_to_staff(ctx: Context):
     return [m.text_message(ctx.t("handoff.started", hours=ctx.services.service_hours))]
 
 
-@first.on(lambda ctx: _is_text(ctx) and ctx.intent is not None and _route(ctx).kind == "faq")
+@first.on(lambda ctx: _is_text(ctx) and _kind(ctx) == "faq" and ctx.understood.exact)
 def faq_asked_word_for_word(ctx: Context):
     return faq_answer(ctx)
 
 
 # -- last: the shop's answers, stores, rewards by name, small talk; else the fallback (kept for staff)
-@last.on(lambda ctx: _is_text(ctx) and ctx.intent is None and _route(ctx).kind == "faq")
+@last.on(lambda ctx: _is_text(ctx) and _kind(ctx) == "faq")
 def faq_answer(ctx: Context):
-    faq = _catalog(ctx).faq(_route(ctx).key)
+    faq = _catalog(ctx).faq(_key(ctx))
     if faq is None:
         return not_understood(ctx)
     return [m.text_message(faq.answer(ctx.t.language))]
@@ -110,7 +107,7 @@ def _store_bubble(ctx: Context, store: answers.Store, km: float | None = None) -
     return m.flex_bubble(size="kilo", body=body, footer=footer or None)
 
 
-@last.on(lambda ctx: _is_text(ctx) and ctx.intent is None and _route(ctx).kind == "stores")
+@last.on(lambda ctx: _is_text(ctx) and _kind(ctx) == "stores")
 def stores_list(ctx: Context):
     stores = _catalog(ctx).stores
     if not stores:
@@ -119,9 +116,9 @@ def stores_list(ctx: Context):
     return [m.flex_message(ctx.t("stores.alt"), m.flex_carousel(bubbles))]
 
 
-@last.on(lambda ctx: _is_text(ctx) and ctx.intent is None and _route(ctx).kind == "store")
+@last.on(lambda ctx: _is_text(ctx) and _kind(ctx) == "store")
 def one_store(ctx: Context):
-    store = _catalog(ctx).store(_route(ctx).key)
+    store = _catalog(ctx).store(_key(ctx))
     if store is None:
         return not_understood(ctx)
     t, lang = ctx.t, ctx.t.language
@@ -142,18 +139,18 @@ def nearest_stores(ctx: Context):
     return [m.text_message(ctx.t("stores.nearest")), m.flex_message(ctx.t("stores.alt"), m.flex_carousel(bubbles))]
 
 
-@last.on(lambda ctx: _is_text(ctx) and ctx.intent is None and _route(ctx).kind == "reward")
+@last.on(lambda ctx: _is_text(ctx) and _kind(ctx) == "reward")
 def named_reward(ctx: Context):
     try:
-        reward = catalog.get_reward(ctx.session, int(_route(ctx).key))
+        reward = catalog.get_reward(ctx.session, int(_key(ctx)))
     except (ValueError, errors.RewardNotFound):
         return not_understood(ctx)
     return [m.text_message(ctx.t("rewards.named")), m.flex_message(ctx.t("rewards.named"), reward_bubble(ctx, reward))]
 
 
-@last.on(lambda ctx: _is_text(ctx) and ctx.intent is None and _route(ctx).kind == "small_talk")
+@last.on(lambda ctx: _is_text(ctx) and _kind(ctx) == "small_talk")
 def small_talk(ctx: Context):
-    return [m.text_message(ctx.t(f"small_talk.{_route(ctx).key}"))]
+    return [m.text_message(ctx.t(f"small_talk.{_key(ctx)}"))]
 
 
 @last.on(lambda ctx: ctx.event.type == "message" and ctx.event.message_type == "sticker")
@@ -166,7 +163,7 @@ def media(ctx: Context):
     return [m.text_message(ctx.t(f"small_talk.{ctx.event.message_type}"))]
 
 
-@last.on(lambda ctx: _is_text(ctx) and ctx.intent is None and ctx.event.user_id is not None)
+@last.on(lambda ctx: _is_text(ctx) and _kind(ctx) is None and ctx.event.user_id is not None)
 def not_understood_kept(ctx: Context):
     """The fallback, and the message kept for staff's "Unanswered" list."""
     misses.record(ctx.session, ctx.event.user_id, ctx.event.text, matching_form(ctx.event.text), ctx.now)

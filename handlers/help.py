@@ -1,8 +1,9 @@
 """Help, about, close calls, and the fallback for words the bot does not understand."""
 from __future__ import annotations
 
-from bot import intents
 from bot import messages as m
+from bot.understanding import current as understanding
+from bot.understanding.phrase_matcher import AMBIGUOUS
 from bot.dispatch import Context, Router
 from bot.filters import MESSAGE
 
@@ -43,12 +44,24 @@ INTENT_LABELS = {"member_card": "qr.card", "points": "qr.points", "tier": "qr.ti
                  "history": "qr.history", "referral": "qr.referral", "delete_data": "qr.delete"}
 
 
-@router.on_intent(intents.AMBIGUOUS)
+def _option(ctx: Context, reading: str) -> dict | None:
+    """A quick reply that asks for this reading in words it is understood by word for word."""
+    if reading in INTENT_LABELS:
+        label = ctx.t(INTENT_LABELS[reading])
+        return m.message_action(label, label)
+    if reading.startswith("faq:"):
+        faq = understanding.model_for(ctx.session).catalog.faq(reading[4:])
+        if faq is not None:
+            title = faq.title_en if ctx.t.language == "en" else faq.title_zh
+            return m.message_action(title[:20], title)
+    return None
+
+
+@router.on_intent(AMBIGUOUS)
 def which_one(ctx: Context):
-    """Two intents too close to call (e.g. 訂閱 / 取消訂閱): ask instead of guessing."""
+    """Two readings too close to call (e.g. 訂閱 / 取消訂閱, points / an faq): ask instead of guessing."""
     t = ctx.t
-    options = [m.message_action(t(INTENT_LABELS[i]), t(INTENT_LABELS[i]))
-               for i in ctx.intent_candidates if i in INTENT_LABELS]
+    options = [o for o in (_option(ctx, r) for r in ctx.intent_candidates) if o]
     if len(options) < 2:
         return [m.text_message(t("fallback"), _menu(ctx))]
     return [m.text_message(t("which_one"), options)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import chat_state, intents
+from bot import chat_state
 from core import conversation
 from bot import messages as m
 from bot.dispatch import Context, Router
@@ -29,10 +29,9 @@ comment_router = Router("survey_comment")
 router = Router("survey")
 
 
-def is_plain_request(text: str) -> bool:
+def is_plain_request(ctx) -> bool:
     """The whole message is one intent's words (and fillers), as written: "點數", "my coupons"."""
-    match = intents.classify_detailed(text)
-    return match.intent not in (None, intents.AMBIGUOUS) and match.score >= 100
+    return ctx.understood is not None and ctx.understood.exact and ctx.understood.kind == "intent"
 
 
 def _waiting_for_comment(ctx: Context) -> bool:
@@ -42,7 +41,7 @@ def _waiting_for_comment(ctx: Context) -> bool:
 
 known_user = Filter("a known user", lambda ctx: ctx.member is not None and bool(ctx.event.user_id))
 waiting_for_comment = Filter("waiting for a survey comment", _waiting_for_comment)
-plain_request = Filter("a plain request", lambda ctx: is_plain_request(ctx.event.text))
+plain_request = Filter("a plain request", is_plain_request)
 
 
 @comment_router.on(TEXT & known_user & waiting_for_comment & ~plain_request)

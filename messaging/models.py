@@ -172,3 +172,17 @@ class UnansweredMessage(Base):
     form: Mapped[str] = mapped_column(String(500), index=True)
     at: Mapped[datetime]
     answered_by: Mapped[str | None] = mapped_column(String(64))  # the faq slug made from it
+
+
+class LabelledExample(Base):
+    """A wording staff said the meaning of (from the unanswered list): understanding learns from it
+    beside the shipped examples (bot/understanding/). `label` is as the examples write it: an
+    intent ("points"), "faq:<slug>", "store:<slug>", "handoff" or "none"."""
+
+    __tablename__ = "labelled_examples"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    text: Mapped[str] = mapped_column(String(500))
+    label: Mapped[str] = mapped_column(String(80), index=True)
+    staff_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]

@@ -193,3 +193,4 @@ def set_language(member: Member, language: str) -> None:
     if language not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unsupported language {language!r}")
     member.language = language
+    member.language_chosen = True

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, MetaData, text,
+from sqlalchemy import (JSON, false, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, MetaData, text,
                         SmallInteger, String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -48,6 +48,8 @@ class Member(Base):
     identity_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     display_name: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="zh-TW")
+    # the member chose the language (English / 中文): replies keep to it whatever they write in
+    language_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(12), default="friend")
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     followed_at: Mapped[datetime | None]

@@ -189,3 +189,13 @@ def browser_page(chromium):
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
     assert errors == []
+
+
+@pytest.fixture(autouse=True)
+def fresh_understanding():
+    """Each test starts with no understanding model, so no test sees another one's faqs or labels."""
+    from bot.understanding import current
+
+    current.forget()
+    yield
+    current.forget()

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot import routing
+from bot.understanding import current as understanding
 from bot.dispatch import Context, Services
 from bot.events import Incoming
 from bot.texts import Texts
@@ -50,13 +50,12 @@ def session(db):
 def make_ctx(session):
     def make(incoming: Incoming, who: Member | None = None, language: str = "zh-TW",
              settings: ProgramSettings | None = None) -> Context:
-        understood = routing.classify_detailed(incoming.text) if incoming.text is not None else None
+        understood = understanding.model_for(session).understand(incoming.text) if incoming.text is not None else None
         services = Services(profile=lambda uid: SimpleNamespace(display_name="小美", language=language),
                             default_language=language)
         return Context(event=incoming, session=session, now=NOW, settings=settings or ProgramSettings(),
                        member=who, t=Texts(who.language if who else language), services=services,
-                       intent=understood.intent if understood else None,
-                       intent_candidates=understood.candidates if understood else ())
+                       understood=understood)
     return make
 
 

@@ -9,7 +9,12 @@ import pytest
 import handlers
 from bot.dispatch import Dispatcher, SwitchRichMenu
 from bot.filters import TEXT, event_type, postback
-from bot.intents import AMBIGUOUS, classify_detailed
+from bot.understanding import Understanding
+from bot.understanding import current as understanding
+
+
+def understand(session, text):
+    return understanding.model_for(session).understand(text)
 from bot.texts import text
 from handlers import account, birthday, conversation, help as help_module, membership, survey
 from rewards import membership as members
@@ -25,7 +30,7 @@ def test_help_offers_the_member_menu(make_ctx):
 
 def test_a_close_call_asks_which_one(make_ctx):
     ctx = make_ctx(event(text="訂閱"), member())
-    ctx.intent, ctx.intent_candidates = AMBIGUOUS, ("subscribe", "unsubscribe")
+    ctx.understood = Understanding("ask_back", alternatives=("subscribe", "unsubscribe"))
     [answer] = help_module.which_one(ctx)
     assert answer["text"] == text("which_one")
     assert [i["action"]["text"] for i in answer["quickReply"]["items"]] == ["訂閱", "取消訂閱"]
@@ -69,7 +74,7 @@ def test_unfollow_switches_back_to_the_default_menu(make_ctx, session):
 
 def test_joining_asks_for_the_member_menu_and_offers_the_birthday(make_ctx):
     ctx = make_ctx(event("postback", action="join"), None)
-    handler = Dispatcher(handlers.routers(), classify_detailed).route(ctx)
+    handler = Dispatcher(handlers.routers(), understand).route(ctx)
     assert handler.shows_loading  # it asks LINE for the profile first
     answer = handler(ctx)
     assert ctx.effects == [SwitchRichMenu(member=True)]
@@ -77,7 +82,7 @@ def test_joining_asks_for_the_member_menu_and_offers_the_birthday(make_ctx):
 
 
 def test_the_dispatcher_routes_by_filter_and_knows_the_flags(make_ctx):
-    dispatcher = Dispatcher(handlers.routers(), classify_detailed)
+    dispatcher = Dispatcher(handlers.routers(), understand)
     assert dispatcher.route(make_ctx(event("postback", action="points"), member())) is account.points
     card = dispatcher.route(make_ctx(event(text="會員卡"), member()))
     assert card is account.member_card and card.shows_loading and not account.points.shows_loading
@@ -89,7 +94,7 @@ def test_the_dispatcher_routes_by_filter_and_knows_the_flags(make_ctx):
 def test_matching_reads_the_context_and_writes_nothing(make_ctx):
     ctx = make_ctx(event(text="點數"), member())
     before = (ctx.intent, ctx.intent_candidates, ctx.member, list(ctx.effects))
-    Dispatcher(handlers.routers(), classify_detailed).route(ctx)
+    Dispatcher(handlers.routers(), understand).route(ctx)
     assert (ctx.intent, ctx.intent_candidates, ctx.member, list(ctx.effects)) == before
 
 

@@ -1,35 +1,52 @@
-"""How well free words are routed, on the labelled set (tests/intents/utterances.tsv)."""
+"""How well messages are understood.
+
+Two sets, scored the same way:
+* the shipped examples (bot/understanding/examples/): understanding learns from them, so this
+  measures memory, and must stay near perfect;
+* the held-out set (tests/intents/heldout.tsv): written blind by someone who never saw the phrase
+  tables or the examples, never trained or tuned on. Its floors below are the scores measured when
+  it was first used with this understanding step (and the score of the step before it, for the
+  record); a change may raise them, never lower them. Never add its lines to the examples.
+"""
 from __future__ import annotations
 
 from collections import Counter
 
-from bot.intent_phrases import EXPRESSIONS, SOLO, TERMS
-from bot.intents import AMBIGUOUS, classify, classify_detailed
+from bot.understanding.examples import known_intents, known_labels
+from bot.understanding.phrase_matcher import AMBIGUOUS
 
-from .labelled import labelled, new_lines
-from .routes import answers, label
+from .labelled import heldout, labelled, new_lines
+from .routes import label, understander
 
-INTENTS = set(TERMS) | set(EXPRESSIONS) | set(SOLO) | {"birthday_gift", "tier_rules"}
-# what is not a member intent: the shop's answers, stores, a person, small talk
-OTHER_ROUTES = {"small_talk", "stores", "handoff"}
-REQUIRED_ACCURACY = 0.95
-
-
-def _known(name: str) -> bool:
-    catalog = answers().catalog
-    kind, _, key = name.partition(":")
-    return (name in INTENTS | OTHER_ROUTES or (kind == "faq" and catalog.faq(key) is not None)
-            or (kind == "store" and catalog.store(key) is not None))
+INTENTS = known_intents()
+REQUIRED_MEMORY = 0.95
+# held-out floors: category -> share right (first measured with this step; the phrase matcher
+# before it scored member 57.1%, faq 18.1%, person 54.5%, stores 53.8%, small talk 100%, 2 leaks)
+# first scored on 2026-12-07: member 168/191, faq 63/72, handoff 22/22, store 11/13, small talk 22/22, 9 leaks
+HELDOUT_FLOORS = {"member": 0.879, "faq": 0.875, "handoff": 1.0, "store": 0.846, "small_talk": 1.0}
+HELDOUT_MAX_LEAKS = 9
 
 
-def test_the_labelled_set_is_big_and_names_only_known_intents():
-    rows = labelled()
-    assert len(rows) >= 250
-    assert len({text for text, _ in rows}) == len(rows), "a text is labelled twice"
-    labels = Counter(expected for _, expected in rows)
-    assert all(_known(name) for name in set(labels) - {None, AMBIGUOUS}), {n for n in labels if n and not _known(n)}
-    assert INTENTS <= set(labels), f"intents without examples: {INTENTS - set(labels)}"
-    assert labels[None] >= 50, "chit-chat needs plenty of examples"
+def category(name: str | None) -> str:
+    if name in INTENTS:
+        return "member"
+    if name is None:
+        return "none"
+    if name.startswith("faq:"):
+        return "faq"
+    if name == "stores" or name.startswith("store:"):
+        return "store"
+    return name
+
+
+def test_the_labelled_sets_name_only_known_labels():
+    known = known_labels(understander().catalog) | {AMBIGUOUS}
+    for rows in (labelled(), heldout()):
+        assert len({text for text, _ in rows}) == len(rows), "a text is labelled twice"
+        labels = Counter(expected for _, expected in rows)
+        assert {name for name in labels if name is not None} <= known, set(labels) - known
+    assert INTENTS <= {expected for _, expected in labelled()}, "an intent without examples"
+    assert len(heldout()) >= 300
 
 
 def _score(rows, capsys, title):
@@ -37,29 +54,48 @@ def _score(rows, capsys, title):
     accuracy = 1 - len(misses) / len(rows)
     with capsys.disabled():
         print(f"\n{title}: {len(rows) - len(misses)}/{len(rows)} right = {accuracy:.1%}")
-        for text, expected, got in misses:
-            print(f"  miss: {text!r} expected {expected}, got {got}")
     return accuracy
 
 
-def test_routing_accuracy(capsys):
-    assert _score(labelled(), capsys, "routing, whole set") >= REQUIRED_ACCURACY
+def test_memory_of_the_shipped_examples(capsys):
+    assert _score(labelled(), capsys, "shipped examples (memory)") >= REQUIRED_MEMORY
+    assert _score(new_lines(), capsys, "issue 13 lines (memory)") >= REQUIRED_MEMORY
 
 
-def test_routing_accuracy_on_the_conversation_lines(capsys):
-    """The lines of issue 13 (small talk, faqs, stores, a person, homophones), scored on their own."""
-    rows = new_lines()
-    assert len(rows) >= 150
-    assert _score(rows, capsys, "routing, issue 13 lines") >= REQUIRED_ACCURACY
+def _taught() -> set[str]:
+    from bot.understanding.examples import shipped
+
+    return {e.text for e in shipped()}
 
 
-def test_no_chit_chat_lands_on_a_member_intent():
+def test_held_out_scores_do_not_fall(capsys):
+    """The held-out set was written independently of the examples; where a writer of each happened on
+    the same words ("會員卡", "help"), the line is scored again apart, so the unseen lines show too."""
+    taught = _taught()
+    unseen = [(text, expected) for text, expected in heldout() if text not in taught]
+    with capsys.disabled():
+        print(f"\nheld-out lines that also happen to be examples: {len(heldout()) - len(unseen)}")
+    _held_out_scores(unseen, capsys, "held-out, unseen lines only")
+    right, total, leaks = _held_out_scores(heldout(), capsys, "held-out, all lines")
+    for name, floor in HELDOUT_FLOORS.items():
+        assert right[name] / total[name] >= floor, name
+    assert leaks <= HELDOUT_MAX_LEAKS
+
+
+def _held_out_scores(rows, capsys, title):
+    right, total, leaks = Counter(), Counter(), 0
+    for text, expected in rows:
+        got = label(text)
+        total[category(expected)] += 1
+        right[category(expected)] += got == expected
+        leaks += expected is None and (got in INTENTS or got == AMBIGUOUS)
+    with capsys.disabled():
+        print(f"\n{title}: " + ", ".join(f"{c} {right[c]}/{total[c]} = {right[c] / total[c]:.1%}" for c in total)
+              + f"; chit-chat answered as a member intent: {leaks}")
+    return right, total, leaks
+
+
+def test_no_chit_chat_of_the_shipped_examples_lands_on_a_member_intent():
     member = INTENTS | {AMBIGUOUS}
-    leaks = {text: label(text) for text, expected in labelled()
-             if expected not in member and label(text) in member}
+    leaks = {text: label(text) for text, expected in labelled() if expected is None and label(text) in member}
     assert leaks == {}
-
-
-def test_classify_agrees_with_classify_detailed():
-    for text, _ in labelled():
-        assert classify(text) == classify_detailed(text).intent

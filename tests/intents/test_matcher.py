@@ -1,7 +1,7 @@
 import pytest
 
-from bot.intent_phrases import EXPRESSIONS, OFF_TOPIC, SOLO, TERMS
-from bot.intents import AMBIGUOUS, IntentMatcher, Match, classify, classify_detailed, referral_code_in
+from bot.understanding.phrases import EXPRESSIONS, OFF_TOPIC, SOLO, TERMS
+from bot.understanding.phrase_matcher import AMBIGUOUS, IntentMatcher, Match, classify, classify_detailed, referral_code_in
 
 
 @pytest.mark.parametrize("text, intent", [
@@ -78,13 +78,13 @@ def test_every_phrase_belongs_to_one_intent_and_survives_normalisation():
 def test_phrase_tables_use_the_same_intent_names():
     names = set(TERMS) | set(EXPRESSIONS) | set(SOLO)
     assert set(EXPRESSIONS) <= set(TERMS) | set(SOLO)
-    assert len(names) == 17
+    assert len(names) == 19
     assert all(phrase.strip() for phrase in OFF_TOPIC)
 
 
 # -- issue 13: pronunciation, small talk, the answers matcher
-from bot.routing import asks_for_person, small_talk  # noqa: E402
-from bot.text_normalise import sound  # noqa: E402
+from bot.understanding.routing import asks_for_person, small_talk  # noqa: E402
+from bot.understanding.normalise import sound  # noqa: E402
 
 
 def test_homophone_typos_sound_like_the_word_meant():

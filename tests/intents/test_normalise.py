@@ -1,5 +1,5 @@
-from bot.intents import matching_form
-from bot.text_normalise import normalise
+from bot.understanding.phrase_matcher import matching_form
+from bot.understanding.normalise import normalise
 
 
 def test_full_width_letters_digits_and_spaces_fold_to_ascii():

@@ -1,25 +1,18 @@
-"""Where one free-text message goes: a member intent, the shop's own answer (faq), a store, the list
-of stores, a person (handoff), a reward by name, small talk, or nothing (the fallback).
-
-Member intents (bot/intents.py) keep their precedence where both fit, with two exceptions: asking
-for a person always hands over ("真人客服" names 客服, the help word), and a message that is word for
-word one of an faq's `asked_as` lines gets that answer unless it is word for word an intent too.
-The answers are matched by the same matcher as intents (typos, homophones, extra words, both
-languages), built once per catalog version (content/answers.py).
+"""The phrase-based finders beside the member intents: small talk, asking for a person, and the
+shop's own answers (faq questions, store names, the list of stores, rewards by name) found by the
+same phrase matcher as intents (typos, homophones, extra words, both languages). The one
+understanding step (step.py) weighs what they find with the classifier.
 """
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from content.answers import Catalog
 
-from . import intents
 from .conversation_phrases import HANDOFF, SMALL_TALK, SMALL_TALK_EMOJI, SMALL_TALK_FILLERS, STORES, STORES_SOLO
-from .intents import AMBIGUOUS, IntentMatcher, Match, matching_form
-from .text_normalise import normalise
+from .phrase_matcher import AMBIGUOUS, MAX_LENGTH, IntentMatcher, Match, matching_form
+from .normalise import normalise
 
 # "what is the birthday gift", "怎麼升級金卡": questions about how it works, not about the member's own
 _ASKS_WHAT = re.compile(r"是什麼|有什麼|是啥|什麼禮|哪些禮|\bwhat\b|\bwhich\b")
@@ -56,11 +49,6 @@ def refine(match: Match, text: str) -> Match:
     return match
 
 
-def classify_detailed(text: str) -> Match:
-    """bot/intents.classify_detailed with the refinements above (what the dispatcher uses)."""
-    return refine(intents.classify_detailed(text), text)
-
-
 _SMALL_TALK_KIND = {matching_form(p) or normalise(p): kind for kind, phrases in SMALL_TALK.items() for p in phrases}
 _SMALL_TALK_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
     re.escape(p) for p in sorted({normalise(p) for ps in SMALL_TALK.values() for p in ps} | {
@@ -92,7 +80,7 @@ class AnswerMatcher:
         def add(table: dict[str, list[str]], owner: str, phrases) -> None:
             for phrase in phrases:
                 form = matching_form(str(phrase))
-                if form and form not in seen and len(form) <= intents.MAX_LENGTH:
+                if form and form not in seen and len(form) <= MAX_LENGTH:
                     seen.add(form)
                     table.setdefault(owner, []).append(phrase)
 
@@ -138,36 +126,3 @@ def asks_for_person(text: str) -> bool:
     if _person is None:
         _person = IntentMatcher(terms={"handoff": HANDOFF}, expressions={}, solo={}, off_topic=())
     return _person.match(text).intent == "handoff"
-
-
-def route(text: str, answers: AnswerMatcher | Callable[[], AnswerMatcher], match: Match | None = None) -> Route:
-    """Where the message goes (see the module's doc). `answers` may be a function giving the matcher:
-    it is then asked only when the shop's answers can matter (not for an intent named word for word,
-    which no answer outranks). `match` is the text's `classify_detailed`, when already worked out."""
-    if asks_for_person(text):
-        return Route("handoff")
-    match = match or classify_detailed(text)
-    if match.intent is not None and match.score >= 100:
-        return Route("intent", match.intent, match)
-    answer = (answers if isinstance(answers, AnswerMatcher) else answers()).match(text)
-    if match.intent is not None:
-        if answer.kind == "faq" and answer.match and answer.match.score == 100:
-            return answer
-        return Route("intent", match.intent, match)
-    return answer
-
-
-_lock = threading.Lock()
-_cached: AnswerMatcher | None = None
-
-
-def answers_for(catalog_version: tuple, load) -> AnswerMatcher:
-    """The matcher for the catalog of this version, built again only when the version changes."""
-    global _cached
-    current = _cached
-    if current is not None and current.catalog.version == catalog_version:
-        return current
-    with _lock:
-        if _cached is None or _cached.catalog.version != catalog_version:
-            _cached = AnswerMatcher(load())
-        return _cached

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .intent_phrases import (CHINESE_INNER_FILLERS, ENGLISH_STOPWORDS, EXPRESSIONS, LEFTOVER_FILLERS, OFF_TOPIC,
+from .phrases import (CHINESE_INNER_FILLERS, ENGLISH_STOPWORDS, EXPRESSIONS, LEFTOVER_FILLERS, OFF_TOPIC,
                              SOLO, TERMS)
-from .text_normalise import is_cjk, normalise, sound
+from .normalise import is_cjk, normalise, sound
 
 AMBIGUOUS = "ambiguous"
 _OFF_TOPIC = "(off topic)"
@@ -173,6 +173,14 @@ class IntentMatcher:
             raise ValueError(f"phrase {phrase!r} is both {table[form]} and {intent}")
         table[form] = intent
         return form
+
+    def named(self, text: str) -> tuple[str, ...]:
+        """The intents whose words are in the text as written (no typos): quick, for training examples."""
+        form = matching_form(text)
+        whole = self.whole.get(form) or self.solo.get(_without_fillers(form))
+        found = {self.anywhere[m.group()] for m in self._phrase_re.finditer(form)}
+        found.discard(_OFF_TOPIC)
+        return tuple(sorted(found | ({whole} if whole and whole != _OFF_TOPIC else set())))
 
     def match(self, text: str) -> Match:
         form = matching_form(text)

@@ -1,0 +1,167 @@
+"""A classifier learned from labelled examples: which label a message is nearest to, and how near.
+
+Each example is a TF-IDF vector of its features (bot/understanding/features.py). A message is
+scored against every label two ways and the two averaged: the label's centroid (what its examples
+share) and its nearest example (a label asked in several unrelated ways). "none" is a label like
+any other, learned from chit-chat examples. Features no example has are left out of the message's
+vector, so words around the ones that matter (politeness, detail, a second clause) do not dilute
+it. Training is one pass over the examples: a few thousand take a fraction of a second.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .features import Featuriser
+
+NONE = "none"
+# a feature in more than this share of the examples is too common to find neighbours by
+COMMON_SHARE = 0.15
+SMOOTHING = 0.1
+CENTROID_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    weight: float = 1.0
+
+
+_PLAIN = Featuriser()
+_cache: dict[tuple[str, object], dict[str, float]] = {}
+CACHE_LIMIT = 100_000
+
+
+def _example_features(text: str, concepts_of) -> dict[str, float]:
+    """An example's features, kept: an example's words are its own vocabulary (nothing to correct), so
+    they are the same in every model, and a rebuild after staff label one more costs one more."""
+    key = (text, concepts_of.__qualname__)
+    features = _cache.get(key)
+    if features is None:
+        if len(_cache) >= CACHE_LIMIT:
+            _cache.clear()
+        features = _cache[key] = _PLAIN.features(text, concepts_of(text))
+    return features
+
+
+def _normalised(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {k: v / norm for k, v in vector.items()} if norm else {}
+
+
+class Classifier:
+    def __init__(self, examples: Iterable[Example], concepts_of: Callable[[str], tuple[str, ...]] = lambda t: (),
+                 training_concepts_of: Callable[[str], tuple[str, ...]] | None = None):
+        """`concepts_of` names the concepts of a message (typos too); `training_concepts_of` those of
+        an example, which is written as meant (quicker; `concepts_of` when not given)."""
+        examples = [e for e in examples if e.text and e.text.strip()]
+        self.concepts_of = concepts_of
+        raw = [_example_features(e.text, training_concepts_of or concepts_of) for e in examples]
+        self.featuriser = Featuriser({k for features in raw for k in features if k.isascii() and k.isalpha()})
+        df: dict[str, int] = {}
+        for features in raw:
+            for name in features:
+                df[name] = df.get(name, 0) + 1
+        count = len(raw)
+        self.idf = {name: math.log((count + 1) / (n + 1)) + 1.0 for name, n in df.items()}
+        common = max(8, int(COMMON_SHARE * count))
+        self.labels: list[str] = sorted({e.label for e in examples})
+        label_index = {label: i for i, label in enumerate(self.labels)}
+        self.example_labels: list[int] = []
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        sums: list[dict[str, float]] = [{} for _ in self.labels]
+        for number, (example, features) in enumerate(zip(examples, raw)):
+            vector = _normalised({k: v * self.idf[k] for k, v in features.items()})
+            which = label_index[example.label]
+            self.example_labels.append(which)
+            for name, value in vector.items():
+                sums[which][name] = sums[which].get(name, 0.0) + value * example.weight
+                if df[name] <= common:
+                    self.postings.setdefault(name, []).append((number, value * min(1.0, example.weight)))
+        # the words (and pairs of characters) the labels other than "none" are asked with
+        self.domain = {name for example, features in zip(examples, raw) if example.label != NONE
+                       for name in features if not name.startswith(("@", "~"))}
+        # naive Bayes over the same features: what each label's examples say, word by word
+        totals = [0.0] * len(self.labels)
+        counts: dict[str, dict[int, float]] = {}
+        for example, features in zip(examples, raw):
+            which = label_index[example.label]
+            for name, value in features.items():
+                counts.setdefault(name, {})
+                counts[name][which] = counts[name].get(which, 0.0) + value * example.weight
+                totals[which] += value * example.weight
+        vocabulary_size = len(counts)
+        self.unseen = [math.log(SMOOTHING / (t + SMOOTHING * vocabulary_size)) for t in totals]
+        self.log_likelihood = {name: {which: math.log((c + SMOOTHING) / (totals[which] + SMOOTHING * vocabulary_size))
+                                      - self.unseen[which] for which, c in by_label.items()}
+                               for name, by_label in counts.items()}
+        self.centroids: dict[str, list[tuple[int, float]]] = {}
+        for which, total in enumerate(sums):
+            for name, value in _normalised(total).items():
+                self.centroids.setdefault(name, []).append((which, value))
+
+    def vector(self, text: str) -> dict[str, float]:
+        """The message's normalised vector over the features the examples know."""
+        features = self.featuriser.features(text, self.concepts_of(text))
+        return _normalised({k: v * self.idf[k] for k, v in features.items() if k in self.idf})
+
+    def scores(self, text: str, vector: dict[str, float] | None = None) -> list[tuple[str, float]]:
+        """Every label near the message with its score (0-1), nearest first."""
+        query = self.vector(text) if vector is None else vector
+        if not query:
+            return []
+        centroid = [0.0] * len(self.labels)
+        for name, q in query.items():
+            for which, value in self.centroids.get(name, ()):
+                centroid[which] += q * value
+        near: dict[int, float] = {}
+        for name, q in query.items():
+            for number, value in self.postings.get(name, ()):
+                near[number] = near.get(number, 0.0) + q * value
+        nearest = [0.0] * len(self.labels)
+        for number, similarity in near.items():
+            which = self.example_labels[number]
+            if similarity > nearest[which]:
+                nearest[which] = similarity
+        ranked = [(self.labels[i], CENTROID_SHARE * centroid[i] + (1 - CENTROID_SHARE) * nearest[i])
+                  for i in range(len(self.labels)) if centroid[i] or nearest[i]]
+        return sorted(ranked, key=lambda pair: -pair[1])
+
+    def domain_share(self, text: str) -> float:
+        """How much of the message (its words and pairs of characters) the labelled questions use."""
+        features = self.featuriser.features(text, ())
+        content = {k: v for k, v in features.items() if not k.startswith(("@", "~")) and "_" not in k
+                   and not (len(k) == 1 and not k.isascii())}
+        total = sum(content.values())
+        return sum(v for k, v in content.items() if k in self.domain) / total if total else 1.0
+
+    def concepts(self, text: str) -> set[str]:
+        """The concepts (without "@") the message names."""
+        return {k[1:] for k in self.featuriser.features(text, ()) if k.startswith("@")}
+
+    def posterior(self, text: str) -> dict[str, float]:
+        """Naive Bayes: each label's probability given the message's known features (uniform prior)."""
+        features = self.featuriser.features(text, self.concepts_of(text))
+        gains = [0.0] * len(self.labels)
+        total = 0.0  # log P(f|L) is unseen[L] + gain: the gains are kept only where a label has f
+        for name, value in features.items():
+            by_label = self.log_likelihood.get(name)
+            if by_label is None:
+                continue
+            total += value
+            for which, gain in by_label.items():
+                gains[which] += value * gain
+        logs = [g + total * u for g, u in zip(gains, self.unseen)]
+        top = max(logs)
+        weights = [math.exp(l - top) for l in logs]
+        norm = sum(weights)
+        return {label: w / norm for label, w in zip(self.labels, weights)}
+
+
+def similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two normalised vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(value * b.get(name, 0.0) for name, value in a.items())

@@ -1,0 +1,132 @@
+"""A message as weighted features for the classifier: its concepts, its words and its sounds.
+
+* concepts (bot/understanding/concepts.py, and the member words of phrases.py found with typos and
+  homophones by the phrase matcher): "@points", "@wallet";
+* English words, stop words out, a plural "s" off, and a word not in the vocabulary corrected to
+  the nearest one that is (one letter off, two for long words): "ponits" -> "points";
+* Chinese characters and pairs of characters, fillers out ("請問一下" says nothing);
+* the sound of each pair (pinyin without tones), so a homophone typo shares the features of the word
+  meant: 點樹 and 點數 both give "~dian shu".
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .concepts import CONCEPTS, OTHER_WORLDS, PLACES
+from .normalise import normalise, sound
+from .phrases import CHINESE_INNER_FILLERS, ENGLISH_STOPWORDS, LEFTOVER_FILLERS
+
+CONCEPT_WEIGHT = 1.0
+STOPWORD_WEIGHT = 0.3
+WORD_PAIR_WEIGHT = 0.5
+WORD_WEIGHT = 1.0
+BIGRAM_WEIGHT = 1.0
+CHAR_WEIGHT = 0.35
+SOUND_WEIGHT = 0.5
+# English words of this length or more are corrected to the vocabulary
+CORRECTED_FROM = 4
+
+_CJK_RUN = re.compile(r"[^\x00-\x7f ]+")
+_ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
+_CJK_FILLERS = sorted({f for f in LEFTOVER_FILLERS + CHINESE_INNER_FILLERS if not f.isascii() and len(f) >= 2},
+                      key=len, reverse=True)
+_CJK_FILLER_RE = re.compile("|".join(map(re.escape, _CJK_FILLERS)))
+# single characters that carry nothing on their own (particles, pronouns)
+_CJK_FILLER_CHARS = frozenset("的了嗎呢吧啊呀喔哦啦我你您他她是在有要想請就也都還很跟和或與及這那個一下麼嗯欸耶囉唷")
+_STOP = ENGLISH_STOPWORDS | {"bot", "pls", "plz", "pleaseee", "u", "ur", "r", "im", "ive", "id", "dont", "cant",
+                             "doesnt", "isnt", "wont", "didnt", "should", "shall", "may", "might", "if", "so",
+                             "then", "than", "as", "but", "not", "no", "yes", "yeah", "also", "too", "very", "really",
+                             "quick", "question", "ask", "asking", "wondering", "wonder", "here", "guys", "sir",
+                             "maam", "excuse", "sorry", "um", "uh", "hmm", "lol", "haha", "btw", "oh", "ah"}
+
+
+def _concept_pattern() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    owner: dict[str, tuple[str, ...]] = {}
+    for concept, forms in list(CONCEPTS.items()) + list(OTHER_WORLDS.items()) + [("place_name", PLACES)]:
+        for form in forms:
+            key = normalise(form)
+            owner[key] = owner.get(key, ()) + (concept,)
+    english = sorted((f for f in owner if f.isascii()), key=len, reverse=True)
+    chinese = sorted((f for f in owner if not f.isascii()), key=len, reverse=True)
+    pattern = "|".join([r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, english)) + r")s?(?![a-z0-9])"]
+                       + [re.escape(f) for f in chinese])
+    return re.compile(pattern), owner
+
+
+_CONCEPT_RE, _CONCEPT_OF = _concept_pattern()
+
+
+def _concepts_of(found: str) -> tuple[str, ...]:
+    return _CONCEPT_OF.get(found) or (_CONCEPT_OF.get(found[:-1], ()) if found.endswith("s") else ())
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=4096)
+def _pair_sound(pair: str) -> str:
+    return "~" + " ".join(sound(pair))
+
+
+class Featuriser:
+    """Turns text into features; knows the training vocabulary so it can correct English typos."""
+
+    def __init__(self, vocabulary: set[str] | None = None):
+        self.vocabulary = sorted(w for w in (vocabulary or ()) if len(w) >= CORRECTED_FROM - 1)
+        self._known = frozenset(vocabulary or ())
+
+    def words(self, form: str) -> list[str]:
+        """The English words of a normalised text that say something, stemmed."""
+        return [_stem(w) for w in _ASCII_WORD.findall(form) if w not in _STOP and not w.isdigit()]
+
+    def all_words(self, form: str) -> list[str]:
+        """Every English word, corrected and stemmed, stop words included (for word pairs)."""
+        return [w if w in _STOP else _stem(self._correct(w)) for w in _ASCII_WORD.findall(form) if not w.isdigit()]
+
+    def _correct(self, word: str) -> str:
+        if word in self._known or len(word) < CORRECTED_FROM or not self.vocabulary:
+            return word
+        allowed = 1 if len(word) < 8 else 2
+        hit = process.extractOne(word, self.vocabulary, scorer=OSA.distance, score_cutoff=allowed)
+        return hit[0] if hit else word
+
+    def features(self, text: str, concepts: tuple[str, ...] = ()) -> dict[str, float]:
+        form = normalise(text)
+        out: dict[str, float] = {}
+
+        def add(name: str, weight: float) -> None:
+            out[name] = out.get(name, 0.0) + weight
+
+        every = self.all_words(form)
+        raw_runs = _CJK_RUN.findall(form)
+        cjk_runs = [_CJK_FILLER_RE.sub(" ", run) for run in raw_runs]
+        searched = " ".join(every) + " " + " ".join(raw_runs)
+        for found in _CONCEPT_RE.findall(searched):
+            for concept in _concepts_of(found):
+                out["@" + concept] = CONCEPT_WEIGHT
+        for concept in concepts:
+            out["@" + concept] = CONCEPT_WEIGHT
+        for i, word in enumerate(every):
+            add(word, STOPWORD_WEIGHT if word in _STOP else WORD_WEIGHT)
+            if i + 1 < len(every):
+                add(word + "_" + every[i + 1], WORD_PAIR_WEIGHT)
+        for run in cjk_runs:
+            for piece in run.split():
+                chars = [c for c in piece]
+                for i, ch in enumerate(chars):
+                    if ch not in _CJK_FILLER_CHARS:
+                        add(ch, CHAR_WEIGHT)
+                    if i + 1 < len(chars):
+                        pair = ch + chars[i + 1]
+                        add(pair, BIGRAM_WEIGHT)
+                        add(_pair_sound(pair), SOUND_WEIGHT)
+        return out

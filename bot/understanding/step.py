@@ -1,0 +1,186 @@
+"""The one understanding step: a message in, one typed `Understanding` out.
+
+1. Small talk made only of greetings, thanks and the like, and asking for a person, are found by
+   their words (bot/understanding/routing.py).
+2. A message that is word for word one intent's words (and fillers) is that intent: menu taps and
+   quick replies send exactly these, and nothing may second-guess them.
+3. Everything else is decided by the evidence together: the classifier learned from the labelled
+   examples (bot/understanding/classifier.py), the intents and the shop's answers the phrase
+   matcher found in the message (also with typos and homophones), and its chit-chat examples.
+   The best reading wins when it is clearly ahead of "none" and of the next reading; two readings
+   about as strong are asked back ("which one?"), never guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from content.answers import Catalog
+
+from .classifier import NONE, Classifier, Example
+from .conversation_phrases import SMALL_TALK
+from .concepts import OTHER_WORLDS
+from .examples import from_catalog, from_phrases, known_intents
+from .normalise import is_cjk, normalise
+from .phrase_matcher import AMBIGUOUS, IntentMatcher, Match, MAX_LENGTH
+from .routing import AnswerMatcher, asks_for_person, refine, small_talk
+
+OTHER_WORLD_NAMES = frozenset(OTHER_WORLDS)
+
+# kinds of Understanding
+INTENT, FAQ, STORE, STORES, HANDOFF, REWARD, SMALL_TALK_KIND, ASK_BACK = (
+    "intent", "faq", "store", "stores", "handoff", "reward", "small_talk", "ask_back")
+
+# how far ahead of "none" and of the runner-up the best reading must be, on the classifier's scale
+ACCEPT = 0.25
+NAMED_ACCEPT = 0.15  # when the phrase matcher also found the reading's words in the message
+NONE_MARGIN = 0.03
+NONE_POSTERIOR = 1.0  # naive Bayes finds "none" at least this much likelier than the best reading
+CLOSE_RATIO = 0.97  # a second reading this close to the best is asked back
+PHRASE_BONUS = 0.06  # the reading's own words were found in the message
+LONGEST = 300  # longer messages are letters for staff, not questions the bot answers
+
+_LATIN_RE = re.compile(r"[a-z]")
+_SMALL_TALK_WORDS = {kind: tuple(normalise(p) for p in phrases) for kind, phrases in SMALL_TALK.items()}
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What a message means: kind (intent, faq, store, stores, handoff, reward, small_talk, ask_back,
+    or None when not understood), key (the intent, faq slug, store slug, reward id, kind of small
+    talk), confidence (0-1), the close alternatives as labels ("points", "faq:faq-hours"), the
+    language it is written in, and whether it is word for word one intent's words."""
+
+    kind: str | None
+    key: str | None = None
+    confidence: float = 0.0
+    alternatives: tuple[str, ...] = ()
+    language: str | None = None
+    exact: bool = False
+
+    @property
+    def label(self) -> str | None:
+        """As the labelled examples write it: "points", "faq:faq-hours", "store:store-xinyi", "handoff"."""
+        if self.kind == INTENT:
+            return self.key
+        if self.kind in (FAQ, STORE):
+            return f"{self.kind}:{self.key}"
+        if self.kind == REWARD:
+            return "rewards"
+        if self.kind == ASK_BACK:
+            return AMBIGUOUS
+        return self.kind
+
+    @property
+    def intent(self) -> str | None:
+        """The member intent for the handlers' filters: the intent, "ambiguous" when asked back, or None."""
+        if self.kind == INTENT:
+            return self.key
+        return AMBIGUOUS if self.kind == ASK_BACK else None
+
+
+NOT_UNDERSTOOD = Understanding(None)
+
+
+def language_of(text: str) -> str | None:
+    """"zh-TW" when the message has Chinese characters, "en" when it has Latin letters only."""
+    form = normalise(text)
+    if any(is_cjk(ch) for ch in form):
+        return "zh-TW"
+    return "en" if _LATIN_RE.search(form) else None
+
+
+def _small_talk_kind(text: str) -> str:
+    form = f" {normalise(text)} "
+    for kind, words in _SMALL_TALK_WORDS.items():
+        if any(w and (f" {w} " in form if w.isascii() else w in form) for w in words):
+            return kind
+    return "ack"
+
+
+def _as_understanding(label: str, confidence: float, alternatives=(), language=None, exact=False) -> Understanding:
+    kind, _, key = label.partition(":")
+    if kind in (FAQ, STORE, REWARD):
+        return Understanding(kind, key, confidence, tuple(alternatives), language, exact)
+    if label in (STORES, HANDOFF):
+        return Understanding(label, None, confidence, tuple(alternatives), language, exact)
+    if label == SMALL_TALK_KIND:
+        return Understanding(SMALL_TALK_KIND, None, confidence, (), language, exact)
+    return Understanding(INTENT, label, confidence, tuple(alternatives), language, exact)
+
+
+class Understander:
+    """Built once per catalog and set of labelled examples (bot/understanding/current.py keeps one)."""
+
+    def __init__(self, catalog: Catalog, examples: list[Example]):
+        self.catalog = catalog
+        self.intents = IntentMatcher()
+        self.answers = AnswerMatcher(catalog)
+        self.member_intents = known_intents()
+        self.classifier = Classifier(examples + from_phrases() + from_catalog(catalog), self._concepts,
+                                     self._concepts_as_written)
+
+    def _concepts_as_written(self, text: str) -> tuple[str, ...]:
+        return tuple("intent_" + name for name in self.intents.named(text))
+
+    def _about_another_world(self, text: str, intent: str) -> bool:
+        """A member word next to a game, a bank, a friend, the news: about something else."""
+        named = self.classifier.concepts(text) & OTHER_WORLD_NAMES
+        if intent in ("referral", "join"):
+            named.discard("other_people")
+        return bool(named)
+
+    def _concepts(self, text: str) -> tuple[str, ...]:
+        """The intents whose words the phrase matcher finds anywhere in the text, typos included."""
+        match = self.intents.match(text)
+        return tuple("intent_" + name for name in (match.top, match.runner_up) if name)
+
+    def understand(self, text: str) -> Understanding:
+        text = text or ""
+        language = language_of(text)
+        if not text.strip() or len(text) > LONGEST:
+            return replace(NOT_UNDERSTOOD, language=language)
+        kind = small_talk(text)
+        if kind:
+            return Understanding(SMALL_TALK_KIND, kind, 1.0, (), language)
+        if asks_for_person(text):
+            return Understanding(HANDOFF, None, 1.0, (), language)
+        phrase = refine(self.intents.match(text), text)
+        answer = self.answers.match(text)
+        if phrase.intent not in (None, AMBIGUOUS) and phrase.score >= 100:
+            if answer.kind == FAQ and answer.match and answer.match.score == 100:
+                return Understanding(FAQ, answer.key, 1.0, (phrase.intent,), language, exact=True)
+            return Understanding(INTENT, phrase.intent, 1.0, (), language, exact=True)
+        return self._weigh(text, phrase, answer, language)
+
+    def _weigh(self, text: str, phrase: Match, answer, language: str | None) -> Understanding:
+        scores = dict(self.classifier.scores(text))
+        named: dict[str, float] = {}
+        if phrase.intent not in (None,):
+            for name in (phrase.top, phrase.runner_up) if phrase.intent == AMBIGUOUS else (phrase.intent,):
+                if name:
+                    named[name] = PHRASE_BONUS * (phrase.score / 100 + 0.5)
+        if answer.kind is not None and answer.kind != SMALL_TALK_KIND:
+            named[answer.label] = PHRASE_BONUS * ((answer.match.score if answer.match else 100) / 100 + 0.5)
+        for label, bonus in named.items():
+            scores[label] = scores.get(label, 0.0) + bonus
+        none = scores.pop(NONE, 0.0)
+        posterior = self.classifier.posterior(text)
+        none_p = posterior.get(NONE, 0.0)
+        ranked = sorted(scores.items(), key=lambda pair: -pair[1])
+        if not ranked:
+            return replace(NOT_UNDERSTOOD, language=language)
+        (best, score), runner = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0.0)
+        floor = NAMED_ACCEPT if best in named else ACCEPT
+        if score < floor or score < none + NONE_MARGIN or none_p > NONE_POSTERIOR * posterior.get(best, 0.0):
+            return Understanding(None, None, round(score, 3), tuple(l for l, _ in ranked[:2]), language)
+        if best in self.member_intents and self._about_another_world(text, best):
+            return Understanding(None, None, round(score, 3), (best,), language)
+        if best == "rewards" and answer.kind == REWARD:
+            return Understanding(REWARD, answer.key, round(score, 3), (), language)
+        if runner[0] and runner[1] >= CLOSE_RATIO * score and runner[1] >= floor and runner[0] != SMALL_TALK_KIND:
+            return Understanding(ASK_BACK, None, round(score, 3), (best, runner[0]), language)
+        if best == SMALL_TALK_KIND:
+            return Understanding(SMALL_TALK_KIND, _small_talk_kind(text), round(score, 3), (), language)
+        alternatives = tuple(l for l, s in ranked[1:3] if s >= 0.75 * score)
+        return _as_understanding(best, round(min(score, 1.0), 3), alternatives, language)
