@@ -197,5 +197,7 @@ def fresh_understanding():
     from bot.understanding import current
 
     current.forget()
+    refresh, current.REFRESH_SECONDS = current.REFRESH_SECONDS, 0.0  # a change is seen at the next event
     yield
+    current.REFRESH_SECONDS = refresh
     current.forget()

@@ -13,12 +13,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from content.answers import Catalog
 
 from .classifier import NONE, Classifier, Example
-from .conversation_phrases import SMALL_TALK
 from .concepts import OTHER_WORLDS
 from .examples import from_catalog, from_phrases, known_intents
 from .normalise import is_cjk, normalise
@@ -40,8 +40,7 @@ CLOSE_RATIO = 0.97  # a second reading this close to the best is asked back
 PHRASE_BONUS = 0.06  # the reading's own words were found in the message
 LONGEST = 300  # longer messages are letters for staff, not questions the bot answers
 
-_LATIN_RE = re.compile(r"[a-z]")
-_SMALL_TALK_WORDS = {kind: tuple(normalise(p) for p in phrases) for kind, phrases in SMALL_TALK.items()}
+_LATIN_RE = re.compile(r"[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -83,19 +82,15 @@ NOT_UNDERSTOOD = Understanding(None)
 
 
 def language_of(text: str) -> str | None:
-    """"zh-TW" when the message has Chinese characters, "en" when it has Latin letters only."""
+    """"zh-TW" when the message has Chinese characters, "en" when it has English words; None for a
+    code or a number alone ("LINK 4F7K2M", "OK", "123")."""
     form = normalise(text)
     if any(is_cjk(ch) for ch in form):
         return "zh-TW"
-    return "en" if _LATIN_RE.search(form) else None
-
-
-def _small_talk_kind(text: str) -> str:
-    form = f" {normalise(text)} "
-    for kind, words in _SMALL_TALK_WORDS.items():
-        if any(w and (f" {w} " in form if w.isascii() else w in form) for w in words):
-            return kind
-    return "ack"
+    words = _LATIN_RE.findall(unicodedata.normalize("NFKC", text or ""))
+    if len(words) >= 2 or any(not w.isupper() and len(w) >= 2 for w in words):
+        return "en"
+    return None
 
 
 def _as_understanding(label: str, confidence: float, alternatives=(), language=None, exact=False) -> Understanding:
@@ -151,6 +146,8 @@ class Understander:
             if answer.kind == FAQ and answer.match and answer.match.score == 100:
                 return Understanding(FAQ, answer.key, 1.0, (phrase.intent,), language, exact=True)
             return Understanding(INTENT, phrase.intent, 1.0, (), language, exact=True)
+        if phrase.intent == AMBIGUOUS and phrase.score >= 100:  # two intents' words and nothing else
+            return Understanding(ASK_BACK, None, 1.0, phrase.candidates, language, exact=True)
         return self._weigh(text, phrase, answer, language)
 
     def _weigh(self, text: str, phrase: Match, answer, language: str | None) -> Understanding:
@@ -165,6 +162,7 @@ class Understander:
         for label, bonus in named.items():
             scores[label] = scores.get(label, 0.0) + bonus
         none = scores.pop(NONE, 0.0)
+        scores.pop(SMALL_TALK_KIND, None)  # small talk is its words alone (routing.small_talk), never a guess
         posterior = self.classifier.posterior(text)
         none_p = posterior.get(NONE, 0.0)
         ranked = sorted(scores.items(), key=lambda pair: -pair[1])
@@ -178,9 +176,7 @@ class Understander:
             return Understanding(None, None, round(score, 3), (best,), language)
         if best == "rewards" and answer.kind == REWARD:
             return Understanding(REWARD, answer.key, round(score, 3), (), language)
-        if runner[0] and runner[1] >= CLOSE_RATIO * score and runner[1] >= floor and runner[0] != SMALL_TALK_KIND:
+        if runner[0] and runner[1] >= CLOSE_RATIO * score and runner[1] >= floor:
             return Understanding(ASK_BACK, None, round(score, 3), (best, runner[0]), language)
-        if best == SMALL_TALK_KIND:
-            return Understanding(SMALL_TALK_KIND, _small_talk_kind(text), round(score, 3), (), language)
         alternatives = tuple(l for l, s in ranked[1:3] if s >= 0.75 * score)
         return _as_understanding(best, round(min(score, 1.0), 3), alternatives, language)
