@@ -8,3 +8,14 @@ from __future__ import annotations
 RFM_LABELS = {"champions": "冠軍 Champions", "loyal": "忠誠 Loyal", "potential": "潛力 Potential",
               "new": "新客 New", "at_risk": "流失風險 At risk", "cant_lose": "不能失去 Can't lose",
               "hibernating": "沉睡 Hibernating", "lost": "流失 Lost"}
+
+# what each member intent answers, for labelling unanswered messages (bot/understanding's intents)
+INTENT_NAMES = {
+    "points": "點數餘額 Points balance", "history": "點數紀錄 Points history", "member_card": "會員卡 Member card",
+    "tier": "我的等級 My tier", "tier_rules": "等級制度 How tiers work", "coupons": "優惠券 Coupons",
+    "rewards": "兌換商品 Rewards", "birthday": "設定生日 Set birthday", "birthday_gift": "生日禮 Birthday gift",
+    "news": "最新消息 News", "help": "功能說明 Help", "join": "加入會員 Join", "unsubscribe": "取消訂閱 Unsubscribe",
+    "subscribe": "訂閱 Subscribe", "referral": "推薦碼 Referral", "delete_data": "刪除資料 Delete my data",
+    "leave": "退出會員 Leave", "english": "英文 English", "chinese": "中文 Chinese", "handoff": "真人客服 A person",
+    "stores": "門市 Stores",
+}

@@ -95,12 +95,23 @@ def _is_chinese(text: str) -> bool:
 
 def faq_from_misses(session: Session, miss_ids: list[int], answer_zh: str, answer_en: str, actor: str,
                     now: datetime, title_zh: str = "", title_en: str = "") -> ContentItem:
-    """One step from a group of unanswered messages to an faq answer: their wording is how it is asked."""
+    """One step from unanswered messages to an faq answer: their wording is how it is asked."""
     wording = misses.wording_of(session, miss_ids)
     if not wording:
         raise FieldErrors({"misses": "no such unanswered messages"})
-    fields = FaqFields(title_zh or wording[0][:MAX_TITLE], title_en, answer_zh.strip(), answer_en.strip(),
-                       [w for w in wording if _is_chinese(w)][:MAX_ASKED], [w for w in wording if not _is_chinese(w)][:MAX_ASKED])
-    item = create(session, fields, actor, now)
+    item = faq_from_wordings(session, wording, answer_zh, answer_en, actor, now, title_zh, title_en,
+                             english_title_required=False)
     misses.mark_answered(session, miss_ids, f"item-{item.id}")
     return item
+
+
+def faq_from_wordings(session: Session, wording: list[str], answer_zh: str, answer_en: str, actor: str,
+                      now: datetime, title_zh: str = "", title_en: str = "",
+                      english_title_required: bool = True) -> ContentItem:
+    """A new faq asked the ways members asked it. Its English title is asked for, not copied from the
+    Chinese one (an English member would read a Chinese title in the "which one?" question)."""
+    if english_title_required and not title_en.strip():
+        raise FieldErrors.one("title_en", "an English title is required", "required")
+    fields = FaqFields(title_zh or wording[0][:MAX_TITLE], title_en.strip(), answer_zh.strip(), answer_en.strip(),
+                       [w for w in wording if _is_chinese(w)][:MAX_ASKED], [w for w in wording if not _is_chinese(w)][:MAX_ASKED])
+    return create(session, fields, actor, now)

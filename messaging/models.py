@@ -171,7 +171,10 @@ class UnansweredMessage(Base):
     text: Mapped[str] = mapped_column(String(500))
     form: Mapped[str] = mapped_column(String(500), index=True)
     at: Mapped[datetime]
-    answered_by: Mapped[str | None] = mapped_column(String(64))  # the faq slug made from it
+    answered_by: Mapped[str | None] = mapped_column(String(80))  # what staff said it is, or "dismissed"
+    # the group of misses that mean the same, given by understanding when staff first list it; merging
+    # two groups gives one's misses the other's key
+    group_key: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
 
 class LabelledExample(Base):

@@ -19,6 +19,8 @@ NONE = "none"
 # a feature in more than this share of the examples is too common to find neighbours by
 COMMON_SHARE = 0.15
 SMOOTHING = 0.1
+# in telling what means the same, a shared concept says more than a shared pair of characters
+MEANING_CONCEPT_WEIGHT = 3.0
 CENTROID_SHARE = 0.5
 
 
@@ -106,6 +108,14 @@ class Classifier:
         """The message's normalised vector over the features the examples know."""
         features = self.featuriser.features(text, self.concepts_of(text))
         return _normalised({k: v * self.idf[k] for k, v in features.items() if k in self.idf})
+
+    def meaning(self, text: str) -> dict[str, float]:
+        """The message's normalised vector over all its features, known or not (a feature no example
+        has weighs as much as the rarest): for telling which messages mean the same."""
+        features = self.featuriser.features(text, self.concepts_of(text))
+        rarest = max(self.idf.values(), default=1.0)
+        return _normalised({k: v * self.idf.get(k, rarest) * (MEANING_CONCEPT_WEIGHT if k.startswith("@") else 1)
+                            for k, v in features.items()})
 
     def scores(self, text: str, vector: dict[str, float] | None = None) -> list[tuple[str, float]]:
         """Every label near the message with its score (0-1), nearest first."""

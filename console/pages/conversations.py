@@ -6,7 +6,8 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from content import faq_admin
 from content.models import ContentItem
 from core.field_errors import FieldErrors
-from messaging import handoff, misses
+from bot import preview
+from messaging import handoff, labelled_examples, misses
 from messaging.models import Handoff
 from core.runtime import runtime
 from privacy import member_data
@@ -14,6 +15,7 @@ from rewards.models import Member
 
 from .. import line_quota
 from ..auth import requires
+from ..texts import INTENT_NAMES
 from ..blueprint import bp
 from ..web import db_session, now, record, settings
 
@@ -82,30 +84,82 @@ def inbox_hand_back(handoff_id: int):
     return redirect(url_for("console.inbox"))
 
 
-# -- what the bot did not understand
+# -- what the bot did not understand: grouped by meaning, and what staff say it is teaches the bot
+def _group_new_misses() -> None:
+    """Give each miss that has no group yet the open group it means the same as (or a new one)."""
+    with runtime().db.session(write=True) as s:
+        new = misses.ungrouped(s)
+        if new:
+            groups = {g.key: g.examples for g in misses.groups(s)}
+            misses.assign(s, preview.group_misses(s, new, groups))
+
+
 @bp.route("/unanswered")
-@requires("read")
+@requires("answer_chats")  # members' own words: the same rule as the inbox
 def unanswered():
+    _group_new_misses()
     with db_session() as s:
-        return render_template("console/unanswered.html", groups=misses.groups(s)[:100], problems={})
+        groups = misses.groups(s)[:100]
+        suggested = dict(zip((g.key for g in groups), preview.meanings(s, [g.wording for g in groups])))
+        return render_template("console/unanswered.html", groups=groups, suggested=suggested,
+                               intents=INTENT_NAMES, faqs=preview.faqs(s), problems={})
 
 
-@bp.route("/unanswered/faq", methods=["POST"])
+def _group_key() -> int:
+    key = request.form.get("group", type=int)
+    if key is None:
+        abort(400)
+    return key
+
+
+@bp.route("/unanswered/label", methods=["POST"])
 @requires("edit_content")
-def unanswered_to_faq():
-    ids = [int(i) for i in request.form.get("ids", "").split(",") if i.strip().isdigit()]
+def unanswered_label():
+    """Staff say what a group means: an intent, an faq, or a new faq (its English title asked for)."""
+    key, meaning = _group_key(), request.form.get("meaning", "")
     try:
         with db_session() as s:
-            item = faq_admin.faq_from_misses(s, ids, request.form.get("answer_zh", ""),
-                                             request.form.get("answer_en", ""), g.staff.email, now(),
-                                             title_zh=request.form.get("title_zh", "").strip())
-            record(s, "faq.create", f"content:{item.id}", {"from_unanswered": len(ids)})
-            item_id = item.id
+            if meaning == "new_faq":
+                wordings = misses.wordings(s, key)
+                item = faq_admin.faq_from_wordings(
+                    s, wordings, request.form.get("answer_zh", ""), request.form.get("answer_en", ""),
+                    g.staff.email, now(), title_zh=request.form.get("title_zh", "").strip(),
+                    title_en=request.form.get("title_en", "").strip())
+                meaning = f"faq:{item.slug or f'item-{item.id}'}"
+                record(s, "faq.create", f"content:{item.id}", {"from_unanswered": len(wordings)})
+            elif not (meaning in INTENT_NAMES or meaning == "none" or
+                      (meaning.startswith("faq:") and any(f.slug == meaning[4:] for f in preview.faqs(s)))):
+                raise FieldErrors.one("meaning", "choose what these messages mean", "required")
+            wordings = misses.resolve(s, key, meaning)
+            count = labelled_examples.add(s, wordings, meaning, now(), g.staff.id)
+            record(s, "unanswered.label", f"label:{meaning}", {"wordings": count})
     except FieldErrors as exc:
-        flash(f"未建立 Not created: {exc}", "error")
+        flash(f"未儲存 Not saved: {exc}", "error")
         return redirect(url_for("console.unanswered"))
-    flash("已建立常見問題 FAQ answer created.", "ok")
-    return redirect(url_for("console.faq_detail", item_id=item_id))
+    flash(f"已教會小幫手 Learned: {count} wordings now mean {meaning}.", "ok")
+    return redirect(url_for("console.unanswered"))
+
+
+@bp.route("/unanswered/dismiss", methods=["POST"])
+@requires("edit_content")
+def unanswered_dismiss():
+    try:
+        with db_session() as s:
+            misses.dismiss(s, _group_key())
+    except FieldErrors as exc:
+        flash(f"未略過 Not dismissed: {exc}", "error")
+    return redirect(url_for("console.unanswered"))
+
+
+@bp.route("/unanswered/merge", methods=["POST"])
+@requires("edit_content")
+def unanswered_merge():
+    try:
+        with db_session() as s:
+            misses.merge(s, _group_key(), request.form.get("into", type=int) or 0)
+    except FieldErrors as exc:
+        flash(f"未合併 Not merged: {exc}", "error")
+    return redirect(url_for("console.unanswered"))
 
 
 # -- the shop's own answers

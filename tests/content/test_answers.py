@@ -8,6 +8,7 @@ import pytest
 
 from content import answers, faq_admin, library_files, library_sync
 from core.field_errors import FieldErrors
+from bot import preview
 from messaging import misses
 
 FAQ = b"""---
@@ -87,6 +88,8 @@ def test_misses_are_grouped_by_similar_wording_and_kept_for_the_retention_only(d
     with db.session() as s:
         for i, text in enumerate(["停車場在哪", "停車場在哪裡", "停車場在哪", "阿里山好玩嗎"]):
             misses.record(s, "U" + str(i % 2) * 32, text, text, now - timedelta(days=i * 11))
+    with db.session() as s:
+        misses.assign(s, preview.group_misses(s, misses.ungrouped(s), {}))
     with db.session() as s:
         groups = misses.groups(s)
         assert [(g.wording, g.count) for g in groups] == [("停車場在哪", 3), ("阿里山好玩嗎", 1)]

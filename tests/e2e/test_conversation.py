@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import outbox_sender
+from bot import preview
 from messaging import handoff, misses
 from messaging.models import Handoff, HandoffMessage, UnansweredMessage
 from rewards import catalog, membership
@@ -143,6 +144,8 @@ def test_the_unanswered_are_kept_grouped_and_turned_into_an_faq(chat, members, r
     zh, en = members
     for text in ("寵物可以進去嗎", "寵物可以進去嗎？", "寵物可以進去嗎"):
         assert chat.say(zh, text)[0]["text"] == text_of("fallback", "zh-TW")
+    with rt.db.session() as s:
+        misses.assign(s, preview.group_misses(s, misses.ungrouped(s), {}))
     with rt.db.session() as s:
         group = misses.groups(s)[0]
         assert group.count >= 3 and group.wording.startswith("寵物可以進去")
