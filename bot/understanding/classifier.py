@@ -18,6 +18,7 @@ from .features import Featuriser
 NONE = "none"
 # a feature in more than this share of the examples is too common to find neighbours by
 COMMON_SHARE = 0.15
+MOST_NEIGHBOURS = 120  # ... and in more than this many, however many examples there are
 SMOOTHING = 0.1
 # in telling what means the same, a shared concept says more than a shared pair of characters
 MEANING_CONCEPT_WEIGHT = 3.0
@@ -68,32 +69,29 @@ class Classifier:
                 df[name] = df.get(name, 0) + 1
         count = len(raw)
         self.idf = {name: math.log((count + 1) / (n + 1)) + 1.0 for name, n in df.items()}
-        common = max(8, int(COMMON_SHARE * count))
+        common = min(MOST_NEIGHBOURS, max(8, int(COMMON_SHARE * count)))
         self.labels: list[str] = sorted({e.label for e in examples})
         label_index = {label: i for i, label in enumerate(self.labels)}
         self.example_labels: list[int] = []
         self.postings: dict[str, list[tuple[int, float]]] = {}
         sums: list[dict[str, float]] = [{} for _ in self.labels]
-        for number, (example, features) in enumerate(zip(examples, raw)):
-            vector = _normalised({k: v * self.idf[k] for k, v in features.items()})
-            which = label_index[example.label]
-            self.example_labels.append(which)
-            for name, value in vector.items():
-                sums[which][name] = sums[which].get(name, 0.0) + value * example.weight
-                if df[name] <= common:
-                    self.postings.setdefault(name, []).append((number, value * min(1.0, example.weight)))
-        # the words (and pairs of characters) the labels other than "none" are asked with
-        self.domain = {name for example, features in zip(examples, raw) if example.label != NONE
-                       for name in features if not name.startswith(("@", "~"))}
-        # naive Bayes over the same features: what each label's examples say, word by word
+        # naive Bayes over the same features: what each label's examples say, feature by feature
         totals = [0.0] * len(self.labels)
         counts: dict[str, dict[int, float]] = {}
-        for example, features in zip(examples, raw):
+        idf, postings = self.idf, self.postings
+        for number, (example, features) in enumerate(zip(examples, raw)):
             which = label_index[example.label]
+            self.example_labels.append(which)
+            weight = example.weight
+            label_sum = sums[which]
+            for name, value in _normalised({k: v * idf[k] for k, v in features.items()}).items():
+                label_sum[name] = label_sum.get(name, 0.0) + value * weight
+                if df[name] <= common:
+                    postings.setdefault(name, []).append((number, value * min(1.0, weight)))
             for name, value in features.items():
-                counts.setdefault(name, {})
-                counts[name][which] = counts[name].get(which, 0.0) + value * example.weight
-                totals[which] += value * example.weight
+                by_label = counts.setdefault(name, {})
+                by_label[which] = by_label.get(which, 0.0) + value * weight
+                totals[which] += value * weight
         vocabulary_size = len(counts)
         self.unseen = [math.log(SMOOTHING / (t + SMOOTHING * vocabulary_size)) for t in totals]
         self.log_likelihood = {name: {which: math.log((c + SMOOTHING) / (totals[which] + SMOOTHING * vocabulary_size))
@@ -104,22 +102,25 @@ class Classifier:
             for name, value in _normalised(total).items():
                 self.centroids.setdefault(name, []).append((which, value))
 
-    def vector(self, text: str) -> dict[str, float]:
-        """The message's normalised vector over the features the examples know."""
-        features = self.featuriser.features(text, self.concepts_of(text))
+    def features_of(self, text: str, concepts: tuple[str, ...] | None = None) -> dict[str, float]:
+        """The message's features (worked out once per message: every scorer below takes them)."""
+        return self.featuriser.features(text, self.concepts_of(text) if concepts is None else concepts)
+
+    def vector(self, features: dict[str, float]) -> dict[str, float]:
+        """A message's normalised vector over the features the examples know."""
         return _normalised({k: v * self.idf[k] for k, v in features.items() if k in self.idf})
 
     def meaning(self, text: str) -> dict[str, float]:
         """The message's normalised vector over all its features, known or not (a feature no example
         has weighs as much as the rarest): for telling which messages mean the same."""
-        features = self.featuriser.features(text, self.concepts_of(text))
+        features = self.features_of(text)
         rarest = max(self.idf.values(), default=1.0)
         return _normalised({k: v * self.idf.get(k, rarest) * (MEANING_CONCEPT_WEIGHT if k.startswith("@") else 1)
                             for k, v in features.items()})
 
-    def scores(self, text: str, vector: dict[str, float] | None = None) -> list[tuple[str, float]]:
-        """Every label near the message with its score (0-1), nearest first."""
-        query = self.vector(text) if vector is None else vector
+    def scores(self, features: dict[str, float]) -> list[tuple[str, float]]:
+        """Every label near the message (its features) with its score (0-1), nearest first."""
+        query = self.vector(features)
         if not query:
             return []
         centroid = [0.0] * len(self.labels)
@@ -139,21 +140,13 @@ class Classifier:
                   for i in range(len(self.labels)) if centroid[i] or nearest[i]]
         return sorted(ranked, key=lambda pair: -pair[1])
 
-    def domain_share(self, text: str) -> float:
-        """How much of the message (its words and pairs of characters) the labelled questions use."""
-        features = self.featuriser.features(text, ())
-        content = {k: v for k, v in features.items() if not k.startswith(("@", "~")) and "_" not in k
-                   and not (len(k) == 1 and not k.isascii())}
-        total = sum(content.values())
-        return sum(v for k, v in content.items() if k in self.domain) / total if total else 1.0
+    @staticmethod
+    def concepts(features: dict[str, float]) -> set[str]:
+        """The concepts (without "@") a message names."""
+        return {k[1:] for k in features if k.startswith("@") and not k.startswith("@intent_")}
 
-    def concepts(self, text: str) -> set[str]:
-        """The concepts (without "@") the message names."""
-        return {k[1:] for k in self.featuriser.features(text, ()) if k.startswith("@")}
-
-    def posterior(self, text: str) -> dict[str, float]:
+    def posterior(self, features: dict[str, float]) -> dict[str, float]:
         """Naive Bayes: each label's probability given the message's known features (uniform prior)."""
-        features = self.featuriser.features(text, self.concepts_of(text))
         gains = [0.0] * len(self.labels)
         total = 0.0  # log P(f|L) is unseen[L] + gain: the gains are kept only where a label has f
         for name, value in features.items():

@@ -45,4 +45,5 @@ def _mean(vectors: list[dict[str, float]]) -> dict[str, float]:
 
 def suggestions(model: Understander, text: str, limit: int = 3) -> list[str]:
     """The labels a wording is nearest to, nearest first (what staff are offered first)."""
-    return [label for label, _ in model.classifier.scores(text) if label != "none"][:limit]
+    return [label for label, _ in model.classifier.scores(model.classifier.features_of(text))
+            if label != "none"][:limit]

@@ -25,6 +25,7 @@ _SCRIPT_CHANGE = re.compile(r"(?<=[a-z0-9])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Width and compatibility forms, case, Simplified variants, punctuation and emoji, and spacing.
 

@@ -33,6 +33,8 @@ MAX_LENGTH = 120
 MIN_COVERAGE = 0.5
 # A second intent this strong relative to the first makes the message a close call.
 CLOSE_CALL_RATIO = 0.6
+# Messages longer than this (normalised) are not searched for typos.
+TYPO_SEARCH_LENGTH = 16
 # A phrase found with a typo counts for less than one found as written.
 TYPO_WEIGHT = 0.8
 # When both are named, the first is only the object of the second: "redeem points" is rewards,
@@ -193,7 +195,9 @@ class IntentMatcher:
         if intent is not None:
             return Match(intent, 90, top=intent)
         exact = [_Span(m.start(), m.end(), self.anywhere[m.group()]) for m in self._phrase_re.finditer(form)]
-        spans = self._with_typos(form, exact)
+        # a typo is searched for in short messages only: in a long one, every stretch would be tried
+        # against every term, and the classifier (bot/understanding/) reads it by its sounds anyway
+        spans = self._with_typos(form, exact) if len(form) <= TYPO_SEARCH_LENGTH else exact
         return self._decide(text, form, spans)
 
     # -- finding phrases typed with a typo

@@ -118,16 +118,16 @@ class Understander:
     def _concepts_as_written(self, text: str) -> tuple[str, ...]:
         return tuple("intent_" + name for name in self.intents.named(text))
 
-    def _about_another_world(self, text: str, intent: str) -> bool:
+    def _about_another_world(self, features: dict[str, float], intent: str) -> bool:
         """A member word next to a game, a bank, a friend, the news: about something else."""
-        named = self.classifier.concepts(text) & OTHER_WORLD_NAMES
+        named = self.classifier.concepts(features) & OTHER_WORLD_NAMES
         if intent in ("referral", "join"):
             named.discard("other_people")
         return bool(named)
 
-    def _concepts(self, text: str) -> tuple[str, ...]:
+    def _concepts(self, text: str, match: Match | None = None) -> tuple[str, ...]:
         """The intents whose words the phrase matcher finds anywhere in the text, typos included."""
-        match = self.intents.match(text)
+        match = match or self.intents.match(text)
         return tuple("intent_" + name for name in (match.top, match.runner_up) if name)
 
     def understand(self, text: str) -> Understanding:
@@ -140,7 +140,8 @@ class Understander:
             return Understanding(SMALL_TALK_KIND, kind, 1.0, (), language)
         if asks_for_person(text):
             return Understanding(HANDOFF, None, 1.0, (), language)
-        phrase = refine(self.intents.match(text), text)
+        found = self.intents.match(text)
+        phrase = refine(found, text)
         answer = self.answers.match(text)
         if phrase.intent not in (None, AMBIGUOUS) and phrase.score >= 100:
             if answer.kind == FAQ and answer.match and answer.match.score == 100:
@@ -148,10 +149,11 @@ class Understander:
             return Understanding(INTENT, phrase.intent, 1.0, (), language, exact=True)
         if phrase.intent == AMBIGUOUS and phrase.score >= 100:  # two intents' words and nothing else
             return Understanding(ASK_BACK, None, 1.0, phrase.candidates, language, exact=True)
-        return self._weigh(text, phrase, answer, language)
+        features = self.classifier.features_of(text, self._concepts(text, found))
+        return self._weigh(features, phrase, answer, language)
 
-    def _weigh(self, text: str, phrase: Match, answer, language: str | None) -> Understanding:
-        scores = dict(self.classifier.scores(text))
+    def _weigh(self, features: dict[str, float], phrase: Match, answer, language: str | None) -> Understanding:
+        scores = dict(self.classifier.scores(features))
         named: dict[str, float] = {}
         if phrase.intent not in (None,):
             for name in (phrase.top, phrase.runner_up) if phrase.intent == AMBIGUOUS else (phrase.intent,):
@@ -163,7 +165,7 @@ class Understander:
             scores[label] = scores.get(label, 0.0) + bonus
         none = scores.pop(NONE, 0.0)
         scores.pop(SMALL_TALK_KIND, None)  # small talk is its words alone (routing.small_talk), never a guess
-        posterior = self.classifier.posterior(text)
+        posterior = self.classifier.posterior(features)
         none_p = posterior.get(NONE, 0.0)
         ranked = sorted(scores.items(), key=lambda pair: -pair[1])
         if not ranked:
@@ -172,7 +174,7 @@ class Understander:
         floor = NAMED_ACCEPT if best in named else ACCEPT
         if score < floor or score < none + NONE_MARGIN or none_p > NONE_POSTERIOR * posterior.get(best, 0.0):
             return Understanding(None, None, round(score, 3), tuple(l for l, _ in ranked[:2]), language)
-        if best in self.member_intents and self._about_another_world(text, best):
+        if best in self.member_intents and self._about_another_world(features, best):
             return Understanding(None, None, round(score, 3), (best,), language)
         if best == "rewards" and answer.kind == REWARD:
             return Understanding(REWARD, answer.key, round(score, 3), (), language)
