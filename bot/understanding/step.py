@@ -38,6 +38,7 @@ NONE_MARGIN = 0.03
 NONE_POSTERIOR = 1.0  # naive Bayes finds "none" at least this much likelier than the best reading
 CLOSE_RATIO = 0.97  # a second reading this close to the best is asked back
 PHRASE_BONUS = 0.06  # the reading's own words were found in the message
+EXACT_OVERRULED_BY = 0.05  # how much surer the classifier must be to overrule an intent's words
 LONGEST = 300  # longer messages are letters for staff, not questions the bot answers
 
 _LATIN_RE = re.compile(r"[A-Za-z]{2,}")
@@ -125,6 +126,17 @@ class Understander:
             named.discard("other_people")
         return bool(named)
 
+    def _words_say_more(self, text: str, found: Match, intent: str) -> bool:
+        """An intent's words with only "fillers" around them, where the fillers change the question:
+        "what can I get with my points" is the rewards, not the balance. Only English fillers
+        (stop words) carry such meaning; the classifier, which reads them, must be clearly surer."""
+        if not _LATIN_RE.search(text) or len(normalise(text).split()) < 4:
+            return False
+        ranked = self.classifier.scores(self.classifier.features_of(text, self._concepts(text, found)))
+        scores = dict(ranked)
+        best = next((label for label, _ in ranked if label != NONE), None)
+        return best is not None and best != intent and scores[best] > scores.get(intent, 0.0) + EXACT_OVERRULED_BY
+
     def _concepts(self, text: str, match: Match | None = None) -> tuple[str, ...]:
         """The intents whose words the phrase matcher finds anywhere in the text, typos included."""
         match = match or self.intents.match(text)
@@ -146,7 +158,9 @@ class Understander:
         if phrase.intent not in (None, AMBIGUOUS) and phrase.score >= 100:
             if answer.kind == FAQ and answer.match and answer.match.score == 100:
                 return Understanding(FAQ, answer.key, 1.0, (phrase.intent,), language, exact=True)
-            return Understanding(INTENT, phrase.intent, 1.0, (), language, exact=True)
+            if not self._words_say_more(text, found, phrase.intent):
+                return Understanding(INTENT, phrase.intent, 1.0, (), language, exact=True)
+            phrase = Match(None, 0)  # overruled: its words earn it no bonus below
         if phrase.intent == AMBIGUOUS and phrase.score >= 100:  # two intents' words and nothing else
             return Understanding(ASK_BACK, None, 1.0, phrase.candidates, language, exact=True)
         features = self.classifier.features_of(text, self._concepts(text, found))
