@@ -33,19 +33,18 @@ class Example:
 
 
 _PLAIN = Featuriser()
-_cache: dict[tuple[str, object], dict[str, float]] = {}
+_cache: dict[str, dict[str, float]] = {}
 CACHE_LIMIT = 100_000
 
 
-def _example_features(text: str, concepts_of) -> dict[str, float]:
+def _example_features(text: str) -> dict[str, float]:
     """An example's features, kept: an example's words are its own vocabulary (nothing to correct), so
     they are the same in every model, and a rebuild after staff label one more costs one more."""
-    key = (text, concepts_of.__qualname__)
-    features = _cache.get(key)
+    features = _cache.get(text)
     if features is None:
         if len(_cache) >= CACHE_LIMIT:
             _cache.clear()
-        features = _cache[key] = _PLAIN.features(text, concepts_of(text))
+        features = _cache[text] = _PLAIN.features(text)
     return features
 
 
@@ -55,13 +54,12 @@ def _normalised(vector: dict[str, float]) -> dict[str, float]:
 
 
 class Classifier:
-    def __init__(self, examples: Iterable[Example], concepts_of: Callable[[str], tuple[str, ...]] = lambda t: (),
-                 training_concepts_of: Callable[[str], tuple[str, ...]] | None = None):
-        """`concepts_of` names the concepts of a message (typos too); `training_concepts_of` those of
-        an example, which is written as meant (quicker; `concepts_of` when not given)."""
+    def __init__(self, examples: Iterable[Example], concepts_of: Callable[[str], tuple[str, ...]] = lambda t: ()):
+        """`concepts_of` names the concepts the featuriser's words alone would miss in a message (an
+        intent's words typed with a typo); an example is written as meant, so its own words suffice."""
         examples = [e for e in examples if e.text and e.text.strip()]
         self.concepts_of = concepts_of
-        raw = [_example_features(e.text, training_concepts_of or concepts_of) for e in examples]
+        raw = [_example_features(e.text) for e in examples]
         self.featuriser = Featuriser({k for features in raw for k in features if k.isascii() and k.isalpha()})
         df: dict[str, int] = {}
         for features in raw:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 CONCEPTS: dict[str, tuple[str, ...]] = {
     # -- the member's own things
-    "points": ("點數", "積分", "積點", "紅利", "點", "points", "point", "pts", "pt", "balance", "bal", "credits"),
+    "points": ("點數", "積分", "積點", "紅利", "剩幾點", "有幾點", "多少點", "points", "point", "pts", "pt", "balance", "bal", "credits"),
     "card": ("會員卡", "卡片", "電子卡", "會員證", "條碼", "qr", "qrcode", "barcode", "card", "member id", "會員碼",
              "會員編號", "會員號碼", "掃碼", "掃描", "scan", "出示", "show"),
     "tier": ("等級", "級別", "卡別", "階級", "vip", "tier", "level", "status", "rank", "金卡", "銀卡", "白金", "gold",

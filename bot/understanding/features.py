@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from .concepts import CONCEPTS, OTHER_WORLDS, PLACES
 from .normalise import normalise, sound
-from .phrases import CHINESE_INNER_FILLERS, ENGLISH_STOPWORDS, LEFTOVER_FILLERS
+from .phrases import CHINESE_INNER_FILLERS, ENGLISH_STOPWORDS, EXPRESSIONS, LEFTOVER_FILLERS, TERMS
 
 CONCEPT_WEIGHT = 1.0
 STOPWORD_WEIGHT = 0.3
@@ -46,7 +46,10 @@ _STOP = ENGLISH_STOPWORDS | {"bot", "pls", "plz", "pleaseee", "u", "ur", "r", "i
 
 def _concept_pattern() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     owner: dict[str, tuple[str, ...]] = {}
-    for concept, forms in list(CONCEPTS.items()) + list(OTHER_WORLDS.items()) + [("place_name", PLACES)]:
+    # each intent's own words are a concept too ("intent_points"), as written; the phrase matcher adds
+    # them with typos and homophones for a message (bot/understanding/step.py)
+    intents = [("intent_" + name, phrases) for table in (TERMS, EXPRESSIONS) for name, phrases in table.items()]
+    for concept, forms in list(CONCEPTS.items()) + list(OTHER_WORLDS.items()) + [("place_name", PLACES)] + intents:
         for form in forms:
             key = normalise(form)
             owner[key] = owner.get(key, ()) + (concept,)

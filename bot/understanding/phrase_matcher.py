@@ -176,14 +176,6 @@ class IntentMatcher:
         table[form] = intent
         return form
 
-    def named(self, text: str) -> tuple[str, ...]:
-        """The intents whose words are in the text as written (no typos): quick, for training examples."""
-        form = matching_form(text)
-        whole = self.whole.get(form) or self.solo.get(_without_fillers(form))
-        found = {self.anywhere[m.group()] for m in self._phrase_re.finditer(form)}
-        found.discard(_OFF_TOPIC)
-        return tuple(sorted(found | ({whole} if whole and whole != _OFF_TOPIC else set())))
-
     def match(self, text: str) -> Match:
         form = matching_form(text)
         if not form or len(form) > MAX_LENGTH:

@@ -113,11 +113,7 @@ class Understander:
         self.intents = IntentMatcher()
         self.answers = AnswerMatcher(catalog)
         self.member_intents = known_intents()
-        self.classifier = Classifier(examples + from_phrases() + from_catalog(catalog), self._concepts,
-                                     self._concepts_as_written)
-
-    def _concepts_as_written(self, text: str) -> tuple[str, ...]:
-        return tuple("intent_" + name for name in self.intents.named(text))
+        self.classifier = Classifier(examples + from_phrases() + from_catalog(catalog), self._concepts)
 
     def _about_another_world(self, features: dict[str, float], intent: str) -> bool:
         """A member word next to a game, a bank, a friend, the news: about something else."""
@@ -181,6 +177,10 @@ class Understander:
         scores.pop(SMALL_TALK_KIND, None)  # small talk is its words alone (routing.small_talk), never a guess
         posterior = self.classifier.posterior(features)
         none_p = posterior.get(NONE, 0.0)
+        if phrase.top in self.member_intents:
+            # "I bought beans at the Xinyi store, how many points now?": the store is where, not what
+            for label in [label for label in scores if label.startswith("store:")]:
+                del scores[label]
         ranked = sorted(scores.items(), key=lambda pair: -pair[1])
         if not ranked:
             return replace(NOT_UNDERSTOOD, language=language)
