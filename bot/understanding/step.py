@@ -150,15 +150,16 @@ class Understander:
             return Understanding(HANDOFF, None, 1.0, (), language)
         found = self.intents.match(text)
         phrase = refine(found, text)
-        answer = self.answers.match(text)
         if phrase.intent not in (None, AMBIGUOUS) and phrase.score >= 100:
-            if answer.kind == FAQ and answer.match and answer.match.score == 100:
-                return Understanding(FAQ, answer.key, 1.0, (phrase.intent,), language, exact=True)
+            # an intent's words alone: no answer of the shop's outranks them (asked before anything else)
             if not self._words_say_more(text, found, phrase.intent):
                 return Understanding(INTENT, phrase.intent, 1.0, (), language, exact=True)
             phrase = Match(None, 0)  # overruled: its words earn it no bonus below
         if phrase.intent == AMBIGUOUS and phrase.score >= 100:  # two intents' words and nothing else
             return Understanding(ASK_BACK, None, 1.0, phrase.candidates, language, exact=True)
+        answer = self.answers.match(text)
+        if answer.kind == FAQ and answer.match and answer.match.score == 100:  # an faq's question word for word
+            return Understanding(FAQ, answer.key, 1.0, (), language, exact=True)
         features = self.classifier.features_of(text, self._concepts(text, found))
         return self._weigh(features, phrase, answer, language)
 
