@@ -67,6 +67,7 @@ class Match:
     score: float  # 0-100: how much of the message the intent words explain
     runner_up: str | None = None  # the second intent named, if any
     top: str | None = None  # the strongest intent, also when the answer is AMBIGUOUS or None
+    off_topic: bool = False  # the whole message is a topic no member intent answers ("生日快樂", "刷卡")
 
     @property
     def candidates(self) -> tuple[str, ...]:
@@ -182,7 +183,7 @@ class IntentMatcher:
             return Match(None, 0)
         intent = self.whole.get(form)
         if intent is not None:
-            return Match(None, 0) if intent == _OFF_TOPIC else Match(intent, 100, top=intent)
+            return Match(None, 0, off_topic=True) if intent == _OFF_TOPIC else Match(intent, 100, top=intent)
         intent = self.solo.get(_without_fillers(form))
         if intent is not None:
             return Match(intent, 90, top=intent)

@@ -38,7 +38,7 @@ NONE_MARGIN = 0.03
 NONE_POSTERIOR = 1.0  # naive Bayes finds "none" at least this much likelier than the best reading
 CLOSE_RATIO = 0.97  # a second reading this close to the best is asked back
 PHRASE_BONUS = 0.06  # the reading's own words were found in the message
-EXACT_OVERRULED_BY = 0.05  # how much surer the classifier must be to overrule an intent's words
+EXACT_OVERRULED_BY = 0.02  # how much surer the classifier must be to overrule an intent's words
 LONGEST = 300  # longer messages are letters for staff, not questions the bot answers
 
 _LATIN_RE = re.compile(r"[A-Za-z]{2,}")
@@ -189,7 +189,7 @@ class Understander:
         floor = NAMED_ACCEPT if best in named else ACCEPT
         if score < floor or score < none + NONE_MARGIN or none_p > NONE_POSTERIOR * posterior.get(best, 0.0):
             return Understanding(None, None, round(score, 3), tuple(l for l, _ in ranked[:2]), language)
-        if best in self.member_intents and self._about_another_world(features, best):
+        if best in self.member_intents and (phrase.off_topic or self._about_another_world(features, best)):
             return Understanding(None, None, round(score, 3), (best,), language)
         if best == "rewards" and answer.kind == REWARD:
             return Understanding(REWARD, answer.key, round(score, 3), (), language)

@@ -28,7 +28,10 @@ def statements(engine):
         event.remove(engine, "commit", commit)
 
 
-def test_the_points_question_is_one_transaction_after_the_inbox_record(app, chat, line):
+def test_the_points_question_is_one_transaction_after_the_inbox_record(app, chat, line, monkeypatch):
+    # understanding asks whether the catalog or the labels changed every few seconds, not per event
+    from bot.understanding import current
+    monkeypatch.setattr(current, "REFRESH_SECONDS", 60.0)
     line.add_user(UID, "小美", "zh-TW")
     chat.join(UID)
     engine = app.extensions["bot"].db.engine
@@ -44,7 +47,7 @@ def test_the_points_question_is_one_transaction_after_the_inbox_record(app, chat
     work = seen[seen.index("COMMIT") + 1:]  # after the record
     assert [w for w in work if w != "BEGIN"][0] == "UPDATE", work  # the claim first, with the payload
     # record; claim; the member with their handoff and conversation state (one SELECT); the points
-    # expiring next; finish; the next pending event. An intent named word for word needs no look at
-    # the faq/store/reward catalogue (not even its freshness)
+    # expiring next; finish; the next pending event. Understanding reads nothing: its model is this
+    # process's, and whether the catalog or staff labels changed is asked every few seconds at most
     run = [w for w in seen if w not in ("BEGIN", "COMMIT")]
     assert run == ["INSERT", "UPDATE", "SELECT", "SELECT", "UPDATE", "SELECT"], seen

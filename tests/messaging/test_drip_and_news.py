@@ -109,7 +109,8 @@ def test_news_shows_a_carousel_with_what_fits_first(chat, scene):
 def test_no_news_says_so(chat):
     uid = "U" + "2" * 32
     chat.join(uid)
-    assert "沒有新消息" in words(chat.say(uid, "news"))
+    assert "沒有新消息" in words(chat.say(uid, "最新消息"))
+    assert "No news right now" in words(chat.say(uid, "news"))  # in the language it was asked in
 
 
 def test_read_more_shows_the_whole_item_and_records_the_interest(chat, scene, clock):
