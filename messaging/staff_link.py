@@ -10,7 +10,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rewards.timeutil import require_aware
@@ -63,6 +63,12 @@ def pending_code(session: Session, staff_id: int, now: datetime) -> tuple[str, d
     if link is None or not link.code or link.code_expires_at is None or link.code_expires_at <= now:
         return None
     return link.code, link.code_expires_at
+
+
+def forget_account(session: Session, line_user_id: str) -> None:
+    """Unlink the LINE account wherever a staff member linked it (its owner erased their data)."""
+    session.execute(update(StaffLineLink).where(StaffLineLink.line_user_id == line_user_id)
+                    .values(line_user_id=None, linked_at=None).execution_options(synchronize_session=False))
 
 
 def unlink(session: Session, staff_id: int) -> None:

@@ -21,9 +21,10 @@ def state(session, staff_id: int, at) -> dict:
 
 
 def test_send_target(session, staff) -> str | None:
-    """Where a staff member's test sends go: the linked LINE account (else an id set by hand before)."""
+    """Where a staff member's test sends go: the LINE account they linked by sending the bot their
+    code (the id comes from LINE's webhook event, never from what staff type)."""
     link = staff_link.linked(session, staff.id)
-    return link.line_user_id if link else (staff.line_user_id or None)
+    return link.line_user_id if link else None
 
 
 @bp.route("/me/line-link", methods=["POST"])
