@@ -234,6 +234,9 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "Linked! Test sends of broadcasts will come to this LINE account."},
     "staff_link.unknown": {"zh-TW": "這個連結碼無效或已過期，請在後台「我的帳號」取得新的連結碼。",
                            "en": "That link code is unknown or expired: get a new one under My account in the console."},
+    "staff_link.too_many": {"zh-TW": "連結碼輸入次數過多，請 {minutes} 分鐘後再試。若連結碼已失效，請在後台「我的帳號」取得新的連結碼。",
+                            "en": "Too many link codes tried. Please try again in {minutes} minutes; if your code no "
+                                  "longer works, get a new one under My account in the console."},
     "broadcast.image_alt": {"zh-TW": "[圖片]", "en": "[Picture]"},
     # -- conversation beyond the menu: small talk, the shop's answers, stores, a person (issue 13)
     "notice.points_added": {"zh-TW": "已為您加入 {points} 點（{reason}），目前共 {balance} 點。",
