@@ -44,7 +44,7 @@ _temp = MetaData()
 CHUNK_ROWS = Table("order_chunk_rows", _temp, Column("i", Integer), Column("channel", String(12)),
                    Column("external_id", String(64)), Column("member_id", BigInteger),
                    Column("placed_at", UTCDateTime()), prefixes=["TEMPORARY"])
-MEMBER_CHANGES = Table("order_chunk_members_v2", _temp, Column("member_id", BigInteger), Column("delta", Integer),
+MEMBER_CHANGES = Table("order_chunk_members", _temp, Column("member_id", BigInteger), Column("delta", Integer),
                        Column("debt_delta", Integer), Column("tier", String(32)), Column("tier_since", UTCDateTime()),
                        prefixes=["TEMPORARY"])
 
