@@ -1,14 +1,18 @@
-"""`Authorization: Bearer KEY`: a missing, unknown or revoked key is answered 401."""
+"""`Authorization: Bearer KEY`: a missing, unknown or revoked key is answered 401.
+
+Every request looks its key up in the database (one SELECT on the unique index of the key's hash,
+live keys only). No process keeps a copy, so a key revoked anywhere (the console, `flask apikey
+revoke`, another web process) is refused at once by every process: a request that has already
+passed the check finishes, the next one is refused.
+"""
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import g, request
 from sqlalchemy.orm import Session
 
 from .errors import ApiError
-from .keys import KeyCache
+from .keys import live_key_name
 
-# a revoked key is refused within this many seconds (each process looks a key up once per period)
-API_KEY_CACHE_SECONDS = 30.0
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}
 
 
@@ -24,16 +28,8 @@ def require_api_key(session: Session) -> str:
     key = presented_key()
     if key is None:
         raise ApiError(401, "unauthorized", "send an API key as 'Authorization: Bearer KEY'", headers=CHALLENGE)
-    name = key_cache().name_for(session, key)
+    name = live_key_name(session, key)
     if name is None:
         raise ApiError(401, "unauthorized", "this API key is unknown or revoked", headers=CHALLENGE)
     g.api_key_name = name
     return name
-
-
-def key_cache() -> KeyCache:
-    """The app's cache of checked keys (one per app, so one per process)."""
-    cache = current_app.extensions.get("api_key_cache")
-    if cache is None:
-        cache = current_app.extensions["api_key_cache"] = KeyCache(API_KEY_CACHE_SECONDS)
-    return cache

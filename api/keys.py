@@ -4,9 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import time
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -43,40 +41,20 @@ def create_key(session: Session, name: str, now: datetime) -> tuple[ApiKey, str]
     return row, key
 
 
+def live_key_name(session: Session, key: str) -> str | None:
+    """The name of the live key presented, or None (unknown or revoked): one indexed SELECT, asked at
+    every request so that a revocation holds at once in every process."""
+    if not key or len(key) > 200:
+        return None
+    return session.scalar(select(ApiKey.name).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None)))
+
+
 def live_key(session: Session, key: str) -> ApiKey | None:
     """The live key row for a presented key, or None (unknown or revoked)."""
     if not key or len(key) > 200:
         return None
     row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
     return row if row is not None and row.is_live else None
-
-
-class KeyCache:
-    """Presented key -> its name, looked up in the database once per key and then remembered for
-    `ttl` seconds (a revoked key is refused within that time; an unknown one is asked again)."""
-
-    def __init__(self, ttl: float = 30.0, clock: Callable[[], float] = time.monotonic):
-        self.ttl, self.clock = ttl, clock
-        self._names: dict[str, tuple[str, float]] = {}
-
-    def name_for(self, session: Session, key: str) -> str | None:
-        digest = hash_key(key) if key and len(key) <= 200 else ""
-        now = self.clock()
-        hit = self._names.get(digest)
-        if hit is not None and now - hit[1] < self.ttl:
-            return hit[0]
-        row = live_key(session, key)
-        if row is None:
-            self._names.pop(digest, None)
-            return None
-        if len(self._names) > 10_000:  # keys are few; a flood of wrong ones never gets here
-            self._names.clear()
-        self._names[digest] = (row.name, now)
-        return row.name
-
-    def forget(self, key_hash: str) -> None:
-        """A key revoked in this process is refused at once (other processes within `ttl`)."""
-        self._names.pop(key_hash, None)
 
 
 def list_keys(session: Session) -> list[ApiKey]:

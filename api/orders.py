@@ -29,8 +29,8 @@ def register(bp: Blueprint) -> None:
 def order_body(result: orders.OrderResult, member: Member) -> dict[str, Any]:
     order = result.order
     return {"channel": order.channel, "order_id": order.external_id, "member_code": member.member_code,
-            "amount": order.amount, "points_earned": result.points_earned, "balance": result.balance,
-            "tier": result.tier, "tier_changed": result.tier_changed}
+            "amount": order.amount, "points_earned": result.points_earned, "debt_repaid": result.debt_repaid,
+            "balance": result.balance, "tier": result.tier, "tier_changed": result.tier_changed}
 
 
 @api_endpoint
@@ -55,6 +55,7 @@ def order_state(session: Session, order: Order, result: orders.RefundResult) -> 
             "net_amount": order.net_amount, "status": order.status, "points_earned": order.points_earned,
             "points_reversed": reversed_, "shortfall": shortfall,
             "net_points": order.points_earned - reversed_ - shortfall, "balance": result.balance,
+            "points_owed": result.points_owed,
             "refund": {"refund_id": result.refund.refund_id, "amount": result.refund.amount,
                        "points_reversed": result.points_reversed, "shortfall": result.shortfall}}
 

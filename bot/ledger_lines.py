@@ -59,6 +59,12 @@ def _referral_revoked(p: Params, t: Texts) -> str:
     return t("ledger.referral_revoked", points=formats.signed(-p["points"]), shortfall=_shortfall(p, t))
 
 
+def _debt_repaid(p: Params, t: Texts) -> str:
+    left = int(p.get("debt_left") or 0)
+    return t("ledger.debt_repaid", points=formats.signed(-p["points"]),
+             left=t("ledger.debt_left", points=formats.number(left)) if left else "")
+
+
 LINES: dict[str, Callable[[Params, Texts], str]] = {
     "earn_order": _earn_order,
     "refund_order": _refund_order,
@@ -69,6 +75,7 @@ LINES: dict[str, Callable[[Params, Texts], str]] = {
     "referral_referee": _points("ledger.referral_referee"),
     "referral_referrer": _points("ledger.referral_referrer"),
     "referral_revoked": _referral_revoked,
+    "debt_repaid": _debt_repaid,
 }
 
 

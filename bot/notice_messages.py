@@ -42,6 +42,10 @@ def receipt(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     lines = [line]
     if params.get("referral_bonus"):
         lines.append(t("notice.receipt.referral", points=_n(params["referral_bonus"])))
+    if params.get("debt_repaid"):
+        lines.append(t("notice.receipt.debt_repaid", points=_n(params["debt_repaid"])))
+    if params.get("points_owed"):
+        lines.append(t("notice.points_owed", points=_n(params["points_owed"])))
     return [m.text_message("\n".join(lines))]
 
 
@@ -68,6 +72,8 @@ def refund(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
                balance=_n(params["balance"]))]
     if params.get("shortfall"):
         lines.append(t("notice.refund.shortfall", points=_n(params["shortfall"])))
+    if params.get("points_owed"):
+        lines.append(t("notice.points_owed", points=_n(params["points_owed"])))
     return [m.text_message("\n".join(lines))]
 
 

@@ -192,7 +192,8 @@ class OutboxSender:
         recent = Counter(policy.recent_marketing_counts(session, marketing, now)) if marketing else Counter()
         for row, member in rows:
             decision = policy.decide(session, member, row.category, now, self.settings,
-                                     recent_marketing=recent[member.id] if member is not None else 0)
+                                     recent_marketing=recent[member.id] if member is not None else 0,
+                                     to_user_id=row.to_user_id)
             if decision.action == policy.SKIP:
                 verdicts.setdefault(("skip", decision.reason), []).append(row.id)
                 continue
@@ -271,7 +272,9 @@ class OutboxSender:
         skipped: dict[str, list[int]] = {}
         items: list[Item] = []
         for row, member in rows:
-            reason = policy.unreachable_reason(member) if member is not None else None
+            # (an opt-out is not asked again: LINE may already have delivered the batch)
+            reason = (policy.unreachable_reason(member) if member is not None else
+                      policy.direct_reason(session, row.to_user_id, "service") if row.to_user_id else None)
             user_id = self._recipient(row, member)
             if reason or user_id is None:
                 skipped.setdefault(reason or "erased", []).append(row.id)

@@ -37,6 +37,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "points.how_to_earn": {"zh-TW": "每消費 {spend} 累積 1 點（{tier} {multiplier}）。",
                            "en": "Earn 1 point per {spend} spent ({tier} {multiplier})."},
     "points.none_expiring": {"zh-TW": "目前沒有即將到期的點數。", "en": "No points are about to expire."},
+    "points.owed": {"zh-TW": "另有 {points} 點待補扣（退款的消費，點數當時已使用），之後累積的點數會先用來補足。",
+                    "en": "You owe {points} points (refunded purchases whose points were already used); the points "
+                          "you earn next go to that first."},
     # -- member card
     "card.alt": {"zh-TW": "會員卡：{balance} 點，{tier}", "en": "Member card: {balance} points, {tier}"},
     "card.title": {"zh-TW": "會員卡", "en": "Member card"},
@@ -170,8 +173,11 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "After the yearly review your tier changed from {old} to {new}."},
     "notice.refund": {"zh-TW": "退款 {amount}：扣回 {points} 點；目前共 {balance} 點",
                       "en": "Refund of {amount}: {points} points taken back; balance {balance}"},
-    "notice.refund.shortfall": {"zh-TW": "另有 {points} 點已使用，無法扣回。",
-                                "en": "{points} points had already been used and could not be taken back."},
+    "notice.refund.shortfall": {"zh-TW": "另有 {points} 點已使用，將從您之後累積的點數先行補扣。",
+                                "en": "{points} points had already been used: they will come out of the points you "
+                                      "earn next."},
+    "notice.receipt.debt_repaid": {"zh-TW": "其中 {points} 點用於補扣退款欠點", "en": "{points} of them went to points you owed"},
+    "notice.points_owed": {"zh-TW": "尚欠 {points} 點。", "en": "{points} points still owed."},
     "notice.referral_bonus": {"zh-TW": "您推薦的朋友完成首次消費，送您 {points} 點！目前共 {balance} 點",
                               "en": "A friend you referred made their first purchase: +{points} points! Balance {balance}"},
     "notice.tier_down.why": {"zh-TW": "年度審核計入的消費為 {spend}，{old}需 {threshold}。",
@@ -228,6 +234,9 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "Linked! Test sends of broadcasts will come to this LINE account."},
     "staff_link.unknown": {"zh-TW": "這個連結碼無效或已過期，請在後台「我的帳號」取得新的連結碼。",
                            "en": "That link code is unknown or expired: get a new one under My account in the console."},
+    "staff_link.too_many": {"zh-TW": "連結碼輸入次數過多，請 {minutes} 分鐘後再試。若連結碼已失效，請在後台「我的帳號」取得新的連結碼。",
+                            "en": "Too many link codes tried. Please try again in {minutes} minutes; if your code no "
+                                  "longer works, get a new one under My account in the console."},
     "broadcast.image_alt": {"zh-TW": "[圖片]", "en": "[Picture]"},
     # -- conversation beyond the menu: small talk, the shop's answers, stores, a person (issue 13)
     "notice.points_added": {"zh-TW": "已為您加入 {points} 點（{reason}），目前共 {balance} 點。",
@@ -290,7 +299,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "ledger.earn_order.online": {"zh-TW": "（線上）", "en": " online "},
     "ledger.refund_order": {"zh-TW": "訂單 {order} 退款 {amount} → {points} 點{shortfall}",
                             "en": "Refund of {amount} on order {order} → {points}{shortfall}"},
-    "ledger.shortfall": {"zh-TW": "（{points} 點已使用，未扣回）", "en": " ({points} already spent)"},
+    "ledger.shortfall": {"zh-TW": "（{points} 點已使用，待補扣）", "en": " ({points} already spent: owed)"},
+    "ledger.debt_repaid": {"zh-TW": "補扣退款欠點 {points} 點{left}", "en": "Owed points repaid {points}{left}"},
+    "ledger.debt_left": {"zh-TW": "（尚欠 {points} 點）", "en": " ({points} still owed)"},
     "ledger.redeem_reward": {"zh-TW": "兌換 {reward} → {points} 點", "en": "Redeemed {reward} → {points}"},
     "ledger.expire": {"zh-TW": "{earned_on} 獲得的 {points} 點已到期", "en": "{points} points earned {earned_on} expired"},
     "ledger.adjust": {"zh-TW": "客服調整 {points} 點{note}", "en": "Adjustment by staff {points}{note}"},

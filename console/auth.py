@@ -31,7 +31,6 @@ class CurrentStaff:
     id: int
     email: str
     role: str
-    line_user_id: str | None
 
     def can(self, permission: str) -> bool:
         return roles.can(self.role, permission)
@@ -98,7 +97,7 @@ def load_current_staff() -> None:
             return
         if now - row.last_seen_at >= SEEN_EVERY:
             row.last_seen_at = now
-        g.staff = CurrentStaff(staff.id, staff.email, staff.role, staff.line_user_id)
+        g.staff = CurrentStaff(staff.id, staff.email, staff.role)
 
 
 def login_required(view):

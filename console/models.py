@@ -22,8 +22,8 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # the staff member's own LINE user id, for test sends of a broadcast
-    line_user_id: Mapped[str | None] = mapped_column(String(64))
+    # (a staff member's LINE account, for test sends, is linked only by the LINK code they send the
+    # bot from it: messaging/staff_link.py; never typed in)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]

@@ -145,9 +145,3 @@ def unlock(staff: StaffUser) -> None:
     staff.locked_until = None
     staff.failed_logins = 0
 
-
-def set_line_user_id(staff: StaffUser, line_user_id: str | None) -> None:
-    value = (line_user_id or "").strip() or None
-    if value is not None and not (value.startswith("U") and len(value) == 33):
-        raise FieldErrors.one("line_user_id", "a LINE user id looks like U followed by 32 hexadecimal characters")
-    staff.line_user_id = value

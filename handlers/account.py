@@ -31,6 +31,8 @@ def points(ctx: Context):
              _expiring_line(ctx, "points.expiring") or t("points.none_expiring"),
              t("points.how_to_earn", spend=fmt.money(ctx.settings.spend_per_point), tier=tier.name(t.language),
                multiplier=fmt.multiplier(tier.multiplier_pct))]
+    if member.points_debt:  # refunds of points already spent: owed, and repaid from the next points earned
+        lines.insert(1, t("points.owed", points=fmt.number(member.points_debt)))
     return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
 
 
@@ -95,6 +97,8 @@ def history(ctx: Context):
         t("history.line", date=fmt.day(row.created_at, t.language, ctx.now.tzinfo), delta=fmt.signed(row.delta),
           reason=ledger_line(row.reason_code, row.reason_params, t))
         for row in rows]
+    if ctx.member.points_debt:
+        lines.append(t("points.owed", points=fmt.number(ctx.member.points_debt)))
     return [m.text_message("\n".join(lines), standard_quick_replies(ctx))]
 
 

@@ -282,6 +282,14 @@ def as_member(b: Broadcast, session: Session, member: Member, link_base: str = "
     return params_for(b, session, name=member.display_name, language=member.language, link_base=link_base)
 
 
+# why a test send is refused (policy.direct_reason): the linked LINE account is a member's who said no
+TEST_REFUSED = {
+    "unsubscribed": "your linked LINE account is a member who opted out of marketing messages: a test send "
+                    "never goes to them (link another account, or opt in from that account)",
+    "blocked": "your linked LINE account has blocked the bot",
+}
+
+
 def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime, member: Member,
                link_base: str = "") -> Outbox:
     """A test send to a staff member's linked LINE account: `member`'s message, in the member's language
@@ -289,6 +297,9 @@ def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime,
     require_aware(now)
     if not line_user_id:
         raise FieldErrors({"line_user_id": "link your LINE account first (My account)"})
+    refused = policy.direct_reason(session, line_user_id, "marketing")
+    if refused:  # the sender would skip it too; say so now
+        raise FieldErrors.one("line_user_id", TEST_REFUSED[refused], code=f"test_send_{refused}")
     check(session, b.name, message_of(b))
     row = Outbox(**notices.outbox_row(None, KIND, "marketing", as_member(b, session, member, link_base),
                                       f"broadcast-test:{b.id}:{uuid.uuid4().hex}", now, to_user_id=line_user_id))

@@ -89,15 +89,32 @@ class ShortLink(Base):
 
 
 class StaffLineLink(Base):
-    """A staff member's LINE account, linked by sending the bot a one-time code shown in the console."""
+    """A staff member's LINE account, linked by sending the bot a one-time code shown in the console
+    (messaging/staff_link.py). While a link is being made, `code` is the code and `code_selector` its
+    first symbols, which name the link; `code_attempts` counts the tries made at it."""
 
     __tablename__ = "staff_line_links"
 
     staff_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # staff_users.id
     code: Mapped[str | None] = mapped_column(String(12), unique=True)  # while a link is being made
+    code_selector: Mapped[str | None] = mapped_column(String(4), unique=True)
+    code_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     code_expires_at: Mapped[datetime | None]
+    # who the code was made for, as the audit trail names staff ("staff:{email}")
+    staff_email: Mapped[str | None] = mapped_column(String(254))
     line_user_id: Mapped[str | None] = mapped_column(String(64))
     linked_at: Mapped[datetime | None]
+
+
+class LinkAttempt(Base):
+    """How many LINK codes one LINE user tried in the current window (messaging/staff_link.py): the
+    limit holds across every web process because it is counted here, with one conditional UPDATE."""
+
+    __tablename__ = "link_attempts"
+
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime]
 
 
 class JourneyStep(Base):

@@ -37,17 +37,19 @@ GO = Decision(SEND)
 
 
 def decide(session: Session, member: Member | None, category: str, now: datetime, settings: ProgramSettings,
-           recent_marketing: int | None = None) -> Decision:
+           recent_marketing: int | None = None, to_user_id: str | None = None) -> Decision:
     """What to do with one message for `member` now.
 
     `member` is a Member, or anything with its id, status, line_user_id, is_blocked and
     marketing_opt_in. `recent_marketing` is how many marketing messages the member got in the last
     week, when the caller already knows it (a sender deciding for many members counts them in one
-    query, and adds what it is about to send).
+    query, and adds what it is about to send). Without a member, the message goes straight to the
+    LINE account `to_user_id` (a staff member's test send): see `direct_reason`.
     """
     require_aware(now)
-    if member is None:  # a direct test send to staff, who are not members
-        return GO
+    if member is None:
+        reason = direct_reason(session, to_user_id, category) if to_user_id else None
+        return Decision(SKIP, reason) if reason else GO
     reason = unreachable_reason(member)
     if reason:
         return Decision(SKIP, reason)
@@ -63,6 +65,22 @@ def decide(session: Session, member: Member | None, category: str, now: datetime
     if recent_marketing >= settings.marketing_weekly_cap:
         return Decision(SKIP, "weekly_cap")
     return GO
+
+
+def direct_reason(session: Session, line_user_id: str, category: str) -> str | None:
+    """Why a message straight to a LINE account (a test send to the account a staff member linked)
+    must not go: the account is a member's who blocked the bot or, for marketing, opted out. None
+    when it may go. (Linking the account with the LINK code is the staff member's own consent to
+    their test sends; a member's choice still comes first. An erasure unlinks the account and
+    cancels what was queued for it: privacy/erasure.py.)"""
+    member = session.scalar(select(Member).where(Member.line_user_id == line_user_id))
+    if member is None:
+        return None
+    if member.is_blocked:
+        return "blocked"
+    if category == "marketing" and member.status == "member" and not member.marketing_opt_in:
+        return "unsubscribed"
+    return None
 
 
 def unreachable_reason(member: Member) -> str | None:

@@ -11,7 +11,9 @@ LINE user id this returns). What goes:
   they opened;
 * the parameters of every message row kept for them (a name in a sent broadcast's text, a coupon
   code) — the rows stay, as counts of what was sent;
-* their webhook events: the LINE user id they were filed under and any payload still kept.
+* their webhook events: the LINE user id they were filed under and any payload still kept;
+* a staff member's link to their LINE account for test sends, if they were staff, and the test
+  sends addressed to it (pending ones are cancelled).
 
 What stays: the record's keyed identity hash (so a returning person gets no second welcome gift or
 birthday coupon this year), the points ledger and the orders with their amounts, times, stores and
@@ -31,7 +33,7 @@ from rewards.models import Member, Outbox
 
 from content.models import ContentView
 from insights.models import SurveyResponse
-from messaging import handoff
+from messaging import handoff, staff_link
 
 ERASED_USER_KEY = "erased"
 
@@ -49,6 +51,11 @@ def erase_member(session: Session, member: Member, now: datetime) -> str | None:
                     .execution_options(synchronize_session=False))
     if line_user_id:
         conversation.clear(session, line_user_id)
+        staff_link.forget_account(session, line_user_id)  # no test send goes to an erased person
+        session.execute(update(Outbox).where(Outbox.to_user_id == line_user_id, Outbox.status == "pending")
+                        .values(status="cancelled", skip_reason="erased").execution_options(synchronize_session=False))
+        session.execute(update(Outbox).where(Outbox.to_user_id == line_user_id).values(to_user_id=None, params={})
+                        .execution_options(synchronize_session=False))
         session.execute(update(InboxEvent).where(InboxEvent.user_key == line_user_id)
                         .values(user_key=ERASED_USER_KEY, payload=None)
                         .execution_options(synchronize_session=False))

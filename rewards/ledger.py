@@ -1,12 +1,17 @@
 """The points ledger: every change of a member's points is one row with a unique idempotency key.
 
 Invariants (checked by `balance_check` / `find_inconsistencies`):
-  members.balance == SUM(points_ledger.delta) == SUM(remaining of the member's lots), and >= 0.
+  members.balance == SUM(points_ledger.delta) == SUM(remaining of the member's lots), and >= 0;
+  members.points_debt == SUM(points_ledger.debt_delta), and >= 0.
 
-* `credit` adds a lot (a positive row with `remaining`, and `expires_at` unless `expires=False`).
+* `credit` adds a lot (a positive row with `remaining`, and `expires_at` unless `expires=False`),
+  then repays what the member owes from it first: a `debt_repaid` row (kind `refund`, key
+  `{credit key}:repaid`) takes min(credit, debt) from the new lot and lowers the debt by as much.
 * `debit` takes points with ONE conditional UPDATE (`balance = balance - :cost WHERE balance >= :cost`)
   and consumes lots, earliest expiry first (non-expiring lots last), then oldest first.
-* `take_up_to` takes what is there, up to a wanted amount, and records the `shortfall` (refunds).
+* `take_up_to` takes what is there, up to a wanted amount, and records the rest as `shortfall`,
+  which becomes the member's debt (`debt_delta`): refunds of points already spent. The balance
+  never goes below zero; what is owed is never lost.
 
 Nothing here commits. Every row goes through `write_once` (balance UPDATE, then INSERT ... ON
 CONFLICT DO NOTHING RETURNING; a duplicate key undoes the UPDATE), so a duplicate leaves the
@@ -14,6 +19,7 @@ caller's transaction as it was without a savepoint.
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
@@ -73,45 +79,85 @@ def _checked_debit(session: Session, amount: int, kind: str, key: str, now: date
 
 def _expire_balance(session: Session, member: Member) -> None:
     if member in session:
-        session.expire(member, ["balance"])
+        session.expire(member, ["balance", "points_debt"])
 
 
 def _row(member: Member, delta: int, kind: str, reason_code: str, params: dict, key: str, now: datetime,
          order: Order | None, **extra) -> dict:
     """The values of one new ledger row."""
     return dict(member_id=member.id, delta=delta, kind=kind, reason_code=reason_code, reason_params=params, idempotency_key=key, order_id=order.id if order is not None else None,
-                created_at=now, shortfall=0, **extra)
+                created_at=now, shortfall=0, debt_delta=0, **extra)
+
+
+def _plus(column, amount: int):
+    return column + amount if amount >= 0 else column - -amount
 
 
 def write_once(session: Session, member: Member, values: dict, need: int = 0) -> tuple[PointsLedger, bool]:
-    """THE way a ledger row is written: the member's balance changes by the row's `delta` (one
-    UPDATE, which is also the member's lock; with `need`, only while the balance holds at least
-    `need`, else InsufficientPoints), then the row is inserted unless its idempotency key is taken
-    (INSERT ... ON CONFLICT DO NOTHING RETURNING), in which case the change is undone and the row
-    written the first time is returned. (row, created). No savepoint and no look-up first."""
-    delta, key = values["delta"], values["idempotency_key"]
+    """THE way a ledger row is written: the member's balance changes by the row's `delta` and their
+    debt by its `debt_delta` (one UPDATE, which is also the member's lock; with `need`, only while
+    the balance holds at least `need`, else InsufficientPoints), then the row is inserted unless its
+    idempotency key is taken (INSERT ... ON CONFLICT DO NOTHING RETURNING), in which case the change
+    is undone and the row written the first time is returned. (row, created). No savepoint and no
+    look-up first."""
+    row, created, _debt = _write(session, member, values, need)
+    return row, created
+
+
+def _write(session: Session, member: Member, values: dict, need: int = 0) -> tuple[PointsLedger, bool, int]:
+    """`write_once`, also giving the member's debt as the UPDATE left it (read by its RETURNING)."""
+    values.setdefault("debt_delta", 0)
+    delta, debt_delta, key = values["delta"], values["debt_delta"], values["idempotency_key"]
     member_row = update(Member).where(Member.id == member.id).execution_options(synchronize_session=False)
+    change = {"balance": _plus(Member.balance, delta)}
+    if debt_delta:
+        change["points_debt"] = _plus(Member.points_debt, debt_delta)
     try:
         if need:
             member_row = member_row.where(Member.balance >= need)
-        change = Member.balance + delta if delta >= 0 else Member.balance - -delta
-        if session.execute(member_row.values(balance=change)).rowcount != 1:
+        found = session.execute(member_row.values(**change).returning(Member.points_debt)).first()
+        if found is None:
             existing = entry_for_key(session, key)  # a replay, not a failure
             if existing is not None:
-                return existing, False
+                return existing, False, 0
             raise InsufficientPoints(balance_of(session, member.id), need)
         inserted = insert_new(session, PointsLedger.__table__, [values], returning=(PointsLedger.__table__.c.id,))
         if inserted:  # the row is made from the values written, not read back (an ORM RETURNING costs more)
             row = PointsLedger(id=inserted[0][0], **{"reason": "", **values})  # reason: the column default
             make_transient_to_detached(row)
             session.add(row)
-            return row, True
-        undo = Member.balance - delta if delta >= 0 else Member.balance + -delta
-        session.execute(update(Member).where(Member.id == member.id).values(balance=undo)
+            return row, True, int(found[0])
+        undo = {"balance": _plus(Member.balance, -delta)}
+        if debt_delta:
+            undo["points_debt"] = _plus(Member.points_debt, -debt_delta)
+        session.execute(update(Member).where(Member.id == member.id).values(**undo)
                         .execution_options(synchronize_session=False))
-        return entry_for_key(session, key), False
+        return entry_for_key(session, key), False, 0
     finally:
         _expire_balance(session, member)
+
+
+def repayment(gained: int, debt: int) -> int:
+    """How much of `gained` points goes to what the member owes (`debt`): all of it, up to the debt.
+    The one rule for every earning: the API's credits here, and `orders import`'s rows in memory."""
+    return max(0, min(gained, debt))
+
+
+def repaid_key(credit_key: str) -> str:
+    """The idempotency key of the repayment made from the credit written under `credit_key`."""
+    key = f"{credit_key}:repaid"
+    return key if len(key) <= 200 else "repaid:" + hashlib.sha256(credit_key.encode()).hexdigest()
+
+
+def repaid_row(member_id: int, points: int, debt_left: int, credit_key: str | None, order_id: int | None,
+               now: datetime) -> dict:
+    """The values of a `debt_repaid` row: `points` of a new lot taken for the member's debt (its key
+    None while the credit's own key is not known yet: `orders import` keys both once the order is written)."""
+    return dict(member_id=member_id, delta=-points, kind="refund", reason_code="debt_repaid",
+                reason_params={"points": points, "debt_left": debt_left},
+                idempotency_key=repaid_key(credit_key) if credit_key else None,
+                order_id=order_id, created_at=now, shortfall=0, actor=None, remaining=None, expires_at=None,
+                debt_delta=-points, reason="")
 
 
 def credit(session: Session, member: Member, delta: int, kind: str, reason_code: str,
@@ -125,10 +171,18 @@ def credit(session: Session, member: Member, delta: int, kind: str, reason_code:
     _validate(delta, kind, CREDIT_KINDS, key, "credit")
     if delta <= 0:
         raise ValueError("credit needs a positive delta")
-    row, created = write_once(session, member, _row(
+    row, created, debt = _write(session, member, _row(
         member, delta, kind, reason_code, dict(params or {}), key, now, order, actor=actor, remaining=delta,
         expires_at=points_expiry((earned_at or now).astimezone(now.tzinfo), settings) if expires else None))
-    return row if created else None
+    if not created:
+        return None
+    repay = repayment(delta, debt)
+    if repay:  # what the member owes comes first: taken from this very lot
+        values = repaid_row(member.id, repay, debt - repay, key, row.order_id, now)
+        _repaid, made = write_once(session, member, values, need=repay)
+        if made:
+            _consume(session, member.id, repay, prefer_lots=[row.id])
+    return row
 
 
 def debit(session: Session, member: Member, cost: int, kind: str, reason_code: str,
@@ -169,7 +223,7 @@ def take_up_to(session: Session, member: Member, wanted: int, kind: str, reason_
     take = min(balance_of(session, member.id), wanted)
     params = dict(params or {}, points=take, shortfall=wanted - take)
     values = _row(member, -take, kind, reason_code, params, key, now, order)
-    values["shortfall"] = wanted - take
+    values["shortfall"] = values["debt_delta"] = wanted - take  # owed from now on, repaid by the next earnings
     row, created = write_once(session, member, values, need=take)
     if created:
         _consume(session, member.id, take, prefer_lots)
@@ -224,18 +278,27 @@ def balance_check(session: Session, member: Member) -> bool:
 
 def find_inconsistencies(session: Session) -> list[dict[str, int]]:
     """Every member whose balance is negative, differs from SUM(delta), or differs from what their
-    lots still hold. Empty when all is well (an operator's check; the tests run it after each test)."""
+    lots still hold, or whose debt is negative or differs from SUM(debt_delta). Empty when all is
+    well (an operator's check; the tests run it after each test)."""
     session.flush()
     sums = (select(PointsLedger.member_id.label("mid"),
                    func.sum(PointsLedger.delta).label("total"),
-                   func.sum(func.coalesce(PointsLedger.remaining, 0)).label("lots"))
+                   func.sum(func.coalesce(PointsLedger.remaining, 0)).label("lots"),
+                   func.sum(PointsLedger.debt_delta).label("debt"))
             .group_by(PointsLedger.member_id).subquery())
     rows = session.execute(
-        select(Member.id, Member.balance, func.coalesce(sums.c.total, 0), func.coalesce(sums.c.lots, 0))
+        select(Member.id, Member.balance, func.coalesce(sums.c.total, 0), func.coalesce(sums.c.lots, 0),
+               Member.points_debt, func.coalesce(sums.c.debt, 0))
         .outerjoin(sums, sums.c.mid == Member.id)).all()
-    return [{"member_id": mid, "balance": bal, "ledger_sum": int(total), "lots": int(lots)}
-            for mid, bal, total, lots in rows
-            if bal < 0 or bal != int(total) or bal != int(lots)]
+    return [{"member_id": mid, "balance": bal, "ledger_sum": int(total), "lots": int(lots),
+             "debt": debt, "ledger_debt": int(owed)}
+            for mid, bal, total, lots, debt, owed in rows
+            if bal < 0 or bal != int(total) or bal != int(lots) or debt < 0 or debt != int(owed)]
+
+
+def debt_of(session: Session, member_id: int) -> int:
+    """The points the member owes right now (refunds of points already spent, not yet repaid)."""
+    return int(session.scalar(select(Member.points_debt).where(Member.id == member_id)) or 0)
 
 
 EXPIRY_INSTANTS_READ = 16

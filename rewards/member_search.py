@@ -1,4 +1,4 @@
-"""Finding members for staff: by name, member code, phone or LINE user id."""
+"""Finding members for staff: by name, member code, phone or LINE user id; and those who owe points."""
 from __future__ import annotations
 
 import re
@@ -44,3 +44,13 @@ def normalise_tags(raw: str | list[str]) -> list[str]:
         if tag and tag not in tags and text_problem(tag, single_line=True) is None:
             tags.append(tag)
     return tags[:30]
+
+
+def owing(session: Session, limit: int = 500) -> tuple[int, int, list[Member]]:
+    """Members who owe points (refunds of points already spent, not yet repaid by later earnings),
+    the most owed first: (how many owe, points owed in all, up to `limit` of them)."""
+    count, total = session.execute(select(func.count(), func.coalesce(func.sum(Member.points_debt), 0))
+                                   .where(Member.points_debt > 0)).one()
+    rows = session.scalars(select(Member).where(Member.points_debt > 0)
+                           .order_by(Member.points_debt.desc(), Member.id).limit(limit))
+    return int(count), int(total), list(rows)

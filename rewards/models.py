@@ -32,11 +32,15 @@ class Member(Base):
     __tablename__ = "members"
     __table_args__ = (
         CheckConstraint("balance >= 0", name="balance_not_negative"),
+        CheckConstraint("points_debt >= 0", name="points_debt_not_negative"),
         CheckConstraint("status in ('friend', 'member', 'erased')", name="status_known"),
         CheckConstraint("birthday_month is null or (birthday_month between 1 and 12)", name="birthday_month_range"),
         CheckConstraint("birthday_day is null or (birthday_day between 1 and 31)", name="birthday_day_range"),
         # the birthday sweep reads one birth month's members in id order
         Index("ix_members_birthday", "birthday_month", "id"),
+        # the console's list of members who owe points (few among many)
+        Index("ix_members_owing", "points_debt", sqlite_where=text("points_debt > 0"),
+              postgresql_where=text("points_debt > 0")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -64,6 +68,9 @@ class Member(Base):
     tier: Mapped[str] = mapped_column(String(32), default="member")
     tier_since: Mapped[datetime | None]
     balance: Mapped[int] = mapped_column(Integer, default=0)
+    # points owed: taken back by a refund after they were spent (rewards/ledger.py: SUM(debt_delta)),
+    # repaid first from whatever the member earns next
+    points_debt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     tags: Mapped[list] = mapped_column(JSON, default=list)
     referral_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
@@ -204,6 +211,9 @@ class PointsLedger(Base):
     actor: Mapped[str | None] = mapped_column(String(200))
     # points that should have been taken back but were already spent
     shortfall: Mapped[int] = mapped_column(Integer, default=0)
+    # the change of the member's points debt: + a refund's shortfall, - a repayment (a `debt_repaid`
+    # row); members.points_debt is always SUM(debt_delta), as members.balance is SUM(delta)
+    debt_delta: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<PointsLedger {self.id} m{self.member_id} {self.kind} {self.delta:+d}>"

@@ -8,7 +8,8 @@ Per chunk, in the caller's unit of work:
      are already recorded and, for every row, the member's last order placed before it (its tier
      then) and the members' spend in the tier window;
   3. the rows are played in file order in memory, member by member state (tier, since when,
-     balance, spend), exactly as `record_order` would play them one by one;
+     balance, debt, spend), exactly as `record_order` would play them one by one (an earning repays
+     what the member owes first: `ledger.repayment`, a `debt_repaid` row taken from the new lot);
   4. the new orders, then their ledger rows, are written each with one INSERT ... ON CONFLICT DO
      NOTHING executed for all rows (the new orders' ids read back through the temporary table),
      the members' balances and tiers with one UPDATE ... FROM, and any notices with one INSERT.
@@ -31,7 +32,7 @@ from core.bulk import dialect_of, insert_new_counted
 from . import notices, tiers
 from .db_types import UTCDateTime
 from .errors import MemberNotFound, NotAMember
-from .ledger import points_expiry
+from .ledger import points_expiry, repaid_key, repaid_row, repayment
 from .models import Member, Order, PointsLedger
 from .order_input import OrderInput
 from .orders import fingerprint, points_for
@@ -44,7 +45,8 @@ CHUNK_ROWS = Table("order_chunk_rows", _temp, Column("i", Integer), Column("chan
                    Column("external_id", String(64)), Column("member_id", BigInteger),
                    Column("placed_at", UTCDateTime()), prefixes=["TEMPORARY"])
 MEMBER_CHANGES = Table("order_chunk_members", _temp, Column("member_id", BigInteger), Column("delta", Integer),
-                       Column("tier", String(32)), Column("tier_since", UTCDateTime()), prefixes=["TEMPORARY"])
+                       Column("debt_delta", Integer), Column("tier", String(32)), Column("tier_since", UTCDateTime()),
+                       prefixes=["TEMPORARY"])
 
 
 class ChunkRaced(Exception):
@@ -67,10 +69,12 @@ class _MemberState:
     tier: str
     tier_since: datetime | None
     balance: int
+    debt: int                       # points owed (refunds of points already spent)
     referred_by_id: int | None
     spend: int = 0                  # net spend in the tier window ending now
     has_orders: bool = False        # any order recorded before this chunk
     delta: int = 0                  # points this chunk adds
+    debt_delta: int = 0             # change of what the member owes (repaid: negative)
     tier_moved: bool = False
     placed: list = field(default_factory=list)   # (placed_at, tier_after) of this chunk's new orders
 
@@ -104,9 +108,9 @@ def _lock_members(session: Session, column, values: list) -> dict[int, _MemberSt
         match = column.in_(values)
     found = session.execute(
         select(Member.id, Member.member_code, Member.status, Member.tier, Member.tier_since, Member.balance,
-               Member.referred_by_id).where(match).order_by(Member.id).with_for_update()).all()
-    return {r.id: _MemberState(r.id, r.member_code, r.status, r.tier, r.tier_since, r.balance, r.referred_by_id)
-            for r in found}
+               Member.points_debt, Member.referred_by_id).where(match).order_by(Member.id).with_for_update()).all()
+    return {r.id: _MemberState(r.id, r.member_code, r.status, r.tier, r.tier_since, r.balance, r.points_debt,
+                               r.referred_by_id) for r in found}
 
 
 def _fill_temp(session: Session, table: Table, values: list[dict]) -> None:
@@ -224,12 +228,12 @@ class _Play:
         pct = settings.tier(tier_before).multiplier_pct
         points = points_for(data.amount, pct, settings)
         at = len(self.orders)
+        owed_before = member.debt
         params = {"amount": data.amount, "store_id": data.store_id, "channel": data.channel, "multiplier_pct": pct,
                   "base_points": data.amount // settings.spend_per_point, "points": points, "order": data.order_id}
         if points > 0:
-            self.ledger.append((at, _lot(member.id, points, "earn", "earn_order", params, None, now,
-                                         self._expires(data.placed_at))))
-            self._add(member, points)
+            self._credit(member, at, _lot(member.id, points, "earn", "earn_order", params, None, now,
+                                          self._expires(data.placed_at)))
         changed = self._upgrade(member, data)
         bonus = self._referral_bonus(member, at)
         self.orders.append(dict(
@@ -242,7 +246,8 @@ class _Play:
         member.has_orders = True
         if self.notify:
             self.receipts.append((at, {**params, "order_id": data.order_id, "placed_at": data.placed_at.isoformat(),
-                                       "balance": member.balance, "tier": member.tier, "referral_bonus": bonus}))
+                                       "balance": member.balance, "tier": member.tier, "referral_bonus": bonus,
+                                       "debt_repaid": owed_before - member.debt, "points_owed": member.debt}))
         return points
 
     def _expires(self, placed_at: datetime) -> datetime | None:
@@ -252,9 +257,19 @@ class _Play:
             self.expiry[day] = points_expiry(local, self.settings)  # depends on the local day only
         return self.expiry[day]
 
-    def _add(self, member: _MemberState, points: int) -> None:
-        member.balance += points
-        member.delta += points
+    def _credit(self, member: _MemberState, at: int, lot: dict) -> None:
+        """A new lot for `member` (its key None: the order's earn key, known once the order is written),
+        and what it repays of their debt first, as `ledger.credit` does."""
+        points = lot["delta"]
+        self.ledger.append((at, lot))
+        repay = repayment(points, member.debt)
+        if repay:
+            lot["remaining"] = points - repay
+            member.debt -= repay
+            member.debt_delta -= repay
+            self.ledger.append((at, repaid_row(member.id, repay, member.debt, lot["idempotency_key"], None, self.now)))
+        member.balance += points - repay
+        member.delta += points - repay
 
     def _upgrade(self, member: _MemberState, data: OrderInput) -> bool:
         if data.placed_at > self.window_start:
@@ -279,16 +294,14 @@ class _Play:
         given = 0
         if referee_key(member.id) not in ref.keys_used:
             ref.keys_used.add(referee_key(member.id))
-            self.ledger.append((at, _lot(member.id, points, "bonus", "referral_referee", {"points": points},
-                                         referee_key(member.id), now, points_expiry(now, self.settings))))
-            self._add(member, points)
+            self._credit(member, at, _lot(member.id, points, "bonus", "referral_referee", {"points": points},
+                                          referee_key(member.id), now, points_expiry(now, self.settings)))
             given = points
         referrer = ref.referrers.get(member.referred_by_id)
         if referrer is not None and referrer.status == "member" and referrer_key(member.id) not in ref.keys_used:
             ref.keys_used.add(referrer_key(member.id))
-            self.ledger.append((at, _lot(referrer.id, points, "bonus", "referral_referrer", {"points": points},
-                                         referrer_key(member.id), now, points_expiry(now, self.settings))))
-            self._add(referrer, points)
+            self._credit(referrer, at, _lot(referrer.id, points, "bonus", "referral_referrer", {"points": points},
+                                            referrer_key(member.id), now, points_expiry(now, self.settings)))
             if self.notify:
                 self.notices.append((referrer.id, notices.outbox_row(
                     referrer.id, "referral_bonus", "service",
@@ -305,17 +318,21 @@ class _Play:
         order_ids = [ids[(o["channel"], o["external_id"])] for o in self.orders]
         rows = []
         for at, row in self.ledger:
-            key = row["idempotency_key"] or f"order:{order_ids[at]}:earn"
+            key = row["idempotency_key"]
+            if key is None:  # the order's earn row, or what it repaid: keyed by the order's id
+                earn = f"order:{order_ids[at]}:earn"
+                key = repaid_key(earn) if row["reason_code"] == "debt_repaid" else earn
             rows.append({**row, "order_id": order_ids[at], "idempotency_key": key})
         if insert_new_counted(session, PointsLedger.__table__, rows) != len(rows):
             raise ChunkRaced()
-        changes = [dict(member_id=m.id, delta=m.delta, tier=m.tier, tier_since=m.tier_since)
-                   for m in self.members.values() if m.delta or m.tier_moved]
+        changes = [dict(member_id=m.id, delta=m.delta, debt_delta=m.debt_delta, tier=m.tier, tier_since=m.tier_since)
+                   for m in self.members.values() if m.delta or m.debt_delta or m.tier_moved]
         if changes:
             _fill_temp(session, MEMBER_CHANGES, changes)
             c = MEMBER_CHANGES.c
             session.execute(update(Member).where(Member.id == c.member_id)
-                            .values(balance=Member.balance + c.delta, tier=c.tier, tier_since=c.tier_since)
+                            .values(balance=Member.balance + c.delta, points_debt=Member.points_debt + c.debt_delta,
+                                    tier=c.tier, tier_since=c.tier_since)
                             .execution_options(synchronize_session=False))
         outbox = [row for _member, row in self.notices]
         outbox += [notices.outbox_row(self.orders[at]["member_id"], "receipt", "service", params,
@@ -328,4 +345,4 @@ def _lot(member_id: int, points: int, kind: str, reason_code: str, params: dict,
     """A new lot's values (every row of a chunk has the same keys, for one multi-row INSERT)."""
     return dict(member_id=member_id, delta=points, kind=kind, reason_code=reason_code, reason_params=params,
                 idempotency_key=key, order_id=None, created_at=now, shortfall=0, actor=None, remaining=points,
-                expires_at=expires_at, reason="")
+                expires_at=expires_at, debt_delta=0, reason="")

@@ -16,7 +16,8 @@ IntegrityError caught in a SAVEPOINT, then re-read).
 Refunds: after any refunds, the order's net points (earned − taken back − shortfall) equal what its
 net amount earns at the order's multiplier. Idempotent per refund_id; a refund larger than what is
 left raises RefundTooLarge; points already spent are taken as far as the balance goes (never below
-zero) and the rest recorded as shortfall.
+zero) and the rest recorded as shortfall, which the member then owes (`members.points_debt`): the
+points of their next orders (and any other credit) repay it first (rewards/ledger.py).
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from . import ledger, notices, referral, tiers
 from core.field_errors import FieldErrors
 
 from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge
-from .models import Member, Order, Refund
+from .models import Member, Order, PointsLedger, Refund
 from .order_input import OrderInput, check_amount, check_text, normalise_channel
 from .settings import ProgramSettings
 from .timeutil import require_aware
@@ -71,6 +72,8 @@ class OrderResult:
     tier: str           # the member's tier code right after this order
     tier_changed: bool
     referral_bonus: int = 0
+    debt_repaid: int = 0  # of the points earned (and any referral bonus), what went to points owed
+    points_owed: int = 0  # what the member still owes after this order
 
 
 def _get_order(session: Session, channel: str, external_id: str) -> Order | None:
@@ -85,10 +88,18 @@ def find_order(session: Session, channel: str, external_id: str) -> Order:
     return order
 
 
-def _replay(order: Order, fp: str) -> OrderResult:
+def _replay(session: Session, order: Order, fp: str) -> OrderResult:
     if order.request_fingerprint != fp:
         raise OrderConflict(fields={"channel": order.channel, "order_id": order.external_id})
-    return OrderResult(order, False, order.points_earned, order.balance_after, order.tier_after, order.tier_changed)
+    return OrderResult(order, False, order.points_earned, order.balance_after, order.tier_after, order.tier_changed,
+                       debt_repaid=debt_repaid_by(session, order))
+
+
+def debt_repaid_by(session: Session, order: Order) -> int:
+    """What the order's points (and its referral bonus) repaid of the points its member owed."""
+    return int(session.scalar(select(func.coalesce(-func.sum(PointsLedger.delta), 0)).where(
+        PointsLedger.order_id == order.id, PointsLedger.member_id == order.member_id,
+        PointsLedger.reason_code == "debt_repaid")))
 
 
 def tier_when_placed(session: Session, member_id: int, tier: str, tier_since: datetime | None, placed_at: datetime,
@@ -127,12 +138,13 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
     # the member's lock first (one UPDATE ... RETURNING, which also reads their tier, status and
     # balance fresh): concurrent orders of one member are serialised, so what follows is computed
     # from what it read, without reading it again
-    tier_now, tier_since, status, balance = lock_member(
-        session, member.id, returning=(Member.tier, Member.tier_since, Member.status, Member.balance))
+    tier_now, tier_since, status, balance, debt = lock_member(
+        session, member.id, returning=(Member.tier, Member.tier_since, Member.status, Member.balance,
+                                       Member.points_debt))
     if status != "member":
         existing = _get_order(session, channel, external_id)
         if existing is not None:
-            return _replay(existing, fp)
+            return _replay(session, existing, fp)
         raise NotAMember()
     tier_before = tier_when_placed(session, member.id, tier_now, tier_since, placed_at, settings)
     pct = settings.tier(tier_before).multiplier_pct
@@ -149,11 +161,12 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
     values = dict(
         channel=channel, external_id=external_id, member_id=member.id, amount=amount, net_amount=amount,
         status="paid", placed_at=placed_at, store_id=store_id, items=items, tier_at_order=tier_before,
-        multiplier_pct=pct, points_earned=points, request_fingerprint=fp, balance_after=balance + points,
+        multiplier_pct=pct, points_earned=points, request_fingerprint=fp,
+        balance_after=balance + points - ledger.repayment(points, debt),
         tier_after=tier_after, tier_changed=upgrade is not None, created_at=now, updated_at=now)
     inserted = insert_new(session, Order.__table__, [values], returning=(Order.__table__.c.id,))
     if not inserted:
-        return _replay(_get_order(session, channel, external_id), fp)
+        return _replay(session, _get_order(session, channel, external_id), fp)
     order = Order(id=inserted[0][0], **values)
     make_transient_to_detached(order)
     session.add(order)
@@ -168,7 +181,9 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
     if upgrade is not None:
         tiers.apply_upgrade(session, member, upgrade, spend, now, settings, order=order, notify=notify)
     bonus = referral.award_referral_bonus(session, member, order, now, settings, notify=notify)
-    balance += points + bonus
+    # the ledger repaid what the member owed first, by the same rule (the member is locked: `debt` holds)
+    repaid = ledger.repayment(points + bonus, debt)
+    balance += points + bonus - repaid
     if bonus:
         order.balance_after = balance
         session.flush()
@@ -176,10 +191,10 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
         notices.queue_rows(session, [notices.outbox_row(
             member.id, "receipt", "service",
             {**params, "order_id": external_id, "placed_at": placed_at.isoformat(), "balance": balance,
-             "tier": tier_after, "referral_bonus": bonus,
+             "tier": tier_after, "referral_bonus": bonus, "debt_repaid": repaid, "points_owed": debt - repaid,
              **({"store_zh": store_names[0], "store_en": store_names[1]} if store_names else {})},
             f"receipt:{order.id}", now)])
-    return OrderResult(order, True, points, balance, tier_after, upgrade is not None, bonus)
+    return OrderResult(order, True, points, balance, tier_after, upgrade is not None, bonus, repaid, debt - repaid)
 
 
 # -- refunds ----------------------------------------------------------------------------------------
@@ -194,6 +209,7 @@ class RefundResult:
     order_status: str
     net_amount: int
     referral_points_reversed: int = 0
+    points_owed: int = 0  # what the member owes now (this refund's shortfall and any before, not yet repaid)
 
 
 def _get_refund(session: Session, order_id: int, refund_id: str) -> Refund | None:
@@ -205,7 +221,7 @@ def _refund_replay(session: Session, order: Order, rf: Refund, amount: int) -> R
         raise RefundConflict(fields={"refund_id": rf.refund_id, "amount": rf.amount})
     session.refresh(order, ["status", "net_amount"])
     return RefundResult(rf, False, rf.points_reversed, rf.shortfall, ledger.balance_of(session, order.member_id),
-                        order.status, order.net_amount)
+                        order.status, order.net_amount, points_owed=ledger.debt_of(session, order.member_id))
 
 
 def refund_totals(session: Session, order: Order) -> tuple[int, int]:
@@ -260,12 +276,12 @@ def refund(session: Session, order: Order, refund_id: str, amount: int, now: dat
             order.status = "refunded" if order.net_amount == 0 else "partially_refunded"
             session.flush()
             referral_taken = referral.revoke_referral_bonus(session, order, now, settings)
-            balance = ledger.balance_of(session, member.id)
+            balance, owed = ledger.balance_of(session, member.id), ledger.debt_of(session, member.id)
             notices.queue_notice(session, member, "refund", "service",
                                  {"order_id": order.external_id, "channel": order.channel, "refund_id": refund_id,
                                   "amount": amount, "points_reversed": rf.points_reversed,
                                   "shortfall": rf.shortfall, "balance": balance, "net_amount": order.net_amount,
-                                  "referral_points_reversed": referral_taken},
+                                  "referral_points_reversed": referral_taken, "points_owed": owed},
                                  f"refund:{order.id}:{refund_id}", now)
     except IntegrityError:
         session.expire(order)
@@ -277,4 +293,4 @@ def refund(session: Session, order: Order, refund_id: str, amount: int, now: dat
         session.expire(order)  # re-read inside the savepoint that has just been undone
         raise
     return RefundResult(rf, True, rf.points_reversed, rf.shortfall, balance, order.status, order.net_amount,
-                        referral_taken)
+                        referral_taken, owed)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from api import keys
-from api.auth import key_cache
 from core.field_errors import FieldErrors
 
 from ..auth import requires
@@ -26,8 +25,7 @@ def api_key_action():
     with db_session() as s:
         if request.form.get("what") == "revoke":
             revoked = keys.revoke_key(s, name, now())
-            if revoked is not None:
-                key_cache().forget(revoked.key_hash)
+            if revoked is not None:  # refused at once by every process (api/auth.py)
                 record(s, "apikey.revoke", f"apikey:{name}")
                 flash(f"已停用 {name}。Key revoked.", "ok")
             return redirect(url_for("console.api_keys"))

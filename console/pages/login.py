@@ -1,7 +1,8 @@
-"""Log in, log out, and the staff member's own account (password, LINE user id for test sends)."""
+"""Log in, log out, and the staff member's own account (password; the LINE account for test sends is
+linked by a one-time code sent from LINE: staff_line.py)."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from core import formats
 from core.runtime import runtime
@@ -48,24 +49,23 @@ def logout():
 @bp.route("/me", methods=["GET", "POST"])
 @auth.login_required
 def my_account():
+    if request.method == "POST" and request.form.get("what") != "password":
+        # the only change made here; a LINE user id is never typed in (it comes from the LINK code's event)
+        abort(400)
     # the current password is checked (and counted, like a login) before the change's own transaction
-    current_ok = (request.method == "POST" and request.form.get("what") == "password"
+    current_ok = (request.method == "POST"
                   and accounts.authenticate(runtime().db, g.staff.email, request.form.get("current", ""), now()).ok)
     with db_session() as s:
         me = s.get(StaffUser, g.staff.id)
         if request.method == "POST":
             try:
-                if request.form.get("what") == "password":
-                    if not current_ok:
-                        raise FieldErrors.one("current", "the current password is not right")
-                    accounts.set_password(me, request.form.get("new", ""))
-                    record(s, "staff.password", f"staff:{me.email}")
-                    s.flush()
-                    auth.log_in(me, s)  # this session stays valid; the others end
-                    flash("密碼已更新。Password changed.", "ok")
-                else:
-                    accounts.set_line_user_id(me, request.form.get("line_user_id"))
-                    flash("已儲存。Saved.", "ok")
+                if not current_ok:
+                    raise FieldErrors.one("current", "the current password is not right")
+                accounts.set_password(me, request.form.get("new", ""))
+                record(s, "staff.password", f"staff:{me.email}")
+                s.flush()
+                auth.log_in(me, s)  # this session stays valid; the others end
+                flash("密碼已更新。Password changed.", "ok")
             except FieldErrors as exc:
                 flash(str(exc), "error")
             return redirect(url_for("console.my_account"))

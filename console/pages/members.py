@@ -65,6 +65,15 @@ def members():
                                conditions=describe(f)), (400 if problems else 200)
 
 
+@bp.route("/members/owing")
+@requires("read")
+def members_owing():
+    """Members who owe points: refunds of points they had already spent, repaid from what they earn next."""
+    with db_session() as s:
+        count, total, rows = member_search.owing(s)
+        return render_template("console/members_owing.html", count=count, total=total, rows=rows)
+
+
 @bp.route("/members/<code>")
 @requires("read")
 def member_detail(code: str):

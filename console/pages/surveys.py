@@ -36,10 +36,14 @@ def surveys_page():
     with db_session() as s:
         rows = surveys.responses(s, f)
         if request.args.get("format") == "csv":
+            # members' own words only for those who may read them (console/roles.py)
+            text = g.staff.can("read_member_text")
             return csv_response("survey-responses.csv",
-                                ["answered_at", "member_code", "store", "rating", "comment", "follow_up_done_at"],
-                                ([local(r.answered_at), r.member_code, r.store_id, r.rating, r.comment,
-                                  local(r.follow_up_done_at) if r.follow_up_done_at else ""] for r in rows))
+                                ["answered_at", "member_code", "store", "rating"] + (["comment"] if text else [])
+                                + ["follow_up_done_at"],
+                                ([local(r.answered_at), r.member_code, r.store_id, r.rating]
+                                 + ([r.comment] if text else [])
+                                 + [local(r.follow_up_done_at) if r.follow_up_done_at else ""] for r in rows))
         weekly = surveys.csat_by_store_and_week(s, today - timedelta(weeks=CSAT_WEEKS), today)
         if request.args.get("table") == "csat":
             return csv_response("csat-by-store-week.csv", ["store", "week", "responses", "satisfied_4_5", "csat_%"],

@@ -25,7 +25,7 @@ def test_a_partial_refund_takes_back_what_the_rest_no_longer_earns(api, auth, rt
     assert reply.status == 201
     assert reply.json == {"channel": "store", "order_id": "POS-1", "amount": 12345, "net_amount": 6345,
                           "status": "partially_refunded", "points_earned": 123, "points_reversed": 60,
-                          "shortfall": 0, "net_points": 63, "balance": 63,
+                          "shortfall": 0, "net_points": 63, "balance": 63, "points_owed": 0,
                           "refund": {"refund_id": "R1", "amount": 6000, "points_reversed": 60, "shortfall": 0}}
     assert balance_and_ledger(rt, ordered) == (63, 63)
     with rt.db.session() as s:
@@ -85,8 +85,35 @@ def test_points_already_spent_are_a_shortfall_and_the_balance_stops_at_zero(api,
     reply = api.post(REFUNDS, json={"refund_id": "R1", "amount": 12345}, headers=auth)
     assert reply.status == 201
     assert (reply.json["points_reversed"], reply.json["shortfall"], reply.json["balance"]) == (23, 100, 0)
-    assert reply.json["net_points"] == 0
+    assert reply.json["net_points"] == 0 and reply.json["points_owed"] == 100
     assert balance_and_ledger(rt, ordered) == (0, 0)
+
+
+def test_spent_then_refunded_points_are_owed_and_the_next_order_repays_them(api, auth, rt, make_member):
+    """The probe of issue 19: NT$10,000 earns 100 points, spent on a reward, then the order is refunded.
+    The refund says what it took back and what is owed; the next NT$10,000 order (120 points at
+    silver) repays the 100 first, so 20 are left, not 120."""
+    member = make_member()
+    assert api.post("/api/v1/orders", json=order_body(member, "SPEND-1", amount=10_000), headers=auth).status == 201
+    now = rt.clock.now()
+    with rt.db.session() as s:
+        reward = catalog.create_reward(s, "保溫瓶", "Thermos", 100, 500, now)
+        catalog.redeem_reward(s, s.get(Member, member.id), reward, "tap-1", now, rt.settings)
+    refund = api.post("/api/v1/orders/store/SPEND-1/refunds", json={"refund_id": "R1", "amount": 10_000}, headers=auth)
+    assert refund.status == 201
+    assert (refund.json["refund"]["points_reversed"], refund.json["refund"]["shortfall"], refund.json["balance"],
+            refund.json["points_owed"]) == (0, 100, 0, 100)
+    replay = api.post("/api/v1/orders/store/SPEND-1/refunds", json={"refund_id": "R1", "amount": 10_000}, headers=auth)
+    assert replay.status == 200 and replay.json["points_owed"] == 100
+
+    nxt = api.post("/api/v1/orders", json=order_body(member, "SPEND-2", amount=10_000), headers=auth)
+    assert nxt.status == 201
+    assert (nxt.json["points_earned"], nxt.json["debt_repaid"], nxt.json["balance"]) == (120, 100, 20)
+    again = api.post("/api/v1/orders", json=order_body(member, "SPEND-2", amount=10_000), headers=auth)
+    assert again.status == 200 and again.json == nxt.json  # the same body on a replay
+    assert balance_and_ledger(rt, member) == (20, 20)
+    with rt.db.session() as s:
+        assert s.get(Member, member.id).points_debt == 0
 
 
 def test_an_unknown_order_is_404(api, auth, ordered):

@@ -39,11 +39,14 @@ class ConsoleClient:
 
 
 def create_staff(app, email, role, password=PASSWORD, line_user_id=None):
+    """A staff account; with `line_user_id`, its LINE account linked as the LINK code leaves it."""
+    from messaging.models import StaffLineLink
+
     rt = app.extensions["bot"]
     with rt.db.session() as s:
         person = accounts.create_staff(s, email, password, role, rt.clock.now())
         if line_user_id:
-            person.line_user_id = line_user_id
+            s.add(StaffLineLink(staff_id=person.id, line_user_id=line_user_id, linked_at=rt.clock.now()))
     return email
 
 

@@ -148,6 +148,7 @@ def test_console_pages_forbid_framing_and_foreign_scripts(login_as):
 ROLE_RULES = {
     # permission: (viewer, marketer, admin)
     "read": (True, True, True),
+    "read_member_text": (False, True, True),
     "edit_tags": (False, True, True),
     "edit_segments": (False, True, True),
     "send_broadcasts": (False, True, True),
@@ -171,6 +172,14 @@ def test_role_table(permission):
 
 def test_every_permission_has_a_rule_in_this_test():
     assert set(ROLE_RULES) == set(roles.PERMISSIONS)
+
+
+@pytest.mark.parametrize("role", ["viewer", "marketer", "admin", None])
+def test_reading_chats_needs_the_one_rule_for_members_words(role):
+    """Whoever may answer handed-off chats reads members' own words: they need read_member_text."""
+    for permission, needed in roles.NEEDS.items():
+        assert not roles.can(role, permission) or roles.can(role, needed)
+    assert roles.NEEDS["answer_chats"] == "read_member_text"
 
 
 @pytest.mark.parametrize("role", ["viewer", "marketer"])

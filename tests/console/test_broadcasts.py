@@ -169,6 +169,60 @@ def test_a_test_send_needs_a_line_user_id(app, login_as, audience):
     assert "link your LINE account first" in page
 
 
+def test_a_staff_line_id_cannot_be_typed_in_by_anyone(app, login_as, audience):
+    """Issue 19: /console/me took a hand-typed LINE user id from any role, and test sends went there.
+    The only way in is the LINK code sent from that LINE account (the webhook event's user id)."""
+    people, segment_id = audience
+    quiet_line_id = people["quiet"][1]  # a member who opted out of marketing
+    for role in ("viewer", "marketer", "admin"):
+        person = login_as(role)
+        reply = person.post("/console/me", {"what": "line", "line_user_id": quiet_line_id})
+        assert reply.status_code == 400, role
+        assert "line_user_id" not in person.get("/console/me").get_data(as_text=True)
+    marketer = login_as("marketer")
+    bid = make_broadcast(marketer, segment_id)
+    page = marketer.post(f"/console/broadcasts/{bid}", {"what": "test"}, follow_redirects=True).get_data(as_text=True)
+    assert "link your LINE account first" in page
+    with app.extensions["bot"].db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Outbox).where(Outbox.to_user_id.is_not(None))) == 0
+
+
+def test_a_test_send_never_goes_to_a_member_who_opted_out_or_was_erased(app, login_as, audience, line, clock):
+    """Even a LINE account linked by its code: a member who opted out, blocked the bot or was erased
+    gets no test send, whether they said so before the test was queued (refused) or after (skipped)."""
+    from privacy import erasure
+    from rewards.models import Member
+
+    people, segment_id = audience
+    rt = app.extensions["bot"]
+    create_staff(app, "quiet@shop.example", "marketer", line_user_id=people["quiet"][1])
+    quiet = login_as("marketer", "quiet@shop.example")
+    bid = make_broadcast(quiet, segment_id)
+    page = quiet.post(f"/console/broadcasts/{bid}", {"what": "test"}, follow_redirects=True).get_data(as_text=True)
+    assert "opted out of marketing messages" in page
+
+    create_staff(app, "amy@shop.example", "marketer", line_user_id=people["amy"][1])
+    amy = login_as("marketer", "amy@shop.example")
+    amy.post(f"/console/broadcasts/{bid}", {"what": "test"})  # queued while Amy is subscribed ...
+    with rt.db.session() as s:
+        s.get(Member, people["amy"][0]).marketing_opt_in = False  # ... and she opts out before it goes
+    create_staff(app, "wang@shop.example", "marketer", line_user_id=people["wang"][1])
+    wang = login_as("marketer", "wang@shop.example")
+    wang.post(f"/console/broadcasts/{bid}", {"what": "test"})  # queued, then 王小明's data is erased
+    with rt.db.session() as s:
+        erasure.erase_member(s, s.get(Member, people["wang"][0]), clock.now())
+    run_due(app, clock.now())
+    for who in ("quiet", "amy", "wang"):
+        assert line.delivered(people[who][1]) == [], who
+    with rt.db.session() as s:
+        tests = s.execute(select(Outbox.to_user_id, Outbox.status, Outbox.skip_reason)
+                          .where(Outbox.dedup_key.like("broadcast-test:%")).order_by(Outbox.id)).all()
+    # Amy's skipped when it was due; 王小明's cancelled by the erasure, which forgot his LINE id there too
+    assert [tuple(t) for t in tests] == [(people["amy"][1], "skipped", "unsubscribed"), (None, "cancelled", "erased")]
+    page = wang.post(f"/console/broadcasts/{bid}", {"what": "test"}, follow_redirects=True).get_data(as_text=True)
+    assert "link your LINE account first" in page  # the erasure unlinked the account
+
+
 def test_image_button_and_content_messages_pass_lines_spec(app, login_as, audience, line, clock):
     people, segment_id = audience
     rt = app.extensions["bot"]

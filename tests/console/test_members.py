@@ -187,3 +187,28 @@ def test_the_ledger_shows_the_last_valid_day_like_the_chat_and_the_api(app, logi
     assert expires_at.astimezone(rt.clock.tz).date().isoformat() not in page  # the exclusive end is not shown
     # 12 months after the order was placed (3 days ago), not after it was recorded
     assert day == (rt.clock.now() - timedelta(days=3)).date().replace(year=rt.clock.now().year + 1)
+
+
+def test_members_owing_points_are_listed_with_what_they_owe(app, clock, login_as, member):
+    """Issue 19: a refund of points already spent leaves a debt; the console lists who owes, most first."""
+    from rewards import ledger
+
+    rt = app.extensions["bot"]
+    now = clock.now()
+    with rt.db.session() as s:
+        owes_little = add_member(s, now - timedelta(days=10), name="欠點少")
+        owes_much = add_member(s, now - timedelta(days=10), name="欠點多")
+        add_member(s, now - timedelta(days=10), name="不欠點")
+        ledger.take_up_to(s, owes_little, 15, "refund", "refund_order", {"amount": 1500, "order": "A"}, "r-a", now)
+        ledger.take_up_to(s, owes_much, 240, "refund", "refund_order", {"amount": 24000, "order": "B"}, "r-b", now)
+        codes = (owes_much.member_code, owes_little.member_code)
+    page = login_as("viewer").get("/console/members/owing")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "2 位會員共欠 255 點" in html and "2 members owe 255 points" in html
+    table = html.split('id="members-owing"')[1]
+    assert table.index(codes[0]) < table.index(codes[1]) and "不欠點" not in table and "陳小美" not in table
+    assert ">240<" in table and ">15<" in table
+    detail = login_as("viewer").get(f"/console/members/{codes[0]}").get_data(as_text=True)
+    assert "Owes 240 points" in detail
+    assert "/console/members/owing" in login_as("viewer").get("/console/members").get_data(as_text=True)

@@ -39,7 +39,7 @@ def answers(app, clock):
 
 
 def test_responses_with_filters_and_csv(login_as, answers):
-    viewer = login_as("viewer")
+    viewer = login_as("marketer")  # who may read members' comments (read_member_text)
     page = viewer.get("/console/surveys").get_data(as_text=True)
     assert all(f"意見{k}" in page for k in range(5))
     only_s02 = viewer.get("/console/surveys?store=S02").get_data(as_text=True)
@@ -59,7 +59,7 @@ def test_follow_up_queue_and_done_mark(app, login_as, answers):
     code, ids = answers
     viewer = login_as("viewer")
     queue = viewer.get("/console/surveys").get_data(as_text=True).split("低分追蹤")[1].split("各門市每週")[0]
-    assert "意見2" in queue and "意見3" in queue and "意見0" not in queue
+    assert queue.count("<tr><td class=\"nowrap\">") == 2 and "意見2" not in queue  # the low scores, not the words
     assert "完成 Done" not in queue  # viewers read only
     assert viewer.post(f"/console/surveys/follow-up/{ids[2]}").status_code == 403
     marketer = login_as("marketer")
@@ -67,7 +67,7 @@ def test_follow_up_queue_and_done_mark(app, login_as, answers):
     assert marketer.post(f"/console/surveys/follow-up/{ids[2]}").status_code == 404  # already done
     assert marketer.post(f"/console/surveys/follow-up/{ids[0]}").status_code == 404  # a 5 needs none
     queue = marketer.get("/console/surveys").get_data(as_text=True).split("低分追蹤")[1].split("各門市每週")[0]
-    assert "意見2" not in queue and "意見3" in queue
+    assert "意見2" not in queue and "意見3" in queue and "意見0" not in queue
     with app.extensions["bot"].db.session() as s:
         r = s.get(SurveyResponse, ids[2])
         assert r.followed_up_by == "marketer@shop.example"
@@ -83,8 +83,27 @@ def test_satisfaction_in_the_measures_and_the_member_profile(app, login_as, answ
     assert m.satisfaction.responses == 4 and m.satisfaction.average == pytest.approx(3.0)
     assert m.satisfaction.top_two_share == pytest.approx(0.5)
     assert stores["S01"].satisfaction.average == pytest.approx(4.5) and stores["online"].satisfaction.responses == 1
-    page = login_as("viewer").get(f"/console/members/{code}").get_data(as_text=True)
+    page = login_as("marketer").get(f"/console/members/{code}").get_data(as_text=True)
     assert "意見2" in page
+
+
+def test_members_own_words_are_read_only_with_read_member_text(app, login_as, answers):
+    """Issue 19: viewers read members' own words (a phone number in them) while the inbox was
+    marketer-only. One rule, `read_member_text`: a viewer gets the pages without the words, or 403."""
+    import re
+
+    words = re.compile(r"意見\d")  # the comments the members wrote
+    code, _ = answers
+    viewer, marketer = login_as("viewer"), login_as("marketer")
+    for path in ("/console/surveys", "/console/surveys?rating_max=2", f"/console/members/{code}"):
+        page = viewer.get(path)
+        assert page.status_code == 200 and not words.search(page.get_data(as_text=True)), path
+        assert "shown to marketers and admins only" in page.get_data(as_text=True)
+        assert words.search(marketer.get(path).get_data(as_text=True)), path
+    csv = viewer.get("/console/surveys?format=csv").get_data(as_text=True)
+    assert "comment" not in csv.splitlines()[0] and not words.search(csv) and len(csv.splitlines()) == 6
+    assert "comment" in marketer.get("/console/surveys?format=csv").get_data(as_text=True).splitlines()[0]
+    assert viewer.get("/console/inbox").status_code == 403  # handed-off chats: the same rule
 
 
 def test_admins_create_and_revoke_api_keys(app, login_as):

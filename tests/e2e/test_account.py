@@ -158,3 +158,32 @@ def test_slow_answers_show_the_loading_animation_first(chat, line):
     assert line.calls_to("/v2/bot/chat/loading/start")[-1].body == {"chatId": uid, "loadingSeconds": 5}
     chat.say(uid, "點數")  # a quick answer: no animation
     assert len(line.calls_to("/v2/bot/chat/loading/start")) == 2
+
+
+def test_points_owed_after_a_refund_are_shown_in_the_chat_in_both_languages(app, chat, shop, line, clock):
+    """Issue 19: points spent, then the order refunded: the member sees what they owe beside their
+    points and in their history, and sees the next order repay it."""
+    rt = app.extensions["bot"]
+    zh, en = "U" + "6" * 31 + "a", "U" + "6" * 31 + "b"
+    line.add_user(en, "Amy", "en")
+    for uid in (zh, en):
+        chat.join(uid)
+        shop.order(uid, f"OWE-{uid[-1]}", 10_000)
+        with rt.db.session() as s:
+            member = membership.by_line_user(s, uid)
+            ledger.debit(s, member, member.balance, "redeem", "redeem_reward", {"cost": member.balance},
+                         f"spend-{uid}", clock.now())
+            orders.refund(s, orders.find_order(s, "store", f"OWE-{uid[-1]}"), "R1", 10_000, clock.now(), rt.settings)
+            assert member.points_debt == 100
+    zh_text = chat.say(zh, "點數")[0]["text"]
+    assert "0 點" in zh_text and "另有 100 點待補扣" in zh_text
+    en_text = chat.say(en, "points")[0]["text"]
+    assert "You have 0 points" in en_text and "You owe 100 points" in en_text
+    assert "待補扣" in chat.say(zh, "點數紀錄")[0]["text"]
+    assert "You owe 100 points" in chat.say(en, "history")[0]["text"]
+
+    shop.order(en, "OWE-next", 10_000)  # silver by now: 120 points, 100 of them repay what is owed
+    after = chat.say(en, "history")[0]["text"]
+    assert "Owed points repaid -100" in after and "You owe" not in after
+    assert "You have 20 points" in chat.say(en, "points")[0]["text"]
+    assert shop.consistent(zh) and shop.consistent(en)

@@ -334,21 +334,24 @@ def test_the_domain_notices_render(rt, line, clock):
         ("tier_up", {"old_tier": "member", "new_tier": "silver", "spend": 10000, "order_id": "A-1"}),
         ("receipt", RECEIPT),
         ("refund", {"order_id": "A-1", "refund_id": "R1", "amount": 500, "points_reversed": 5, "shortfall": 2,
-                    "balance": 335, "net_amount": 750}),
+                    "balance": 335, "net_amount": 750, "points_owed": 2}),
+        ("receipt", {**RECEIPT, "balance": 0, "debt_repaid": 14, "points_owed": 6}),
         ("referral_bonus", {"points": 100, "balance": 435, "friend_member_code": "M2"}),
         ("tier_down", {"old_tier": "silver", "new_tier": "member", "spend": 0, "review_date": "2027-01-01"}),
     ]
     (mid,) = add_members(rt.db, 1, clock.now(), language="en")
     with rt.db.session() as s:
         member = s.get(Member, mid)
-        for kind, params in queued:
-            notices.queue_notice(s, member, kind, "service", params, f"{kind}:1", clock.now())
-    assert _drain(rt).sent == 5
+        for i, (kind, params) in enumerate(queued):
+            notices.queue_notice(s, member, kind, "service", params, f"{kind}:{i}", clock.now())
+    assert _drain(rt).sent == 6
     assert texts(line, user_id(1)) == [
         "Congratulations! You moved up from Member to Silver.\nSilver benefits: Points x1.2, NT$200 birthday gift",
         "NT$1,250 at 信義店 ×1.2 → +14 points; balance 340",
         "Refund of NT$500: 5 points taken back; balance 335\n"
-        "2 points had already been used and could not be taken back.",
+        "2 points had already been used: they will come out of the points you earn next.\n"
+        "2 points still owed.",
+        "NT$1,250 at 信義店 ×1.2 → +14 points; balance 0\n14 of them went to points you owed\n6 points still owed.",
         "A friend you referred made their first purchase: +100 points! Balance 435",
         "After the yearly review your tier changed from Silver to Member.\n"
         "The review counted NT$0 of spending; Silver needs NT$10,000.\n"

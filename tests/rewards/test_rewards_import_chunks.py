@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from rewards import orders
+from rewards import ledger, orders
 from rewards.importer import ImportSummary, import_orders, record_one
 from rewards.models import Member, Order, Outbox, PointsLedger
 from rewards.order_input import OrderInput
@@ -28,6 +28,17 @@ def _members(make_member, now, prefix):
     made["referee"] = make_member(tier_since=now - timedelta(days=3), joined_days_ago=3,
                                   referred_by_id=made["referrer"].id)
     return made
+
+
+# points owed before the import (refunds of points already spent): every earning repays them first,
+# orders and referral bonuses alike, on both paths
+DEBTS = {"climber": 150, "referrer": 30, "referee": 70}
+
+
+def _owe(session, members, now, prefix):
+    for role, points in DEBTS.items():
+        ledger.take_up_to(session, members[role], points, "refund", "refund_order", {"amount": 100, "order": "OLD"},
+                          f"seed-{prefix}-{role}", now - timedelta(days=500))
 
 
 def _rows(members, now, prefix):
@@ -83,9 +94,9 @@ def _snapshot(session, members, prefix):
         for o in session.scalars(select(Order).where(Order.member_id.in_(roles))))
     found["ledger"] = sorted(
         (roles[r.member_id], r.delta, r.kind, r.reason_code, repr(plain(r.reason_params)), plain(r.idempotency_key),
-         ids.get(r.order_id), r.remaining, r.expires_at, r.created_at, r.shortfall)
+         ids.get(r.order_id), r.remaining, r.expires_at, r.created_at, r.shortfall, r.debt_delta)
         for r in session.scalars(select(PointsLedger).where(PointsLedger.member_id.in_(roles))))
-    found["members"] = {roles[m.id]: (m.balance, m.tier, m.tier_since)
+    found["members"] = {roles[m.id]: (m.balance, m.tier, m.tier_since, m.points_debt)
                         for m in session.scalars(select(Member).where(Member.id.in_(roles)))}
     found["outbox"] = sorted((o.kind, roles[o.member_id], repr(plain(o.params)), plain(o.dedup_key))
                              for o in session.scalars(select(Outbox).where(Outbox.member_id.in_(roles))))
@@ -104,6 +115,7 @@ def test_a_chunked_import_gives_what_the_api_path_gives(session, unit_of_work, m
     paths = {}
     for prefix in ("A", "B"):
         members = _members(make_member, now, prefix)
+        _owe(session, members, now, prefix)
         session.commit()
         rows = _rows(members, now, prefix)
         # the API recorded one order before the import
@@ -136,6 +148,13 @@ def test_a_chunked_import_gives_what_the_api_path_gives(session, unit_of_work, m
     assert [o for o in a["orders"] if o[0] == "5"][0][9:11] == ("member", 100)
     assert len([r for r in a["ledger"] if r[3].startswith("referral_")]) == 2
     assert all(o[-1] for o in a["orders"])
+    # every debt was repaid from the first earnings: orders (climber), bonuses (referrer), both (referee)
+    assert {role: a["members"][role][3] for role in DEBTS} == {role: 0 for role in DEBTS}
+    repaid = {}
+    for r in a["ledger"]:
+        if r[3] == "debt_repaid":
+            repaid[r[0]] = repaid.get(r[0], 0) - r[1]
+    assert repaid == DEBTS
     imported = [kind for kind, _role, _params, key in a["outbox"] if key != "receipt:3"]  # 3: the API's
     assert sorted(set(imported)) == (["receipt", "referral_bonus", "tier_up"] if notify else [])
 

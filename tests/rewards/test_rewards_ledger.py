@@ -131,8 +131,12 @@ def test_balance_check_and_inconsistencies(session, make_member, now, give_point
     assert ledger.find_inconsistencies(session) == []
     session.execute(text("UPDATE members SET balance = 11 WHERE id = :id"), {"id": m.id})
     assert not ledger.balance_check(session, m)
-    assert ledger.find_inconsistencies(session) == [{"member_id": m.id, "balance": 11, "ledger_sum": 10, "lots": 10}]
-    session.execute(text("UPDATE members SET balance = 10 WHERE id = :id"), {"id": m.id})
+    assert ledger.find_inconsistencies(session) == [{"member_id": m.id, "balance": 11, "ledger_sum": 10, "lots": 10,
+                                                     "debt": 0, "ledger_debt": 0}]
+    session.execute(text("UPDATE members SET balance = 10, points_debt = 3 WHERE id = :id"), {"id": m.id})
+    assert ledger.find_inconsistencies(session) == [{"member_id": m.id, "balance": 10, "ledger_sum": 10, "lots": 10,
+                                                     "debt": 3, "ledger_debt": 0}]  # a debt the ledger does not hold
+    session.execute(text("UPDATE members SET points_debt = 0 WHERE id = :id"), {"id": m.id})
 
 
 def test_expiring_next_sums_the_next_day_to_expire(session, make_member, now, give_points):

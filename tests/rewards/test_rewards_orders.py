@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from core.field_errors import FieldErrors
 from rewards import ledger, orders
-from rewards.errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge
+from rewards.errors import InsufficientPoints, NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge
 from rewards.models import Order, Outbox, PointsLedger, Refund
 from rewards.order_input import OrderInput
 from rewards.settings import ProgramSettings
@@ -241,3 +241,70 @@ def test_refund_never_downgrades_mid_year(session, make_member, now, settings):
     orders.refund(session, o, "R1", 12345, now, settings)
     session.refresh(m)
     assert m.tier == "silver"
+
+
+# -- points spent, then refunded: a debt the next earnings repay (issue 19, item 1) ------------------
+
+def _spent_then_refunded(session, m, now, settings):
+    """The probe's case: NT$10,000 earns 100 points, all spent on a reward, then the order is refunded."""
+    o = record(session, m, now, settings, external_id="SPENT", amount=10_000).order
+    ledger.debit(session, m, 100, "redeem", "redeem_reward", {"cost": 100}, "reward", now)
+    return orders.refund(session, o, "R1", 10_000, now, settings)
+
+
+def test_a_refund_of_spent_points_leaves_a_debt_that_the_next_order_repays(session, make_member, now, settings):
+    m = make_member()
+    rf = _spent_then_refunded(session, m, now, settings)
+    assert (rf.points_reversed, rf.shortfall, rf.balance, rf.points_owed) == (0, 100, 0, 100)
+    assert ledger.debt_of(session, m.id) == 100 and ledger.balance_of(session, m.id) == 0
+    refund_row = ledger.entry_for_key(session, f"refund:{rf.refund.order_id}:R1")
+    assert (refund_row.delta, refund_row.shortfall, refund_row.debt_delta) == (0, 100, 100)
+
+    nxt = record(session, m, now, settings, external_id="NEXT", amount=10_000)  # silver by now: 120 points
+    assert (nxt.points_earned, nxt.debt_repaid, nxt.points_owed, nxt.balance) == (120, 100, 0, 20)
+    assert ledger.balance_of(session, m.id) == 20 and ledger.debt_of(session, m.id) == 0  # was 120, debt lost
+    earn = ledger.entry_for_key(session, f"order:{nxt.order.id}:earn")
+    repaid = ledger.entry_for_key(session, f"order:{nxt.order.id}:earn:repaid")
+    assert (earn.delta, earn.remaining) == (120, 20)  # the repayment is taken from the new lot
+    assert (repaid.delta, repaid.debt_delta, repaid.kind, repaid.reason_code, repaid.order_id) == (
+        -100, -100, "refund", "debt_repaid", nxt.order.id)
+    assert repaid.reason_params == {"points": 100, "debt_left": 0}
+    assert nxt.order.balance_after == 20
+    receipt = session.scalar(select(Outbox).where(Outbox.dedup_key == f"receipt:{nxt.order.id}"))
+    assert (receipt.params["balance"], receipt.params["debt_repaid"], receipt.params["points_owed"]) == (20, 100, 0)
+
+
+def test_a_debt_larger_than_one_order_is_repaid_over_several(session, make_member, now, settings):
+    m = make_member()
+    _spent_then_refunded(session, m, now, settings)
+    first = record(session, m, now, settings, external_id="SMALL-1", amount=3_000)  # silver: 36 points
+    assert (first.points_earned, first.debt_repaid, first.points_owed, first.balance) == (36, 36, 64, 0)
+    assert ledger.entry_for_key(session, f"order:{first.order.id}:earn").remaining == 0
+    second = record(session, m, now, settings, external_id="SMALL-2", amount=6_000)  # 72 points
+    assert (second.debt_repaid, second.points_owed, second.balance) == (64, 0, 8)
+    again = record(session, m, now, settings, external_id="SMALL-2", amount=6_000)  # a replay repays nothing more
+    assert again.created is False and ledger.balance_of(session, m.id) == 8 and ledger.debt_of(session, m.id) == 0
+
+
+def test_every_credit_repays_the_debt_first_and_only_once(session, make_member, now, settings):
+    from rewards import adjustments
+
+    m = make_member()
+    _spent_then_refunded(session, m, now, settings)
+    row = ledger.credit(session, m, 30, "bonus", "welcome", {"points": 30}, "gift", now, settings)
+    assert row.delta == 30 and ledger.debt_of(session, m.id) == 70 and ledger.balance_of(session, m.id) == 0
+    assert ledger.credit(session, m, 30, "bonus", "welcome", {"points": 30}, "gift", now, settings) is None
+    assert ledger.debt_of(session, m.id) == 70  # the same key again: nothing credited, nothing repaid twice
+    adjustments.adjust_points(session, m, 100, "goodwill", "staff@shop", now, settings)
+    assert ledger.debt_of(session, m.id) == 0 and ledger.balance_of(session, m.id) == 30
+    assert [r.reason_params["points"] for r in session.scalars(
+        select(PointsLedger).where(PointsLedger.member_id == m.id, PointsLedger.reason_code == "debt_repaid")
+        .order_by(PointsLedger.id))] == [30, 70]
+
+
+def test_a_member_in_debt_never_has_a_negative_balance(session, make_member, now, settings):
+    m = make_member()
+    _spent_then_refunded(session, m, now, settings)
+    with pytest.raises(InsufficientPoints):  # nothing to spend while the debt is unpaid
+        ledger.debit(session, m, 1, "redeem", "redeem_reward", {"cost": 1}, "more", now)
+    assert ledger.balance_of(session, m.id) == 0 and ledger.balance_check(session, m)
