@@ -95,7 +95,7 @@ def _group_new_misses() -> None:
 
 
 @bp.route("/unanswered")
-@requires("answer_chats")  # members' own words: the same rule as the inbox
+@requires("read_member_text")  # members' own words (console/roles.py)
 def unanswered():
     _group_new_misses()
     with db_session() as s:

@@ -1,7 +1,7 @@
 """understanding: wordings staff labelled, misses grouped by meaning, and whether a member chose their language
 
 Revision ID: u18_labelled_examples
-Revises: s_outbox_batches
+Revises: h19a_link_codes
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import rewards.db_types
 
 
 revision = "u18_labelled_examples"
-down_revision = "s_outbox_batches"
+down_revision = "h19a_link_codes"
 branch_labels = None
 depends_on = None
 
