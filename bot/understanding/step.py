@@ -83,15 +83,14 @@ NOT_UNDERSTOOD = Understanding(None)
 
 
 def language_of(text: str) -> str | None:
-    """"zh-TW" when the message has Chinese characters, "en" when it has English words; None for a
-    code or a number alone ("LINK 4F7K2M", "OK", "123")."""
+    """"zh-TW" when the message has Chinese characters, "en" when it has English words; None for
+    codes, capitals and numbers alone ("LINK 4F7K-2M9Q", "OK", "123")."""
     form = normalise(text)
     if any(is_cjk(ch) for ch in form):
         return "zh-TW"
+    # words in capitals are codes and acronyms ("LINK EXWH-CKKC", "OK", "VIP") as often as English
     words = _LATIN_RE.findall(unicodedata.normalize("NFKC", text or ""))
-    if len(words) >= 2 or any(not w.isupper() and len(w) >= 2 for w in words):
-        return "en"
-    return None
+    return "en" if any(not w.isupper() for w in words) else None
 
 
 def _as_understanding(label: str, confidence: float, alternatives=(), language=None, exact=False) -> Understanding:

@@ -35,7 +35,8 @@ def test_staff_link_their_line_with_a_one_time_code(app, client, sender, line, l
     code = CODE.search(marketer.get("/console/me").get_data(as_text=True)).group(1)
     chat = Chat(client, sender, line)
     assert "無效或已過期" in str(chat.say(STAFF_USER, "LINK 000000"))
-    assert "已連結" in str(chat.say(STAFF_USER, f"link {code.lower()}"))  # case and dashes do not matter
+    # case and dashes do not matter (typed in English, answered in English: the staff member chose no language)
+    assert "Linked!" in str(chat.say(STAFF_USER, f"link {code.lower()}"))
     assert "無效或已過期" in str(chat.say(STAFF_USER, f"LINK {code}"))  # once only
     page = marketer.get("/console/me").get_data(as_text=True)
     assert "已連結 Linked" in page and STAFF_USER not in page

@@ -32,7 +32,8 @@ def test_the_result_names_its_label_and_the_intent_handlers_filter_on(understood
 
 
 @pytest.mark.parametrize("text,language", [
-    ("點數", "zh-TW"), ("my points", "en"), ("ＭＥＭＢＥＲ ＣＡＲＤ", "en"), ("LINK 4F7K2M9Q", None), ("123", None),
+    ("點數", "zh-TW"), ("my points", "en"), ("ＭＥＭＢＥＲ ＣＡＲＤ", None), ("LINK 4F7K-2M9Q", None), ("123", None),
+    ("Points please", "en"),
     ("OK", None), ("points 點數", "zh-TW"),
 ])
 def test_the_language_a_message_is_written_in(text, language):
