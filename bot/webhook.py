@@ -1,7 +1,6 @@
 """POST /callback: check the signature with the SDK, record the events, answer 200 at once."""
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -10,7 +9,7 @@ from linebot.v3.webhook import WebhookParser
 
 from . import inbox
 from core.models import InboxEvent
-from core import metrics
+from core import metrics, strict_json
 from core.runtime import runtime
 from core.text_checks import text_problem
 
@@ -33,7 +32,13 @@ def callback():
     except Exception as exc:  # noqa: BLE001 - the SDK raises assorted errors for bodies it cannot read
         log.info("unreadable webhook body: %s", exc.__class__.__name__)
         abort(400, "unreadable body")
-    events = json.loads(body).get("events") or []
+    try:
+        # what the SDK's parser lets through but is not JSON (NaN, Infinity): PostgreSQL would refuse
+        # to store it, a 500 that LINE would redeliver for ever
+        events = strict_json.loads(body).get("events") or []
+    except ValueError:
+        log.info("webhook body is not JSON (NaN, Infinity or a number out of range)")
+        abort(400, "the body is not JSON (NaN, Infinity and numbers out of range are not)")
     usable = [e for e in events if usable_event(e)]
     if len(usable) < len(events):
         # one odd event (an id longer than the column, none at all) must not lose its neighbours
