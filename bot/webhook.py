@@ -45,10 +45,17 @@ def callback():
         log.warning("webhook: %d of %d events skipped (no usable webhookEventId)", len(events) - len(usable),
                     len(events))
     events = usable
+    waiting, unanswered = [], []
     with rt.db.session() as session:
         new_ids = inbox.record(session, events, rt.clock.now())
+        if len(new_ids) < len(events):
+            # events seen before (a redelivery): one a crash left pending is processed now, one whose
+            # answer has not gone is answered now
+            waiting, unanswered = inbox.waiting(session, [e["webhookEventId"] for e in events])
     metrics.events_received(len(new_ids))
-    current_app.extensions["inbox_worker"].submit(new_ids)
+    worker = current_app.extensions["inbox_worker"]
+    worker.submit(new_ids + [i for i in waiting if i not in new_ids])
+    worker.submit_answers(unanswered)
     return jsonify({})
 
 

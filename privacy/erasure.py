@@ -50,6 +50,6 @@ def erase_member(session: Session, member: Member, now: datetime) -> str | None:
     if line_user_id:
         conversation.clear(session, line_user_id)
         session.execute(update(InboxEvent).where(InboxEvent.user_key == line_user_id)
-                        .values(user_key=ERASED_USER_KEY, payload=None)
+                        .values(user_key=ERASED_USER_KEY, payload=None, answer=None)
                         .execution_options(synchronize_session=False))
     return line_user_id
