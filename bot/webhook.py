@@ -8,6 +8,7 @@ from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhook import WebhookParser
 
 from . import inbox
+from .events import conversation_key
 from core.models import InboxEvent
 from core import metrics, strict_json
 from core.runtime import runtime
@@ -42,8 +43,8 @@ def callback():
     usable = [e for e in events if usable_event(e)]
     if len(usable) < len(events):
         # one odd event (an id longer than the column, none at all) must not lose its neighbours
-        log.warning("webhook: %d of %d events skipped (no usable webhookEventId)", len(events) - len(usable),
-                    len(events))
+        log.warning("webhook: %d of %d events skipped (no usable webhookEventId or source id)",
+                    len(events) - len(usable), len(events))
     events = usable
     waiting, unanswered = [], []
     with rt.db.session() as session:
@@ -60,8 +61,11 @@ def callback():
 
 
 def usable_event(event) -> bool:
-    """An event the inbox can key: an object whose webhookEventId is a line of 1-64 characters."""
+    """An event the inbox can key: an object whose webhookEventId is a line of 1-64 characters, from
+    a user, group or room whose id is a line too."""
     event_id = event.get("webhookEventId") if isinstance(event, dict) else None
     return (isinstance(event_id, str) and 0 < len(event_id) <= InboxEvent.webhook_event_id.type.length
-            and text_problem(event_id, single_line=True) is None)
+            and text_problem(event_id, single_line=True) is None
+            and isinstance(event.get("source") or {}, dict)
+            and text_problem(str(conversation_key(event)), single_line=True) is None)
 
