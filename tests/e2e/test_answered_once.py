@@ -196,3 +196,14 @@ def test_a_failed_handlers_fallback_is_answered_and_the_event_stays_failed(app, 
     row = row_of(app, event)
     assert (row.status, row.answered_by) == ("failed", "reply") and row.error.startswith("RuntimeError")
     assert "抱歉" in chat.replies_to(event)[0][0]["text"]
+
+
+def test_a_push_refused_for_the_monthly_limit_records_the_limit(app, chat, line, clock, joining):
+    line.faults.monthly_limit(r"/v2/bot/message/push$")
+    clock.advance(timedelta(minutes=2))
+    assert app.extensions["inbox_worker"].sweep() == 1
+    row = row_of(app, joining)
+    assert row.status == "unanswered" and "monthly" in row.error
+    with app.extensions["bot"].db.session() as s:
+        assert sending_state.monthly_limit_reached_at(s) is not None
+    assert [c.status for c in line.calls_to("/v2/bot/message/push")] == [429]
