@@ -27,6 +27,7 @@ from bot.dispatch import Dispatcher, Services
 from bot.line_client import LineClient
 from bot.member_qr_route import bp as member_qr_bp
 from bot.short_link_route import bp as short_link_bp
+from bot.answers import AnswerSender
 from bot.processing import EventProcessor, InboxWorker
 from cli.richmenu import richmenu_cli
 from cli.staff import staff_cli
@@ -67,7 +68,8 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
                         default_language=config.BOT_LANGUAGE,
                         handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS)
     dispatcher = Dispatcher(handlers.routers(), lambda session, text: understanding.model_for(session).understand(text))
-    processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services)
+    answers = AnswerSender(db, rt.clock, line, config.reply_as_push_after(), config.LINE_TIMEOUT_SECONDS)
+    processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services, answers)
     app.extensions["inbox_worker"] = InboxWorker(processor, config.INBOX_MODE, config.INBOX_THREADS)
     app.extensions["webhook_parser"] = WebhookParser(config.LINE_CHANNEL_SECRET)
 

@@ -5,19 +5,15 @@ with every bad field named in `fields`.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import request
 
+from core import strict_json
 from core.text_checks import json_text_problems
 from core.field_errors import FieldErrors
 
 from .errors import ApiError
-
-
-def _no_constants(name: str):
-    raise ValueError(f"{name} is not JSON")
 
 
 def json_object() -> dict[str, Any]:
@@ -28,7 +24,7 @@ def json_object() -> dict[str, Any]:
     if not raw.strip():
         raise ApiError(400, "invalid_json", "a JSON object is required as the body")
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+        data = strict_json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "invalid_json", "the body is not valid JSON (UTF-8)") from None
     if not isinstance(data, dict):

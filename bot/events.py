@@ -2,12 +2,17 @@
 
 Built from the event's JSON as LINE sent it (after the SDK checked signature and shape), so an event
 the SDK hands over as UnknownEvent only because an optional-looking field is missing is still
-understood by its type.
+understood by its type. What a member wrote or sent back (a message's text, postback data and
+parameters) is cleaned here by the one rule for text from outside (core.text_checks.clean_text):
+no NUL or other control character reaches a handler or the database, a message keeps its line
+breaks.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
+
+from core.text_checks import clean_text
 
 
 @dataclass
@@ -42,6 +47,7 @@ class Incoming:
         message = event.get("message") or {}
         postback = event.get("postback") or {}
         data = postback.get("data") or ""
+        text = message.get("text") if message.get("type") == "text" else None
         return cls(
             event_id=event.get("webhookEventId") or "",
             type=event.get("type") or "",
@@ -53,13 +59,20 @@ class Incoming:
             reply_token=event.get("replyToken"),
             is_redelivery=bool((event.get("deliveryContext") or {}).get("isRedelivery")),
             message_type=message.get("type"),
-            text=message.get("text") if message.get("type") == "text" else None,
-            postback_data=dict(parse_qsl(data, keep_blank_values=True)) if "=" in data else {"action": data},
-            postback_params=postback.get("params") or {},
+            text=clean_text(text) if isinstance(text, str) else None,
+            postback_data=_clean_fields(dict(parse_qsl(data, keep_blank_values=True)) if "=" in data
+                                        else {"action": data}),
+            postback_params=_clean_fields(postback.get("params") or {}),
             is_unblocked=bool((event.get("follow") or {}).get("isUnblocked")),
             latitude=message.get("latitude") if message.get("type") == "location" else None,
             longitude=message.get("longitude") if message.get("type") == "location" else None,
         )
+
+
+def _clean_fields(fields: dict) -> dict:
+    """Postback data or parameters: single lines, keys and values (a value that is no text stays)."""
+    return {clean_text(str(k), single_line=True): clean_text(v, single_line=True) if isinstance(v, str) else v
+            for k, v in fields.items()}
 
 
 def conversation_key(event: dict) -> str:

@@ -3,14 +3,15 @@
 Claiming is a conditional UPDATE (works the same on SQLite and PostgreSQL): an event is taken when
 it is pending (or its claim went stale after a crash) and no earlier event of the same conversation
 is still unfinished, so one user's events are handled in order. The claim is a lease: effects and
-"done" are committed together later, so a crash in between leaves the event to be claimed again
-with no effect applied.
+the event's answer are committed together later ("answering"), so a crash in between leaves the
+event to be claimed again with no effect applied. It is "done" only once its answer has gone
+(bot/answers.py); an answer a crash left unsent is taken again by `claim_answer`.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .events import conversation_key
@@ -64,9 +65,20 @@ def _claim_statement():
 
 
 CLAIM = _claim_statement()
-CLAIM_RETURNING = CLAIM.returning(INBOX.c.payload, INBOX.c.user_key)
+CLAIM_RETURNING = CLAIM.returning(INBOX.c.payload, INBOX.c.user_key, INBOX.c.received_at)
+# an answer to send makes the event "answering" (claimed_at: when, for the retries' wait)
 FINISH = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "processing")
-          .values(status=bindparam("status"), processed_at=bindparam("now"), error=bindparam("error"), payload=None))
+          .values(status=bindparam("status"), processed_at=bindparam("now"), error=bindparam("error"), payload=None,
+                  answer=bindparam("answer"), claimed_at=bindparam("now")))
+CLAIM_ANSWER = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "answering",
+                                    INBOX.c.claimed_at < bindparam("tried_before"))
+                .values(claimed_at=bindparam("now"), attempts=INBOX.c.attempts + 1).returning(INBOX.c.answer))
+ANSWERED = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "answering")
+            .values(status=case((INBOX.c.error.is_(None), "done"), else_="failed"), answered_at=bindparam("now"),
+                    answered_by=bindparam("by"), answer=None))
+UNANSWERED = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "answering")
+              .values(status="unanswered", answer=None,
+                      error=func.coalesce(INBOX.c.error + "; ", "") + "answer not delivered: " + bindparam("why")))
 NEXT_PENDING = (select(INBOX.c.id).where(INBOX.c.user_key == bindparam("user_key"), INBOX.c.status == "pending")
                 .order_by(INBOX.c.id).limit(1))
 
@@ -77,17 +89,38 @@ def claim(session: Session, event_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def claim_payload(session: Session, event_id: int, now: datetime) -> tuple[dict | None, str] | None:
-    """`claim`, reading the event's (payload, user_key) in the same UPDATE ... RETURNING; None when
-    not taken."""
+def claim_payload(session: Session, event_id: int, now: datetime) -> tuple[dict | None, str, datetime] | None:
+    """`claim`, reading the event's (payload, user_key, received_at) in the same UPDATE ... RETURNING;
+    None when not taken."""
     row = session.execute(CLAIM_RETURNING, {"event_id": event_id, "now": now, "stale_before": now - LEASE}).first()
-    return (row[0], row[1]) if row is not None else None
+    return (row[0], row[1], row[2]) if row is not None else None
 
 
-def finish(session: Session, event_id: int, now: datetime, status: str = "done", error: str | None = None) -> bool:
-    """Mark a claimed event finished (in the same transaction as its effects). False if the claim was lost."""
-    result = session.execute(FINISH, {"event_id": event_id, "status": status, "now": now, "error": error})
+def finish(session: Session, event_id: int, now: datetime, status: str = "done", error: str | None = None,
+           answer: dict | None = None) -> bool:
+    """Mark a claimed event handled (in the same transaction as its effects): with an `answer` still
+    to send it is "answering", else `status` at once. False if the claim was lost."""
+    result = session.execute(FINISH, {"event_id": event_id, "now": now, "error": error, "answer": answer,
+                                      "status": "answering" if answer is not None else status})
     return result.rowcount == 1
+
+
+def claim_answer(session: Session, event_id: int, now: datetime, tried_before: datetime) -> tuple[dict | None] | None:
+    """Take an unsent answer to try again, unless it was last tried at `tried_before` or later (that
+    try may still be on its way). Returns (answer,) (the answer None if erased since), or None when
+    there is nothing to take."""
+    row = session.execute(CLAIM_ANSWER, {"event_id": event_id, "now": now, "tried_before": tried_before}).first()
+    return (row[0],) if row is not None else None
+
+
+def answered(session: Session, event_id: int, now: datetime, by: str) -> bool:
+    """LINE accepted the answer: the event is done (failed, for a handler's error's fallback)."""
+    return session.execute(ANSWERED, {"event_id": event_id, "now": now, "by": by}).rowcount == 1
+
+
+def unanswered(session: Session, event_id: int, why: str) -> bool:
+    """The answer cannot go: say why, after the handler's error if there was one."""
+    return session.execute(UNANSWERED, {"event_id": event_id, "why": why[:500]}).rowcount == 1
 
 
 def next_pending_of(session: Session, user_key: str) -> int | None:
@@ -101,3 +134,18 @@ def stale(session: Session, now: datetime, pending_for: timedelta = timedelta(se
         .where(or_(and_(InboxEvent.status == "pending", InboxEvent.received_at < now - pending_for),
                    and_(InboxEvent.status == "processing", InboxEvent.claimed_at < now - LEASE)))
         .order_by(InboxEvent.id).limit(500)))
+
+
+def unsent_answers(session: Session, tried_before: datetime) -> list[int]:
+    """Events whose answer was stored but has not gone, last tried before `tried_before`."""
+    return list(session.scalars(
+        select(InboxEvent.id).where(InboxEvent.status == "answering", InboxEvent.claimed_at < tried_before)
+        .order_by(InboxEvent.id).limit(500)))
+
+
+def waiting(session: Session, webhook_event_ids: list[str]) -> tuple[list[int], list[int]]:
+    """Of these events (a redelivery's), the ids still pending and those whose answer has not gone."""
+    rows = session.execute(select(InboxEvent.id, InboxEvent.status).where(
+        InboxEvent.webhook_event_id.in_(webhook_event_ids), InboxEvent.status.in_(("pending", "answering")))
+        .order_by(InboxEvent.id)).all()
+    return ([i for i, status in rows if status == "pending"], [i for i, status in rows if status == "answering"])

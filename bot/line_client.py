@@ -19,6 +19,7 @@ from linebot.v3.messaging import (ApiClient, Configuration, MessagingApi, Messag
 from linebot.v3.messaging.exceptions import ApiException
 
 from core import metrics
+from core.text_checks import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,9 @@ class LineClient:
     # -- users
     def get_profile(self, user_id: str) -> Profile:
         p = self._call(self.messaging.get_profile, user_id)
-        return Profile(user_id=p.user_id, display_name=p.display_name, language=getattr(p, "language", None))
+        # a display name is whatever the person typed: one line, no control or bidi characters (core.text_checks)
+        return Profile(user_id=p.user_id, display_name=clean_text(p.display_name or "", single_line=True).strip(),
+                       language=getattr(p, "language", None))
 
     # -- quota
     def quota(self) -> tuple[str, int | None]:

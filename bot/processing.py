@@ -1,4 +1,5 @@
-"""Processing one inbox event: claim, dispatch, commit effects with "done", then reply.
+"""Processing one inbox event: claim, dispatch, commit the effects with the answer, then send the
+answer and only then count the event done (bot/answers.py).
 
 An unexpected error rolls the effects back, marks the event failed and answers a polite fallback;
 the log names the event and the error's type and place, never the body, texts or personal data.
@@ -14,6 +15,7 @@ from rewards import membership
 from . import chat_state, inbox
 from . import messages as m
 from . import rich_menus
+from .answers import Answer, AnswerSender, Outcome
 from .dispatch import Context, Dispatcher, Effect, Services, SwitchRichMenu
 from .events import Incoming
 from .line_client import LineApiError, LineClient
@@ -37,13 +39,15 @@ def reply_language(member, understood, default: str) -> str:
 
 
 class EventProcessor:
-    def __init__(self, db, clock, settings, line: LineClient, dispatcher: Dispatcher, services: Services):
+    def __init__(self, db, clock, settings, line: LineClient, dispatcher: Dispatcher, services: Services,
+                 answers: AnswerSender):
         self.db = db
         self.clock = clock
         self.settings = settings
         self.line = line
         self.dispatcher = dispatcher
         self.services = services
+        self.answers = answers
 
     def process(self, inbox_id: int) -> None:
         """Process the event, then whatever the same conversation has waiting behind it."""
@@ -53,10 +57,12 @@ class EventProcessor:
                 current = self.process_one(current)
 
     def process_one(self, inbox_id: int) -> int | None:
-        """Claim, handle, mark finished and find the conversation's next pending event, all in ONE
-        transaction (re-run from scratch on a transient conflict); then carry out the effects on LINE
-        and reply. A crash before the commit leaves the event pending for the sweeper, with no effect
-        applied. Returns the next event of the conversation to process, if any."""
+        """Claim, handle, store the answer with the effects and find the conversation's next pending
+        event, all in ONE transaction (re-run from scratch on a transient conflict); then carry out
+        the effects on LINE, send the answer and record that it went. A crash before the commit
+        leaves the event pending for the sweeper, with no effect applied; after it, the answer waits
+        in the event for a redelivery or the sweeper. Returns the next event of the conversation to
+        process, if any."""
         now = self.clock.now()
         started = time.perf_counter()
         claimed = None
@@ -75,28 +81,56 @@ class EventProcessor:
             return next_id
         if outcome is None:
             return None
-        event, ctx, messages, next_id = outcome
+        event, ctx, answer, next_id = outcome
         self._carry_out(event, ctx.effects)
-        self._reply(event, messages)
+        sent = self.answers.deliver(answer, retry=False) if answer is not None else None
         metrics.event_processed(time.perf_counter() - started, False)
-        if not self.db.is_postgres:
+        if sent is not None or not self.db.is_postgres:
             with self.db.session() as session:
-                next_id = inbox.next_pending_of(session, next_id)
+                if sent is not None:
+                    self._record(session, inbox_id, sent)
+                if not self.db.is_postgres:
+                    next_id = inbox.next_pending_of(session, next_id)
         return next_id
+
+    def answer_again(self, inbox_id: int) -> None:
+        """Send the stored answer of an event a crash (or LINE) left unanswered, if it is still
+        unsent and no earlier try may still be on its way (bot/answers.py)."""
+        with inbox_event(inbox_id):
+            now = self.clock.now()
+            with self.db.session() as session:
+                taken = inbox.claim_answer(session, inbox_id, now, now - self.answers.retry_after)
+            if taken is None:
+                return
+            stored = taken[0]
+            sent = (self.answers.deliver(Answer.from_json(stored), retry=True) if stored
+                    else Outcome(problem="the answer was erased with the member"))
+            with self.db.session() as session:
+                self._record(session, inbox_id, sent)
+
+    def _record(self, session, inbox_id: int, sent: Outcome) -> None:
+        if sent.by is not None:
+            inbox.answered(session, inbox_id, self.clock.now(), sent.by)
+        elif sent.problem is not None:
+            log.warning("event %s left unanswered: %s", inbox_id, sent.problem)
+            inbox.unanswered(session, inbox_id, sent.problem)
+        # neither: LINE could not take it now; the event stays answering for the sweeper
 
     def _unit(self, session, inbox_id: int, now, claimed=None):
         claimed = claimed or inbox.claim_payload(session, inbox_id, now)
         if claimed is None:
             return None  # another worker has it, it is done, or an earlier event must go first
-        payload, user_key = claimed
+        payload, user_key, received_at = claimed
         event = Incoming.from_json(payload or {})
         ctx = self._context(session, event, now)
         messages, status = self._run(ctx)
-        if not inbox.finish(session, inbox_id, now, status):
+        # only an event LINE lets us answer (it came with a reply token) gets an answer
+        answer = Answer.for_event(event, messages, received_at) if messages and event.reply_token else None
+        if not inbox.finish(session, inbox_id, now, status, answer=answer.to_json() if answer else None):
             raise RuntimeError("inbox claim lost")
         if not self.db.is_postgres:
-            return event, ctx, messages, user_key  # looked up after the reply (below)
-        return event, ctx, messages, inbox.next_pending_of(session, user_key)
+            return event, ctx, answer, user_key  # looked up after the reply (below)
+        return event, ctx, answer, inbox.next_pending_of(session, user_key)
 
     def _failed(self, inbox_id: int, exc: Exception) -> int | None:
         """The handler's effects were rolled back: mark the event failed and answer the fallback."""
@@ -104,19 +138,24 @@ class EventProcessor:
         with self.db.session() as session:
             claimed = inbox.claim_payload(session, inbox_id, self.clock.now())
             if claimed is None:  # SQLite: claimed before the failed unit, and still ours
-                claimed = session.execute(select(InboxEvent.payload, InboxEvent.user_key).where(
-                    InboxEvent.id == inbox_id, InboxEvent.status == "processing")).first()
+                claimed = session.execute(select(InboxEvent.payload, InboxEvent.user_key, InboxEvent.received_at)
+                                          .where(InboxEvent.id == inbox_id, InboxEvent.status == "processing")).first()
             if claimed is None:
                 return None
-            payload, user_key = claimed
+            payload, user_key, received_at = claimed
             event = Incoming.from_json(payload or {})
             log.error("event %s (%s) failed: %s", inbox_id, event.type, error)
-            inbox.finish(session, inbox_id, self.clock.now(), "failed", error=error)
             member = membership.by_line_user(session, event.user_id) if event.user_id else None
             language = member.language if member else self.services.default_language
+            answer = (Answer.for_event(event, [m.text_message(text("error", language))], received_at)
+                      if event.mode == "active" and event.reply_token else None)
+            inbox.finish(session, inbox_id, self.clock.now(), "failed", error=error,
+                         answer=answer.to_json() if answer else None)
             next_id = inbox.next_pending_of(session, user_key)
-        if event.mode == "active":
-            self._reply(event, [m.text_message(text("error", language))])
+        if answer is not None:
+            sent = self.answers.deliver(answer, retry=False)
+            with self.db.session() as session:
+                self._record(session, inbox_id, sent)
         return next_id
 
     def _context(self, session, event: Incoming, now) -> Context:
@@ -157,16 +196,6 @@ class EventProcessor:
         except LineApiError as exc:
             log.warning("loading animation not shown: LINE %s", exc.status)
 
-    def _reply(self, event: Incoming, messages: list[dict]) -> None:
-        if not messages or not event.reply_token:
-            return
-        try:
-            self.line.reply(event.reply_token, messages)
-        except LineApiError as exc:
-            log.warning("reply to event %s not delivered: LINE %s %s", event.event_id, exc.status, exc.message[:200])
-        except Exception as exc:  # noqa: BLE001 - a malformed message must not crash the worker
-            log.error("reply to event %s not sent: %s", event.event_id, describe_error(exc))
-
 
 class InboxWorker:
     """Runs the processor off the request: in a small thread pool, inline (tests), or not at all."""
@@ -183,19 +212,32 @@ class InboxWorker:
             elif self.mode == "thread":
                 self.pool.submit(self._safe, inbox_id)
 
-    def _safe(self, inbox_id: int) -> None:
+    def submit_answers(self, inbox_ids: list[int]) -> None:
+        """Send again the stored answers of these events (a redelivery of events not yet answered)."""
+        for inbox_id in inbox_ids:
+            if self.mode == "sync":
+                self.processor.answer_again(inbox_id)
+            elif self.mode == "thread":
+                self.pool.submit(self._safe, inbox_id, self.processor.answer_again)
+
+    def _safe(self, inbox_id: int, work=None) -> None:
         try:
-            self.processor.process(inbox_id)
+            (work or self.processor.process)(inbox_id)
         except Exception as exc:  # noqa: BLE001 - the sweeper will retry; keep the thread alive
             log.error("inbox worker: event %s left for the sweeper: %s", inbox_id, describe_error(exc))
 
     def sweep(self) -> int:
-        """Re-drive events left pending or half-processed by a crash. Returns how many were tried."""
+        """Re-drive events left pending or half-processed by a crash, and send the answers a crash
+        (or LINE) left unsent. Returns how many were tried."""
+        now = self.processor.clock.now()
         with self.processor.db.session() as session:
-            ids = inbox.stale(session, self.processor.clock.now())
+            ids = inbox.stale(session, now)
+            unsent = inbox.unsent_answers(session, now - self.processor.answers.retry_after)
         for inbox_id in ids:
             self._safe(inbox_id)
-        return len(ids)
+        for inbox_id in unsent:
+            self._safe(inbox_id, self.processor.answer_again)
+        return len(ids) + len(unsent)
 
     def shutdown(self, wait: bool = True) -> None:
         if self.pool:

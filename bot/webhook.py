@@ -1,7 +1,6 @@
 """POST /callback: check the signature with the SDK, record the events, answer 200 at once."""
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -9,8 +8,9 @@ from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhook import WebhookParser
 
 from . import inbox
+from .events import conversation_key
 from core.models import InboxEvent
-from core import metrics
+from core import metrics, strict_json
 from core.runtime import runtime
 from core.text_checks import text_problem
 
@@ -33,23 +33,39 @@ def callback():
     except Exception as exc:  # noqa: BLE001 - the SDK raises assorted errors for bodies it cannot read
         log.info("unreadable webhook body: %s", exc.__class__.__name__)
         abort(400, "unreadable body")
-    events = json.loads(body).get("events") or []
+    try:
+        # what the SDK's parser lets through but is not JSON (NaN, Infinity): PostgreSQL would refuse
+        # to store it, a 500 that LINE would redeliver for ever
+        events = strict_json.loads(body).get("events") or []
+    except ValueError:
+        log.info("webhook body is not JSON (NaN, Infinity or a number out of range)")
+        abort(400, "the body is not JSON (NaN, Infinity and numbers out of range are not)")
     usable = [e for e in events if usable_event(e)]
     if len(usable) < len(events):
         # one odd event (an id longer than the column, none at all) must not lose its neighbours
-        log.warning("webhook: %d of %d events skipped (no usable webhookEventId)", len(events) - len(usable),
-                    len(events))
+        log.warning("webhook: %d of %d events skipped (no usable webhookEventId or source id)",
+                    len(events) - len(usable), len(events))
     events = usable
+    waiting, unanswered = [], []
     with rt.db.session() as session:
         new_ids = inbox.record(session, events, rt.clock.now())
+        if len(new_ids) < len(events):
+            # events seen before (a redelivery): one a crash left pending is processed now, one whose
+            # answer has not gone is answered now
+            waiting, unanswered = inbox.waiting(session, [e["webhookEventId"] for e in events])
     metrics.events_received(len(new_ids))
-    current_app.extensions["inbox_worker"].submit(new_ids)
+    worker = current_app.extensions["inbox_worker"]
+    worker.submit(new_ids + [i for i in waiting if i not in new_ids])
+    worker.submit_answers(unanswered)
     return jsonify({})
 
 
 def usable_event(event) -> bool:
-    """An event the inbox can key: an object whose webhookEventId is a line of 1-64 characters."""
+    """An event the inbox can key: an object whose webhookEventId is a line of 1-64 characters, from
+    a user, group or room whose id is a line too."""
     event_id = event.get("webhookEventId") if isinstance(event, dict) else None
     return (isinstance(event_id, str) and 0 < len(event_id) <= InboxEvent.webhook_event_id.type.length
-            and text_problem(event_id, single_line=True) is None)
+            and text_problem(event_id, single_line=True) is None
+            and isinstance(event.get("source") or {}, dict)
+            and text_problem(str(conversation_key(event)), single_line=True) is None)
 

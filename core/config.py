@@ -45,6 +45,10 @@ class Config:
     INBOX_MODE: str = "thread"
     INBOX_THREADS: int = 4
     LINE_TIMEOUT_SECONDS: float = 10.0
+    # an answer that could not go through the event's reply token within this many seconds of the
+    # event's arrival (LINE's tokens last about a minute) goes as a push, which counts against the
+    # monthly message quota; "off": never as a push (such an answer is recorded as unanswered)
+    REPLY_AS_PUSH_AFTER_SECONDS: str = "50"
     BOT_SETTINGS_FILE: str = ""
     # a font with Chinese glyphs for the rich menu images (Pillow's own font has none); unset: any
     # installed CJK font (fontconfig), else icons and English labels only
@@ -109,6 +113,7 @@ class Config:
         self.worker_intervals()  # refuses a malformed WORKER_INTERVALS at start-up
         if self.OUTBOX_LEASE_SECONDS <= 0:
             raise ConfigError("OUTBOX_LEASE_SECONDS must be positive")
+        self.reply_as_push_after()  # refuses a malformed REPLY_AS_PUSH_AFTER_SECONDS at start-up
         if self.is_production:
             missing = [name for name in REQUIRED_IN_PRODUCTION if not getattr(self, name)]
             if missing:
@@ -157,6 +162,20 @@ class Config:
             if intervals[name.strip()] <= 0 or not name.strip():
                 raise ConfigError(f"WORKER_INTERVALS: {part!r} is not name=seconds (a positive number)")
         return intervals
+
+    def reply_as_push_after(self) -> float | None:
+        """REPLY_AS_PUSH_AFTER_SECONDS in seconds, or None for "off"."""
+        raw = self.REPLY_AS_PUSH_AFTER_SECONDS.strip().lower()
+        if raw == "off":
+            return None
+        try:
+            seconds = float(raw)
+        except ValueError:
+            seconds = -1.0
+        if not 0 < seconds <= 60:
+            raise ConfigError("REPLY_AS_PUSH_AFTER_SECONDS must be a number of seconds from 1 to 60 (a reply "
+                              f"token lasts about a minute) or off, not {self.REPLY_AS_PUSH_AFTER_SECONDS!r}")
+        return seconds
 
     def instance_path(self) -> Path:
         return Path(self.INSTANCE_PATH) if self.INSTANCE_PATH else PROJECT_ROOT / "instance"

@@ -10,14 +10,22 @@ from rewards.models import Base, BigId
 
 
 UNFINISHED_SQL = text("status in ('pending', 'processing')")
+ANSWERING_SQL = text("status = 'answering'")
 
 
 class InboxEvent(Base):
-    """One webhook event, keyed by LINE's webhookEventId so a redelivery is recognised."""
+    """One webhook event, keyed by LINE's webhookEventId so a redelivery is recognised.
+
+    Its way: pending -> processing (claimed) -> answering (the handler's effects committed, its
+    answer stored in `answer`) -> done or failed once the answer has gone to LINE (`answered_at`,
+    `answered_by`: reply or push), or unanswered when it could not go (`error` says why). An event
+    with nothing to say goes from processing to done (or ignored) at once.
+    """
 
     __tablename__ = "inbox_events"
     __table_args__ = (
-        CheckConstraint("status in ('pending', 'processing', 'done', 'failed', 'ignored')", name="status_known"),
+        CheckConstraint("status in ('pending', 'processing', 'answering', 'done', 'failed', 'ignored', 'unanswered')",
+                        name="status_known"),
         Index("ix_inbox_events_user_order", "user_key", "id"),
         # partial: only unfinished events (the sweeper's and the next-pending look-ups), not the
         # thousands of finished ones a bitmap scan would otherwise wade through
@@ -25,6 +33,8 @@ class InboxEvent(Base):
               postgresql_where=UNFINISHED_SQL),
         Index("ix_inbox_events_user_unfinished", "user_key", "id", sqlite_where=UNFINISHED_SQL,
               postgresql_where=UNFINISHED_SQL),
+        # the answers a crash left unsent (the sweeper's look-up)
+        Index("ix_inbox_events_answering", "claimed_at", sqlite_where=ANSWERING_SQL, postgresql_where=ANSWERING_SQL),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -41,6 +51,11 @@ class InboxEvent(Base):
     processed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # what the bot answers (LINE messages, where they go, the push's retry key: bot/answers.py),
+    # worked out once with the handler's effects; cleared once it has gone
+    answer: Mapped[dict | None] = mapped_column(JSON)
+    answered_at: Mapped[datetime | None]
+    answered_by: Mapped[str | None] = mapped_column(String(8))
 
 
 class ConversationState(Base):

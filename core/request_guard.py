@@ -2,12 +2,16 @@
 control characters in the path, the query string and form fields.
 
 A body over its room's cap is refused with 413 from its Content-Length alone, before anything reads
-it (so the webhook never reads a 100 MB body to check its signature); a body sent without a length
-is cut off at the same cap while it is read (Flask's per-request `max_content_length`). Query values
+it (so the webhook never reads a 100 MB body to check its signature). A body sent without a length
+(Transfer-Encoding: chunked) is read here, at most one byte past the cap: over it, 413; within it,
+the routes read it as if it had come with its length. (Werkzeug's own cap on such a stream stops
+reading at the cap without a word, so a route would see a cut-off body and answer 400.) Query values
 are single lines (a `next=` with CR/LF would break a redirect); form fields may hold line breaks but
 no NUL. Errors go to the room's own error handlers (JSON in the API, pages in the console).
 """
 from __future__ import annotations
+
+import io
 
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
@@ -33,6 +37,8 @@ def guard() -> None:
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge(f"the body may be at most {limit:,} bytes")
+    if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+        _read_streamed_body(limit)
     problem = text_problem(request.path, single_line=True)
     if problem:
         raise BadRequest(f"the address {problem}")
@@ -45,6 +51,24 @@ def guard() -> None:
             problem = text_problem(name, single_line=True) or text_problem(value)
             if problem:
                 raise BadRequest(f"form field {name!r} {problem}"[:200])
+
+
+def _read_streamed_body(limit: int) -> None:
+    """Read a body sent without a length (the server ends the stream: wsgi.input_terminated), 413 if
+    it is longer than `limit`; otherwise hand it on as a body of known length."""
+    raw = request.environ["wsgi.input"]
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = raw.read(min(64 * KIB, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise RequestEntityTooLarge(f"the body may be at most {limit:,} bytes")
+    body = b"".join(chunks)
+    request.environ["wsgi.input"] = io.BytesIO(body)
+    request.environ["CONTENT_LENGTH"] = str(len(body))
 
 
 def init(app: Flask) -> None:

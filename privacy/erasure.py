@@ -57,6 +57,6 @@ def erase_member(session: Session, member: Member, now: datetime) -> str | None:
         session.execute(update(Outbox).where(Outbox.to_user_id == line_user_id).values(to_user_id=None, params={})
                         .execution_options(synchronize_session=False))
         session.execute(update(InboxEvent).where(InboxEvent.user_key == line_user_id)
-                        .values(user_key=ERASED_USER_KEY, payload=None)
+                        .values(user_key=ERASED_USER_KEY, payload=None, answer=None)
                         .execution_options(synchronize_session=False))
     return line_user_id

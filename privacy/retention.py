@@ -3,7 +3,7 @@
 An event's payload (what the user wrote) is already cleared when it is processed; the row itself
 (webhookEventId, type, the LINE user id it was filed under, times) is kept for
 `INBOX_RETENTION_DAYS` (default 30) to recognise LINE's redeliveries and to look into problems,
-then deleted. Pending and processing events are never deleted.
+then deleted. Pending and processing events, and those whose answer has not gone, are never deleted.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.models import InboxEvent
 
-FINISHED = ("done", "failed", "ignored")
+FINISHED = ("done", "failed", "ignored", "unanswered")
 BATCH = 5000
 
 

@@ -42,7 +42,8 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("broadcasts", broadcasts.run, every=timedelta(minutes=1)),
     Sweep("welcome-journey", welcome_journey.run, every=timedelta(minutes=10)),
     Sweep("kept-messages-retention", kept_messages.run, every=timedelta(hours=6)),
-    Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=30), catch_up=False),
+    # often: an answer a crash left unsent should go while its reply token (about a minute) serves
+    Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=10), catch_up=False),
     Sweep("inbox-retention", inbox_retention.run, every=timedelta(hours=6)),
     Sweep(OUTBOX, outbox.run, every=timedelta(seconds=5)),
     # the worker's sign of life for /healthz and its counters for /metrics (worker/heartbeat.py)

@@ -66,3 +66,13 @@ def test_worker_intervals_and_the_outbox_lease_are_checked():
             Config.from_env({"BOT_ENV": "development", "WORKER_INTERVALS": bad})
     with pytest.raises(ConfigError, match="OUTBOX_LEASE_SECONDS"):
         Config.from_env({"BOT_ENV": "development", "OUTBOX_LEASE_SECONDS": "0"})
+
+
+def test_reply_as_push_after_seconds():
+    dev = {"BOT_ENV": "development"}
+    assert Config.from_env(dev).reply_as_push_after() == 50.0
+    assert Config.from_env({**dev, "REPLY_AS_PUSH_AFTER_SECONDS": "off"}).reply_as_push_after() is None
+    assert Config.from_env({**dev, "REPLY_AS_PUSH_AFTER_SECONDS": "30"}).reply_as_push_after() == 30.0
+    for bad in ("0", "90", "soon"):
+        with pytest.raises(ConfigError, match="REPLY_AS_PUSH_AFTER_SECONDS"):
+            Config.from_env({**dev, "REPLY_AS_PUSH_AFTER_SECONDS": bad})

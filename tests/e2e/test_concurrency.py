@@ -91,6 +91,7 @@ def test_threaded_worker_keeps_one_users_order(database_url, simulator_server, l
         while not all(chat.replies_to(e) for e in events) and time.time() < deadline:
             time.sleep(0.05)
         assert all("You have 50 points" in chat.replies_to(e)[0][0]["text"] for e in events[2:])
+        app.extensions["inbox_worker"].shutdown()  # done is recorded just after each reply went
         with app.extensions["bot"].db.session() as s:
             assert set(s.scalars(select(InboxEvent.status))) == {"done"}
     finally:

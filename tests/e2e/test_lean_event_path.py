@@ -1,5 +1,6 @@
-"""One event, one transaction: claim (UPDATE ... RETURNING the payload), handler, finish and the
-next-pending look-up are committed together; recording it is the request's own transaction."""
+"""One event, one transaction: claim (UPDATE ... RETURNING the payload), handler, finish (with the
+answer) and the next-pending look-up are committed together; recording it is the request's own
+transaction, and recording that the answer went one UPDATE after the reply."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -39,15 +40,18 @@ def test_the_points_question_is_one_transaction_after_the_inbox_record(app, chat
     with statements(engine) as seen:
         reply = chat.say(UID, "點數")
     assert reply, "answered"
-    # the webhook's record, then the event's one unit of work (SQLite keeps the claim and the
-    # next-pending look-up in short transactions of their own: its one write lock must not be held
-    # through the handler's LINE calls)
-    assert seen.count("COMMIT") == (2 if app.extensions["bot"].db.is_postgres else 4), seen
+    # the webhook's record, then the event's one unit of work, then "answered" once the reply went
+    # (SQLite keeps the claim and the next-pending look-up in short transactions of their own: its one
+    # write lock must not be held through the handler's LINE calls; "answered" shares the look-up's)
+    postgres = app.extensions["bot"].db.is_postgres
+    assert seen.count("COMMIT") == (3 if postgres else 4), seen
     assert "SAVEPOINT" not in seen
     work = seen[seen.index("COMMIT") + 1:]  # after the record
     assert [w for w in work if w != "BEGIN"][0] == "UPDATE", work  # the claim first, with the payload
     # record; claim; the member with their handoff and conversation state (one SELECT); the points
-    # expiring next; finish; the next pending event. Understanding reads nothing: its model is this
-    # process's, and whether the catalog or staff labels changed is asked every few seconds at most
+    # expiring next; finish; the next pending event; answered (SQLite: before the look-up).
+    # Understanding reads nothing: its model is this process's, and whether the catalog or staff
+    # labels changed is asked every few seconds at most
     run = [w for w in seen if w not in ("BEGIN", "COMMIT")]
-    assert run == ["INSERT", "UPDATE", "SELECT", "SELECT", "UPDATE", "SELECT"], seen
+    assert run == ["INSERT", "UPDATE", "SELECT", "SELECT", "UPDATE"] + (
+        ["SELECT", "UPDATE"] if postgres else ["UPDATE", "SELECT"]), seen

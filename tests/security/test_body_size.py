@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from core import request_guard
 
 
@@ -69,3 +71,25 @@ def test_an_event_id_longer_than_the_column_loses_only_itself(app, client, sende
     assert response.status_code == 200
     with app.extensions["bot"].db.session() as s:
         assert list(s.scalars(select(InboxEvent.webhook_event_id))) == [good["webhookEventId"]]
+
+
+@pytest.mark.parametrize("path, limit", [("/callback", request_guard.WEBHOOK_MAX_BYTES),
+                                         ("/api/v1/orders", request_guard.API_MAX_BYTES),
+                                         ("/console/login", request_guard.DEFAULT_MAX_BYTES)])
+def test_a_chunked_body_over_the_cap_is_413(client, path, limit):
+    # as gunicorn hands a chunked body over: no length, the stream ends by itself; one byte too many
+    response = client.post(path, input_stream=io.BytesIO(b"x" * (limit + 1)),
+                           headers={"Transfer-Encoding": "chunked", "X-Line-Signature": "x",
+                                    "Content-Type": "application/json"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 413
+
+
+def test_a_chunked_body_within_the_cap_is_read_whole(client, sender):
+    body = sender.body([sender.follow("U" + "7" * 32)])
+    padded = body[:-1] + b" " * (request_guard.WEBHOOK_MAX_BYTES - len(body)) + b"}"
+    response = client.post("/callback", input_stream=io.BytesIO(padded),
+                           headers={"Transfer-Encoding": "chunked", "X-Line-Signature": sender.sign(padded),
+                                    "Content-Type": "application/json"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 200

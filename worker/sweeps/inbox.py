@@ -1,4 +1,5 @@
-"""Webhook events a crash left pending or half-processed are processed again (bot/processing.py)."""
+"""Webhook events a crash left pending or half-processed are processed again, and answers a crash
+(or LINE) left unsent are sent (bot/processing.py, bot/answers.py)."""
 from __future__ import annotations
 
 import logging
