@@ -40,8 +40,10 @@ def callback():
         log.warning("webhook: %d of %d events skipped (no usable webhookEventId)", len(events) - len(usable),
                     len(events))
     events = usable
-    with rt.db.session() as session:
-        new_ids = inbox.record(session, events, rt.clock.now())
+    # run again on a pooled connection the server had closed (a restarted or busy database): a 500
+    # would have LINE redeliver what is recorded once anyway (ON CONFLICT DO NOTHING)
+    now = rt.clock.now()
+    new_ids = rt.db.run(lambda session: inbox.record(session, events, now), write=True)
     metrics.events_received(len(new_ids))
     current_app.extensions["inbox_worker"].submit(new_ids)
     return jsonify({})

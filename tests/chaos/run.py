@@ -31,8 +31,8 @@ from core.models import InboxEvent
 from rewards.models import Coupon, Outbox, OutboxBatch
 
 from . import invariants, traffic
-from .system import (LINE_TIMEOUT_SECONDS, WEBS, WORKERS, Moment, System, seed as seed_data,
-                     terminate_connections)
+from ..turned_away import terminate_connections
+from .system import APPLICATION_NAME, LINE_TIMEOUT_SECONDS, WEBS, WORKERS, Moment, System, seed as seed_data
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 MEMBERS = 5_000  # the broadcast's audience (and the birthday sweep's: a twelfth born this month)
@@ -101,7 +101,7 @@ def apply_faults(system: System, db: Database, journal: traffic.Journal, rng: ra
         if what == "kill":
             moment.back_at = system.kill_and_restart(target, rng.uniform(1.0, 3.0))
         elif what == "terminate":
-            moment.target = f"database ({terminate_connections(db)} connections)"
+            moment.target = f"database ({terminate_connections(db, application_name=APPLICATION_NAME)} connections)"
         elif target == "429":
             system.line_fault(LINE_PATHS, 429, rng.randint(2, 4), headers={"Retry-After": "1"})
         elif target == "500":
@@ -159,7 +159,6 @@ def run(database_url: str, folder: Path, seed: int, minutes: float, log=print) -
         restarted = system.ensure_running()
         if restarted:
             outcome.problems["processes"] = [f"{name} had stopped by itself" for name in restarted]
-        db.engine.dispose()  # its connections were terminated with everyone's
         deadline = time.monotonic() + SETTLE_SECONDS
         while time.monotonic() < deadline and not settled(db, datetime.now(TAIPEI), len(seeded.born_this_month)):
             time.sleep(2)

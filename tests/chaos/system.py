@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from api.keys import create_key
 from core.db import Database
@@ -20,6 +20,7 @@ from ..processes import Processes, answers, bot_env, wait_until
 
 SECRET = "chaos-channel-secret"
 BROADCAST_TEXT = "混沌廣播 chaos broadcast"
+APPLICATION_NAME = "chaos-bot"
 WEBS = ("web-1", "web-2")
 WORKERS = ("worker-1", "worker-2")
 LINE_TIMEOUT_SECONDS = 2.0
@@ -112,7 +113,9 @@ class System:
         # enough that the broadcast reaches everyone
         settings.write_text(json.dumps({"quiet_start": "00:00", "quiet_end": "00:00", "birthday_send_hour": 0,
                                         "marketing_weekly_cap": 20}))
-        env = bot_env(database_url, sim_url, SECRET, folder, BOT_SETTINGS_FILE=str(settings),
+        # the bot's connections carry a name, so that only they are terminated (not the test's own)
+        bot_url = database_url + ("&" if "?" in database_url else "?") + f"application_name={APPLICATION_NAME}"
+        env = bot_env(bot_url, sim_url, SECRET, folder, BOT_SETTINGS_FILE=str(settings),
                       OUTBOX_LEASE_SECONDS=str(OUTBOX_LEASE_SECONDS), WORKER_INTERVALS=WORKER_INTERVALS,
                       LINE_TIMEOUT_SECONDS=str(LINE_TIMEOUT_SECONDS), INBOX_MODE="thread")
         system = cls(procs, sim_url, {}, env)
@@ -160,14 +163,3 @@ class System:
 
     def stop(self) -> None:
         self.procs.stop_all()
-
-
-def terminate_connections(db: Database) -> int:
-    """pg_terminate_backend on this database's other connections (never another database's)."""
-    with db.engine.connect() as conn:
-        killed = conn.execute(text(
-            "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity "
-            "where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'"
-        )).scalar()
-        conn.commit()
-    return int(killed or 0)

@@ -131,7 +131,7 @@ def chat_script(rng: random.Random, sender: WebhookSender, uid: str, new_friend:
     return events
 
 
-def chat(line: Line, seeded: Seeded, seed: int, seconds: float, now: datetime, threads: int = 40) -> None:
+def chat(line: Line, seeded: Seeded, seed: int, seconds: float, now: datetime) -> None:
     """Every chatter's script, each person's events one after another with a pause between them,
     the people starting at random moments over the first half of `seconds`. On a machine too slow
     for it, nobody starts a new event after `seconds` + HARD_STOP (the run must fit CI's minutes)."""
@@ -154,9 +154,7 @@ def chat(line: Line, seeded: Seeded, seed: int, seconds: float, now: datetime, t
             line.deliver(event, first_server=rng.randrange(2))
             time.sleep(rng.uniform(0.2, pause))
 
-    # the earliest starters first, so that the pool's threads are not taken by people still waiting
-    people.sort(key=lambda p: random.Random(f"{seed}:chat:{p[0]}").uniform(0, seconds * 0.5))
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="chat") as pool:
+    with ThreadPoolExecutor(max_workers=len(people), thread_name_prefix="chat") as pool:  # a phone each
         for future in [pool.submit(person, n, new_friend) for n, new_friend in people]:
             future.result()
 
