@@ -102,6 +102,11 @@ def events_answered_once(journal: Journal, line: LineRecord, pushed_outside_outb
             problems.append(f"event {event.event_id} ({event.type}) answered {replies} times by reply")
         elif replies == 0:
             unreplied[event.user_id].append(event)
+    causes = Counter(cause_of(why(e.event_id)) for events in unreplied.values() for e in events)
+    if sum(causes.values()) > sum(pushed_outside_outbox.values()):
+        problems.insert(0, f"{sum(causes.values())} events without a reply, {sum(pushed_outside_outbox.values())} "
+                           "pushes outside the outbox; of those without a reply: "
+                           + ", ".join(f"{n} {cause}" for cause, n in causes.most_common()))
     for uid in sorted(set(unreplied) | set(pushed_outside_outbox)):
         if len(unreplied[uid]) != pushed_outside_outbox[uid]:
             problems.append(f"user {uid}: {len(unreplied[uid])} events without a reply, {pushed_outside_outbox[uid]} "
@@ -109,6 +114,17 @@ def events_answered_once(journal: Journal, line: LineRecord, pushed_outside_outb
                                 f"; {e.event_id} ({e.type}): {why(e.event_id) or 'nothing in the logs'}"
                                 for e in unreplied[uid]))
     return problems
+
+
+def cause_of(said: str) -> str:
+    """What the logs tell of an event left without a reply, in a few words."""
+    if "Invalid reply token" in said:
+        return "replied too late (the reply token had expired)"
+    if "not delivered: LINE" in said:
+        return "reply refused by LINE (" + said.split("not delivered: LINE ", 1)[1][:3] + ") and not tried again"
+    if "no reply was tried" in said:
+        return "done, and no reply tried (its process killed between the commit and the reply)"
+    return "other: " + said[:80]
 
 
 def orders_once(s, journal: Journal) -> list[str]:
