@@ -22,6 +22,7 @@ from .system import SECRET, Seeded, System, member_code, user_id
 REDELIVER_FOR = 120.0  # seconds LINE keeps redelivering an event the bot did not take
 ANSWER_FOR = 120.0  # seconds a till keeps replaying a request that got no answer
 HARD_STOP = 60.0  # seconds past the planned traffic after which no new chat event starts
+READ_FOR = 20.0  # seconds a person waits for the answer before writing again anyway
 
 
 @dataclass
@@ -110,6 +111,17 @@ class Line:
             time.sleep(min(0.5 * attempt, 3.0))
             event["deliveryContext"] = {"isRedelivery": True}
 
+    def read_answer(self, event: dict) -> bool:
+        """The person waits to read the bot's answer before writing again (READ_FOR seconds at most)."""
+        token = event.get("replyToken")
+        if not token:
+            return False
+        try:
+            return self.session().get(f"{self.system.sim_url}/__sim/reply-tokens/{token}", params={"wait": READ_FOR},
+                                      timeout=READ_FOR + 10).json()["replied"]
+        except requests.RequestException:
+            return False
+
 
 def chat_script(rng: random.Random, sender: WebhookSender, uid: str, new_friend: bool, reward_id: int,
                 now: datetime) -> list[dict]:
@@ -131,10 +143,10 @@ def chat_script(rng: random.Random, sender: WebhookSender, uid: str, new_friend:
 
 
 def chat(line: Line, seeded: Seeded, seed: int, seconds: float, now: datetime) -> None:
-    """Every chatter's script, each person's events one after another with a pause between them,
-    the people starting at random moments over the first 60% of `seconds` and taking up to 40% of it.
-    On a machine too slow for it, nobody starts a new event after `seconds` + HARD_STOP (the run must
-    fit CI's minutes)."""
+    """Every chatter's script, the people starting at random moments over the first 60% of
+    `seconds`; each writes, reads the answer (or gives up waiting), thinks a moment, writes again. On
+    a machine too slow for it, nobody starts a new event after `seconds` + HARD_STOP (the run must fit
+    CI's minutes)."""
     people = [(n, False) for n in seeded.chatting_members] + [(n, True) for n in seeded.new_friends]
     stop_at = seconds + HARD_STOP
 
@@ -145,14 +157,14 @@ def chat(line: Line, seeded: Seeded, seed: int, seconds: float, now: datetime) -
         wait = start_at - line.journal.now()
         if wait > 0:
             time.sleep(wait)
-        pause = (seconds * 0.4) / len(events)
         for event in events:
             if line.journal.now() > stop_at:
                 with line.journal.lock:
                     line.journal.not_sent += 1
                 continue
             line.deliver(event, first_server=rng.randrange(2))
-            time.sleep(rng.uniform(0.2, pause))
+            line.read_answer(event)
+            time.sleep(rng.uniform(0.5, 2.5))
 
     with ThreadPoolExecutor(max_workers=len(people), thread_name_prefix="chat") as pool:  # a phone each
         for future in [pool.submit(person, n, new_friend) for n, new_friend in people]:
