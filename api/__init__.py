@@ -6,6 +6,7 @@ from flask import Blueprint
 from . import coupons, errors, members, metrics, openapi, orders, routing
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.record_once(routing.add_converter)  # before the rules that use it are added to the app
 for module in (openapi, members, orders, coupons, metrics, routing):
     module.register(bp)
 errors.register(bp)

@@ -9,13 +9,12 @@ from core.field_errors import FieldErrors
 from core.runtime import runtime
 from rewards import coupons
 from rewards.models import Member
-from rewards.order_input import normalise_channel
+from rewards.order_input import check_text, normalise_channel
 
 from .body import check_types, json_object
 from .scope import api_endpoint
 
 REDEEM_FIELDS = {"channel": (str, True), "store_id": (str, False), "order_id": (str, False)}
-LIMITS = {"store_id": 32, "order_id": 64}
 
 
 def register(bp: Blueprint) -> None:
@@ -29,14 +28,14 @@ def redeem_coupon(session: Session, code: str):
     channel = normalise_channel(body.get("channel"))
     if "channel" not in problems and channel is None:
         problems["channel"] = "must be 'store' or 'online'"
-    for name, limit in LIMITS.items():
-        if name not in problems and len(body.get(name) or "") > limit:
-            problems[name] = f"must be at most {limit} characters"
+    # the same rules as an order's store_id and order_id: one line, their lengths, trimmed
+    store_id, order_id = (check_text(body.get(name), name, problems, required=False) if name not in problems else None
+                          for name in ("store_id", "order_id"))
     if problems:
         raise FieldErrors(problems)
     rt = runtime()
     now = rt.clock.now()
-    coupon = coupons.redeem_coupon(session, code, channel, body.get("store_id"), body.get("order_id"), now)
+    coupon = coupons.redeem_coupon(session, code, channel, store_id, order_id, now)
     member = session.get(Member, coupon.member_id)
     return {"code": coupon.code, "title": coupon.title(rt.config.BOT_LANGUAGE), "value": coupon.value,
             "member_code": member.member_code if member is not None else None,

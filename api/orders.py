@@ -23,7 +23,7 @@ REFUND_FIELDS = {"refund_id": (str, True), "amount": (int, True)}
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/orders", "create_order", create_order, methods=["POST"])
     # order ids such as "2026/11/20-001" contain slashes
-    bp.add_url_rule("/orders/<channel>/<path:order_id>/refunds", "create_refund", create_refund, methods=["POST"])
+    bp.add_url_rule("/orders/<channel>/<anypath:order_id>/refunds", "create_refund", create_refund, methods=["POST"])
 
 
 def order_body(result: orders.OrderResult, member: Member) -> dict[str, Any]:

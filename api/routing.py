@@ -5,19 +5,34 @@ for themselves; so the API catches its own unknown paths with a last-resort rule
 whether another of its rules would have taken the path with a different method (405) or not (404).
 OPTIONS lists the methods the path really has (Flask's own answer would count the last-resort
 rule's methods too).
+
+The API's path parts that may hold slashes (an order id, the last-resort rule's rest) use
+`anypath`: Werkzeug's `path` stops at a line break, so `/orders/store/a%0Ab/refunds` would match no
+rule of the API and its error (the request guard's 400) would be the app's HTML page, not JSON.
 """
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import PathConverter
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "TRACE"]
 ENDPOINT = "unknown_route"
 
 
+class AnyPathConverter(PathConverter):
+    """`path`, line breaks included (the request guard refuses them, with the API's JSON error)."""
+
+    regex = r"[^/][\s\S]*?"
+
+
+def add_converter(state) -> None:
+    state.app.url_map.converters.setdefault("anypath", AnyPathConverter)
+
+
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/", ENDPOINT, unknown_route, methods=METHODS, defaults={"rest": ""}, strict_slashes=False)
-    bp.add_url_rule("/<path:rest>", ENDPOINT, unknown_route, methods=METHODS)
+    bp.add_url_rule("/<anypath:rest>", ENDPOINT, unknown_route, methods=METHODS)
     register_options(bp)
 
 

@@ -46,13 +46,20 @@ def callback():
         log.warning("webhook: %d of %d events skipped (no usable webhookEventId or source id)",
                     len(events) - len(usable), len(events))
     events = usable
-    waiting, unanswered = [], []
-    with rt.db.session() as session:
-        new_ids = inbox.record(session, events, rt.clock.now())
+    # run again on a pooled connection the server had closed (a restarted or busy database): a 500
+    # would have LINE redeliver what is recorded once anyway (ON CONFLICT DO NOTHING)
+    now = rt.clock.now()
+
+    def record(session):
+        new_ids = inbox.record(session, events, now)
+        waiting, unanswered = [], []
         if len(new_ids) < len(events):
             # events seen before (a redelivery): one a crash left pending is processed now, one whose
             # answer has not gone is answered now
             waiting, unanswered = inbox.waiting(session, [e["webhookEventId"] for e in events])
+        return new_ids, waiting, unanswered
+
+    new_ids, waiting, unanswered = rt.db.run(record, write=True)
     metrics.events_received(len(new_ids))
     worker = current_app.extensions["inbox_worker"]
     worker.submit(new_ids + [i for i in waiting if i not in new_ids])

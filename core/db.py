@@ -32,6 +32,29 @@ def normalise_url(url: str) -> str:
     return url
 
 
+# PostgreSQL refuses a new connection while every slot is taken ("sorry, too many clients already":
+# fifty tills at once, other programs on the same server) or while it starts up; a moment later it
+# takes it. So a connection is waited for there, a few seconds at most, instead of failing the
+# request with a 500 that a till would show as an error when the answer is a plain 409.
+SERVER_BUSY = ("too many clients", "remaining connection slots", "the database system is starting up")
+CONNECT_WAITS = (0.1, 0.2, 0.4, 0.8, 1.6, 3.2)
+
+
+@event.listens_for(Engine, "do_connect")
+def _connect_patiently(dialect, _record, cargs, cparams):
+    """Every engine's new PostgreSQL connection (the app's and any other made in this process)."""
+    if dialect.name != "postgresql":
+        return None  # SQLAlchemy's own connect
+    for wait in (*CONNECT_WAITS, None):
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as exc:
+            if wait is None or not any(busy in str(exc) for busy in SERVER_BUSY):
+                raise
+            time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
 def make_engine(url: str) -> Engine:
     """The engine; `hide_parameters`: an error's text (which Flask's default handler logs) never
     carries the statement's values (search terms, LINE user ids, payloads)."""

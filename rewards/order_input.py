@@ -77,7 +77,7 @@ def check_text(value: Any, name: str, errors: dict[str, str], from_text: bool = 
     if not isinstance(value, str):
         errors[name] = "must be a string"
         return None
-    value = value.strip()
+    # checked as written, then trimmed: the API's document states these rules as a pattern and a maxLength
     problem = text_problem(value, single_line=True)
     if problem:
         errors[name] = problem
@@ -85,7 +85,7 @@ def check_text(value: Any, name: str, errors: dict[str, str], from_text: bool = 
     if len(value) > LIMITS[name]:
         errors[name] = f"must be at most {LIMITS[name]} characters"
         return None
-    return value
+    return value.strip()
 
 
 def _whole(value: Any, from_text: bool) -> int | None:

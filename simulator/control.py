@@ -32,6 +32,15 @@ def control_blueprint(platform) -> Blueprint:
             platform.mint_reply_token(user_id, token)
         return jsonify(accepted=len(tokens))
 
+    @bp.get("/reply-tokens/<token>")
+    def reply_token(token):
+        """Whether a reply used the token; `?wait=SECONDS` waits (at most 60) for it first."""
+        try:
+            wait = min(max(float(request.args.get("wait", 0)), 0.0), 60.0)
+        except ValueError:
+            return jsonify(error="wait must be a number of seconds"), 400
+        return jsonify(replied=platform.wait_for_reply(token, wait))
+
     @bp.get("/faults")
     def faults():
         return jsonify(faults=[vars(f) for f in platform.faults.pending()])

@@ -47,6 +47,7 @@ class LinePlatform:
         self.quota_limit = quota_limit
         self.clock = clock
         self._lock = threading.RLock()
+        self._replied = threading.Condition(self._lock)  # notified when a reply token is used
         self._init_state()
 
     @property
@@ -138,7 +139,15 @@ class LinePlatform:
             if entry is None or entry[2] or self.clock() - entry[1] > self.reply_token_ttl:
                 raise LineApiError(400, "Invalid reply token")
             self._reply_tokens[token] = (entry[0], entry[1], True)
+            self._replied.notify_all()
             return entry[0]
+
+    def wait_for_reply(self, token: str, timeout: float) -> bool:
+        """Whether the token was used for a reply, waiting up to `timeout` seconds for it (a person
+        in the chat waits to read the answer before writing again)."""
+        with self._replied:
+            return self._replied.wait_for(lambda: (self._reply_tokens.get(token) or (None, None, False))[2],
+                                          timeout)
 
     # ------------------------------------------------------------ sending
     def reply(self, reply_token: str, messages: list) -> list[dict]:

@@ -14,6 +14,7 @@ from rewards.errors import InsufficientPoints
 from rewards.models import Member, PointsLedger
 
 from ..conftest import ON_POSTGRES
+from ..turned_away import refuse_connections
 from .conftest import balance_and_ledger, order_body
 from .live_server import all_at_once, serving
 
@@ -47,6 +48,22 @@ def test_fifty_simultaneous_redeems_of_one_coupon_give_one_200(app, auth, make_m
     winner = next(r.json() for r in replies if r.status_code == 200)
     losers = {r.json()["error"]["fields"]["where"] for r in replies if r.status_code == 409}
     assert losers == {f"store {winner['store_id']}"}
+
+
+def test_fifty_redeems_while_the_database_turns_connections_away_are_one_200_and_409s(app, rt, auth, make_member,
+                                                                                     make_coupon, monkeypatch):
+    """PostgreSQL at its connection limit refuses new connections for a moment: the tills still get
+    their 200 and 409s, never a 500 (each request waits for its connection)."""
+    code = make_coupon(make_member())
+    rt.db.engine.dispose()
+    refused = refuse_connections(monkeypatch, 25)
+    with serving(app) as url:
+        replies = all_at_once(50, lambda i: requests.post(
+            f"{url}/api/v1/coupons/{code}/redeem", json={"channel": "store", "store_id": f"S{i:02d}"},
+            headers=auth, timeout=60))
+    assert refused == [0]
+    statuses = Counter(r.status_code if isinstance(r, requests.Response) else repr(r) for r in replies)
+    assert statuses == Counter({200: 1, 409: 49})
 
 
 def test_simultaneous_refunds_never_refund_more_than_was_paid(app, rt, auth, make_member):

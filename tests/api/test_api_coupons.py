@@ -65,6 +65,8 @@ def test_an_unknown_coupon_is_404(api, auth, code):
     ({}, "channel"), ({"channel": "moon"}, "channel"), ({"channel": 3}, "channel"),
     ({"channel": "store", "store_id": 5}, "store_id"), ({"channel": "store", "store_id": "S" * 33}, "store_id"),
     ({"channel": "store", "order_id": ["x"]}, "order_id"),
+    # one line, as an order's store_id and order_id are (these were stored with their line breaks)
+    ({"channel": "store", "store_id": "S01\n"}, "store_id"), ({"channel": "store", "order_id": "A\r\nB"}, "order_id"),
 ])
 def test_bad_redeem_fields_are_422_and_redeem_nothing(api, auth, rt, make_member, make_coupon, body, field):
     code = make_coupon(make_member())

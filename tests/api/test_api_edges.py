@@ -28,5 +28,6 @@ def test_unknown_paths_and_methods_answer_json(client, method, path, status):
 def test_metrics_is_in_the_document():
     paths = document()["paths"]
     assert "get" in paths["/metrics"] and "400" in paths["/metrics"]["get"]["responses"]
-    lookup = {p["name"]: p["schema"] for p in paths["/members"]["get"]["parameters"]}
-    assert lookup["phone"]["minLength"] == 1  # an empty phone= is the 400 the document promises
+    lookup = {p["name"]: p["schema"] for p in paths["/members"]["get"]["parameters"]}["lookup"]
+    assert lookup["properties"]["phone"]["minLength"] == 1  # an empty phone= is the 400 the document promises
+    assert lookup["minProperties"] == lookup["maxProperties"] == 1  # exactly one of line_user_id or phone

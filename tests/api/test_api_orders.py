@@ -108,6 +108,12 @@ BAD_FIELDS = [
     ({"order_id": ""}, "order_id"),
     ({"order_id": 12}, "order_id"),
     ({"order_id": "X" * 65}, "order_id"),
+    # as written, before trimming: the document's pattern and maxLength (these were trimmed, then taken)
+    ({"order_id": "POS-1\n"}, "order_id"),
+    ({"order_id": "\tPOS-1"}, "order_id"),
+    ({"order_id": "X" * 64 + " "}, "order_id"),
+    ({"order_id": " \u3000 "}, "order_id"),
+    ({"items": [{"sku": "A", "quantity": 1, "price": 10 ** 10}]}, "items[0].price"),
     ({"member_code": None}, "member_code"),
     ({"member_code": ["M1"]}, "member_code"),
     ({"amount": -5}, "amount"),

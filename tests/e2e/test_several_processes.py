@@ -11,21 +11,14 @@ sweep did its work in one run, and every chat message has one answer.
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import func, insert, select
 
-from core.config import PROJECT_ROOT
 from core.db import Database
 from messaging import broadcasts
 from messaging.models import Broadcast
@@ -33,7 +26,7 @@ from rewards.models import Coupon, Member, Outbox
 from simulator.webhook_sender import WebhookSender
 
 from ..conftest import ON_POSTGRES, TAIPEI
-from .test_metrics_gunicorn import free_port
+from ..processes import GUNICORN, Processes, answers, bot_env, wait_until
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")]
@@ -45,58 +38,10 @@ BROADCAST_TEXT = "多程序廣播 several processes"
 # short enough that the survivor soon takes over the dead worker's claim, long enough that a live
 # sender gets through a good part of its claim of 2,000 rows (it gives back what is left at half the lease)
 LEASE_SECONDS = 20
-BIN = Path(sys.executable).parent
 
 
 def user_id(n: int) -> str:
     return f"U{n:032x}"
-
-
-def wait_until(what: str, ready, seconds: float, every: float = 0.2):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = ready()
-        if result:
-            return result
-        time.sleep(every)
-    pytest.fail(f"gave up waiting for {what} after {seconds:.0f} s")
-
-
-def answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
-
-
-class Processes:
-    """The processes this test starts; each one's output goes to a log file of its own."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.running: dict[str, subprocess.Popen] = {}
-
-    def start(self, name: str, argv: list[str], env: dict) -> subprocess.Popen:
-        log = open(self.folder / f"{name}.log", "wb")
-        proc = subprocess.Popen(argv, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-        log.close()
-        self.running[name] = proc
-        return proc
-
-    def log(self, name: str) -> str:
-        return (self.folder / f"{name}.log").read_text(errors="replace")
-
-    def stop_all(self) -> None:
-        for proc in self.running.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.running.values():
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
 
 
 def seed_members(db: Database, now: datetime) -> list[int]:
@@ -155,40 +100,27 @@ def sweep_runs(log: str, sweep: str) -> list[str]:
     return re.findall(rf"sweep {re.escape(sweep)}: (.*)", log)
 
 
-@pytest.mark.skipif(not (BIN / "gunicorn").exists(), reason="no gunicorn")
+@pytest.mark.skipif(not GUNICORN.exists(), reason="no gunicorn")
 def test_two_workers_and_two_web_servers_on_one_database(database_url, tmp_path):
     db = Database(database_url)
     procs = Processes(tmp_path)
     try:
-        sim_port = free_port()
-        sim_url = f"http://127.0.0.1:{sim_port}"
-        procs.start("simulator", [sys.executable, "-m", "simulator", "--port", str(sim_port), "--quota", "none"],
-                    dict(os.environ, LOG_LEVEL="WARNING"))
+        sim_url = procs.simulator()
         settings = tmp_path / "settings.json"
         # no quiet hours, and the gifts of the 1st from midnight, whatever time the test runs
         settings.write_text(json.dumps({"quiet_start": "00:00", "quiet_end": "00:00", "birthday_send_hour": 0,
                                         "marketing_weekly_cap": 5}))
-        env = dict(os.environ, BOT_ENV="test", DATABASE_URL=database_url, LINE_API_URL=sim_url,
-                   LINE_API_DATA_URL=sim_url, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN="token",
-                   SECRET_KEY="several-processes-secret-key-of-32-chars", BOT_SETTINGS_FILE=str(settings),
-                   BOT_TIMEZONE="Asia/Taipei", LOG_LEVEL="INFO", OUTBOX_LEASE_SECONDS=str(LEASE_SECONDS),
-                   WORKER_INTERVALS="outbox=1", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"))
-        env.pop("WEB_CONCURRENCY", None)
-        wait_until("the simulator", lambda: answers(f"{sim_url}/__sim/faults"), 30)
+        env = bot_env(database_url, sim_url, SECRET, tmp_path, BOT_SETTINGS_FILE=str(settings),
+                      OUTBOX_LEASE_SECONDS=str(LEASE_SECONDS), WORKER_INTERVALS="outbox=1")
 
         now = datetime.now(TAIPEI)
         born = seed_members(db, now)
         broadcast_id = schedule_broadcast(db, now)
 
-        webs = []
-        for name in ("web-1", "web-2"):
-            port = free_port()
-            # the Procfile's `web`, one gunicorn worker each: two machines' worth
-            procs.start(name, [str(BIN / "gunicorn"), "--workers", "1", "--threads", "4", "--bind",
-                               f"127.0.0.1:{port}", "app:app"], env)
-            webs.append(f"http://127.0.0.1:{port}")
-        for name in ("worker-1", "worker-2"):  # the Procfile's `worker`
-            procs.start(name, [sys.executable, "-m", "flask", "--app", "app", "worker"], env)
+        # the Procfile's `web`, one gunicorn worker each: two machines' worth; and its `worker`, twice
+        webs = [procs.web(name, env) for name in ("web-1", "web-2")]
+        for name in ("worker-1", "worker-2"):
+            procs.worker(name, env)
         for web in webs:
             wait_until(f"{web}/healthz", lambda web=web: answers(f"{web}/healthz"), 60)
 
@@ -209,9 +141,8 @@ def test_two_workers_and_two_web_servers_on_one_database(database_url, tmp_path)
         wait_until("a third of the messages sent",
                    lambda: sum(n for (_, status), n in outbox_counts(db).items() if status == "sent") >= total // 3,
                    90, every=0.05)
-        victim, survivor = procs.running["worker-1"], procs.running["worker-2"]
-        os.kill(victim.pid, signal.SIGKILL)
-        victim.wait(10)
+        procs.kill("worker-1")
+        survivor = procs.running["worker-2"]
         assert sum(n for (_, status), n in outbox_counts(db).items() if status == "sent") < total, \
             "the kill came too late: everything was sent already"
 

@@ -12,7 +12,8 @@ from bot.dispatch import Handler
 from core.models import InboxEvent
 from rewards.models import Member
 
-from ..conftest import TEST_SECRET, make_app
+from ..conftest import ON_POSTGRES, TEST_SECRET, make_app
+from ..turned_away import pooled_backends, terminate_connections
 from .chat import Chat
 
 
@@ -126,6 +127,20 @@ def test_a_redelivered_event_seen_first_time_is_processed(chat, app):
     assert chat.post(event).status_code == 200
     [row] = inbox_rows(app)
     assert row.is_redelivery and row.status == "done"
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="terminates PostgreSQL connections")
+def test_an_event_after_the_database_closed_the_pooled_connections_is_taken(chat, app, line):
+    """pg_terminate_backend (or a database restart) closes the pooled connections: the next webhook is
+    recorded on a new one and answered 200, not 500 (found by the chaos test)."""
+    uid = "U" + "7" * 32
+    chat.follow(uid)
+    db = app.extensions["bot"].db
+    assert terminate_connections(db, pids=pooled_backends(db)) == 1
+    event = chat.sender.text(uid, "points")
+    assert chat.post(event).status_code == 200
+    assert len(chat.replies_to(event)) == 1
+    assert [row.status for row in inbox_rows(app)] == ["done", "done"]
 
 
 def test_a_failing_handler_does_not_stop_its_neighbours(chat, app, line, monkeypatch):

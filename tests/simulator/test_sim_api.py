@@ -270,6 +270,23 @@ def test_a_sender_in_another_process_registers_friends_and_reply_tokens(client, 
     assert post(client, "/v2/bot/message/reply", body).status_code == 400  # once only
 
 
+def test_a_sender_in_another_process_waits_for_the_reply_to_its_event(sim):
+    """As a person reads the answer before writing again: GET /__sim/reply-tokens/<token>?wait=S
+    answers as soon as a reply used the token, or after S seconds."""
+    uid = new_user_id()
+    requests.post(sim.url + "/__sim/reply-tokens", json={"tokens": {"tok-w": uid}}, timeout=5).raise_for_status()
+    assert requests.get(sim.url + "/__sim/reply-tokens/tok-w?wait=0.2", timeout=5).json() == {"replied": False}
+    body = {"replyToken": "tok-w", "messages": [{"type": "text", "text": "hi"}]}
+    headers = {"Authorization": "Bearer t", "Content-Type": "application/json"}
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(lambda: requests.get(sim.url + "/__sim/reply-tokens/tok-w?wait=20", timeout=30).json())
+        time.sleep(0.3)
+        started = time.monotonic()
+        assert requests.post(sim.url + "/v2/bot/message/reply", json=body, headers=headers, timeout=5).status_code == 200
+        assert waiting.result() == {"replied": True} and time.monotonic() - started < 5
+    assert requests.get(sim.url + "/__sim/reply-tokens/tok-w?wait=x", timeout=5).status_code == 400
+
+
 def test_the_bulk_rich_menu_link_takes_at_most_500_users(client, platform):
     menu_id = platform.rich_menus.create({"size": {"width": 2500, "height": 843}, "selected": False, "name": "m",
                                           "chatBarText": "menu", "areas": []})
