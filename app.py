@@ -21,7 +21,7 @@ from cli.db import db_cli
 from cli.demo import demo_cli
 from core.clock import Clock
 from core.config import Config, ConfigError
-from cli.content import content_cli, sync_at_start
+from cli.content import content_cli
 from core.db import Database
 from bot.dispatch import Dispatcher, Services
 from bot.line_client import LineClient
@@ -90,7 +90,6 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     init_console(app)
     app.register_blueprint(ops_bp)
     guard_commands(app.cli)
-    sync_at_start(rt)
     return app
 
 

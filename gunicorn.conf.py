@@ -1,5 +1,8 @@
 """gunicorn reads this file from the working directory (Procfile `web`).
 
+Each worker syncs the content library once it has loaded the app (the web's start-up; `flask` commands
+built from the same app do not).
+
 Several gunicorn workers each count their own Prometheus metrics; prometheus-client's multiprocess
 mode adds them up at scrape time from files in PROMETHEUS_MULTIPROC_DIR. The folder is set here (unless
 the environment names one) before any worker imports the app, and emptied when gunicorn starts.
@@ -22,3 +25,9 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    from cli.content import sync_at_start
+
+    sync_at_start(worker.wsgi.extensions["bot"])

@@ -1,7 +1,9 @@
 """The file content library in the app: `flask --app app content sync`, and a sync at start-up.
 
-The library is `content/library/*.md` (CONTENT_LIBRARY_DIR to use another folder). At start-up the
-app syncs it if anything changed (reading the files and one query when nothing did); in tests
+The library is `content/library/*.md` (CONTENT_LIBRARY_DIR to use another folder). The web (each
+gunicorn worker, gunicorn.conf.py) and the worker (`flask --app app worker`) sync it as they start, if
+anything changed (reading the files and one query when nothing did); no other command does: a command run
+with another shell's settings (another BOT_PUBLIC_URL) must not rewrite the live items. In tests
 (BOT_ENV=test) only when CONTENT_LIBRARY_DIR names a folder, so tests start from empty tables.
 """
 from __future__ import annotations
@@ -53,7 +55,8 @@ def with_image_url(item: library_files.LibraryItem, public_url: str) -> library_
 
 
 def sync_at_start(rt: Runtime) -> None:
-    """Best effort: a database without the table yet (before `db upgrade`) or a bad file is logged."""
+    """The web's and the worker's start-up sync. Best effort: a database without the table yet (before
+    `db upgrade`) or a bad file is logged."""
     directory = library_dir(rt.config)
     if directory is None or not directory.is_dir():
         return

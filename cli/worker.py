@@ -6,6 +6,7 @@ from datetime import datetime
 import click
 from flask import Blueprint, current_app
 
+from cli.content import sync_at_start
 from core.runtime import runtime
 from worker.runner import run_due
 from worker.scheduler import build_scheduler
@@ -16,7 +17,8 @@ jobs_cli = Blueprint("jobs_cli", __name__, cli_group="jobs")
 
 @worker_cli.cli.command("worker")
 def worker_command():
-    """Run the scheduler: every sweep at its interval (worker/schedule.py)."""
+    """Run the scheduler: every sweep at its interval (worker/schedule.py), after syncing the content library."""
+    sync_at_start(runtime())
     scheduler = build_scheduler(current_app._get_current_object())
     click.echo(f"worker: {len(scheduler.get_jobs())} jobs scheduled")
     try:

@@ -8,10 +8,12 @@ import secrets
 import time
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-REQUIRED_IN_PRODUCTION = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "SECRET_KEY")
+REQUIRED_IN_PRODUCTION = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "SECRET_KEY", "BOT_PUBLIC_URL")
+LOCAL_PUBLIC_URL = "http://127.0.0.1:5000"
 MIN_SECRET_KEY_LENGTH = 32
 SECRET_KEY_FILE = "secret_key"
 
@@ -37,7 +39,9 @@ class Config:
     IDENTITY_HASH_SECRET: str = ""
     BOT_TIMEZONE: str = "Asia/Taipei"
     BOT_LANGUAGE: str = "zh-TW"
-    BOT_PUBLIC_URL: str = "http://127.0.0.1:5000"
+    # the bot's public address (member QR codes, signed links, the library's pictures): https in
+    # production; development and tests default to LOCAL_PUBLIC_URL
+    BOT_PUBLIC_URL: str = ""
     # production (default) refuses to start without secrets; development and test fill in local ones.
     BOT_ENV: str = "production"
     # "thread": events are processed off the request by an in-process worker; "sync": inside the
@@ -126,11 +130,17 @@ class Config:
             if self.IDENTITY_HASH_SECRET and len(self.IDENTITY_HASH_SECRET) < MIN_SECRET_KEY_LENGTH:
                 raise ConfigError(f"IDENTITY_HASH_SECRET must be at least {MIN_SECRET_KEY_LENGTH} characters "
                                   "(or unset: keyed from SECRET_KEY)")
+            public = urlsplit(self.BOT_PUBLIC_URL)
+            if public.scheme.lower() != "https" or not public.hostname:
+                raise ConfigError(f"BOT_PUBLIC_URL must be an https:// address in production, not "
+                                  f"{self.BOT_PUBLIC_URL!r}: members open the QR codes and links made from it "
+                                  "(plain http only with BOT_ENV=development)")
             if self.LINE_API_DATA_URL.rstrip("/") == "https://api.line.me":
                 raise ConfigError("LINE_API_DATA_URL must not be https://api.line.me: uploads go to https://api-data.line.me")
         else:
             self.LINE_CHANNEL_SECRET = self.LINE_CHANNEL_SECRET or "development-channel-secret"
             self.LINE_CHANNEL_ACCESS_TOKEN = self.LINE_CHANNEL_ACCESS_TOKEN or "development-access-token"
+            self.BOT_PUBLIC_URL = self.BOT_PUBLIC_URL or LOCAL_PUBLIC_URL
             if not self.SECRET_KEY:
                 # never a key known from the source: development keeps its own under instance/,
                 # tests make one per process

@@ -42,7 +42,8 @@ class Heartbeat:
     def beat(self, rt: Runtime) -> None:
         now = rt.clock.now()
         stats = {"tallies": metrics.worker_tallies(), "quota_used": self._quota_used(rt, now)}
-        with rt.db.session() as session:
+
+        def record(session) -> None:
             row = session.get(WorkerHeartbeat, self.worker_id)
             if row is None:
                 session.add(WorkerHeartbeat(worker_id=self.worker_id, started_at=self.started_at, beat_at=now,
@@ -50,6 +51,11 @@ class Heartbeat:
             else:
                 row.beat_at, row.stats = now, stats
             session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.beat_at < now - FORGET_AFTER))
+
+        # it reads, then writes: on SQLite a unit begun by reading cannot write once another writer (the
+        # outbox drain, a web request) has committed since ("database is locked" at once, whatever the
+        # busy timeout), so it takes the write lock up front and is run again on a transient conflict
+        rt.db.run(record, write=True)
 
 
 _this_process: Heartbeat | None = None

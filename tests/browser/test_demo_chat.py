@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cli.content import sync_at_start
 from core.config import PROJECT_ROOT
 
 from .test_chat_page import OUT, running_bot
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo(database_url, clock):
     with running_bot(database_url, clock, CONTENT_LIBRARY_DIR=str(PROJECT_ROOT / "content" / "library")) as (app, sim):
+        sync_at_start(app.extensions["bot"])  # as the web and the worker start
         runner = app.test_cli_runner()
         for args in (["demo", "seed"], ["demo", "simulator-users", sim.url], ["richmenu", "deploy"]):
             result = runner.invoke(args=args)

@@ -131,7 +131,8 @@ def test_session_cookie_is_httponly_and_lax_and_secure_in_production(app):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     from app import create_app
     prod = create_app({"BOT_ENV": "production", "LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t",
-                       "SECRET_KEY": "k" * 40, "DATABASE_URL": app.extensions["bot"].config.DATABASE_URL})
+                       "SECRET_KEY": "k" * 40, "BOT_PUBLIC_URL": "https://bot.shop.example",
+                       "DATABASE_URL": app.extensions["bot"].config.DATABASE_URL})
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     prod.extensions["inbox_worker"].shutdown()
 

@@ -1,4 +1,5 @@
-"""The file content library: parsing, `flask content sync` (add, change, remove), the sync at start."""
+"""The file content library: parsing, `flask content sync` (add, change, remove), the sync at start
+(the web's and the worker's start-up: tests/content/test_sync_at_start.py runs them as processes)."""
 from __future__ import annotations
 
 import shutil
@@ -9,6 +10,8 @@ from sqlalchemy import select
 from core.config import PROJECT_ROOT
 from content import library_files, library_sync
 from content.models import ContentItem
+
+from cli.content import sync_at_start
 
 from ..conftest import make_app
 from ..e2e.chat import Chat, words
@@ -135,16 +138,22 @@ def test_the_cli_syncs_and_reports_bad_files(app, rt, tmp_path):
     assert result.exit_code == 0 and "unchanged 1" in result.output
 
 
-def test_the_app_syncs_the_library_at_start_and_members_read_it(database_url, simulator_server, line, clock, sender,
+def started(app):
+    """The app as the web or the worker starts it: the content library synced."""
+    sync_at_start(app.extensions["bot"])
+    return app
+
+
+def test_the_sync_at_start_loads_the_library_and_members_read_it(database_url, simulator_server, line, clock, sender,
                                                                  tmp_path):
     folder = tmp_path / "library"
     shutil.copytree(LIBRARY, folder)
-    app = make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=str(folder))
+    app = started(make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=str(folder)))
     try:
         rt = app.extensions["bot"]
         assert len(items(rt)) == len(list(folder.glob("*.md")))
         (folder / "linen-care.md").unlink()
-        make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=str(folder)).extensions[
+        started(make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=str(folder))).extensions[
             "bot"].db.dispose()
         assert items(rt)["linen-care"].status == "retired"
         chat = Chat(app.test_client(), sender, line)
@@ -168,8 +177,8 @@ def test_the_demo_library_keeps_its_own_pictures_and_the_bot_serves_them(databas
 
     library = library_files.read_library(LIBRARY)
     assert library.problems == [] and all(item.image_file for item in library.items if item.kind in library_files.KINDS)
-    app = make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=str(LIBRARY),
-                   BOT_PUBLIC_URL="https://bot.shop.example")
+    app = started(make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=str(LIBRARY),
+                           BOT_PUBLIC_URL="https://bot.shop.example"))
     try:
         rt = app.extensions["bot"]
         synced = items(rt)
@@ -187,8 +196,8 @@ def test_the_demo_library_keeps_its_own_pictures_and_the_bot_serves_them(databas
         heroes = [b["hero"]["url"] for b in news["contents"]["contents"] if b.get("hero")]
         assert heroes and all(url.startswith("https://bot.shop.example/library/images/") for url in heroes)
         # another public address: the items are synced again with it
-        make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=str(LIBRARY),
-                 BOT_PUBLIC_URL="https://new.shop.example").extensions["bot"].db.dispose()
+        started(make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=str(LIBRARY),
+                         BOT_PUBLIC_URL="https://new.shop.example")).extensions["bot"].db.dispose()
         assert items(rt)["linen-care"].image_url.startswith("https://new.shop.example/library/images/")
     finally:
         app.extensions["inbox_worker"].shutdown()

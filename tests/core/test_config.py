@@ -2,6 +2,9 @@ import pytest
 
 from core.config import Config, ConfigError
 
+PROD = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k" * 32,
+        "BOT_PUBLIC_URL": "https://bot.shop.example"}
+
 
 def test_production_names_every_missing_secret():
     with pytest.raises(ConfigError) as err:
@@ -11,14 +14,12 @@ def test_production_names_every_missing_secret():
 
 
 def test_production_refuses_blob_uploads_to_the_api_host():
-    env = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k" * 32,
-           "LINE_API_DATA_URL": "https://api.line.me"}
     with pytest.raises(ConfigError, match="api-data"):
-        Config.from_env(env)
+        Config.from_env({**PROD, "LINE_API_DATA_URL": "https://api.line.me"})
 
 
 def test_defaults():
-    config = Config.from_env({"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k" * 32})
+    config = Config.from_env(PROD)
     assert config.LINE_API_URL == "https://api.line.me"
     assert config.LINE_API_DATA_URL == "https://api-data.line.me"
     assert config.BOT_TIMEZONE == "Asia/Taipei" and config.BOT_LANGUAGE == "zh-TW"
@@ -35,9 +36,6 @@ def test_unknown_modes_are_refused():
         Config.from_env({"BOT_ENV": "staging"})
     with pytest.raises(ConfigError):
         Config.from_env({"BOT_ENV": "development", "INBOX_MODE": "later"})
-
-
-PROD = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k" * 32}
 
 
 def test_the_identity_key_is_keyed_from_secret_key_until_pinned_to_the_old_one():
@@ -76,3 +74,22 @@ def test_reply_as_push_after_seconds():
     for bad in ("0", "90", "soon"):
         with pytest.raises(ConfigError, match="REPLY_AS_PUSH_AFTER_SECONDS"):
             Config.from_env({**dev, "REPLY_AS_PUSH_AFTER_SECONDS": bad})
+
+
+def test_production_wants_an_https_public_address_and_development_may_use_http():
+    with pytest.raises(ConfigError, match="BOT_PUBLIC_URL"):
+        Config.from_env({k: v for k, v in PROD.items() if k != "BOT_PUBLIC_URL"})
+    for plain in ("http://bot.shop.example", "HTTP://bot.shop.example", "bot.shop.example", "https://"):
+        with pytest.raises(ConfigError, match="BOT_PUBLIC_URL must be an https:// address in production"):
+            Config.from_env({**PROD, "BOT_PUBLIC_URL": plain})
+    assert Config.from_env(PROD).BOT_PUBLIC_URL == "https://bot.shop.example"
+    assert Config.from_env({"BOT_ENV": "development", "BOT_PUBLIC_URL": "http://10.0.0.5:5000"}).BOT_PUBLIC_URL == \
+        "http://10.0.0.5:5000"
+    assert Config.from_env({"BOT_ENV": "development"}).BOT_PUBLIC_URL == "http://127.0.0.1:5000"
+
+
+def test_production_refuses_to_start_the_app_with_an_http_public_address():
+    from app import create_app
+
+    with pytest.raises(ConfigError, match="https"):
+        create_app({**PROD, "BOT_PUBLIC_URL": "http://bot.shop.example", "DATABASE_URL": "sqlite://"})

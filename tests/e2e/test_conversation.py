@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from bot import outbox_sender
 from bot import preview
+from cli.content import sync_at_start
 from messaging import handoff, misses
 from messaging.models import Handoff, HandoffMessage, UnansweredMessage
 from rewards import catalog, membership
@@ -30,6 +31,7 @@ ZH, EN = "U" + "7" * 31 + "a", "U" + "7" * 31 + "b"
 def app(database_url, simulator_server, line, clock):
     application = make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=LIBRARY,
                            HANDOFF_HOURS=2, SERVICE_HOURS="09:00-17:00")
+    sync_at_start(application.extensions["bot"])  # as the web starts
     yield application
     application.extensions["inbox_worker"].shutdown()
     application.extensions["bot"].db.dispose()
