@@ -10,6 +10,7 @@ import pytest
 
 from bot.texts import text as text_of
 from bot.understanding.examples import shipped
+from cli.content import sync_at_start
 
 from ..conftest import make_app
 from .chat import words
@@ -32,6 +33,7 @@ UNSEEN = [
 @pytest.fixture
 def app(database_url, simulator_server, line, clock):
     application = make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=LIBRARY)
+    sync_at_start(application.extensions["bot"])  # as the web starts
     yield application
     application.extensions["inbox_worker"].shutdown()
     application.extensions["bot"].db.dispose()
