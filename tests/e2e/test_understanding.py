@@ -4,19 +4,13 @@ thing asked about), asking back rather than guessing, and replies in the languag
 until a member chooses one. None of these wordings is an example the bot learned from."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.texts import text as text_of
 from bot.understanding.examples import shipped
-from cli.content import sync_at_start
 
-from ..conftest import make_app
 from .chat import words
-
-LIBRARY = str(Path(__file__).resolve().parents[2] / "content" / "library")
-ZH, EN = "U" + "3" * 31 + "a", "U" + "3" * 31 + "b"
+from .test_conversation import app, members  # noqa: F401 (the shipped library, and two members)
 
 UNSEEN = [
     ("hi, quick question — how many points do I have left after my last order?", "Points"),
@@ -28,23 +22,6 @@ UNSEEN = [
     ("生日券什麼時候會寄給我", "生日"),
     ("agent pls", "a person from our team"),
 ]
-
-
-@pytest.fixture
-def app(database_url, simulator_server, line, clock):
-    application = make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=LIBRARY)
-    sync_at_start(application.extensions["bot"])  # as the web starts
-    yield application
-    application.extensions["inbox_worker"].shutdown()
-    application.extensions["bot"].db.dispose()
-
-
-@pytest.fixture
-def members(chat, line):
-    line.add_user(EN, "Amy", "en")
-    chat.join(ZH)
-    chat.join(EN)
-    return ZH, EN
 
 
 def test_none_of_these_wordings_was_learned():
