@@ -1,7 +1,7 @@
 """gunicorn reads this file from the working directory (Procfile `web`).
 
-Each worker syncs the content library once it has loaded the app (the web's start-up; `flask` commands
-built from the same app do not).
+Each worker starts the app once it has loaded it (cli/start.py): it says so when the database is missing,
+and syncs the content library (`flask` commands built from the same app do not).
 
 Several gunicorn workers each count their own Prometheus metrics; prometheus-client's multiprocess
 mode adds them up at scrape time from files in PROMETHEUS_MULTIPROC_DIR. The folder is set here (unless
@@ -28,6 +28,6 @@ def child_exit(server, worker):
 
 
 def post_worker_init(worker):
-    from cli.content import sync_at_start
+    from cli.start import start_up
 
-    sync_at_start(worker.wsgi.extensions["bot"])
+    start_up(worker.wsgi.extensions["bot"])

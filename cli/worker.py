@@ -6,7 +6,7 @@ from datetime import datetime
 import click
 from flask import Blueprint, current_app
 
-from cli.content import sync_at_start
+from cli.start import start_up
 from core.runtime import runtime
 from worker.runner import run_due
 from worker.scheduler import build_scheduler
@@ -18,7 +18,9 @@ jobs_cli = Blueprint("jobs_cli", __name__, cli_group="jobs")
 @worker_cli.cli.command("worker")
 def worker_command():
     """Run the scheduler: every sweep at its interval (worker/schedule.py), after syncing the content library."""
-    sync_at_start(runtime())
+    problem = start_up(runtime())
+    if problem is not None:
+        raise click.ClickException(problem)
     scheduler = build_scheduler(current_app._get_current_object())
     click.echo(f"worker: {len(scheduler.get_jobs())} jobs scheduled")
     try:

@@ -63,6 +63,56 @@ def test_a_database_that_cannot_be_opened_is_one_line_too(tmp_path, simulator_se
     app.extensions["bot"].db.dispose()
 
 
+def _postgresql_server() -> str:
+    """A PostgreSQL server to ask for a database it does not have: the tests' own, else a local one."""
+    import pytest
+    from sqlalchemy import create_engine
+
+    from ..conftest import ON_POSTGRES, PG_URL
+
+    url = PG_URL if ON_POSTGRES else "postgresql+psycopg://postgres@127.0.0.1:5432/postgres?connect_timeout=2"
+    engine = create_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except Exception:  # noqa: BLE001 - no server here to ask
+        pytest.skip("no PostgreSQL server at " + url)
+    finally:
+        engine.dispose()
+    return url
+
+
+def test_a_postgresql_database_that_does_not_exist_is_named_for_what_it_is(simulator_server, clock, caplog):
+    """It was reported as "no tables yet, run db upgrade", which cannot help: there is no database to upgrade."""
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    from cli.start import start_up
+    from ..conftest import make_app
+
+    name = f"bot_never_created_{uuid.uuid4().hex[:8]}"
+    url = make_url(_postgresql_server()).set(database=name, password="s3cret").render_as_string(hide_password=False)
+    app = make_app(url, simulator_server.url, clock)
+    try:
+        runner = app.test_cli_runner()
+        for args in (["apikey", "list"], ["staff", "list"], ["worker"]):
+            result = runner.invoke(args=args)
+            assert result.exit_code == 1, (args, result.output)
+            (line,) = result.output.strip().splitlines()
+            assert f"the database at postgresql+psycopg://postgres:***@" in line and f"/{name}" in line
+            assert "does not exist: create it first" in line
+            assert "createdb" in line and "no tables" not in line and "s3cret" not in line
+        caplog.clear()
+        with caplog.at_level(logging.ERROR, logger="cli.start"):
+            problem = start_up(app.extensions["bot"])  # the web's start-up (gunicorn.conf.py)
+        assert problem is not None and f"/{name}" in problem and "does not exist" in problem
+        assert [r.getMessage() for r in caplog.records if r.name == "cli.start"] == [problem]
+    finally:
+        app.extensions["inbox_worker"].shutdown()
+        app.extensions["bot"].db.dispose()
+
+
 def test_the_start_page_links_the_console_health_api_and_simulator(simulator_server, database_url, clock):
     from ..conftest import make_app
 
