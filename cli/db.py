@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from alembic.util import CommandError
 from flask import Blueprint
 
 from core import migrate
@@ -18,11 +19,16 @@ def db_upgrade(revision):
     click.echo("database is at the current schema")
 
 
-@db_cli.cli.command("downgrade")
+# `db downgrade -1` as written: a negative step is the revision, not an unknown option
+@db_cli.cli.command("downgrade", context_settings={"ignore_unknown_options": True})
 @click.argument("revision")
 def db_downgrade(revision):
-    """Step the schema back to REVISION (e.g. -1 or base)."""
-    migrate.downgrade(runtime().config.DATABASE_URL, revision)
+    """Step the schema back to REVISION (e.g. -1, one migration back, or base)."""
+    try:
+        migrate.downgrade(runtime().config.DATABASE_URL, revision)
+    except CommandError as exc:
+        raise click.ClickException(f"cannot step back to {revision!r}: {exc}") from None
+    click.echo(f"database stepped back to {migrate.current(runtime().config.DATABASE_URL) or 'base'}")
 
 
 @db_cli.cli.command("revision")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
 
 from core.config import PROJECT_ROOT
-from core.db import normalise_url
+from core.db import Database, normalise_url
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
@@ -23,6 +24,16 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+def current(database_url: str) -> str | None:
+    """The revision the database is at (None: no migration applied)."""
+    database = Database(database_url)
+    try:
+        with database.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        database.dispose()
 
 
 def revision(database_url: str, message: str) -> None:
