@@ -30,7 +30,7 @@ from core.models import InboxEvent
 from simulator.webhook_sender import WebhookSender
 
 from .test_metrics_gunicorn import free_port
-from .test_several_processes import BIN, Processes, answers, wait_until
+from ..processes import BIN, Processes, answers, wait_until
 
 SECRET = "answered-after-kill-secret"
 LINE_TIMEOUT = 3  # a retry waits LINE_TIMEOUT + 1 s for a try that may still be on its way
