@@ -87,10 +87,6 @@ class Featuriser:
         self.vocabulary = sorted(w for w in (vocabulary or ()) if len(w) >= CORRECTED_FROM - 1)
         self._known = frozenset(vocabulary or ())
 
-    def words(self, form: str) -> list[str]:
-        """The English words of a normalised text that say something, stemmed."""
-        return [_stem(w) for w in _ASCII_WORD.findall(form) if w not in _STOP and not w.isdigit()]
-
     def all_words(self, form: str) -> list[str]:
         """Every English word, corrected and stemmed, stop words included (for word pairs)."""
         return [w if w in _STOP else _stem(self._correct(w)) for w in _ASCII_WORD.findall(form) if not w.isdigit()]
