@@ -179,6 +179,7 @@ def erase(session: Session, member: Member, now: datetime) -> None:
     member.display_name = None
     member.birthday_month = member.birthday_day = None
     member.phone = None
+    member.phone_verified_at = None
     member.tags = []
     member.referral_code = None
     member.line_user_id = None

@@ -26,6 +26,10 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict: JSON(), list: JSON()}
 
 
+# the members a phone number identifies (the till's look-up): verified and not erased
+VERIFIED_PHONE = "phone_verified_at is not null and erased_at is null"
+
+
 class Member(Base):
     """Everyone who befriended the account. `status` says whether they joined the programme."""
 
@@ -41,6 +45,9 @@ class Member(Base):
         # the console's list of members who owe points (few among many)
         Index("ix_members_owing", "points_debt", sqlite_where=text("points_debt > 0"),
               postgresql_where=text("points_debt > 0")),
+        # a verified number belongs to one person (core/phones.py writes it in E.164)
+        Index("uq_members_verified_phone", "phone", unique=True, sqlite_where=text(VERIFIED_PHONE),
+              postgresql_where=text(VERIFIED_PHONE)),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -65,6 +72,8 @@ class Member(Base):
     birthday_month: Mapped[int | None] = mapped_column(SmallInteger)
     birthday_day: Mapped[int | None] = mapped_column(SmallInteger)
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    # when the member proved the number is theirs (an SMS code); only a verified phone finds them
+    phone_verified_at: Mapped[datetime | None]
     tier: Mapped[str] = mapped_column(String(32), default="member")
     tier_since: Mapped[datetime | None]
     balance: Mapped[int] = mapped_column(Integer, default=0)
