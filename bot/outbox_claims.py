@@ -72,10 +72,24 @@ def _load(session: Session, where, order_by, limit: int | None = None, lock: boo
 
 
 # ---------------------------------------------------------------------------- fresh rows
+def _first_of_its_member(now: datetime):
+    """No earlier message of the same member is due or on its way: a member's messages go one at a
+    time, in the order they were made, whatever the number of senders (a later row waits while an
+    earlier one is claimed by another sender, in flight, or waiting for a retry). A row not due yet
+    (held for quiet hours, or scheduled) does not hold back what was made after it."""
+    earlier = OUTBOX.alias("earlier")
+    return ~(select(literal_column("1")).where(
+        earlier.c.member_id == OUTBOX.c.member_id, earlier.c.id < OUTBOX.c.id,
+        text("earlier." + UNSENT), or_(earlier.c.batch_id.is_not(None), earlier.c.not_before <= now))
+        .exists())
+
+
 def claim_fresh(session: Session, now: datetime, limit: int) -> Loaded:
-    """Up to `limit` due rows never tried, oldest first, with their members; locked until the
-    unit of work ends, which must record a verdict or a batch for each (`mark`, `open_batches`)."""
-    return _load(session, [_PENDING, OUTBOX.c.not_before <= now, OUTBOX.c.batch_id.is_(None)],
+    """Up to `limit` due rows never tried, oldest first, with their members, each the first of its
+    member's still to send; locked until the unit of work ends, which must record a verdict or a
+    batch for each (`mark`, `open_batches`)."""
+    return _load(session, [_PENDING, OUTBOX.c.not_before <= now, OUTBOX.c.batch_id.is_(None),
+                           _first_of_its_member(now)],
                  [OUTBOX.c.not_before, OUTBOX.c.id], limit, lock=True)
 
 

@@ -3,8 +3,9 @@ then settling it in a unit of work of its own, while the sender's thread claims 
 
 Each batch is settled by the sender that claimed it, under its lease (the writes name the claim).
 The first batch of a drain goes alone: if LINE answers it with a rate limit or the monthly limit,
-nothing else was sent meanwhile. Two batches sharing a recipient never fly together, so one
-member's messages arrive in the order they were queued.
+nothing else was sent meanwhile. Two batches sharing a recipient never fly together (and the claim
+takes only the first of a member's messages still to send: bot/outbox_claims.py), so one member's
+messages arrive in the order they were queued.
 """
 from __future__ import annotations
 
@@ -42,6 +43,10 @@ class BatchesInFlight(Generic[Landed]):
                                                       for b in self._flying.values()):
             landed += self._collect(block=True)
         return landed
+
+    @property
+    def flying(self) -> bool:
+        return bool(self._flying)
 
     def start(self, batch: Batch, claim: datetime) -> None:
         self._flying[self._pool.submit(self.send, batch, claim)] = batch

@@ -124,7 +124,10 @@ class OutboxSender:
                 if summary.stopped is None:
                     worked = self._send_fresh_rows(flight, summary) or worked
                 if not worked:
-                    break
+                    if not flight.flying:
+                        break
+                    # a member's next message is claimed once the one before it has landed
+                    self._add(flight.finish(), summary)
             self._add(flight.finish(), summary)
         if not summary.is_empty:
             log.info("outbox drain: %s", summary)

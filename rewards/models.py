@@ -146,6 +146,9 @@ class Outbox(Base):
         Index("ix_outbox_due", "not_before", "id", sqlite_where=text("status = 'pending'"),
               postgresql_where=text("status = 'pending'")),
         Index("ix_outbox_batch", "batch_id", sqlite_where=text(UNSENT), postgresql_where=text(UNSENT)),
+        # a member's messages still to send, in the order they were made (the sender sends the first)
+        Index("ix_outbox_member_unsent", "member_id", "id", sqlite_where=text(UNSENT),
+              postgresql_where=text(UNSENT)),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

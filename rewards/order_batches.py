@@ -193,8 +193,9 @@ class _Play:
         self.expiry: dict = {}   # local day placed → when its points expire (one computation per day)
         self.orders: list[dict] = []
         self.ledger: list[tuple[int, dict]] = []     # (index in self.orders, row without its order id)
-        self.notices: list[tuple[int | None, dict]] = []
-        self.receipts: list[tuple[int, dict]] = []
+        # in the order they were made: a dict is a row; (at, params) the receipt of self.orders[at],
+        # written once its order has an id
+        self.notices: list[dict | tuple[int, dict]] = []
         self.index = 0
 
     def row(self, i: int, line: int, data: OrderInput, member: _MemberState | None) -> Outcome:
@@ -229,6 +230,7 @@ class _Play:
         points = points_for(data.amount, pct, settings)
         at = len(self.orders)
         owed_before = member.debt
+        receipt_at = len(self.notices)  # the receipt goes before the tier_up and bonus it caused
         params = {"amount": data.amount, "store_id": data.store_id, "channel": data.channel, "multiplier_pct": pct,
                   "base_points": data.amount // settings.spend_per_point, "points": points, "order": data.order_id}
         if points > 0:
@@ -245,9 +247,10 @@ class _Play:
         member.placed.append((data.placed_at, member.tier))
         member.has_orders = True
         if self.notify:
-            self.receipts.append((at, {**params, "order_id": data.order_id, "placed_at": data.placed_at.isoformat(),
-                                       "balance": member.balance, "tier": member.tier, "referral_bonus": bonus,
-                                       "debt_repaid": owed_before - member.debt, "points_owed": member.debt}))
+            receipt = {**params, "order_id": data.order_id, "placed_at": data.placed_at.isoformat(),
+                       "balance": member.balance, "tier": member.tier, "referral_bonus": bonus,
+                       "debt_repaid": owed_before - member.debt, "points_owed": member.debt}
+            self.notices.insert(receipt_at, (at, receipt))
         return points
 
     def _expires(self, placed_at: datetime) -> datetime | None:
@@ -280,10 +283,10 @@ class _Play:
             return False
         member.tier, member.tier_since, member.tier_moved = target.code, self.now, True
         if self.notify:
-            self.notices.append((member.id, notices.outbox_row(
+            self.notices.append(notices.outbox_row(
                 member.id, "tier_up", "service",
                 {"old_tier": old, "new_tier": target.code, "spend": member.spend, "order_id": data.order_id},
-                tiers.tier_up_key(member.id, target.code, self.now, self.settings), self.now)))
+                tiers.tier_up_key(member.id, target.code, self.now, self.settings), self.now))
         return True
 
     def _referral_bonus(self, member: _MemberState, at: int) -> int:
@@ -303,10 +306,10 @@ class _Play:
             self._credit(referrer, at, _lot(referrer.id, points, "bonus", "referral_referrer", {"points": points},
                                             referrer_key(member.id), now, points_expiry(now, self.settings)))
             if self.notify:
-                self.notices.append((referrer.id, notices.outbox_row(
+                self.notices.append(notices.outbox_row(
                     referrer.id, "referral_bonus", "service",
                     {"points": points, "balance": referrer.balance, "friend_member_code": member.code},
-                    f"referral_bonus:{member.id}", now)))
+                    f"referral_bonus:{member.id}", now))
         return given
 
     def write(self, session: Session) -> None:
@@ -334,10 +337,11 @@ class _Play:
                             .values(balance=Member.balance + c.delta, points_debt=Member.points_debt + c.debt_delta,
                                     tier=c.tier, tier_since=c.tier_since)
                             .execution_options(synchronize_session=False))
-        outbox = [row for _member, row in self.notices]
-        outbox += [notices.outbox_row(self.orders[at]["member_id"], "receipt", "service", params,
-                                      f"receipt:{order_ids[at]}", self.now) for at, params in self.receipts]
-        notices.queue_rows(session, outbox)
+        notices.queue_rows(session, [
+            row if isinstance(row, dict) else
+            notices.outbox_row(self.orders[row[0]]["member_id"], "receipt", "service", row[1],
+                               f"receipt:{order_ids[row[0]]}", self.now)
+            for row in self.notices])
 
 
 def _lot(member_id: int, points: int, kind: str, reason_code: str, params: dict, key: str | None, now: datetime,

@@ -178,8 +178,9 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
     if points > 0:
         ledger.credit(session, member, points, "earn", "earn_order", params, f"order:{order.id}:earn",
                       now, settings, order=order, earned_at=placed_at)
-    if upgrade is not None:
-        tiers.apply_upgrade(session, member, upgrade, spend, now, settings, order=order, notify=notify)
+    # its notice waits for the receipt: a member reads the receipt before the tier it earned
+    change = (tiers.apply_upgrade(session, member, upgrade, spend, now, settings, order=order, notify=False)
+              if upgrade is not None else None)
     bonus = referral.award_referral_bonus(session, member, order, now, settings, notify=notify)
     # the ledger repaid what the member owed first, by the same rule (the member is locked: `debt` holds)
     repaid = ledger.repayment(points + bonus, debt)
@@ -194,6 +195,8 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
              "tier": tier_after, "referral_bonus": bonus, "debt_repaid": repaid, "points_owed": debt - repaid,
              **({"store_zh": store_names[0], "store_en": store_names[1]} if store_names else {})},
             f"receipt:{order.id}", now)])
+        if change is not None:
+            tiers.queue_tier_up(session, member, change, now, settings, order)
     return OrderResult(order, True, points, balance, tier_after, upgrade is not None, bonus, repaid, debt - repaid)
 
 

@@ -127,12 +127,20 @@ def apply_upgrade(session: Session, member: Member, target: Tier, spend: int, no
                     .execution_options(synchronize_session=False))
     set_committed_value(member, "tier", target.code)
     set_committed_value(member, "tier_since", now)
+    change = TierChange(member.id, old, target.code, spend)
     if notify:
-        notices.queue_notice(session, member, "tier_up", "service",
-                             {"old_tier": old, "new_tier": target.code, "spend": spend,
-                              "order_id": order.external_id if order is not None else None},
-                             tier_up_key(member.id, target.code, now, settings), now)
-    return TierChange(member.id, old, target.code, spend)
+        queue_tier_up(session, member, change, now, settings, order)
+    return change
+
+
+def queue_tier_up(session: Session, member: Member, change: TierChange, now: datetime, settings: ProgramSettings,
+                  order: Order | None = None) -> None:
+    """The tier_up notice of `change` (once per member, tier and review period). An order's caller
+    queues it after the order's receipt: a member reads the receipt before what it caused."""
+    notices.queue_notice(session, member, "tier_up", "service",
+                         {"old_tier": change.old, "new_tier": change.new, "spend": change.spend,
+                          "order_id": order.external_id if order is not None else None},
+                         tier_up_key(member.id, change.new, now, settings), now)
 
 
 def yearly_review(session: Session, now: datetime, settings: ProgramSettings,

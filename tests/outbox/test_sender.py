@@ -119,9 +119,9 @@ def test_a_timeout_is_retried_and_nobody_gets_the_message_twice(database_url, si
     app = make_app(database_url, simulator_server.url, clock, LINE_TIMEOUT_SECONDS=0.5)
     rt = app.extensions["bot"]
     try:
-        mids = add_members(rt.db, 2, clock.now())
-        queue_rows(rt.db, mids, clock.now())  # identical: one multicast
-        queue_rows(rt.db, [mids[0]], clock.now(), kind="receipt", params=RECEIPT, key="r")  # a push
+        mids = add_members(rt.db, 3, clock.now())
+        queue_rows(rt.db, mids[:2], clock.now())  # identical: one multicast
+        queue_rows(rt.db, [mids[2]], clock.now(), kind="receipt", params=RECEIPT, key="r")  # a push
         line.inject(r"^/v2/bot/message/(push|multicast)$", None, count=2, delay=1.5)  # answers, but too late
         summary = _drain(rt)
         assert (summary.sent, summary.retrying) == (0, 3)
@@ -130,8 +130,9 @@ def test_a_timeout_is_retried_and_nobody_gets_the_message_twice(database_url, si
         assert _drain(rt).sent == 3  # at once: the slow first requests may still be in flight
         time.sleep(1.6)
         assert _drain(rt).calls == 0
-        assert texts(line, user_id(1)) == ["你好", "消費 NT$1,250（信義店） ×1.2 → +14 點；目前共 340 點"]
+        assert texts(line, user_id(1)) == ["你好"]
         assert texts(line, user_id(2)) == ["你好"]
+        assert texts(line, user_id(3)) == ["消費 NT$1,250（信義店） ×1.2 → +14 點；目前共 340 點"]
         assert set(statuses(rt.db)) == {"sent"}
     finally:
         app.extensions["inbox_worker"].shutdown()
