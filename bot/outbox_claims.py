@@ -75,12 +75,13 @@ def _load(session: Session, where, order_by, limit: int | None = None, lock: boo
 def _first_of_its_member(now: datetime):
     """No earlier message of the same member is due or on its way: a member's messages go one at a
     time, in the order they were made, whatever the number of senders (a later row waits while an
-    earlier one is claimed by another sender, in flight, or waiting for a retry). A row not due yet
-    (held for quiet hours, or scheduled) does not hold back what was made after it."""
+    earlier one is claimed by another sender, in flight, or waiting for a retry, in its batch or
+    given back with its error). A row not due yet and never tried (held for quiet hours, or
+    scheduled) does not hold back what was made after it."""
     earlier = OUTBOX.alias("earlier")
     return ~(select(literal_column("1")).where(
-        earlier.c.member_id == OUTBOX.c.member_id, earlier.c.id < OUTBOX.c.id,
-        text("earlier." + UNSENT), or_(earlier.c.batch_id.is_not(None), earlier.c.not_before <= now))
+        earlier.c.member_id == OUTBOX.c.member_id, earlier.c.id < OUTBOX.c.id, text("earlier." + UNSENT),
+        or_(earlier.c.batch_id.is_not(None), earlier.c.not_before <= now, earlier.c.last_error.is_not(None)))
         .exists())
 
 

@@ -224,7 +224,7 @@ class OutboxSender:
             if action == "skip":
                 skipped[detail] += claims.mark(session, ids, "skipped", skip_reason=detail)
             elif action == "hold":
-                held += claims.mark(session, ids, "pending", not_before=detail)
+                held += claims.mark(session, ids, "pending", not_before=detail, last_error=None)
             else:
                 failed += claims.mark(session, ids, "failed", last_error=detail[:2000])
                 log.warning("outbox rows %s failed: %s", ids[:10], detail)
@@ -386,7 +386,8 @@ class OutboxSender:
         with self.db.session(write=True) as session:
             for batch in batches:
                 if fresh:
-                    claims.dissolve(session, batch, claim, not_before=summary.resume_at)
+                    claims.dissolve(session, batch, claim, not_before=summary.resume_at,
+                                    error=f"not tried: {summary.stopped or 'half the lease was gone'}")
                 else:
                     claims.release(session, batch, claim, not_before=summary.resume_at, untried=True)
 

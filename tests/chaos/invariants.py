@@ -84,6 +84,34 @@ def outbox_delivered_once(s, line: LineRecord) -> tuple[list[str], Counter]:
     return problems, outside
 
 
+# what the domain queues to be sent at once (never held, never scheduled): these keep the order made
+SENT_AT_ONCE = ("receipt", "tier_up", "refund", "referral_bonus", "points_adjusted")
+
+
+def in_order_made(s, line: LineRecord) -> list[str]:
+    """Each member's messages sent at once reached LINE in the order they were made (outbox id)."""
+    first_delivery: dict[tuple[str | None, str], int] = {}
+    for at, (key, to) in enumerate(line.sends):
+        for uid in to:
+            first_delivery.setdefault((key, uid), at)
+    keys = dict(s.execute(select(OutboxBatch.id, OutboxBatch.retry_key)).all())
+    rows = s.execute(select(Outbox.member_id, Outbox.id, Outbox.kind, Outbox.batch_id, Member.line_user_id)
+                     .join(Member, Member.id == Outbox.member_id)
+                     .where(Outbox.status == "sent", Outbox.kind.in_(SENT_AT_ONCE), Member.line_user_id.is_not(None))
+                     .order_by(Outbox.member_id, Outbox.id)).all()
+    problems, last = [], {}
+    for member_id, row_id, kind, batch_id, uid in rows:
+        at = first_delivery.get((keys.get(batch_id), uid))
+        if at is None:
+            continue  # not delivered: outbox_delivered_once says so
+        before = last.get(member_id)
+        if before is not None and at < before[0]:
+            problems.append(f"member {member_id}: outbox row {row_id} ({kind}) reached LINE before row "
+                            f"{before[1]} ({before[2]}), made earlier")
+        last[member_id] = (at, row_id, kind)
+    return problems
+
+
 def events_answered_once(journal: Journal, line: LineRecord, pushed_outside_outbox: Counter,
                          why: Callable[[str], str] = lambda event_id: "") -> list[str]:
     """Every event LINE delivered was answered exactly once: by one reply to its token, or, when it had

@@ -186,6 +186,7 @@ def check(db: Database, system: System, journal: traffic.Journal, moments: list[
             "every webhook event answered exactly once": invariants.events_answered_once(
             journal, record, outside, why=what_the_logs_say(system, s)),
             "every outbox message delivered exactly once": outbox_problems,
+            "each member's messages delivered in the order they were made": invariants.in_order_made(s, record),
             "each order credited once, each refund reversed once": invariants.orders_once(s, journal),
             "each coupon redeemed at most once": invariants.coupons_at_most_once(s, journal),
             "no row stuck claimed or leased": invariants.nothing_stuck(s, datetime.now(TAIPEI)),

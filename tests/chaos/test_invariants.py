@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 
 from rewards.models import Member, Outbox, OutboxBatch
 
-from .invariants import LineRecord, events_answered_once, no_5xx_outside_kills, outbox_delivered_once
+from .invariants import (LineRecord, events_answered_once, in_order_made, no_5xx_outside_kills,
+                         outbox_delivered_once)
 from .system import Moment
 from .traffic import Answer, Journal, SentEvent
 
@@ -76,3 +77,24 @@ def test_an_outbox_row_delivered_twice_or_not_at_all_is_a_problem(db):
                                        "outbox row 2 (receipt) sent, delivered 2 times under its key",
                                        "outbox row 3 (receipt) sent, delivered 0 times under its key"])
     assert outside == Counter({"U9": 1})
+
+
+def test_a_members_messages_out_of_order_are_a_problem(db):
+    with db.session() as s:
+        ann, bob = (Member(member_code=f"M{i}", line_user_id=f"U{i}", status="member", tier="member", balance=0,
+                           tags=[], created_at=AT) for i in range(2))
+        s.add_all([ann, bob])
+        batches = [OutboxBatch(retry_key=f"K{i}", multicast=False, status="sent", attempts=1, first_attempt_at=AT,
+                               not_before=AT) for i in range(4)]
+        s.add_all(batches)
+        s.flush()
+        made = [(ann, "receipt"), (ann, "tier_up"), (bob, "receipt"), (bob, "tier_up")]
+        s.add_all([Outbox(dedup_key=f"d{i}", member_id=m.id, kind=kind, category="service", params={},
+                          status="sent", not_before=AT, created_at=AT, batch_id=b.id)
+                   for i, ((m, kind), b) in enumerate(zip(made, batches))])
+    line = LineRecord.of({"errors": [], "calls": [
+        call("/v2/bot/message/push", {"to": "U0"}, key="K0"), call("/v2/bot/message/push", {"to": "U0"}, key="K1"),
+        call("/v2/bot/message/push", {"to": "U1"}, key="K3"), call("/v2/bot/message/push", {"to": "U1"}, key="K2")]})
+    with db.session() as s:
+        assert in_order_made(s, line) == [
+            "member 2: outbox row 4 (tier_up) reached LINE before row 3 (receipt), made earlier"]

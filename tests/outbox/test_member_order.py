@@ -56,6 +56,21 @@ def test_a_message_claimed_by_another_sender_holds_back_the_next(rt, line, clock
     assert texts(line, user_id(1)) == ["first", "second"]
 
 
+def test_a_message_given_back_after_a_rate_limit_still_holds_back_the_next(rt, line, clock):
+    mids = add_members(rt.db, 2, clock.now())
+    queue_rows(rt.db, [mids[0]], clock.now(), params=_say("to another member"), key="y")
+    queue_rows(rt.db, [mids[1]], clock.now(), params=_say("first"), key="a")
+    line.inject(PUSH, 429, count=1, headers={"Retry-After": "30"})
+    summary = _drain(rt)
+    assert summary.stopped and summary.calls == 1  # "first" was given back untried, to wait for the limit
+    queue_rows(rt.db, [mids[1]], clock.now(), params=_say("second"), key="b")
+    clock.advance(timedelta(seconds=5))
+    assert _drain(rt).calls == 0  # "second" waits behind "first", though "first" is not due yet
+    clock.advance(timedelta(minutes=1))
+    assert _drain(rt).sent == 3
+    assert texts(line, user_id(2)) == ["first", "second"]
+
+
 def test_a_message_not_due_yet_does_not_hold_back_what_comes_after(rt, line, clock):
     (mid,) = add_members(rt.db, 1, clock.now())
     queue_rows(rt.db, [mid], clock.now(), category="marketing", params=_say("tomorrow"), key="a",
