@@ -123,6 +123,37 @@ def test_a_reply_that_went_before_the_crash_is_not_sent_again(app, chat, line, c
         == [200, 400]
 
 
+def test_a_connection_lost_while_noting_the_reply_is_noted_again_and_nothing_is_pushed(app, chat, line, clock,
+                                                                                      monkeypatch):
+    """The chaos test's case: LINE took the reply, the database connection was terminated as the event
+    was marked answered; the sweeper came only after the token was stale and pushed the answer again."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot import inbox
+
+    line.add_user(UID, "小明", "zh-TW")
+    chat.join(UID)
+    real, calls = inbox.answered, []
+
+    def connection_terminated_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE inbox_events", {}, Exception("terminating connection due to "
+                                   "administrator command"), connection_invalidated=True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inbox, "answered", connection_terminated_once)
+    event = chat.sender.text(UID, "點數")
+    chat.post(event)
+    assert len(calls) == 2
+    row = row_of(app, event)
+    assert (row.status, row.answered_by) == ("done", "reply")
+    clock.advance(timedelta(minutes=2))
+    assert app.extensions["inbox_worker"].sweep() == 0
+    assert line.calls_to("/v2/bot/message/push") == []
+    assert len(chat.replies_to(event)) == 1
+
+
 def test_a_stale_answer_goes_once_as_a_push_under_its_retry_key(app, chat, line, clock, joining, monkeypatch):
     before = len(delivered(line))
     clock.advance(timedelta(minutes=2))  # the reply token is stale now
