@@ -232,10 +232,13 @@ class InboxWorker:
         with self.processor.db.session() as session:
             ids = inbox.stale(session, now)
             unsent = inbox.unsent_answers(session, now - self.processor.answers.retry_after)
-        for inbox_id in ids:
-            self._safe(inbox_id)
+        # answers first: each is one call to LINE, and its reply token goes stale within a minute (a
+        # stale one is pushed, and a reply that went before a crash would then arrive twice), while
+        # re-driving an event runs its handler
         for inbox_id in unsent:
             self._safe(inbox_id, self.processor.answer_again)
+        for inbox_id in ids:
+            self._safe(inbox_id)
         return len(ids) + len(unsent)
 
     def shutdown(self, wait: bool = True) -> None:
