@@ -70,30 +70,36 @@ class Classifier:
         common = min(MOST_NEIGHBOURS, max(8, int(COMMON_SHARE * count)))
         self.labels: list[str] = sorted({e.label for e in examples})
         label_index = {label: i for i, label in enumerate(self.labels)}
-        self.example_labels: list[int] = []
+        self.example_labels = [label_index[e.label] for e in examples]
         self.postings: dict[str, list[tuple[int, float]]] = {}
         sums: list[dict[str, float]] = [{} for _ in self.labels]
         # naive Bayes over the same features: what each label's examples say, feature by feature
         totals = [0.0] * len(self.labels)
         counts: dict[str, dict[int, float]] = {}
-        idf, postings = self.idf, self.postings
-        for number, (example, features) in enumerate(zip(examples, raw)):
-            which = label_index[example.label]
-            self.example_labels.append(which)
+        idf, postings, rare = self.idf, self.postings, {name for name, n in df.items() if n <= common}
+        for number, (example, features, which) in enumerate(zip(examples, raw, self.example_labels)):
             weight = example.weight
             label_sum = sums[which]
-            for name, value in _normalised({k: v * idf[k] for k, v in features.items()}).items():
-                label_sum[name] = label_sum.get(name, 0.0) + value * weight
-                if df[name] <= common:
-                    postings.setdefault(name, []).append((number, value * min(1.0, weight)))
+            weighted = {k: v * idf[k] for k, v in features.items()}
+            norm = math.sqrt(sum(v * v for v in weighted.values()))
+            if norm:
+                scale, neighbour_scale = weight / norm, min(1.0, weight) / norm
+                for name, value in weighted.items():
+                    label_sum[name] = label_sum.get(name, 0.0) + value * scale
+                    if name in rare:
+                        postings.setdefault(name, []).append((number, value * neighbour_scale))
             for name, value in features.items():
-                by_label = counts.setdefault(name, {})
-                by_label[which] = by_label.get(which, 0.0) + value * weight
-                totals[which] += value * weight
+                by_label = counts.get(name)
+                if by_label is None:
+                    counts[name] = {which: value * weight}
+                else:
+                    by_label[which] = by_label.get(which, 0.0) + value * weight
+            totals[which] += sum(features.values()) * weight
         vocabulary_size = len(counts)
         self.unseen = [math.log(SMOOTHING / (t + SMOOTHING * vocabulary_size)) for t in totals]
-        self.log_likelihood = {name: {which: math.log((c + SMOOTHING) / (totals[which] + SMOOTHING * vocabulary_size))
-                                      - self.unseen[which] for which, c in by_label.items()}
+        # log P(f|L) - log P(unseen|L) = log((c + s) / s): the label's total cancels out
+        log1p = math.log1p
+        self.log_likelihood = {name: {which: log1p(c / SMOOTHING) for which, c in by_label.items()}
                                for name, by_label in counts.items()}
         self.centroids: dict[str, list[tuple[int, float]]] = {}
         for which, total in enumerate(sums):

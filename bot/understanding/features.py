@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 from .concepts import CONCEPTS, OTHER_WORLDS, PLACES
 from .normalise import normalise, sound
 from .phrases import CHINESE_INNER_FILLERS, ENGLISH_STOPWORDS, EXPRESSIONS, LEFTOVER_FILLERS, TERMS
+from .word_trie import trie_pattern
 
 CONCEPT_WEIGHT = 1.0
 STOPWORD_WEIGHT = 0.3
@@ -34,7 +35,7 @@ _CJK_RUN = re.compile(r"[^\x00-\x7f ]+")
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
 _CJK_FILLERS = sorted({f for f in LEFTOVER_FILLERS + CHINESE_INNER_FILLERS if not f.isascii() and len(f) >= 2},
                       key=len, reverse=True)
-_CJK_FILLER_RE = re.compile("|".join(map(re.escape, _CJK_FILLERS)))
+_CJK_FILLER_RE = re.compile(trie_pattern(_CJK_FILLERS))
 # single characters that carry nothing on their own (particles, pronouns)
 _CJK_FILLER_CHARS = frozenset("的了嗎呢吧啊呀喔哦啦我你您他她是在有要想請就也都還很跟和或與及這那個一下麼嗯欸耶囉唷")
 _STOP = ENGLISH_STOPWORDS | {"bot", "pls", "plz", "pleaseee", "u", "ur", "r", "im", "ive", "id", "dont", "cant",
@@ -53,11 +54,9 @@ def _concept_pattern() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
         for form in forms:
             key = normalise(form)
             owner[key] = owner.get(key, ()) + (concept,)
-    english = sorted((f for f in owner if f.isascii()), key=len, reverse=True)
-    chinese = sorted((f for f in owner if not f.isascii()), key=len, reverse=True)
-    pattern = "|".join([r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, english)) + r")s?(?![a-z0-9])"]
-                       + [re.escape(f) for f in chinese])
-    return re.compile(pattern), owner
+    english = trie_pattern(f for f in owner if f.isascii())
+    chinese = trie_pattern(f for f in owner if not f.isascii())
+    return re.compile(r"(?<![a-z0-9])(?:" + english + r")s?(?![a-z0-9])|(?:" + chinese + ")"), owner
 
 
 _CONCEPT_RE, _CONCEPT_OF = _concept_pattern()
