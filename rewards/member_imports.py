@@ -9,8 +9,9 @@ Every line (rewards/member_rows.py) becomes, keyed by (source, external_id):
 * a `member_imports` row with the email and the claim code printed for the person
   (rewards/claims.py claims the record by that code or by a verified phone).
 
-Set-based: the good lines are written CHUNK_SIZE at a time, one unit of work per chunk, with three
-multi-row INSERTs and one INSERT ... SELECT (no ORM object per row). A line already imported under
+Set-based: the good lines are written CHUNK_SIZE at a time, one unit of work per chunk: their ids
+taken from the sequence, then three bulk writes (core.bulk.insert_rows: COPY on PostgreSQL), no ORM
+object per row. A line already imported under
 the same key is `unchanged`: a re-run changes nothing. A chunk that fails (a code drawn twice, or
 another import racing this one) is tried again with fresh codes. `dry_run` checks every line and
 reads which are new, writing nothing.
@@ -25,10 +26,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.bulk import insert_select_new, json_with
+from core.bulk import insert_rows, new_ids
 from core.field_errors import FieldErrors
 
 from . import codes
@@ -121,6 +122,7 @@ def import_members(run: UnitOfWork, source: str, rows: Iterable[tuple[int, Mappi
     require_aware(now)
     source = check_source(source)
     summary = MemberImportSummary(dry_run=dry_run)
+    known = run(lambda session: _known(session, source))
     first_line: dict[str, int] = {}
     chunk: list[MemberRow] = []
     for line, raw in rows:
@@ -136,93 +138,84 @@ def import_members(run: UnitOfWork, source: str, rows: Iterable[tuple[int, Mappi
         first_line[row.external_id] = line
         chunk.append(row)
         if len(chunk) >= chunk_size:
-            _chunk(run, source, chunk, now, settings, summary, dry_run)
+            _chunk(run, source, chunk, known, now, settings, summary, dry_run)
             chunk = []
             if progress is not None:
                 progress(summary.processed, summary)
-    _chunk(run, source, chunk, now, settings, summary, dry_run)
+    _chunk(run, source, chunk, known, now, settings, summary, dry_run)
     if progress is not None:
         progress(summary.processed, summary)
     summary.errors.sort()
     return summary
 
 
-def _chunk(run: UnitOfWork, source: str, chunk: list[MemberRow], now: datetime, settings: ProgramSettings,
-           summary: MemberImportSummary, dry_run: bool) -> None:
+def _chunk(run: UnitOfWork, source: str, chunk: list[MemberRow], known: set[str], now: datetime,
+           settings: ProgramSettings, summary: MemberImportSummary, dry_run: bool) -> None:
     if not chunk:
         return
-    if dry_run:
-        known = run(lambda session: _known(session, source, [r.external_id for r in chunk]))
-        new = [r for r in chunk if r.external_id not in known]
-    else:
+    new = [r for r in chunk if r.external_id not in known]
+    if new and not dry_run:
         for attempt in (1, 2, 3):
             try:
-                new = run(lambda session: write_chunk(session, source, chunk, now, settings))
+                run(lambda session: write_chunk(session, source, new, now, settings))
                 break
             except Exception as exc:  # noqa: BLE001 - a code drawn twice or a racing import: once more
                 if attempt == 3:
                     raise
                 log.warning("member import chunk failed (%s); trying it again", type(exc).__name__)
+                known |= run(lambda session: _known(session, source))
+                new = [r for r in chunk if r.external_id not in known]
+        known.update(r.external_id for r in new)
     summary.created += len(new)
     summary.unchanged += len(chunk) - len(new)
     summary.points_opened += sum(r.balance for r in new)
 
 
-def _known(session: Session, source: str, external_ids: list[str]) -> set[str]:
-    return set(session.scalars(select(MemberImport.external_id).where(
-        MemberImport.source == source, MemberImport.external_id.in_(external_ids))))
+def _known(session: Session, source: str) -> set[str]:
+    """The external ids imported under `source` so far (read once: cheaper than a look-up per chunk)."""
+    return set(session.scalars(select(MemberImport.external_id).where(MemberImport.source == source)))
 
 
-def _fresh(session: Session, column, length: int, count: int, prefix: str = "") -> list[str]:
-    """`count` new codes that `column` does not hold yet."""
-    found: list[str] = []
-    while len(found) < count:
-        drawn = list(dict.fromkeys(prefix + c for c in codes.random_codes(count - len(found), length)))
-        taken = set(session.scalars(select(column).where(column.in_(drawn))))
-        found += [c for c in drawn if c not in taken and c not in found]
-    return found
+def _codes(count: int, length: int, prefix: str = "") -> list[str]:
+    """`count` distinct random codes. One the database holds already makes the chunk's INSERT fail
+    on its unique key, and the chunk is written again with fresh codes (`_chunk`): rarer than one
+    chunk in a hundred with a million records, so no look-up first."""
+    drawn: list[str] = []
+    while len(drawn) < count:
+        drawn = list(dict.fromkeys(drawn + [prefix + c for c in codes.random_codes(count - len(drawn), length)]))
+    return drawn
 
 
-def write_chunk(session: Session, source: str, chunk: list[MemberRow], now: datetime,
-                settings: ProgramSettings) -> list[MemberRow]:
-    """Record the rows of `chunk` not imported before (set-based, see the module's doc); those rows."""
-    known = _known(session, source, [r.external_id for r in chunk])
-    new = [r for r in chunk if r.external_id not in known]
-    if not new:
-        return []
-    member_codes = _fresh(session, Member.member_code, MEMBER_CODE_LENGTH, len(new), prefix="M")
-    claim_codes = _fresh(session, MemberImport.claim_code, CLAIM_CODE_LENGTH, len(new))
-    session.execute(insert(Member.__table__), [_member_values(r, code, now) for r, code in zip(new, member_codes)])
-    session.execute(insert(MemberImport.__table__), [
-        dict(source=source, external_id=r.external_id, member_code=code, email=r.email, claim_code=claim,
-             imported_at=now, member_id=None, claimed_at=None, claimed_by_id=None, claimed_by=None, erased_at=None)
-        for r, code, claim in zip(new, member_codes, claim_codes)])
-    record = select(Member.id).where(Member.member_code == MemberImport.member_code).scalar_subquery()
-    session.execute(update(MemberImport).where(MemberImport.member_code.in_(member_codes))
-                    .values(member_id=record).execution_options(synchronize_session=False))
-    opening = (
-        select(Member.id, Member.balance, literal("adjust"), literal(""), literal(OPENING_REASON),
-               json_with(session, {"source": source}, external_id=MemberImport.external_id, points=Member.balance),
-               literal(f"import:{source}:") + MemberImport.external_id, literal(now, PointsLedger.created_at.type),
-               literal(points_expiry(now, settings), PointsLedger.expires_at.type), Member.balance,
-               literal(f"import:{source}"), literal(0), literal(0))
-        .join(MemberImport, MemberImport.member_id == Member.id)
-        .where(Member.member_code.in_(member_codes)))
-    insert_select_new(session, PointsLedger, ["member_id", "delta", "kind", "reason", "reason_code", "reason_params",
-                                              "idempotency_key", "created_at", "expires_at", "remaining", "actor",
-                                              "shortfall", "debt_delta"], opening)
-    return new
+def write_chunk(session: Session, source: str, new: list[MemberRow], now: datetime,
+                settings: ProgramSettings) -> None:
+    """Record the rows of `new`, none imported before (set-based, see the module's doc); a unique key
+    taken (another import racing this one) raises."""
+    member_ids = new_ids(session, Member.__table__, len(new))
+    member_codes = _codes(len(new), MEMBER_CODE_LENGTH, prefix="M")
+    claim_codes = _codes(len(new), CLAIM_CODE_LENGTH)
+    insert_rows(session, Member.__table__, [_member_values(i, r, code, now)
+                                            for i, r, code in zip(member_ids, new, member_codes)])
+    insert_rows(session, MemberImport.__table__, [
+        dict(source=source, external_id=r.external_id, member_id=i, member_code=code, email=r.email, claim_code=claim,
+             imported_at=now)
+        for i, r, code, claim in zip(member_ids, new, member_codes, claim_codes)])
+    expires_at = points_expiry(now, settings)
+    insert_rows(session, PointsLedger.__table__, [
+        dict(member_id=i, delta=r.balance, kind="adjust", reason="", reason_code=OPENING_REASON,
+             reason_params={"source": source, "external_id": r.external_id, "points": r.balance},
+             idempotency_key=f"import:{source}:{r.external_id}", created_at=now, expires_at=expires_at,
+             remaining=r.balance, actor=f"import:{source}", shortfall=0, debt_delta=0)
+        for i, r in zip(member_ids, new)])
 
 
-def _member_values(row: MemberRow, code: str, now: datetime) -> dict:
+def _member_values(member_id: int, row: MemberRow, code: str, now: datetime) -> dict:
+    """The record's members row (the columns left out are null or their server default)."""
     month, day = row.birthday or (None, None)
-    return dict(member_code=code, line_user_id=None, identity_hash=None, display_name=row.name, language="zh-TW",
-                language_chosen=False, status="imported", is_blocked=False, followed_at=None, blocked_at=None,
-                joined_at=row.joined_at, consent_at=None, marketing_opt_in=row.marketing_consent,
-                opt_in_changed_at=now if row.marketing_consent else None, birthday_month=month,
-                birthday_day=day, phone=row.phone, phone_verified_at=None, tier=row.tier, tier_since=row.joined_at,
-                tier_until=row.tier_until, balance=row.balance, points_debt=0, tags=[], referral_code=None,
-                referred_by_id=None, referred_at=None, created_at=now, erased_at=None)
+    return dict(id=member_id, member_code=code, display_name=row.name, language="zh-TW", status="imported",
+                is_blocked=False, joined_at=row.joined_at, marketing_opt_in=row.marketing_consent,
+                opt_in_changed_at=now if row.marketing_consent else None, birthday_month=month, birthday_day=day,
+                phone=row.phone, tier=row.tier, tier_since=row.joined_at, tier_until=row.tier_until,
+                balance=row.balance, tags=[], created_at=now)
 
 
 # -- reading ---------------------------------------------------------------------------------------
