@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, literal, or_, select, update
@@ -30,3 +31,8 @@ def take_turn(session: Session, model, line_user_id: str, now: datetime, limit: 
         return None
     started = session.scalar(select(model.window_started_at).where(model.line_user_id == line_user_id))
     return max(started + window - now, timedelta(minutes=1))
+
+
+def minutes_left(retry_in: timedelta | None) -> int:
+    """Whole minutes to wait, rounded up, for the member's words."""
+    return max(1, math.ceil((retry_in or timedelta()).total_seconds() / 60))

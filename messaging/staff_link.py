@@ -15,7 +15,6 @@ Each link, each voided code and each LINE user stopped is written to the audit t
 from __future__ import annotations
 
 import hmac
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -122,7 +121,7 @@ def _take_turn(session: Session, line_user_id: str, now: datetime) -> timedelta 
 
 def retry_minutes(outcome: Outcome) -> int:
     """Whole minutes to wait, rounded up, for the member's words."""
-    return max(1, math.ceil((outcome.retry_in or timedelta()).total_seconds() / 60))
+    return attempts.minutes_left(outcome.retry_in)
 
 
 def _close(link: StaffLineLink) -> None:

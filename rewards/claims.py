@@ -79,6 +79,11 @@ def code_in(text: str | None) -> str | None:
     return codes.normalise(found.group(1)) if found else None
 
 
+def is_bare_code(text: str | None) -> bool:
+    """The message is the code alone (no word in any language to answer in)."""
+    return _BARE.match(text or "") is not None
+
+
 def claim_by_code(session: Session, member: Member, code: str, now: datetime,
                   settings: ProgramSettings) -> CodeOutcome:
     """Claim the record whose printed code is `code` for `member` (a LINE user)."""
