@@ -103,3 +103,16 @@ def test_erasing_an_unclaimed_record_itself(session, unit_of_work, now, settings
     row = session.get(MemberImport, rows["A2"].id)
     assert (row.email, row.claim_code, row.erased_at) == (None, None, now)
     assert session.get(Member, rows["A2"].member_id).phone is None
+
+
+def test_the_data_export_holds_what_was_moved_in(session, unit_of_work, make_member, now, settings):
+    from privacy import member_data
+
+    rows = _import(unit_of_work, session, now, settings)
+    me = make_member()
+    claim(session, rows["A1"].id, me, "code", now, settings)
+    session.expire_all()
+    data = member_data.export(session, session.get(Member, me.id), now)
+    assert [(i["source"], i["external_id"], i["email"], i["claimed_by"]) for i in data["moved_in"]] == [
+        ("oldcard", "A1", "ming@example.com", "code")]
+    assert any(r["reason_code"] == "import_opening" for r in data["points_ledger"])
