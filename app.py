@@ -13,6 +13,7 @@ from cli.apikeys import apikey_cli
 from cli.errors import guard_commands
 from core.logs import configure_logging
 from ops import bp as ops_bp
+from cli.members import members_cli
 from cli.orders import orders_cli
 from cli.points import points_cli
 from bot import member_qr
@@ -85,6 +86,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.register_blueprint(apikey_cli)
     app.register_blueprint(points_cli)
     app.register_blueprint(orders_cli)
+    app.register_blueprint(members_cli)
     app.register_blueprint(content_cli)
     app.register_blueprint(staff_cli)
     init_console(app)

@@ -76,6 +76,8 @@ LINES: dict[str, Callable[[Params, Texts], str]] = {
     "referral_referrer": _points("ledger.referral_referrer"),
     "referral_revoked": _referral_revoked,
     "debt_repaid": _debt_repaid,
+    "import_opening": lambda p, t: t("ledger.import_opening", source=p["source"], points=formats.signed(p["points"])),
+    "import_unclaimed": lambda p, t: t("ledger.import_unclaimed", points=formats.signed(-p["points"])),
 }
 
 

@@ -238,6 +238,16 @@ TEXTS: dict[str, dict[str, str]] = {
                             "en": "Too many link codes tried. Please try again in {minutes} minutes; if your code no "
                                   "longer works, get a new one under My account in the console."},
     "broadcast.image_alt": {"zh-TW": "[圖片]", "en": "[Picture]"},
+    # -- claiming a membership moved in from another programme with the code printed for the member
+    "claim.done": {"zh-TW": "已將您在「{source}」的會員資料轉入：{points} 點，等級為{tier}。目前點數 {balance} 點。",
+                   "en": "Your {source} membership is here now: {points} points moved in, tier {tier}. "
+                         "Your balance: {balance} points."},
+    "claim.unknown": {"zh-TW": "這個領取碼無效，請確認印給您的領取碼（例如 ABCDE-FGHJK）。",
+                      "en": "That claim code is not valid: please check the code printed for you (like ABCDE-FGHJK)."},
+    "claim.already": {"zh-TW": "這組領取碼的會員資料已經領取過了，無法再次領取。",
+                      "en": "The membership of this claim code was claimed already: it cannot be claimed twice."},
+    "claim.too_many": {"zh-TW": "領取碼輸入次數過多，請 {minutes} 分鐘後再試。",
+                       "en": "Too many claim codes tried. Please try again in {minutes} minutes."},
     # -- conversation beyond the menu: small talk, the shop's answers, stores, a person (issue 13)
     "notice.points_added": {"zh-TW": "已為您加入 {points} 點（{reason}），目前共 {balance} 點。",
                             "en": "We added {points} points to your account ({reason}). You now have {balance}."},
@@ -312,6 +322,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                  "en": "Referral bonus: a friend you referred made their first order {points}"},
     "ledger.referral_revoked": {"zh-TW": "首次消費已退款，收回推薦好禮 {points} 點{shortfall}",
                                 "en": "Referral bonus taken back (first order refunded) {points}{shortfall}"},
+    "ledger.import_opening": {"zh-TW": "從「{source}」轉入 {points} 點", "en": "Moved in from {source} {points}"},
+    "ledger.import_unclaimed": {"zh-TW": "未領取的轉入點數 {points} 點已失效", "en": "Unclaimed points moved in {points} ended"},
     "ledger.other": {"zh-TW": "點數 {points}", "en": "Points {points}"},
     # -- the title a gift coupon keeps (coupon_titles below: both languages, when it is issued)
     "coupon.welcome": {"zh-TW": "新會員禮 {value} 折價券", "en": "Welcome gift: {value} off"},

@@ -7,15 +7,12 @@ Exit code 0 when no line had an error, 1 otherwise.
 """
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
 from functools import partial
 
 import click
 from flask import Blueprint
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from cli.progress import on_terminal, progress_bar
 from core.field_errors import FieldErrors
 from core.formats import number
 from core.runtime import runtime
@@ -24,31 +21,9 @@ from rewards.importer import COLUMNS, ImportSummary, csv_rows, import_orders
 orders_cli = Blueprint("orders_cli", __name__, cli_group="orders")
 
 
-def _lines_in(path: str) -> int:
-    """Lines after the header (a quoted field over several lines makes this an upper bound)."""
-    with open(path, "rb") as raw:
-        return max(0, sum(block.count(b"\n") for block in iter(lambda: raw.read(1 << 20), b"")) - 1)
-
-
-def _on_terminal() -> bool:
-    return sys.stderr.isatty()
-
-
-@contextmanager
-def _progress_bar(path: str, show: bool):
-    """`progress(processed, summary)` for the importer: a bar on stderr, or nothing."""
-    if not show:
-        yield None
-        return
-    with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
-                  TimeRemainingColumn(), console=Console(stderr=True)) as bar:
-        task = bar.add_task("import", total=_lines_in(path) or None, counts="")
-
-        def progress(processed: int, summary: ImportSummary) -> None:
-            bar.update(task, completed=processed,
-                       counts=f"{number(summary.created)} created, {number(summary.unchanged)} unchanged, "
-                              f"{number(summary.conflicts + len(summary.errors))} refused")
-        yield progress
+def _counts(summary: ImportSummary) -> str:
+    return (f"{number(summary.created)} created, {number(summary.unchanged)} unchanged, "
+            f"{number(summary.conflicts + len(summary.errors))} refused")
 
 
 def _print_summary(path: str, summary: ImportSummary) -> None:
@@ -94,7 +69,7 @@ def import_command(path, notify, quiet):
                 yield from rows
 
         try:
-            with _progress_bar(path, show=not quiet and _on_terminal()) as progress:
+            with progress_bar(path, not quiet and on_terminal(), _counts) as progress:
                 summary = import_orders(partial(rt.db.run, write=True), all_rows(), rt.clock.now(), rt.settings,
                                         progress=progress, notify=notify)
         except UnicodeDecodeError:

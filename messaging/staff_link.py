@@ -15,17 +15,15 @@ Each link, each voided code and each LINE user stopped is written to the audit t
 from __future__ import annotations
 
 import hmac
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, literal, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from core.bulk import insert_new
+from core import attempts
 from rewards import audit, codes
-from rewards.db_types import UTCDateTime
 from rewards.timeutil import require_aware
 
 from messaging.models import LinkAttempt, StaffLineLink
@@ -118,29 +116,12 @@ def redeem(session: Session, code: str, line_user_id: str, now: datetime) -> Out
 
 
 def _take_turn(session: Session, line_user_id: str, now: datetime) -> timedelta | None:
-    """Count one try for this LINE user; None when it may go ahead, else how long until it may. One
-    conditional UPDATE decides, so parallel tries from several processes get no more than their share."""
-    insert_new(session, LinkAttempt.__table__, [{"line_user_id": line_user_id, "attempts": 0,
-                                                  "window_started_at": now}])
-    window_open = LinkAttempt.window_started_at > literal(now - ATTEMPT_WINDOW, UTCDateTime())
-    taken = session.execute(
-        update(LinkAttempt)
-        .where(LinkAttempt.line_user_id == line_user_id,
-               or_(~window_open, LinkAttempt.attempts < ATTEMPTS_PER_USER))
-        .values(attempts=case((window_open, LinkAttempt.attempts + 1), else_=1),
-                window_started_at=case((window_open, LinkAttempt.window_started_at),
-                                       else_=literal(now, UTCDateTime())))
-        .execution_options(synchronize_session=False)).rowcount
-    if taken == 1:
-        return None
-    started = session.scalar(select(LinkAttempt.window_started_at).where(LinkAttempt.line_user_id == line_user_id))
-    left = started + ATTEMPT_WINDOW - now
-    return max(left, timedelta(minutes=1))
+    return attempts.take_turn(session, LinkAttempt, line_user_id, now, ATTEMPTS_PER_USER, ATTEMPT_WINDOW)
 
 
 def retry_minutes(outcome: Outcome) -> int:
     """Whole minutes to wait, rounded up, for the member's words."""
-    return max(1, math.ceil((outcome.retry_in or timedelta()).total_seconds() / 60))
+    return attempts.minutes_left(outcome.retry_in)
 
 
 def _close(link: StaffLineLink) -> None:

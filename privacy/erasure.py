@@ -5,7 +5,8 @@ but what only they can (the console's audit row, the LINE call that resets the r
 LINE user id this returns). What goes:
 
 * the member record forgets who they are (rewards.membership.erase: name, birthday, phone, tags,
-  referral code, LINE user id; pending messages are cancelled);
+  referral code, LINE user id, the email and claim code of a record moved in from another
+  programme that they claimed; pending messages are cancelled), and the count of claim codes they tried;
 * what the bot was waiting for from them (conversation state);
 * survey comments (may hold personal details; ratings stay as anonymous numbers) and what content
   they opened;
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 from core import conversation
 from core.models import InboxEvent
 from rewards import membership
-from rewards.models import Member, Outbox
+from rewards.models import ClaimAttempt, Member, Outbox
 
 from content.models import ContentView
 from insights.models import SurveyResponse
@@ -51,6 +52,8 @@ def erase_member(session: Session, member: Member, now: datetime) -> str | None:
                     .execution_options(synchronize_session=False))
     if line_user_id:
         conversation.clear(session, line_user_id)
+        session.execute(delete(ClaimAttempt).where(ClaimAttempt.line_user_id == line_user_id)
+                        .execution_options(synchronize_session=False))
         staff_link.forget_account(session, line_user_id)  # no test send goes to an erased person
         session.execute(update(Outbox).where(Outbox.to_user_id == line_user_id, Outbox.status == "pending")
                         .values(status="cancelled", skip_reason="erased").execution_options(synchronize_session=False))

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core import formats
-from rewards.models import Coupon, Member, Order, Outbox, PointsLedger
+from rewards.models import Coupon, Member, MemberImport, Order, Outbox, PointsLedger
 from rewards.settings import ProgramSettings
 from rewards.tiers import TierStatus, tier_status
 
@@ -60,6 +60,8 @@ def export(session: Session, member: Member, now: datetime) -> dict[str, Any]:
     coupons = session.scalars(select(Coupon).where(Coupon.member_id == m.id).order_by(Coupon.id))
     messages = session.scalars(select(Outbox).where(Outbox.member_id == m.id).order_by(Outbox.id))
     rfm = session.get(RfmScore, m.id)
+    moved_in = session.scalars(select(MemberImport).where(or_(MemberImport.claimed_by_id == m.id,
+                                                              MemberImport.member_id == m.id)).order_by(MemberImport.id))
 
     def _when(value: datetime | None) -> str | None:  # in the store's timezone, with its offset
         return formats.instant(value, now.tzinfo)
@@ -91,4 +93,8 @@ def export(session: Session, member: Member, now: datetime) -> dict[str, Any]:
                  "r": rfm.r, "f": rfm.f, "m": rfm.m, "segment": rfm.segment, "scored_at": _when(rfm.scored_at)}
                 if rfm else None),
         "survey_answers": [{**a, "at": _when(a["at"])} for a in survey_reports.answers_of(session, m.id)],
+        # memberships moved in from another programme: theirs, or claimed by them
+        "moved_in": [{"source": i.source, "external_id": i.external_id, "email": i.email,
+                      "imported_at": _when(i.imported_at), "claimed_at": _when(i.claimed_at),
+                      "claimed_by": i.claimed_by} for i in moved_in],
     }

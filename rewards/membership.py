@@ -6,7 +6,7 @@ import hmac
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core.field_errors import FieldErrors
@@ -168,24 +168,30 @@ def set_marketing_opt_in(member: Member, opted_in: bool, now: datetime) -> bool:
     return True
 
 
+def erased_values(now: datetime) -> dict:
+    """What a member row holds once erased (one place for `erase` and the set-based erasures)."""
+    return dict(display_name=None, birthday_month=None, birthday_day=None, phone=None, phone_verified_at=None,
+                tags=[], referral_code=None, line_user_id=None, marketing_opt_in=False, status="erased",
+                erased_at=now)
+
+
 def erase(session: Session, member: Member, now: datetime) -> None:
     """Forget who the member is; keep the anonymous ledger and order totals (they are the shop's books).
 
-    Name, birthday, phone, tags, referral code and LINE user id go; no message of any kind is sent
-    again, and pending ones are cancelled.
+    Name, birthday, phone, tags, referral code and LINE user id go, and the email and claim code of
+    any record moved in from another programme that was theirs or that they claimed; no message of
+    any kind is sent again, and pending ones are cancelled.
     """
-    from .models import Outbox
+    from .models import MemberImport, Outbox
 
-    member.display_name = None
-    member.birthday_month = member.birthday_day = None
-    member.phone = None
-    member.phone_verified_at = None
-    member.tags = []
-    member.referral_code = None
-    member.line_user_id = None
-    member.marketing_opt_in = False
-    member.status = "erased"
-    member.erased_at = now
+    for name, value in erased_values(now).items():
+        setattr(member, name, value)
+    session.execute(update(MemberImport).where(or_(MemberImport.member_id == member.id,
+                                                   MemberImport.claimed_by_id == member.id))
+                    .values(email=None, claim_code=None).execution_options(synchronize_session=False))
+    session.execute(update(MemberImport).where(MemberImport.member_id == member.id,
+                                               MemberImport.erased_at.is_(None), MemberImport.claimed_at.is_(None))
+                    .values(erased_at=now).execution_options(synchronize_session=False))
     session.execute(update(Outbox).where(Outbox.member_id == member.id, Outbox.status == "pending")
                     .values(status="cancelled", skip_reason="erased").execution_options(synchronize_session=False))
 

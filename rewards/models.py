@@ -1,9 +1,9 @@
 """Tables of the loyalty domain. Pure SQLAlchemy: no Flask, no LINE."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import (JSON, false, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, MetaData, text,
+from sqlalchemy import (JSON, false, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, text,
                         SmallInteger, String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -26,6 +26,16 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict: JSON(), list: JSON()}
 
 
+# friend and member: a LINE user; imported: a record moved in from another programme, not claimed
+# yet (no LINE user id; rewards/member_imports.py); claimed: an imported record whose points and
+# history went to the LINE member who claimed it (rewards/claims.py); erased: forgotten
+MEMBER_STATUSES = ("friend", "member", "imported", "claimed", "erased")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} in (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
 # the members a phone number identifies (the till's look-up): verified and not erased
 VERIFIED_PHONE = "phone_verified_at is not null and erased_at is null"
 
@@ -37,7 +47,7 @@ class Member(Base):
     __table_args__ = (
         CheckConstraint("balance >= 0", name="balance_not_negative"),
         CheckConstraint("points_debt >= 0", name="points_debt_not_negative"),
-        CheckConstraint("status in ('friend', 'member', 'erased')", name="status_known"),
+        CheckConstraint(_in("status", MEMBER_STATUSES), name="status_known"),
         CheckConstraint("birthday_month is null or (birthday_month between 1 and 12)", name="birthday_month_range"),
         CheckConstraint("birthday_day is null or (birthday_day between 1 and 31)", name="birthday_day_range"),
         # the birthday sweep reads one birth month's members in id order
@@ -76,6 +86,9 @@ class Member(Base):
     phone_verified_at: Mapped[datetime | None]
     tier: Mapped[str] = mapped_column(String(32), default="member")
     tier_since: Mapped[datetime | None]
+    # the tier is kept at least through this day (brought from another programme: rewards/claims.py);
+    # the yearly review lowers it only after
+    tier_until: Mapped[date | None] = mapped_column(Date)
     balance: Mapped[int] = mapped_column(Integer, default=0)
     # points owed: taken back by a refund after they were spent (rewards/ledger.py: SUM(debt_delta)),
     # repaid first from whatever the member earns next
@@ -179,10 +192,6 @@ LEDGER_KINDS = ("earn", "redeem", "expire", "refund", "adjust", "bonus")
 ORDER_CHANNELS = ("store", "online")
 ORDER_STATUSES = ("paid", "partially_refunded", "refunded")
 COUPON_KINDS = ("welcome", "birthday", "reward", "campaign")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} in (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class PointsLedger(Base):
@@ -364,3 +373,50 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+UNCLAIMED = "claimed_at is null and erased_at is null"
+
+
+class MemberImport(Base):
+    """One member record moved in from another programme (rewards/member_imports.py), keyed by
+    (source, external_id). Its points, tier and history live on its own `members` row (status
+    `imported`, no LINE user id) until a LINE member claims it (rewards/claims.py) by a verified
+    phone or the printed `claim_code`. What the file said that `members` has no column for is kept
+    here (email) and cleared when the record is erased (privacy/unclaimed_imports.py).
+    """
+
+    __tablename__ = "member_imports"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_member_imports_source_external_id"),
+        # the expiry sweep reads unclaimed records by import time
+        Index("ix_member_imports_unclaimed", "imported_at", sqlite_where=text(UNCLAIMED),
+              postgresql_where=text(UNCLAIMED)),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String(64))
+    # the record's own members row (null only inside the import's unit of work)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), unique=True)
+    member_code: Mapped[str] = mapped_column(String(16), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    # typed in chat to claim the record; null once claimed or erased
+    claim_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    imported_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    # how: "phone" or "code"
+    claimed_by: Mapped[str | None] = mapped_column(String(8))
+    erased_at: Mapped[datetime | None]
+
+
+class ClaimAttempt(Base):
+    """How many claim codes one LINE user tried in the current window (rewards/claims.py), counted
+    in the database with one conditional UPDATE (core/attempts.py) so every web process counts the same."""
+
+    __tablename__ = "claim_attempts"
+
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime]

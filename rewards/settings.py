@@ -74,6 +74,9 @@ class ProgramSettings:
     content_drip_weekday: int = 1
     content_drip_hour: int = 10
     privacy_url: str = "https://example.com/privacy"
+    # member records moved in from another programme and not claimed this many days after their
+    # import are erased (privacy/unclaimed_imports.py; 0: never)
+    unclaimed_import_days: int = 365
 
     def tier(self, code: str) -> Tier:
         for t in self.tiers:

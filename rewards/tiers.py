@@ -161,17 +161,18 @@ def yearly_review(session: Session, now: datetime, settings: ProgramSettings,
               .group_by(Order.member_id).subquery())
     base = ordered_tiers(settings)[0].code
     candidates = session.execute(
-        select(Member.id, Member.tier, Member.tier_since, func.coalesce(spends.c.spend, 0))
+        select(Member.id, Member.tier, Member.tier_since, func.coalesce(spends.c.spend, 0), Member.tier_until)
         .outerjoin(spends, spends.c.mid == Member.id)
         .where(Member.status == "member", (Member.tier != base) | (spends.c.spend > 0))
         .order_by(Member.id)).all()
     moved = {"tier_up": 0, "tier_down": 0}
     same = 0
-    for member_id, tier, tier_since, spend in candidates:
+    for member_id, tier, tier_since, spend, tier_until in candidates:
         spend = int(spend)
         target = settings.tier_for_spend(spend)
         have, want = tier_rank(settings, tier), tier_rank(settings, target.code)
-        if want < have and (tier_since is None or tier_since < review_at):
+        kept = tier_until is not None and tier_until >= review_day  # brought from another programme
+        if want < have and not kept and (tier_since is None or tier_since < review_at):
             kind = "tier_down"
         elif want > have:
             kind = "tier_up"

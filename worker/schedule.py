@@ -15,7 +15,7 @@ from worker import heartbeat
 from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, inbox, inbox_retention,
                            kept_messages,
                            outbox, points_expiry, repurchase_reminders, rfm_scores, survey_invitations,
-                           tier_keep_warnings, tier_review, welcome_journey)
+                           tier_keep_warnings, tier_review, unclaimed_imports, welcome_journey)
 
 OUTBOX = "outbox"
 
@@ -45,6 +45,7 @@ SWEEPS: tuple[Sweep, ...] = (
     # often: an answer a crash left unsent should go while its reply token (about a minute) serves
     Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=10), catch_up=False),
     Sweep("inbox-retention", inbox_retention.run, every=timedelta(hours=6)),
+    Sweep("unclaimed-imports", unclaimed_imports.run, every=timedelta(hours=6)),
     Sweep(OUTBOX, outbox.run, every=timedelta(seconds=5)),
     # the worker's sign of life for /healthz and its counters for /metrics (worker/heartbeat.py)
     Sweep("worker-heartbeat", heartbeat.run, every=timedelta(seconds=heartbeat.EVERY_SECONDS), catch_up=False),

@@ -13,7 +13,7 @@ from core.field_errors import FieldErrors
 from core.runtime import runtime
 from privacy import erasure, member_data
 from rewards import member_search
-from rewards import adjustments, membership
+from rewards import adjustments, member_imports, membership
 from rewards.errors import DomainError
 
 from insights import rfm
@@ -56,13 +56,14 @@ def members():
         found = member_search.search(s, query) if query else []
         total, rows = (0, []) if query else seg.page(s, f, now(), sort, number, PER_PAGE)
         tags, interests = seg.known_tags(s)
+        imports = [] if query else member_imports.counts(s)
         keep = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "sort")]
         return render_template("console/members.html", query=query, found=found, settings=settings(), f=f,
                                rows=rows, total=total, sort=sort, number=number,
                                pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), keep=keep, problems=problems,
                                tiers=settings().tiers, tags=tags, interests=interests, rfm_segments=RFM_SEGMENTS,
                                rfm_labels=RFM_LABELS, rfm_as_of=rfm.ensure_scored(s, now()),
-                               conditions=describe(f)), (400 if problems else 200)
+                               conditions=describe(f), imports=imports), (400 if problems else 200)
 
 
 @bp.route("/members/owing")

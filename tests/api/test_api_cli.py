@@ -162,7 +162,7 @@ def test_orders_import_shows_a_progress_bar_on_a_terminal_only(cli, tmp_path, ma
     assert piped.exit_code == 0, piped.output
     assert "250 created" in piped.stdout and "importing" not in piped.stderr
 
-    monkeypatch.setattr(orders_command, "_on_terminal", lambda: True)
+    monkeypatch.setattr(orders_command, "on_terminal", lambda: True)
     again = cli("orders", "import", path)
     assert again.exit_code == 0, again.output
     assert "importing" in again.stderr and "250/250" in again.stderr and "250 unchanged" in again.stdout

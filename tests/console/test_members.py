@@ -212,3 +212,24 @@ def test_members_owing_points_are_listed_with_what_they_owe(app, clock, login_as
     detail = login_as("viewer").get(f"/console/members/{codes[0]}").get_data(as_text=True)
     assert "Owes 240 points" in detail
     assert "/console/members/owing" in login_as("viewer").get("/console/members").get_data(as_text=True)
+
+
+def test_the_members_page_counts_records_moved_in_claimed_and_not(app, login_as, clock):
+    from rewards.claims import claim
+    from rewards.member_imports import csv_rows, import_members
+    from rewards.models import MemberImport
+
+    rt = app.extensions["bot"]
+    text = ("external_id,name,phone,email,birthday,balance,tier,tier_until,joined_at,marketing_consent\n"
+            "A1,王小明,,,,100,,,,\nA2,Amy,,,,0,,,,\nA3,Bo,,,,5,,,,\n")
+    import_members(lambda work: rt.db.run(work, write=True), "舊卡", csv_rows(text), clock.now(), rt.settings)
+    with rt.db.session() as s:
+        me = membership.get_or_create(s, "U" + "b" * 32, clock.now())
+        first = s.scalar(select(MemberImport.id).where(MemberImport.external_id == "A1"))
+        claim(s, first, me, "code", clock.now(), rt.settings)
+    page = login_as("viewer").get("/console/members").get_data(as_text=True)
+    section = page[page.index('id="moved-in"'):page.index("</section>", page.index('id="moved-in"'))]
+    assert "舊卡" in section
+    assert '<td class="num">1</td><td class="num">2</td><td class="num">0</td>' in section
+    found = login_as("viewer").get("/console/members?q=Amy").get_data(as_text=True)
+    assert "轉入待領取 moved in, unclaimed" in found

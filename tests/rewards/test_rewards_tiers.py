@@ -98,3 +98,12 @@ def test_review_month_is_configurable(session, make_member, settings):
     assert s.ran and s.downgraded == 1
     session.refresh(m)
     assert m.tier == "member"
+
+
+def test_a_tier_brought_from_another_programme_is_kept_through_its_tier_until(session, make_member, settings):
+    held = make_member(tier="gold", tier_since=datetime(2026, 1, 5, tzinfo=TZ), tier_until=date(2027, 6, 30))
+    ended = make_member(tier="gold", tier_since=datetime(2026, 1, 5, tzinfo=TZ), tier_until=date(2026, 12, 31))
+    s = tiers.yearly_review(session, datetime(2027, 1, 1, 0, 5, tzinfo=TZ), settings)
+    assert s.ran and s.downgraded == 1
+    session.refresh(held), session.refresh(ended)
+    assert (held.tier, ended.tier) == ("gold", "member")
