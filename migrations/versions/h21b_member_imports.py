@@ -1,7 +1,7 @@
 """member records moved in from another programme, claimed by a LINE member
 
 Revision ID: h21b_member_imports
-Revises: i21_phone_identity
+Revises: h19e_outbox_member_order
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import rewards.db_types
 
 revision = "h21b_member_imports"
-down_revision = "i21_phone_identity"
+down_revision = "h19e_outbox_member_order"
 branch_labels = None
 depends_on = None
 
