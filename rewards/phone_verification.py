@@ -108,11 +108,20 @@ def issue(session: Session, member: Member, text: str, now: datetime, policy: Po
 
 def resend(session: Session, member: Member, now: datetime, policy: Policy, key: bytes,
            code: str | None = None) -> Issued:
-    """A new code for the number of the member's last one (the old code stops working)."""
-    last = latest(session, member)
+    """A new code for the number of the member's last try, also one the gateway failed to send (the
+    old code stops working)."""
+    last = session.scalars(select(PhoneCode).where(PhoneCode.member_id == member.id)
+                           .order_by(PhoneCode.created_at.desc(), PhoneCode.id.desc()).limit(1)).first()
     if last is None or last.phone is None or last.status == "used":
         raise Refused("no_code")
     return _issue(session, member, Phone(last.phone), now, policy, key, code)
+
+
+def recently_used(session: Session, member: Member, now: datetime, policy: Policy) -> bool:
+    """The member's last code verified their number less than a code's lifetime ago."""
+    last = latest(session, member)
+    return last is not None and last.status == "used" and last.used_at is not None \
+        and last.used_at > now - policy.code_ttl
 
 
 def _issue(session: Session, member: Member, phone: Phone, now: datetime, policy: Policy, key: bytes,
