@@ -55,6 +55,16 @@ def test_each_gateway_delivers_the_text_in_its_own_format(sim, name, to):
     [sms] = texts(sim)
     assert (sms["provider"], sms["to"], sms["text"]) == (name, to, TEXT)
     assert sent.reference and sent.reference == sms["reference"] or name == "console"
+    with urllib.request.urlopen(sim.url + "/__sim/sms/page", timeout=5) as page:  # what a developer reads
+        assert TEXT in page.read().decode()
+
+
+def test_mitake_reads_big5_when_no_charset_is_named(sim):
+    body = "username=u&password=p&dstaddr=0912345678&smbody=" + "".join(f"%{b:02X}" for b in "驗證碼".encode("big5"))
+    request = urllib.request.Request(sim.url + "/api/mtk/SmSend", data=body.encode(), method="POST")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        answer = response.read().decode("big5")
+    assert "statuscode=1" in answer and texts(sim)[0]["text"] == "驗證碼"
 
 
 @pytest.mark.parametrize("name, path, status, body", [
