@@ -224,12 +224,10 @@ class Config:
             raise ConfigError(f"SMS_PROVIDER must be twilio, every8d, mitake or console, not {self.SMS_PROVIDER!r}")
         if self.PHONE_ALLOW_FOREIGN.strip().lower() not in ("yes", "no", "true", "false", "1", "0", "on", "off"):
             raise ConfigError(f"PHONE_ALLOW_FOREIGN must be yes or no, not {self.PHONE_ALLOW_FOREIGN!r}")
-        if not self.is_production or not provider:
-            return
-        if provider == "console":
+        if self.is_production and provider == "console":
             raise ConfigError("SMS_PROVIDER=console only shows the codes in the log: production needs twilio, "
                               "every8d or mitake")
-        missing = [name for name in SMS_CREDENTIALS[provider] if not getattr(self, name)]
+        missing = [name for name in SMS_CREDENTIALS.get(provider, ()) if not getattr(self, name)]
         if missing:
             raise ConfigError(f"SMS_PROVIDER={provider} needs " + ", ".join(missing))
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from bot import chat_state
 from bot import messages as m
-from bot.dispatch import Context, Router
+from bot.dispatch import Context, Router, shows_loading
 from bot.filters import TEXT, Filter
 from bot.understanding.conversation_phrases import CANCEL
 from bot.understanding.phrase_matcher import matching_form
@@ -100,6 +100,7 @@ def cancel(ctx: Context):
 
 
 @router.on(TEXT & waiting_for_number & ~plain_request)
+@shows_loading  # the SMS gateway may take a moment
 @members_only
 def take_number(ctx: Context):
     if ctx.services.sms is None:
@@ -114,6 +115,7 @@ def take_number(ctx: Context):
 
 
 @router.on_postback("phone_resend")
+@shows_loading
 @members_only
 def resend(ctx: Context):
     if ctx.services.sms is None:

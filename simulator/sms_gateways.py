@@ -122,11 +122,12 @@ def sms_blueprint(platform) -> Blueprint:
         message_sid = "SM" + uuid.uuid4().hex
         book().add("twilio", to, body, message_sid)
         now = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())
-        return jsonify(sid=message_sid, account_sid=sid, to=to, from_=form.get("From"), body=body, status="queued",
-                       messaging_service_sid=form.get("MessagingServiceSid"), num_segments="1", direction="outbound-api",
-                       date_created=now, date_updated=now, date_sent=None, price=None, error_code=None,
-                       error_message=None, api_version="2010-04-01",
-                       uri=f"/2010-04-01/Accounts/{sid}/Messages/{message_sid}.json"), 201
+        return jsonify({"sid": message_sid, "account_sid": sid, "to": to, "from": form.get("From"), "body": body,
+                        "status": "queued", "messaging_service_sid": form.get("MessagingServiceSid"),
+                        "num_segments": "1", "direction": "outbound-api", "date_created": now, "date_updated": now,
+                        "date_sent": None, "price": None, "error_code": None, "error_message": None,
+                        "api_version": "2010-04-01",
+                        "uri": f"/2010-04-01/Accounts/{sid}/Messages/{message_sid}.json"}), 201
 
     @bp.post("/API21/HTTP/sendSMS.ashx")
     def every8d_send():

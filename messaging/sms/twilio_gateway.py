@@ -14,6 +14,7 @@ class Twilio:
     name = "twilio"
 
     def __init__(self, account_sid: str, auth_token: str, sender: str, base_url: str = "", timeout: float = 10.0):
+        # imported only when Twilio is the provider: the package is large
         from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 

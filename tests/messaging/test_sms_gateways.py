@@ -112,6 +112,8 @@ def test_sms_provider_is_chosen_and_checked_by_the_configuration():
         Config.from_env({**prod, "SMS_PROVIDER": "mitake", "MITAKE_USERNAME": "u"})
     with pytest.raises(ConfigError, match="SMS_PROVIDER"):
         Config.from_env({"BOT_ENV": "development", "SMS_PROVIDER": "carrier-pigeon"})
+    with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN"):  # development too: no half-configured gateway
+        Config.from_env({"BOT_ENV": "development", "SMS_PROVIDER": "twilio", "TWILIO_ACCOUNT_SID": "AC1"})
     assert gateway_from(Config.from_env(prod)) is None
     assert gateway_from(Config.from_env({**prod, "SMS_PROVIDER": "every8d", "EVERY8D_UID": "u",
                                          "EVERY8D_PASSWORD": "p"})).name == "every8d"
