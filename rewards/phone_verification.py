@@ -70,6 +70,8 @@ class Issued:
     code_id: int
     phone: Phone
     code: str
+    # ours for the gateway (Mitake's clientid): this code and no other, even where a row id comes back
+    reference: str = ""
 
     def __repr__(self) -> str:
         return f"Issued(code_id={self.code_id})"
@@ -145,7 +147,7 @@ def _issue(session: Session, member: Member, phone: Phone, now: datetime, policy
     session.flush()
     plain = code or "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     row.code_hash = _digest(key, row.id, phone.e164, plain)
-    return Issued(row.id, phone, plain)
+    return Issued(row.id, phone, plain, f"code-{row.id}-{row.code_hash[:16]}")
 
 
 def mark_sent(session: Session, code_id: int, provider: str, reference: str | None, now: datetime) -> None:

@@ -21,7 +21,7 @@ def send_code(session: Session, gateway: Gateway, issued: verification.Issued, t
     if verification.is_sent(session, issued.code_id):
         return True
     try:
-        sent = gateway.send(issued.phone, text, f"code-{issued.code_id}")
+        sent = gateway.send(issued.phone, text, issued.reference)
     except SmsError as exc:
         log.warning("SMS code for member %s not sent by %s: %s", member_id, gateway.name, exc)
         verification.mark_failed(session, issued.code_id, gateway.name)

@@ -118,3 +118,34 @@ def test_sms_provider_is_chosen_and_checked_by_the_configuration():
     assert gateway_from(Config.from_env({**prod, "SMS_PROVIDER": "every8d", "EVERY8D_UID": "u",
                                          "EVERY8D_PASSWORD": "p"})).name == "every8d"
     assert gateway_from(Config.from_env({"BOT_ENV": "development"})).name == "console"
+
+
+def test_a_code_goes_to_the_gateway_once_and_its_sending_is_recorded(sim, db, clock):
+    from messaging.sms import delivery
+    from rewards import membership, phone_verification as pv
+    from rewards.models import PhoneCode
+
+    gateway, now = gateways(sim)["every8d"], clock.now()
+    with db.session() as s:
+        member = membership.get_or_create(s, "U" + "6" * 32, now, "zh-TW")
+        issued = pv.issue(s, member, "0912345678", now, pv.Policy(), pv.code_key("k"))
+        assert delivery.send_code(s, gateway, issued, TEXT, now, member.id)
+        assert delivery.send_code(s, gateway, issued, TEXT, now, member.id)  # a retry: already sent
+        row = s.get(PhoneCode, issued.code_id)
+        assert (row.status, row.provider, row.sent_at is not None) == ("sent", "every8d", True)
+        assert row.provider_ref == texts(sim)[0]["reference"]
+    assert len(texts(sim)) == 1
+
+
+def test_a_failed_send_is_recorded_as_failed(sim, db, clock):
+    from messaging.sms import delivery
+    from rewards import membership, phone_verification as pv
+    from rewards.models import PhoneCode
+
+    fail_next(sim, "SmSend", 200, "[1]\r\nstatuscode=*\r\nError=系統發生錯誤\r\n")
+    with db.session() as s:
+        member = membership.get_or_create(s, "U" + "6" * 31 + "b", clock.now(), "zh-TW")
+        issued = pv.issue(s, member, "0912345678", clock.now(), pv.Policy(), pv.code_key("k"))
+        assert not delivery.send_code(s, gateways(sim)["mitake"], issued, TEXT, clock.now(), member.id)
+        assert s.get(PhoneCode, issued.code_id).status == "failed"
+    assert texts(sim) == []
