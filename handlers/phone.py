@@ -94,7 +94,8 @@ def cancel_words(ctx: Context):
 
 @router.on_postback("phone_cancel")
 def cancel(ctx: Context):
-    if ctx.event.user_id:
+    state = chat_state.waiting_for(ctx) if ctx.event.user_id else None
+    if state is not None and state.name in (NUMBER_STATE, CODE_STATE):  # an old button leaves other waits alone
         conversation.clear(ctx.session, ctx.event.user_id)
     return [m.text_message(ctx.t("phone.cancelled"))]
 
