@@ -37,7 +37,9 @@ from core.runtime import Runtime
 from bot.webhook import bp as webhook_bp
 from cli.worker import jobs_cli, worker_cli
 from console import init_console
+from messaging.sms.choice import gateway_from as sms_gateway_from
 from rewards import membership
+from rewards.phone_verification import Policy as PhonePolicy, code_key as phone_code_key
 from rewards.settings import ProgramSettings
 
 
@@ -67,7 +69,10 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
                         qr_url=partial(member_qr.signed_qr_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
                         coupon_qr_url=partial(member_qr.signed_coupon_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
                         default_language=config.BOT_LANGUAGE,
-                        handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS)
+                        handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS,
+                        sms=sms_gateway_from(config),
+                        phone_policy=PhonePolicy(allow_foreign=config.phone_allow_foreign()),
+                        phone_code_key=phone_code_key(config.SECRET_KEY))
     dispatcher = Dispatcher(handlers.routers(), lambda session, text: understanding.model_for(session).understand(text))
     answers = AnswerSender(db, rt.clock, line, config.reply_as_push_after(), config.LINE_TIMEOUT_SECONDS)
     processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services, answers)

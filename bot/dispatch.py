@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 from sqlalchemy.orm import Session
 
 from rewards.models import Member
+from rewards.phone_verification import Policy as PhonePolicy
 from rewards.settings import ProgramSettings
 
 from .events import Incoming
@@ -79,6 +80,10 @@ class Services:
     # a customer who asks for a person: how long the bot keeps quiet, and the hours staff answer
     handoff_hours: int = 24
     service_hours: str = "10:00-18:00"
+    # phone verification: the SMS gateway (messaging/sms/; None: not offered), the limits, the codes' HMAC key
+    sms: object | None = None
+    phone_policy: PhonePolicy = field(default_factory=PhonePolicy)
+    phone_code_key: bytes = b""
 
 
 @dataclass(frozen=True)

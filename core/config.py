@@ -18,6 +18,13 @@ MIN_SECRET_KEY_LENGTH = 32
 SECRET_KEY_FILE = "secret_key"
 
 
+# what each SMS gateway needs in production
+SMS_CREDENTIALS = {"twilio": ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"),
+                   "every8d": ("EVERY8D_UID", "EVERY8D_PASSWORD"),
+                   "mitake": ("MITAKE_USERNAME", "MITAKE_PASSWORD"),
+                   "console": ()}
+
+
 class ConfigError(RuntimeError):
     """Raised at start-up when the environment cannot run the bot."""
 
@@ -88,6 +95,22 @@ class Config:
     WORKER_INTERVALS: str = ""
     # an outbox claim older than this is taken over by another sender (its worker died mid-send)
     OUTBOX_LEASE_SECONDS: int = 300
+    # phone verification's SMS gateway: twilio, every8d, mitake or console (development: the code shows
+    # in the log and the simulator's page; production refuses it). Unset: console outside production,
+    # no phone verification in production. SMS_BASE_URL replaces the provider's address (a simulator).
+    SMS_PROVIDER: str = ""
+    SMS_BASE_URL: str = ""
+    SMS_TIMEOUT_SECONDS: float = 10.0
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_AUTH_TOKEN: str = ""
+    # a From number (+1555...) or a Messaging Service sid (MG...)
+    TWILIO_FROM: str = ""
+    EVERY8D_UID: str = ""
+    EVERY8D_PASSWORD: str = ""
+    MITAKE_USERNAME: str = ""
+    MITAKE_PASSWORD: str = ""
+    # "yes": numbers of other countries (written with their country code) may be verified
+    PHONE_ALLOW_FOREIGN: str = "no"
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Config":
@@ -118,6 +141,7 @@ class Config:
         if self.OUTBOX_LEASE_SECONDS <= 0:
             raise ConfigError("OUTBOX_LEASE_SECONDS must be positive")
         self.reply_as_push_after()  # refuses a malformed REPLY_AS_PUSH_AFTER_SECONDS at start-up
+        self._check_sms()
         if self.is_production:
             missing = [name for name in REQUIRED_IN_PRODUCTION if not getattr(self, name)]
             if missing:
@@ -186,6 +210,26 @@ class Config:
             raise ConfigError("REPLY_AS_PUSH_AFTER_SECONDS must be a number of seconds from 1 to 60 (a reply "
                               f"token lasts about a minute) or off, not {self.REPLY_AS_PUSH_AFTER_SECONDS!r}")
         return seconds
+
+    def sms_provider(self) -> str:
+        """The SMS gateway in use: SMS_PROVIDER, else console outside production, else "" (none)."""
+        return self.SMS_PROVIDER.strip().lower() or ("" if self.is_production else "console")
+
+    def phone_allow_foreign(self) -> bool:
+        return self.PHONE_ALLOW_FOREIGN.strip().lower() in ("yes", "true", "1", "on")
+
+    def _check_sms(self) -> None:
+        provider = self.sms_provider()
+        if provider not in SMS_CREDENTIALS and provider != "":
+            raise ConfigError(f"SMS_PROVIDER must be twilio, every8d, mitake or console, not {self.SMS_PROVIDER!r}")
+        if self.PHONE_ALLOW_FOREIGN.strip().lower() not in ("yes", "no", "true", "false", "1", "0", "on", "off"):
+            raise ConfigError(f"PHONE_ALLOW_FOREIGN must be yes or no, not {self.PHONE_ALLOW_FOREIGN!r}")
+        if self.is_production and provider == "console":
+            raise ConfigError("SMS_PROVIDER=console only shows the codes in the log: production needs twilio, "
+                              "every8d or mitake")
+        missing = [name for name in SMS_CREDENTIALS.get(provider, ()) if not getattr(self, name)]
+        if missing:
+            raise ConfigError(f"SMS_PROVIDER={provider} needs " + ", ".join(missing))
 
     def instance_path(self) -> Path:
         return Path(self.INSTANCE_PATH) if self.INSTANCE_PATH else PROJECT_ROOT / "instance"

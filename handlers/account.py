@@ -10,6 +10,7 @@ from rewards import ledger, referral, tiers
 from rewards.errors import DomainError
 
 from .common import members_only, standard_quick_replies
+from .phone import masked_phone
 
 router = Router("account")
 
@@ -56,12 +57,18 @@ def member_card(ctx: Context):
     expiring = _expiring_line(ctx, "card.expiring")
     if expiring:
         rows.append(m.flex_text(expiring, size="sm", color="#c0392b"))
+    masked = masked_phone(member)
+    rows.append(m.flex_box([m.flex_text(t("card.phone"), size="sm", color="#888888", flex=2),
+                            m.flex_text(masked, size="md", flex=3, align="end")], layout="horizontal")
+                if masked else m.flex_text(t("card.phone_none"), size="xs", color="#888888", wrap=True))
     rows += [m.flex_text(f"{t('card.code')}: {member.member_code}", size="md", weight="bold", align="center"),
              m.flex_text(t("card.show_at_counter"), size="xs", color="#888888", align="center")]
     qr = ctx.services.qr_url(member.member_code, ctx.now) if ctx.services.qr_url else None
     hero = {"type": "image", "url": qr, "size": "full", "aspectRatio": "1:1", "aspectMode": "fit"} if qr else None
+    verify = None if masked else [m.flex_button(m.postback_action(t("card.phone_verify"), "verify_phone",
+                                                                  display_text=t("card.phone_verify")), style="link")]
     bubble = m.flex_bubble(header=[m.flex_text(f"{t('card.title')} · {member.display_name or ''}", weight="bold")],
-                           hero=hero, body=rows)
+                           hero=hero, body=rows, footer=verify)
     return [m.flex_message(t("card.alt", balance=fmt.number(member.balance), tier=tier_name), bubble,
                            standard_quick_replies(ctx))]
 

@@ -28,7 +28,12 @@ def claim(ctx: Context):
     ctx.member = member
     if member.is_member and not was_member:
         ctx.effects.append(SwitchRichMenu(member=True))
-    got = outcome.claimed
-    return [m.text_message(ctx.t("claim.done", source=got.source, points=fmt.number(got.points),
-                                 tier=ctx.settings.tier(got.tier).name(ctx.t.language),
-                                 balance=fmt.number(member.balance)))]
+    return [claimed_message(ctx, outcome.claimed)]
+
+
+def claimed_message(ctx: Context, got: claims.Claimed) -> dict:
+    """What the member reads once a membership moved in is theirs (by its code, or by their phone)."""
+    ctx.session.refresh(ctx.member)
+    return m.text_message(ctx.t("claim.done", source=got.source, points=fmt.number(got.points),
+                                tier=ctx.settings.tier(got.tier).name(ctx.t.language),
+                                balance=fmt.number(ctx.member.balance)))

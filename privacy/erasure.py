@@ -7,7 +7,7 @@ LINE user id this returns). What goes:
 * the member record forgets who they are (rewards.membership.erase: name, birthday, phone, tags,
   referral code, LINE user id, the email and claim code of a record moved in from another
   programme that they claimed; pending messages are cancelled), and the count of claim codes they tried;
-* what the bot was waiting for from them (conversation state);
+* what the bot was waiting for from them (conversation state), and the numbers their SMS codes went to;
 * survey comments (may hold personal details; ratings stay as anonymous numbers) and what content
   they opened;
 * the parameters of every message row kept for them (a name in a sent broadcast's text, a coupon
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from core import conversation
 from core.models import InboxEvent
-from rewards import membership
+from rewards import membership, phone_verification
 from rewards.models import ClaimAttempt, Member, Outbox
 
 from content.models import ContentView
@@ -44,6 +44,7 @@ def erase_member(session: Session, member: Member, now: datetime) -> str | None:
     line_user_id = member.line_user_id
     handoff.erase(session, line_user_id, member.id)  # kept chat and unanswered messages
     membership.erase(session, member, now)
+    phone_verification.forget(session, member)
     session.execute(update(Outbox).where(Outbox.member_id == member.id).values(params={})
                     .execution_options(synchronize_session=False))
     session.execute(update(SurveyResponse).where(SurveyResponse.member_id == member.id)

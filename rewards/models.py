@@ -108,6 +108,42 @@ class Member(Base):
         return f"<Member {self.id} {self.member_code} {self.status}>"
 
 
+class PhoneCode(Base):
+    """One SMS one-time code sent (or about to be) to prove a phone number (rewards/phone_verification.py).
+
+    The code itself is never stored: only an HMAC of it, keyed from the app's secret and bound to
+    this row and number. `status`: pending (made, not yet handed to the gateway), sent, failed (the
+    gateway refused: counts against no limit), replaced (a newer code was sent), used, dead
+    (attempts used up). A row is sent at most once: `sent_at` is set when the gateway took it.
+    """
+
+    __tablename__ = "phone_codes"
+    __table_args__ = (
+        CheckConstraint("status in ('pending', 'sent', 'failed', 'replaced', 'used', 'dead')", name="status_known"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        Index("ix_phone_codes_member_created", "member_id", "created_at"),
+        Index("ix_phone_codes_phone_created", "phone", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(BigId, ForeignKey("members.id"))
+    # E.164; cleared when the member is erased
+    phone: Mapped[str | None] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    provider: Mapped[str | None] = mapped_column(String(16))
+    # the gateway's id of the message (Twilio's sid, EVERY8D's batch id, Mitake's msgid)
+    provider_ref: Mapped[str | None] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:  # never prints the number
+        return f"<PhoneCode {self.id} member={self.member_id} {self.status}>"
+
+
 # rows still to send; the same words in every query meant to use these partial indexes (SQLite
 # uses a partial index only when the query repeats its condition literally)
 UNSENT = "status in ('pending', 'sending')"

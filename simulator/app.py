@@ -5,6 +5,7 @@ from simulator.api import api_blueprint
 from simulator.chat import chat_blueprint
 from simulator.control import control_blueprint
 from simulator.platform import LinePlatform
+from simulator.sms_gateways import sms_blueprint
 from simulator.webhook_sender import WebhookSender
 
 
@@ -17,4 +18,5 @@ def create_app(platform=None, bot_url=None, channel_secret=None) -> Flask:
     app.register_blueprint(api_blueprint(platform))
     app.register_blueprint(control_blueprint(platform))
     app.register_blueprint(chat_blueprint(platform, sender))
+    app.register_blueprint(sms_blueprint(platform))
     return app

@@ -14,6 +14,7 @@ from simulator.calls import Call
 from simulator.faults import MONTHLY_LIMIT, FaultBook
 from simulator.retry_keys import RetryKeys
 from simulator.rich_menus import RichMenus
+from simulator.sms_gateways import SmsBook
 from simulator.spec_choice import load_messaging_spec
 
 MULTICAST_LIMIT = 500
@@ -65,6 +66,7 @@ class LinePlatform:
             self.faults = FaultBook()
             self.retry_keys = RetryKeys(self.clock)
             self.rich_menus = RichMenus()
+            self.sms = SmsBook()  # the SMS gateways' texts (simulator/sms_gateways.py)
 
     def reset(self) -> None:
         self._init_state()

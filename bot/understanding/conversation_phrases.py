@@ -32,6 +32,11 @@ HANDOFF: tuple[str, ...] = (
     "服務人員", "跟真人說話", "talk to a person", "talk to a human", "speak to someone", "speak to a person",
     "talk to someone", "real person", "customer service agent", "live agent", "human agent", "talk to staff",
 )
+# Leaving a step the bot is waiting in (the number or the code of phone verification): the whole message.
+CANCEL: tuple[str, ...] = (
+    "取消", "算了", "不要了", "不用了", "離開", "結束", "停止", "先不要", "取消驗證", "不驗證了",
+    "cancel", "stop", "quit", "exit", "never mind", "nevermind", "forget it", "no thanks",
+)
 # Asking where the stores are: anywhere in a message, or (STORES_SOLO) only as the whole message
 # ("I love your shop" is not a question about stores).
 STORES: tuple[str, ...] = (

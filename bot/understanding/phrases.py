@@ -43,6 +43,13 @@ TERMS: dict[str, tuple[str, ...]] = {
     "delete_data": ("刪除資料", "刪除個人資料", "刪除個資", "個資刪除", "刪除帳號", "刪除會員資料", "delete my data",
                     "delete data", "delete account", "delete my account", "erase my data", "remove my data",
                     "remove my personal data", "delete personal data"),
+    # proving a phone number with an SMS code (handlers/phone.py)
+    "verify_phone": ("綁定手機", "手機綁定", "驗證手機", "手機驗證", "綁定手機號碼", "驗證手機號碼", "手機號碼驗證",
+                     "手機號碼綁定", "認證手機", "手機認證", "登記手機", "登錄手機", "新增手機", "新增手機號碼", "綁手機",
+                     "加入手機號碼", "更換手機號碼", "verify phone", "verify phone number", "verify mobile",
+                     "phone verification", "add phone number", "add phone", "register phone",
+                     "register phone number", "bind phone", "update phone number", "change phone number",
+                     "verify number"),
     # leaving the programme: the answer explains the choices (stop messages, delete my data)
     "leave": ("退會", "cancel membership", "cancel my membership", "leave membership", "quit membership",
               "end membership", "leave the program"),

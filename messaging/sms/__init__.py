@@ -1,0 +1,1 @@
+"""SMS gateways, one module each, behind one small interface (`base.Gateway`); `SMS_PROVIDER` picks one."""
