@@ -66,6 +66,11 @@ class OrderNotFound(NotFound):
     default_message = "no such order"
 
 
+class SpendNotFound(NotFound):
+    code = "spend_not_found"
+    default_message = "no such points spend for this member"
+
+
 class CouponNotFound(NotFound):
     code = "coupon_not_found"
     default_message = "no such coupon"
@@ -91,6 +96,23 @@ class OrderConflict(Conflict):
 class RefundConflict(Conflict):
     code = "refund_conflict"
     default_message = "a refund with this id was already recorded with a different amount"
+
+
+class SpendConflict(Conflict):
+    code = "spend_conflict"
+    default_message = "points were already spent on this order id with a different number of points or by another member"
+
+
+class SpendTooLarge(Conflict):
+    """At the till, asking for more than the balance is a clash with the member's state (409), not a bad field."""
+    code = "insufficient_points"
+    default_message = "not enough points"
+
+    def __init__(self, balance: int, needed: int):
+        self.balance = balance
+        self.needed = needed
+        super().__init__(None, f"not enough points: {balance} available, {needed} asked for",
+                         {"balance": balance, "points": needed})
 
 
 class CouponAlreadyRedeemed(Conflict):

@@ -63,13 +63,11 @@ def by_code(session: Session, member_code: str) -> Member | None:
     return session.scalar(select(Member).where(Member.member_code == member_code.strip().upper()))
 
 
-def by_phone(session: Session, phone: str) -> list[Member]:
-    """Records with this phone number, as given or without spaces, dashes and brackets (may be several)."""
-    plain = "".join(ch for ch in phone if ch not in " -()\u3000")
-    candidates = {phone.strip(), plain} - {""}
-    if not candidates:
-        return []
-    return list(session.scalars(select(Member).where(Member.phone.in_(candidates)).order_by(Member.id)))
+def by_verified_phone(session: Session, e164: str) -> Member | None:
+    """The member who verified this number (E.164, core/phones.py); unverified numbers never match.
+    At most one: the partial unique index `uq_members_verified_phone` says so."""
+    return session.scalar(select(Member).where(Member.phone == e164, Member.phone_verified_at.is_not(None),
+                                              Member.erased_at.is_(None)))
 
 
 def get_or_create(session: Session, line_user_id: str, now: datetime, language: str = "zh-TW") -> Member:

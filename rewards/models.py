@@ -361,3 +361,40 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+SPEND_STATUSES = ("spent", "cancelled")
+
+
+class PointsSpend(Base):
+    """Points a member spent at the till as a discount on one order, once per (channel, order id).
+
+    `points_returned` is what came back since (a cancel gives back the rest; each refund of the
+    order its share); it never exceeds `points`. `balance_after` and `cancel_balance` keep the
+    balance each answer first gave, so a replay answers the same."""
+
+    __tablename__ = "points_spends"
+    __table_args__ = (
+        UniqueConstraint("channel", "order_id"),
+        CheckConstraint(_in("channel", ORDER_CHANNELS), name="channel_known"),
+        CheckConstraint(_in("status", SPEND_STATUSES), name="status_known"),
+        CheckConstraint("points > 0 and discount >= 0", name="points_positive"),
+        CheckConstraint("points_returned >= 0 and points_returned <= points", name="returned_range"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    spend_id: Mapped[str] = mapped_column(String(16), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    order_id: Mapped[str] = mapped_column(String(64))
+    points: Mapped[int] = mapped_column(Integer)
+    discount: Mapped[int] = mapped_column(Integer)  # NT$
+    status: Mapped[str] = mapped_column(String(12), default="spent")
+    points_returned: Mapped[int] = mapped_column(Integer, default=0)
+    balance_after: Mapped[int] = mapped_column(Integer)
+    cancel_balance: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<PointsSpend {self.id} {self.spend_id} {self.status}>"

@@ -25,9 +25,9 @@ def test_the_document_is_valid_openapi_3(client):
 
 
 def test_every_documented_response_happens_and_conforms(api, auth, make_member, make_coupon):
-    member = make_member(points=20, phone="0911222333")
-    make_member(phone="0944555666")
-    make_member(phone="0944555666")
+    member = make_member(points=20, verified_phone="+886911222333")
+    spender = make_member(points=50)
+    spend = f"/api/v1/members/{spender.code}/points/spend"
     fresh = make_coupon(member)
     expired = make_coupon(member, valid_for=timedelta(seconds=-1), valid_from=timedelta(days=-30))
     wrong_key = {"Authorization": "Bearer nope"}  # well-formed, so the request conforms; the key is refused
@@ -50,7 +50,19 @@ def test_every_documented_response_happens_and_conforms(api, auth, make_member, 
         ("GET", "/api/v1/metrics", {}, 401, False),
         ("GET", "/api/v1/members?phone=0911222333", {}, 401, False),
         ("GET", "/api/v1/members?line_user_id=Unobody", {"headers": auth}, 404, True),
-        ("GET", "/api/v1/members?phone=0944555666", {"headers": auth}, 409, True),
+        ("GET", "/api/v1/members?phone=02-2345-6789", {"headers": auth}, 422, False),
+        ("POST", spend, {"json": {"order_id": "T-1", "points": 20}, "headers": auth}, 201, True),
+        ("POST", spend, {"json": {"order_id": "T-1", "points": 20}, "headers": auth}, 200, True),
+        ("POST", spend, {"data": b"{", "headers": auth}, 400, False),
+        ("POST", spend, {"json": {"order_id": "T-2", "points": 1}}, 401, False),
+        ("POST", "/api/v1/members/MNOSUCH/points/spend", {"json": {"order_id": "T-2", "points": 1},
+                                                         "headers": auth}, 404, True),
+        ("POST", spend, {"json": {"order_id": "T-2", "points": 31}, "headers": auth}, 409, True),
+        ("POST", spend, {"data": huge, "headers": auth}, 413, False),
+        ("POST", spend, {"json": {"order_id": "T-2", "points": 0}, "headers": auth}, 422, False),
+        ("POST", f"/api/v1/members/{spender.code}/points/spend/SNOSUCH/cancel", {"headers": auth}, 404, True),
+        ("POST", "/api/v1/members/M%00X/points/spend/S1/cancel", {"headers": auth}, 400, False),
+        ("POST", f"/api/v1/members/{spender.code}/points/spend/S1/cancel", {}, 401, False),
         ("POST", "/api/v1/orders", {"json": order, "headers": auth}, 201, True),
         ("POST", "/api/v1/orders", {"json": order, "headers": auth}, 200, True),
         ("POST", "/api/v1/orders", {"data": b"{", "headers": auth}, 400, False),
@@ -88,6 +100,8 @@ def test_every_documented_response_happens_and_conforms(api, auth, make_member, 
         reply = api.call(method, path, **kwargs)
         assert reply.status == status, (method, path, reply.json)
         assert reply.request_conforms == conforms, (method, path, status, reply.request_problem)
+    spend_id = api.post(spend, json={"order_id": "T-1", "points": 20}, headers=auth).json["spend_id"]
+    assert api.post(f"{spend}/{spend_id}/cancel", headers=auth).status == 200
 
     missing = documented() - api.seen
     assert not missing, f"documented but never produced: {sorted(missing)}"

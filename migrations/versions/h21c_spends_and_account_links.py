@@ -1,0 +1,51 @@
+"""points spent at the till (points_spends)
+
+Revision ID: h21c_spends_and_account_links
+Revises: i21_phone_identity
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import rewards.db_types
+
+revision = "h21c_spends_and_account_links"
+down_revision = "i21_phone_identity"
+branch_labels = None
+depends_on = None
+
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Instant = rewards.db_types.UTCDateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "points_spends",
+        sa.Column("id", Id, nullable=False),
+        sa.Column("spend_id", sa.String(length=16), nullable=False),
+        sa.Column("member_id", Id, nullable=False),
+        sa.Column("channel", sa.String(length=12), nullable=False),
+        sa.Column("order_id", sa.String(length=64), nullable=False),
+        sa.Column("points", sa.Integer(), nullable=False),
+        sa.Column("discount", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("points_returned", sa.Integer(), nullable=False),
+        sa.Column("balance_after", sa.Integer(), nullable=False),
+        sa.Column("cancel_balance", sa.Integer(), nullable=True),
+        sa.Column("created_at", Instant, nullable=False),
+        sa.Column("cancelled_at", Instant, nullable=True),
+        sa.CheckConstraint("channel in ('store', 'online')", name=op.f("ck_points_spends_channel_known")),
+        sa.CheckConstraint("status in ('spent', 'cancelled')", name=op.f("ck_points_spends_status_known")),
+        sa.CheckConstraint("points > 0 and discount >= 0", name=op.f("ck_points_spends_points_positive")),
+        sa.CheckConstraint("points_returned >= 0 and points_returned <= points",
+                           name=op.f("ck_points_spends_returned_range")),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_points_spends_member_id_members")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_points_spends")),
+        sa.UniqueConstraint("channel", "order_id", name=op.f("uq_points_spends_channel")),
+        sa.UniqueConstraint("spend_id", name=op.f("uq_points_spends_spend_id")),
+    )
+    op.create_index(op.f("ix_points_spends_member_id"), "points_spends", ["member_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_points_spends_member_id"), table_name="points_spends")
+    op.drop_table("points_spends")
