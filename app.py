@@ -24,7 +24,7 @@ from core.config import Config, ConfigError
 from cli.content import content_cli
 from core.db import Database
 from bot.dispatch import Dispatcher, Services
-from bot.line_client import LineClient
+from bot.line_client import LineClient, account_link_token
 from bot.member_qr_route import bp as member_qr_bp
 from bot.short_link_route import bp as short_link_bp
 from bot.answers import AnswerSender
@@ -66,7 +66,9 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
                         qr_url=partial(member_qr.signed_qr_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
                         coupon_qr_url=partial(member_qr.signed_coupon_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
                         default_language=config.BOT_LANGUAGE,
-                        handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS)
+                        handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS,
+                        link_token=partial(account_link_token, line),
+                        account_link_login_url=config.ACCOUNT_LINK_LOGIN_URL)
     dispatcher = Dispatcher(handlers.routers(), lambda session, text: understanding.model_for(session).understand(text))
     answers = AnswerSender(db, rt.clock, line, config.reply_as_push_after(), config.LINE_TIMEOUT_SECONDS)
     processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services, answers)

@@ -157,6 +157,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "qr.unsubscribe": {"zh-TW": "取消訂閱", "en": "Unsubscribe"},
     "qr.subscribe": {"zh-TW": "訂閱", "en": "Subscribe"},
     "qr.delete": {"zh-TW": "刪除資料", "en": "Delete my data"},
+    "qr.account_link": {"zh-TW": "連結帳號", "en": "Link my account"},
+    # -- LINE's account link (handlers/account_link.py)
+    "account_link.ask": {"zh-TW": "請登入官網會員帳號，完成後您的 LINE 會員就會與官網帳號連結，線上購物也能累積點數。連結在 10 分鐘內有效。",
+                         "en": "Log in to your account on our online shop: your LINE membership is then linked to it, "
+                               "and online orders earn points too. The link works for 10 minutes."},
+    "account_link.button": {"zh-TW": "登入並連結", "en": "Log in and link"},
+    "account_link.unavailable": {"zh-TW": "目前無法連結官網帳號，請稍後再試。", "en": "Linking an online shop account is not "
+                                 "available right now. Please try again later."},
+    "account_link.done": {"zh-TW": "帳號連結完成！線上購物也會累積點數。", "en": "Your account is linked! Online orders "
+                          "now earn points too."},
+    "account_link.not_linked": {"zh-TW": "帳號沒有連結成功，請輸入「連結帳號」重新開始。",
+                                "en": "Your account was not linked. Type \"link my account\" to start again."},
     "qr.about": {"zh-TW": "關於我們", "en": "About us"},
     "qr.language": {"zh-TW": "English", "en": "中文"},
     # -- rich menu (its buttons use the quick reply labels above, both languages on each)

@@ -5,11 +5,12 @@ from bot.dispatch import Router
 
 
 def routers() -> list[Router]:
-    from . import account, birthday, conversation, coupons, membership, news, preferences, staff_link, survey
+    from . import (account, account_link, birthday, conversation, coupons, membership, news, preferences, staff_link,
+                   survey)
     from . import help as help_module
 
     # a staff member's link code first: it is only ever that; then a chat handed to staff (kept for
     # them, not answered); then a pending survey comment: while the bot waits for one, free text is the comment
     return [staff_link.router, conversation.first, survey.comment_router, membership.router, birthday.router,
-            preferences.router, account.router, coupons.router, news.router, survey.router, help_module.router,
+            preferences.router, account.router, account_link.router, coupons.router, news.router, survey.router, help_module.router,
             conversation.last, help_module.fallback]

@@ -71,6 +71,11 @@ class SpendNotFound(NotFound):
     default_message = "no such points spend for this member"
 
 
+class LinkTokenNotFound(NotFound):
+    code = "link_token_not_found"
+    default_message = "no account link was asked for with this link token"
+
+
 class CouponNotFound(NotFound):
     code = "coupon_not_found"
     default_message = "no such coupon"
@@ -115,6 +120,11 @@ class SpendTooLarge(Conflict):
                          {"balance": balance, "points": needed})
 
 
+class LinkTokenTaken(Conflict):
+    code = "link_token_taken"
+    default_message = "this link token was used already (for another customer, or the link is done)"
+
+
 class CouponAlreadyRedeemed(Conflict):
     code = "coupon_already_redeemed"
     default_message = "this coupon was already used"
@@ -143,6 +153,14 @@ class CouponExpired(Gone):
 
     def __init__(self, valid_until: datetime | None = None):
         self.valid_until = valid_until
+        super().__init__(None, None, {"valid_until": valid_until} if valid_until else None)
+
+
+class LinkTokenExpired(Gone):
+    code = "link_token_expired"
+    default_message = "this link token has expired: the member asks the bot again"
+
+    def __init__(self, valid_until: datetime | None = None):
         super().__init__(None, None, {"valid_until": valid_until} if valid_until else None)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.field_errors import FieldErrors
 
+from . import account_links
 from .models import Member
 
 # No look-alike characters (0/O, 1/I/L), so a code read aloud or off a screen is unambiguous.
@@ -169,7 +170,7 @@ def set_marketing_opt_in(member: Member, opted_in: bool, now: datetime) -> bool:
 def erase(session: Session, member: Member, now: datetime) -> None:
     """Forget who the member is; keep the anonymous ledger and order totals (they are the shop's books).
 
-    Name, birthday, phone, tags, referral code and LINE user id go; no message of any kind is sent
+    Name, birthday, phone, tags, referral code, LINE user id and linked shop accounts go; no message of any kind is sent
     again, and pending ones are cancelled.
     """
     from .models import Outbox
@@ -184,6 +185,7 @@ def erase(session: Session, member: Member, now: datetime) -> None:
     member.marketing_opt_in = False
     member.status = "erased"
     member.erased_at = now
+    account_links.forget(session, member.id)  # shop customer ids, link tokens and nonces
     session.execute(update(Outbox).where(Outbox.member_id == member.id, Outbox.status == "pending")
                     .values(status="cancelled", skip_reason="erased").execution_options(synchronize_session=False))
 

@@ -398,3 +398,41 @@ class PointsSpend(Base):
 
     def __repr__(self) -> str:
         return f"<PointsSpend {self.id} {self.spend_id} {self.status}>"
+
+
+class AccountLinkRequest(Base):
+    """One run of LINE's account link flow for a member: the link token LINE issued for them, then
+    the nonce this project made for the shop's customer who logged in with it. Single-use: `used_at`
+    is set by the `accountLink` event that completes it (or fails it)."""
+
+    __tablename__ = "account_link_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    link_token: Mapped[str] = mapped_column(String(128), unique=True)
+    token_expires_at: Mapped[datetime]
+    nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
+    platform: Mapped[str | None] = mapped_column(String(32))
+    customer_id: Mapped[str | None] = mapped_column(String(128))
+    nonce_expires_at: Mapped[datetime | None]
+    used_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class MemberLink(Base):
+    """A member's account on a shop platform (linked through LINE's account link): how a shop
+    connector finds the member of a customer. One member per (platform, customer id), one customer
+    id per member and platform."""
+
+    __tablename__ = "member_links"
+    __table_args__ = (
+        UniqueConstraint("platform", "customer_id"),
+        UniqueConstraint("member_id", "platform"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    platform: Mapped[str] = mapped_column(String(32))
+    customer_id: Mapped[str] = mapped_column(String(128))
+    linked_at: Mapped[datetime]

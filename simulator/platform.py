@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from simulator import line_ids
+from simulator.account_link import LinkTokens
 from simulator.answers import LineApiError, not_found
 from simulator.calls import Call
 from simulator.faults import MONTHLY_LIMIT, FaultBook
@@ -65,6 +66,7 @@ class LinePlatform:
             self.faults = FaultBook()
             self.retry_keys = RetryKeys(self.clock)
             self.rich_menus = RichMenus()
+            self.link_tokens = LinkTokens(self.clock)
 
     def reset(self) -> None:
         self._init_state()

@@ -43,6 +43,8 @@ TERMS: dict[str, tuple[str, ...]] = {
     "delete_data": ("刪除資料", "刪除個人資料", "刪除個資", "個資刪除", "刪除帳號", "刪除會員資料", "delete my data",
                     "delete data", "delete account", "delete my account", "erase my data", "remove my data",
                     "remove my personal data", "delete personal data"),
+    "account_link": ("連結帳號", "帳號連結", "綁定帳號", "連結會員帳號", "綁定會員帳號", "連結官網帳號", "綁定官網帳號",
+                     "link my account", "link account", "account link", "connect my account", "link my shop account"),
     # leaving the programme: the answer explains the choices (stop messages, delete my data)
     "leave": ("退會", "cancel membership", "cancel my membership", "leave membership", "quit membership",
               "end membership", "leave the program"),

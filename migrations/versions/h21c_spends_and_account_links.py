@@ -1,4 +1,4 @@
-"""points spent at the till (points_spends)
+"""points spent at the till (points_spends); LINE account link (account_link_requests, member_links)
 
 Revision ID: h21c_spends_and_account_links
 Revises: i21_phone_identity
@@ -44,8 +44,43 @@ def upgrade() -> None:
         sa.UniqueConstraint("spend_id", name=op.f("uq_points_spends_spend_id")),
     )
     op.create_index(op.f("ix_points_spends_member_id"), "points_spends", ["member_id"], unique=False)
+    op.create_table(
+        "account_link_requests",
+        sa.Column("id", Id, nullable=False),
+        sa.Column("member_id", Id, nullable=False),
+        sa.Column("link_token", sa.String(length=128), nullable=False),
+        sa.Column("token_expires_at", Instant, nullable=False),
+        sa.Column("nonce", sa.String(length=64), nullable=True),
+        sa.Column("platform", sa.String(length=32), nullable=True),
+        sa.Column("customer_id", sa.String(length=128), nullable=True),
+        sa.Column("nonce_expires_at", Instant, nullable=True),
+        sa.Column("used_at", Instant, nullable=True),
+        sa.Column("outcome", sa.String(length=16), nullable=True),
+        sa.Column("created_at", Instant, nullable=False),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"],
+                                name=op.f("fk_account_link_requests_member_id_members")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_account_link_requests")),
+        sa.UniqueConstraint("link_token", name=op.f("uq_account_link_requests_link_token")),
+        sa.UniqueConstraint("nonce", name=op.f("uq_account_link_requests_nonce")),
+    )
+    op.create_index(op.f("ix_account_link_requests_member_id"), "account_link_requests", ["member_id"], unique=False)
+    op.create_table(
+        "member_links",
+        sa.Column("id", Id, nullable=False),
+        sa.Column("member_id", Id, nullable=False),
+        sa.Column("platform", sa.String(length=32), nullable=False),
+        sa.Column("customer_id", sa.String(length=128), nullable=False),
+        sa.Column("linked_at", Instant, nullable=False),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_member_links_member_id_members")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_member_links")),
+        sa.UniqueConstraint("member_id", "platform", name=op.f("uq_member_links_member_id")),
+        sa.UniqueConstraint("platform", "customer_id", name=op.f("uq_member_links_platform")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("member_links")
+    op.drop_index(op.f("ix_account_link_requests_member_id"), table_name="account_link_requests")
+    op.drop_table("account_link_requests")
     op.drop_index(op.f("ix_points_spends_member_id"), table_name="points_spends")
     op.drop_table("points_spends")
