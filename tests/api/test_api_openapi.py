@@ -7,6 +7,8 @@ from datetime import timedelta
 from openapi_spec_validator import validate
 
 from api.openapi import document
+from rewards import account_links
+from rewards.models import Member
 
 from .conftest import order_body
 
@@ -24,10 +26,16 @@ def test_the_document_is_valid_openapi_3(client):
     validate(served.json)
 
 
-def test_every_documented_response_happens_and_conforms(api, auth, make_member, make_coupon):
+def test_every_documented_response_happens_and_conforms(api, auth, rt, make_member, make_coupon):
     member = make_member(points=20, verified_phone="+886911222333")
     spender = make_member(points=50)
     spend = f"/api/v1/members/{spender.code}/points/spend"
+    with rt.db.session() as s:  # link tokens the bot recorded for a member: one fresh, one from 11 minutes ago
+        linker = s.get(Member, member.id)
+        account_links.record_link_token(s, linker, "TOKEN-FRESH", rt.clock.now())
+        account_links.record_link_token(s, linker, "TOKEN-OLD", rt.clock.now() - timedelta(minutes=11))
+    nonces = "/api/v1/account-links/nonces"
+    link = {"link_token": "TOKEN-FRESH", "platform": "web", "customer_id": "C-1"}
     fresh = make_coupon(member)
     expired = make_coupon(member, valid_for=timedelta(seconds=-1), valid_from=timedelta(days=-30))
     wrong_key = {"Authorization": "Bearer nope"}  # well-formed, so the request conforms; the key is refused
@@ -95,6 +103,15 @@ def test_every_documented_response_happens_and_conforms(api, auth, make_member, 
         ("GET", "/api/v1/metrics?month=2026-10", {"headers": auth}, 200, True),
         ("GET", "/api/v1/metrics?month=2026-10", {"headers": wrong_key}, 401, True),
         ("GET", "/api/v1/metrics?month=October", {"headers": auth}, 400, False),
+        ("POST", nonces, {"json": link, "headers": auth}, 201, True),
+        ("POST", nonces, {"json": link, "headers": auth}, 200, True),
+        ("POST", nonces, {"json": dict(link, customer_id="C-2"), "headers": auth}, 409, True),
+        ("POST", nonces, {"json": dict(link, link_token="TOKEN-OLD"), "headers": auth}, 410, True),
+        ("POST", nonces, {"json": dict(link, link_token="NO-SUCH"), "headers": auth}, 404, True),
+        ("POST", nonces, {"data": b"[", "headers": auth}, 400, False),
+        ("POST", nonces, {"json": link}, 401, False),
+        ("POST", nonces, {"data": huge, "headers": auth}, 413, False),
+        ("POST", nonces, {"json": dict(link, platform="Web Shop"), "headers": auth}, 422, False),
     ]
     for method, path, kwargs, status, conforms in cases:
         reply = api.call(method, path, **kwargs)
