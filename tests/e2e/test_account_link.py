@@ -120,11 +120,13 @@ def test_chat_token_nonce_dialog_event_linked(linking, line, caplog):
     assert linked_customers(rt) == [(member.id, "web", "C-1001")]
 
 
-def test_in_english_by_words(linking):
+def test_in_english_by_words_or_by_a_tap(linking):
     _app, _rt, _url, _auth, chat = linking
     uid = "U" + "b2" * 16
     chat.join(uid)
-    assert ask_and_get_token(chat, uid, "link my account")
+    answer = chat.say(uid, "link my account")
+    assert "Log in" in words(answer) and LOGIN in login_link(answer)
+    assert LOGIN in login_link(chat.tap(uid, "action=account_link"))
 
 
 def test_a_nonce_bound_to_another_user_an_unknown_or_expired_nonce_change_nothing(linking, clock):
