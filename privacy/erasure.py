@@ -5,7 +5,8 @@ but what only they can (the console's audit row, the LINE call that resets the r
 LINE user id this returns). What goes:
 
 * the member record forgets who they are (rewards.membership.erase: name, birthday, phone, tags,
-  referral code, LINE user id; pending messages are cancelled);
+  referral code, LINE user id, linked shop customer ids and account-link requests; pending
+  messages are cancelled);
 * what the bot was waiting for from them (conversation state);
 * survey comments (may hold personal details; ratings stay as anonymous numbers) and what content
   they opened;

@@ -12,6 +12,7 @@ import requests
 from sqlalchemy import func, select
 
 from api.keys import create_key
+from privacy import member_data
 from privacy.erasure import erase_member
 from rewards import account_links, membership
 from rewards.models import AccountLinkRequest, MemberLink
@@ -179,6 +180,9 @@ def test_erasure_removes_the_links(linking):
     body = nonce_for(url, auth, ask_and_get_token(chat, uid)).json()
     confirm(body["dialog_url"])
     assert len(linked_customers(rt)) == 1
+    with rt.db.session() as s:  # the member's data export shows it (right of access)
+        exported = member_data.export(s, membership.by_line_user(s, uid), rt.clock.now())
+    assert [(a["platform"], a["customer_id"]) for a in exported["linked_accounts"]] == [("web", "C-1001")]
     with rt.db.session() as s:
         erase_member(s, membership.by_line_user(s, uid), rt.clock.now())
     with rt.db.session() as s:
