@@ -110,7 +110,7 @@ class SpendConflict(Conflict):
 
 class SpendTooLarge(Conflict):
     """At the till, asking for more than the balance is a clash with the member's state (409), not a bad field."""
-    code = "insufficient_points"
+    code = "points_exceed_balance"
     default_message = "not enough points"
 
     def __init__(self, balance: int, needed: int):

@@ -76,7 +76,7 @@ def test_the_same_order_with_other_points_or_another_member_is_409(api, auth, rt
 def test_more_than_the_balance_is_409_and_changes_nothing(api, auth, rt, make_member):
     member = make_member(points=50)
     reply = api.post(spend_path(member), json={"order_id": "POS-1", "points": 51}, headers=auth)
-    assert reply.status == 409 and reply.json["error"]["code"] == "insufficient_points"
+    assert reply.status == 409 and reply.json["error"]["code"] == "points_exceed_balance"
     assert reply.json["error"]["fields"] == {"balance": 50, "points": 51}
     assert balance_and_ledger(rt, member) == (50, 50)
     with rt.db.session() as s:
@@ -179,7 +179,7 @@ def test_points_given_back_repay_what_the_member_owes_first(api, auth, rt, make_
     assert owed.json["points_owed"] == 100 and owed.json["balance"] == 0
     # owed points cannot be spent
     reply = api.post(spend_path(member), json={"order_id": "POS-3", "points": 1}, headers=auth)
-    assert reply.status == 409 and reply.json["error"]["code"] == "insufficient_points"
+    assert reply.status == 409 and reply.json["error"]["code"] == "points_exceed_balance"
     back = api.post(cancel_path(member, spent["spend_id"]), headers=auth)
     assert back.json["points_returned"] == 100 and back.json["balance"] == 0  # all of it repaid the debt
     assert api.get(f"/api/v1/members/{member.code}", headers=auth).json["balance"] == 0
@@ -195,7 +195,7 @@ def test_fifty_spends_at_once_give_exactly_as_many_as_fit(app, rt, auth, make_me
     statuses = Counter(r.status_code if isinstance(r, requests.Response) else repr(r) for r in replies)
     assert statuses == Counter({201: 16, 409: 34}), statuses  # 16 x 30 = 480 of 500
     assert balance_and_ledger(rt, member) == (20, 20)
-    assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} == {"insufficient_points"}
+    assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} == {"points_exceed_balance"}
 
 
 def test_the_same_spend_at_once_takes_the_points_once(app, rt, auth, make_member):
