@@ -25,7 +25,7 @@ from core.config import Config, ConfigError
 from cli.content import content_cli
 from core.db import Database
 from bot.dispatch import Dispatcher, Services
-from bot.line_client import LineClient
+from bot.line_client import LineClient, account_link_token
 from bot.member_qr_route import bp as member_qr_bp
 from bot.short_link_route import bp as short_link_bp
 from bot.answers import AnswerSender
@@ -72,7 +72,9 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
                         handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS,
                         sms=sms_gateway_from(config),
                         phone_policy=PhonePolicy(allow_foreign=config.phone_allow_foreign()),
-                        phone_code_key=phone_code_key(config.SECRET_KEY))
+                        phone_code_key=phone_code_key(config.SECRET_KEY),
+                        link_token=partial(account_link_token, line),
+                        account_link_login_url=config.ACCOUNT_LINK_LOGIN_URL)
     dispatcher = Dispatcher(handlers.routers(), lambda session, text: understanding.model_for(session).understand(text))
     answers = AnswerSender(db, rt.clock, line, config.reply_as_push_after(), config.LINE_TIMEOUT_SECONDS)
     processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services, answers)

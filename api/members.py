@@ -1,4 +1,5 @@
-"""GET /members/{member_code} and GET /members?line_user_id=...|phone=...: what the till needs to know."""
+"""GET /members/{member_code} and GET /members?line_user_id=...|phone=...: what the till needs to know.
+A phone number finds only the member who verified it (core/phones.py reads any writing of it)."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,7 +7,8 @@ from typing import Any
 from flask import Blueprint, request
 from sqlalchemy.orm import Session
 
-from core import formats
+from core import formats, phones
+from core.field_errors import FieldErrors
 from core.runtime import runtime
 from rewards import coupons, ledger, membership
 from rewards.errors import MemberNotFound
@@ -66,8 +68,12 @@ def find_member(session: Session):
     if key == "line_user_id":
         member = membership.by_line_user(session, value) if len(value) <= 64 else None
         return member_body(session, _usable(member)), 200
-    found = [m for m in membership.by_phone(session, value) if m.is_member]
-    if len(found) > 1:
-        raise ApiError(409, "ambiguous_phone", f"{len(found)} members share this phone number; "
-                       "look them up by member code", {"phone": "shared by several members"})
-    return member_body(session, _usable(found[0] if found else None)), 200
+    return member_body(session, _usable(membership.by_verified_phone(session, _phone(value)))), 200
+
+
+def _phone(value: str) -> str:
+    """The number in E.164 however the till wrote it (0912-345-678, +886 912 345 678), or a 422 saying why not."""
+    try:
+        return phones.parse(value, allow_foreign=True).e164
+    except phones.PhoneError as exc:
+        raise FieldErrors({"phone": str(exc)}, {"phone": exc.code}) from None

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from content import answers
 from core.field_errors import FieldErrors
 from core.runtime import runtime
-from rewards import membership, orders
+from rewards import membership, orders, spends
 from rewards.errors import MemberNotFound
 from rewards.models import Member, Order
 from rewards.order_input import OrderInput
@@ -51,13 +51,17 @@ def create_order(session: Session):
 
 def order_state(session: Session, order: Order, result: orders.RefundResult) -> dict[str, Any]:
     reversed_, shortfall = orders.refund_totals(session, order)
+    spend = spends.of_order(session, order)  # points spent on the order at the till
     return {"channel": order.channel, "order_id": order.external_id, "amount": order.amount,
             "net_amount": order.net_amount, "status": order.status, "points_earned": order.points_earned,
             "points_reversed": reversed_, "shortfall": shortfall,
             "net_points": order.points_earned - reversed_ - shortfall, "balance": result.balance,
             "points_owed": result.points_owed,
+            "points_spent": spend.points if spend is not None else 0,
+            "points_spent_returned": spend.points_returned if spend is not None else 0,
             "refund": {"refund_id": result.refund.refund_id, "amount": result.refund.amount,
-                       "points_reversed": result.points_reversed, "shortfall": result.shortfall}}
+                       "points_reversed": result.points_reversed, "shortfall": result.shortfall,
+                       "points_spent_returned": result.spent_points_returned}}
 
 
 @api_endpoint

@@ -77,6 +77,10 @@ class Services:
     # coupon code, now -> an expiring https link to the code's QR image, for the till's scanner
     coupon_qr_url: Callable[[str, datetime], str] | None = None
     default_language: str = "zh-TW"
+    # LINE user id -> a link token for LINE's account link (None: LINE did not give one)
+    link_token: Callable[[str], str | None] | None = None
+    # the shop's login page for the account link (empty: not offered)
+    account_link_login_url: str = ""
     # a customer who asks for a person: how long the bot keeps quiet, and the hours staff answer
     handoff_hours: int = 24
     service_hours: str = "10:00-18:00"

@@ -34,6 +34,9 @@ class Incoming:
     # a location message's place
     latitude: float | None = None
     longitude: float | None = None
+    # an accountLink event's result ("ok" or "failed") and nonce
+    link_result: str | None = None
+    link_nonce: str | None = None
 
     @property
     def action(self) -> str | None:
@@ -66,7 +69,13 @@ class Incoming:
             is_unblocked=bool((event.get("follow") or {}).get("isUnblocked")),
             latitude=message.get("latitude") if message.get("type") == "location" else None,
             longitude=message.get("longitude") if message.get("type") == "location" else None,
+            link_result=_single_line((event.get("link") or {}).get("result")),
+            link_nonce=_single_line((event.get("link") or {}).get("nonce")),
         )
+
+
+def _single_line(value) -> str | None:
+    return clean_text(value, single_line=True) if isinstance(value, str) else None
 
 
 def _clean_fields(fields: dict) -> dict:

@@ -59,6 +59,10 @@ def _referral_revoked(p: Params, t: Texts) -> str:
     return t("ledger.referral_revoked", points=formats.signed(-p["points"]), shortfall=_shortfall(p, t))
 
 
+def _spend(key: str, sign: int) -> Callable[[Params, Texts], str]:
+    return lambda p, t: t(key, order=p["order"], points=formats.signed(sign * p["points"]))
+
+
 def _debt_repaid(p: Params, t: Texts) -> str:
     left = int(p.get("debt_left") or 0)
     return t("ledger.debt_repaid", points=formats.signed(-p["points"]),
@@ -78,6 +82,9 @@ LINES: dict[str, Callable[[Params, Texts], str]] = {
     "debt_repaid": _debt_repaid,
     "import_opening": lambda p, t: t("ledger.import_opening", source=p["source"], points=formats.signed(p["points"])),
     "import_unclaimed": lambda p, t: t("ledger.import_unclaimed", points=formats.signed(-p["points"])),
+    "spend_till": _spend("ledger.spend_till", -1),
+    "spend_cancelled": _spend("ledger.spend_cancelled", 1),
+    "spend_refunded": _spend("ledger.spend_refunded", 1),
 }
 
 

@@ -117,6 +117,10 @@ class LineClient:
         request = MulticastRequest.from_dict({"to": to, "messages": messages})
         self._call(self.messaging.multicast, request, x_line_retry_key=retry_key)
 
+    def issue_link_token(self, user_id: str) -> str:
+        """A link token for LINE's account link (valid 10 minutes, single use)."""
+        return self._call(self.messaging.issue_link_token, user_id).link_token
+
     def show_loading(self, user_id: str, seconds: int = 5) -> None:
         request = ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds)
         self._call(self.messaging.show_loading_animation, request)
@@ -163,3 +167,12 @@ class LineClient:
     def close(self) -> None:
         self._api.close()
         self._data.close()
+
+
+def account_link_token(line: LineClient, user_id: str) -> str | None:
+    """A link token for the user, or None when LINE gives none (logged without the user id)."""
+    try:
+        return line.issue_link_token(user_id)
+    except LineApiError as exc:
+        log.warning("LINE issued no link token: %s", exc)
+        return None

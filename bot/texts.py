@@ -157,6 +157,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "qr.unsubscribe": {"zh-TW": "取消訂閱", "en": "Unsubscribe"},
     "qr.subscribe": {"zh-TW": "訂閱", "en": "Subscribe"},
     "qr.delete": {"zh-TW": "刪除資料", "en": "Delete my data"},
+    "qr.account_link": {"zh-TW": "連結帳號", "en": "Link my account"},
+    # -- LINE's account link (handlers/account_link.py)
+    "account_link.ask": {"zh-TW": "請登入官網會員帳號，完成後您的 LINE 會員就會與官網帳號連結，線上購物也能累積點數。連結在 10 分鐘內有效。",
+                         "en": "Log in to your account on our online shop: your LINE membership is then linked to it, "
+                               "and online orders earn points too. The link works for 10 minutes."},
+    "account_link.button": {"zh-TW": "登入並連結", "en": "Log in and link"},
+    "account_link.unavailable": {"zh-TW": "目前無法連結官網帳號，請稍後再試。", "en": "Linking an online shop account is not "
+                                 "available right now. Please try again later."},
+    "account_link.done": {"zh-TW": "帳號連結完成！線上購物也會累積點數。", "en": "Your account is linked! Online orders "
+                          "now earn points too."},
+    "account_link.not_linked": {"zh-TW": "帳號沒有連結成功，請輸入「連結帳號」重新開始。",
+                                "en": "Your account was not linked. Type \"link my account\" to start again."},
     "qr.about": {"zh-TW": "關於我們", "en": "About us"},
     "qr.language": {"zh-TW": "English", "en": "中文"},
     # -- rich menu (its buttons use the quick reply labels above, both languages on each)
@@ -313,6 +325,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "ledger.debt_repaid": {"zh-TW": "補扣退款欠點 {points} 點{left}", "en": "Owed points repaid {points}{left}"},
     "ledger.debt_left": {"zh-TW": "（尚欠 {points} 點）", "en": " ({points} still owed)"},
     "ledger.redeem_reward": {"zh-TW": "兌換 {reward} → {points} 點", "en": "Redeemed {reward} → {points}"},
+    "ledger.spend_till": {"zh-TW": "訂單 {order} 點數折抵 {points} 點", "en": "Points spent on order {order} {points}"},
+    "ledger.spend_cancelled": {"zh-TW": "訂單 {order} 取消點數折抵 {points} 點",
+                               "en": "Points spent on order {order} given back {points}"},
+    "ledger.spend_refunded": {"zh-TW": "訂單 {order} 退款，退回折抵點數 {points} 點",
+                              "en": "Order {order} refunded: points spent given back {points}"},
     "ledger.expire": {"zh-TW": "{earned_on} 獲得的 {points} 點已到期", "en": "{points} points earned {earned_on} expired"},
     "ledger.adjust": {"zh-TW": "客服調整 {points} 點{note}", "en": "Adjustment by staff {points}{note}"},
     "ledger.adjust.note": {"zh-TW": "：{reason}", "en": ": {reason}"},

@@ -61,6 +61,11 @@ class Config:
     # monthly message quota; "off": never as a push (such an answer is recorded as unanswered)
     REPLY_AS_PUSH_AFTER_SECONDS: str = "50"
     BOT_SETTINGS_FILE: str = ""
+    # LINE's account link: the shop's login page the bot sends a member to (it gets `linkToken` as a
+    # query parameter); unset, the bot says linking is not offered. LINE_ACCESS_URL is where LINE's
+    # account-link dialog lives (the simulator's address in development and tests).
+    ACCOUNT_LINK_LOGIN_URL: str = ""
+    LINE_ACCESS_URL: str = "https://access.line.me"
     # a font with Chinese glyphs for the rich menu images (Pillow's own font has none); unset: any
     # installed CJK font (fontconfig), else icons and English labels only
     BOT_FONT_PATH: str = ""

@@ -99,3 +99,30 @@ def normalise_or_none(text: str | None, *, allow_foreign: bool = True) -> str | 
 
 def mask(e164: str | None) -> str | None:
     return Phone(e164).masked if e164 else None
+
+
+
+# the separators `parse` removes, as a character class (spaces other than these two are left out:
+# the document's pattern may be stricter than the reading, never looser)
+_SEP = "[ \u3000\\-\u2010-\u2015\u2212\u30fc\uff0d.()\uff08\uff09]*"
+
+
+def _d(ascii_class: str) -> str:
+    """One digit of `ascii_class` (e.g. "8", "0-9", "1-79"), also full width, after any separators."""
+    return _SEP + "[" + ascii_class + ascii_class.translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "]"
+
+
+def _pattern() -> str:
+    plus = "(?:" + _SEP + "[+\uff0b]|" + _d("0") + _d("0") + ")"
+    digits = lambda low, high: f"(?:{_d('0-9')}){{{low},{high}}}"  # noqa: E731
+    mobile = _d("9") + digits(8, 8)
+    taiwan = f"(?:{plus}?{_d('8')}{_d('8')}{_d('6')}(?:{_d('0')})*{mobile}|(?:{_d('0')})?{mobile})"
+    foreign = (f"(?:{plus}(?:{_d('1-79')}{digits(6, 14)}|{_d('8')}{_d('0-79')}{digits(5, 13)}"
+               f"|{_d('8')}{_d('8')}{_d('0-57-9')}{digits(4, 12)}))")
+    return f"^(?:{taiwan}|{foreign}){_SEP}$(?!\n)"
+
+
+# Every writing `parse(..., allow_foreign=True)` reads as a mobile number, as one regular expression
+# (the API's document states it as the `phone` query's pattern): Taiwan with or without +886, 886,
+# 00886 or the leading 0; another country's number after + or 00 (7 to 15 digits, not 886).
+PATTERN = _pattern()

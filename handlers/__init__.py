@@ -5,7 +5,8 @@ from bot.dispatch import Router
 
 
 def routers() -> list[Router]:
-    from . import account, birthday, claims, conversation, coupons, membership, news, phone, preferences, staff_link
+    from . import (account, account_link, birthday, claims, conversation, coupons, membership, news, phone, preferences,
+                   staff_link, survey)
     from . import help as help_module
     from . import survey
 
@@ -13,5 +14,6 @@ def routers() -> list[Router]:
     # them, not answered); then a pending survey comment or a phone number or SMS code being verified: while the bot
     # waits for one, free text is that
     return [staff_link.router, claims.router, conversation.first, survey.comment_router, phone.router, membership.router,
-            birthday.router, preferences.router, account.router, coupons.router, news.router, survey.router, help_module.router,
+            birthday.router, preferences.router, account.router, account_link.router, coupons.router, news.router,
+            survey.router, help_module.router,
             conversation.last, help_module.fallback]

@@ -41,7 +41,8 @@ def about(ctx: Context):
 INTENT_LABELS = {"member_card": "qr.card", "points": "qr.points", "tier": "qr.tier", "coupons": "qr.coupons",
                  "rewards": "qr.rewards", "birthday": "qr.birthday", "news": "qr.news", "help": "qr.help",
                  "join": "qr.join", "unsubscribe": "qr.unsubscribe", "subscribe": "qr.subscribe",
-                 "history": "qr.history", "referral": "qr.referral", "delete_data": "qr.delete"}
+                 "history": "qr.history", "referral": "qr.referral", "delete_data": "qr.delete",
+                 "account_link": "qr.account_link"}
 
 
 def _option(ctx: Context, reading: str) -> dict | None:

@@ -36,6 +36,7 @@ ATTEMPT_WINDOW = timedelta(minutes=15)
 ATTEMPTS_PER_CODE = 3
 PREFIX = "LINK"
 # a message that is only a link code, or what looks like an attempt at one (every such try is counted)
+ACCOUNT_WORDS = re.compile(r"(?:MY)?(?:SHOP|ONLINE)?ACCOUNT")
 MESSAGE = re.compile(r"^\s*(?:LINK|綁定)\s*[-:：]?\s*([0-9A-Za-z][0-9A-Za-z \-]{3,30})\s*$", re.IGNORECASE)
 
 
@@ -64,7 +65,9 @@ def new_code(session: Session, staff_id: int, staff_email: str, now: datetime) -
 def code_in(text: str | None) -> str | None:
     """The code in a chat message that is only a link code (or a try at one), normalised; else None."""
     found = MESSAGE.match(text or "")
-    return codes.normalise(found.group(1)) if found else None
+    code = codes.normalise(found.group(1)) if found else None
+    # "link my account" is a member asking for LINE's account link (handlers/account_link.py), not a code
+    return None if code is None or ACCOUNT_WORDS.fullmatch(code) else code
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ LINE user id this returns). What goes:
 
 * the member record forgets who they are (rewards.membership.erase: name, birthday, phone, tags,
   referral code, LINE user id, the email and claim code of a record moved in from another
-  programme that they claimed; pending messages are cancelled), and the count of claim codes they tried;
+  programme that they claimed, linked shop customer ids and account-link requests; pending messages
+  are cancelled), and the count of claim codes they tried;
 * what the bot was waiting for from them (conversation state), and the numbers their SMS codes went to;
 * survey comments (may hold personal details; ratings stay as anonymous numbers) and what content
   they opened;

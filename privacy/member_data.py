@@ -9,7 +9,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core import formats
-from rewards.models import Coupon, Member, MemberImport, Order, Outbox, PointsLedger
+from rewards import account_links
+from rewards.models import Coupon, Member, MemberImport, Order, Outbox, PointsLedger, PointsSpend
 from rewards.settings import ProgramSettings
 from rewards.tiers import TierStatus, tier_status
 
@@ -97,4 +98,11 @@ def export(session: Session, member: Member, now: datetime) -> dict[str, Any]:
         "moved_in": [{"source": i.source, "external_id": i.external_id, "email": i.email,
                       "imported_at": _when(i.imported_at), "claimed_at": _when(i.claimed_at),
                       "claimed_by": i.claimed_by} for i in moved_in],
+        "points_spent_at_the_till": [
+            {"spend_id": p.spend_id, "channel": p.channel, "order_id": p.order_id, "points": p.points,
+             "discount": p.discount, "status": p.status, "points_returned": p.points_returned,
+             "at": _when(p.created_at)}
+            for p in session.scalars(select(PointsSpend).where(PointsSpend.member_id == m.id).order_by(PointsSpend.id))],
+        "linked_accounts": [{"platform": link.platform, "customer_id": link.customer_id, "linked_at": _when(link.linked_at)}
+                            for link in account_links.links_of(session, m)],
     }

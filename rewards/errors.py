@@ -66,6 +66,16 @@ class OrderNotFound(NotFound):
     default_message = "no such order"
 
 
+class SpendNotFound(NotFound):
+    code = "spend_not_found"
+    default_message = "no such points spend for this member"
+
+
+class LinkTokenNotFound(NotFound):
+    code = "link_token_not_found"
+    default_message = "no account link was asked for with this link token"
+
+
 class CouponNotFound(NotFound):
     code = "coupon_not_found"
     default_message = "no such coupon"
@@ -91,6 +101,28 @@ class OrderConflict(Conflict):
 class RefundConflict(Conflict):
     code = "refund_conflict"
     default_message = "a refund with this id was already recorded with a different amount"
+
+
+class SpendConflict(Conflict):
+    code = "spend_conflict"
+    default_message = "points were already spent on this order id with a different number of points or by another member"
+
+
+class SpendTooLarge(Conflict):
+    """At the till, asking for more than the balance is a clash with the member's state (409), not a bad field."""
+    code = "points_exceed_balance"
+    default_message = "not enough points"
+
+    def __init__(self, balance: int, needed: int):
+        self.balance = balance
+        self.needed = needed
+        super().__init__(None, f"not enough points: {balance} available, {needed} asked for",
+                         {"balance": balance, "points": needed})
+
+
+class LinkTokenTaken(Conflict):
+    code = "link_token_taken"
+    default_message = "this link token was used already (for another customer, or the link is done)"
 
 
 class CouponAlreadyRedeemed(Conflict):
@@ -121,6 +153,14 @@ class CouponExpired(Gone):
 
     def __init__(self, valid_until: datetime | None = None):
         self.valid_until = valid_until
+        super().__init__(None, None, {"valid_until": valid_until} if valid_until else None)
+
+
+class LinkTokenExpired(Gone):
+    code = "link_token_expired"
+    default_message = "this link token has expired: the member asks the bot again"
+
+    def __init__(self, valid_until: datetime | None = None):
         super().__init__(None, None, {"valid_until": valid_until} if valid_until else None)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.field_errors import FieldErrors
 
+from . import account_links
 from .models import Member
 
 # No look-alike characters (0/O, 1/I/L), so a code read aloud or off a screen is unambiguous.
@@ -63,13 +64,11 @@ def by_code(session: Session, member_code: str) -> Member | None:
     return session.scalar(select(Member).where(Member.member_code == member_code.strip().upper()))
 
 
-def by_phone(session: Session, phone: str) -> list[Member]:
-    """Records with this phone number, as given or without spaces, dashes and brackets (may be several)."""
-    plain = "".join(ch for ch in phone if ch not in " -()\u3000")
-    candidates = {phone.strip(), plain} - {""}
-    if not candidates:
-        return []
-    return list(session.scalars(select(Member).where(Member.phone.in_(candidates)).order_by(Member.id)))
+def by_verified_phone(session: Session, e164: str) -> Member | None:
+    """The member who verified this number (E.164, core/phones.py); unverified numbers never match.
+    At most one: the partial unique index `uq_members_verified_phone` says so."""
+    return session.scalar(select(Member).where(Member.phone == e164, Member.phone_verified_at.is_not(None),
+                                              Member.erased_at.is_(None)))
 
 
 def get_or_create(session: Session, line_user_id: str, now: datetime, language: str = "zh-TW") -> Member:
@@ -178,9 +177,9 @@ def erased_values(now: datetime) -> dict:
 def erase(session: Session, member: Member, now: datetime) -> None:
     """Forget who the member is; keep the anonymous ledger and order totals (they are the shop's books).
 
-    Name, birthday, phone, tags, referral code and LINE user id go, and the email and claim code of
-    any record moved in from another programme that was theirs or that they claimed; no message of
-    any kind is sent again, and pending ones are cancelled.
+    Name, birthday, phone, tags, referral code, LINE user id and linked shop accounts go, and the
+    email and claim code of any record moved in from another programme that was theirs or that they
+    claimed; no message of any kind is sent again, and pending ones are cancelled.
     """
     from .models import MemberImport, Outbox
 
@@ -192,6 +191,7 @@ def erase(session: Session, member: Member, now: datetime) -> None:
     session.execute(update(MemberImport).where(MemberImport.member_id == member.id,
                                                MemberImport.erased_at.is_(None), MemberImport.claimed_at.is_(None))
                     .values(erased_at=now).execution_options(synchronize_session=False))
+    account_links.forget(session, member.id)  # shop customer ids, link tokens and nonces
     session.execute(update(Outbox).where(Outbox.member_id == member.id, Outbox.status == "pending")
                     .values(status="cancelled", skip_reason="erased").execution_options(synchronize_session=False))
 

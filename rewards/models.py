@@ -456,3 +456,78 @@ class ClaimAttempt(Base):
     line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime]
+
+
+SPEND_STATUSES = ("spent", "cancelled")
+
+
+class PointsSpend(Base):
+    """Points a member spent at the till as a discount on one order, once per (channel, order id).
+
+    `points_returned` is what came back since (a cancel gives back the rest; each refund of the
+    order its share); it never exceeds `points`. `balance_after` and `cancel_balance` keep the
+    balance each answer first gave, so a replay answers the same."""
+
+    __tablename__ = "points_spends"
+    __table_args__ = (
+        UniqueConstraint("channel", "order_id"),
+        CheckConstraint(_in("channel", ORDER_CHANNELS), name="channel_known"),
+        CheckConstraint(_in("status", SPEND_STATUSES), name="status_known"),
+        CheckConstraint("points > 0 and discount >= 0", name="points_positive"),
+        CheckConstraint("points_returned >= 0 and points_returned <= points", name="returned_range"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    spend_id: Mapped[str] = mapped_column(String(16), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    order_id: Mapped[str] = mapped_column(String(64))
+    points: Mapped[int] = mapped_column(Integer)
+    discount: Mapped[int] = mapped_column(Integer)  # NT$
+    status: Mapped[str] = mapped_column(String(12), default="spent")
+    points_returned: Mapped[int] = mapped_column(Integer, default=0)
+    balance_after: Mapped[int] = mapped_column(Integer)
+    cancel_balance: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<PointsSpend {self.id} {self.spend_id} {self.status}>"
+
+
+class AccountLinkRequest(Base):
+    """One run of LINE's account link flow for a member: the link token LINE issued for them, then
+    the nonce this project made for the shop's customer who logged in with it. Single-use: `used_at`
+    is set by the `accountLink` event that completes it (or fails it)."""
+
+    __tablename__ = "account_link_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    link_token: Mapped[str] = mapped_column(String(128), unique=True)
+    token_expires_at: Mapped[datetime]
+    nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
+    platform: Mapped[str | None] = mapped_column(String(32))
+    customer_id: Mapped[str | None] = mapped_column(String(128))
+    nonce_expires_at: Mapped[datetime | None]
+    used_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class MemberLink(Base):
+    """A member's account on a shop platform (linked through LINE's account link): how a shop
+    connector finds the member of a customer. One member per (platform, customer id), one customer
+    id per member and platform."""
+
+    __tablename__ = "member_links"
+    __table_args__ = (
+        UniqueConstraint("platform", "customer_id"),
+        UniqueConstraint("member_id", "platform"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    platform: Mapped[str] = mapped_column(String(32))
+    customer_id: Mapped[str] = mapped_column(String(128))
+    linked_at: Mapped[datetime]

@@ -67,7 +67,8 @@ class OrderInput:
         return cls(channel, order_id, member_code.upper(), amount, placed_at, store_id, items)  # type: ignore[arg-type]
 
 
-def check_text(value: Any, name: str, errors: dict[str, str], from_text: bool = False, required: bool = True) -> str | None:
+def check_text(value: Any, name: str, errors: dict[str, str], from_text: bool = False, required: bool = True,
+               limit: int | None = None) -> str | None:
     if from_text and isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -82,8 +83,9 @@ def check_text(value: Any, name: str, errors: dict[str, str], from_text: bool = 
     if problem:
         errors[name] = problem
         return None
-    if len(value) > LIMITS[name]:
-        errors[name] = f"must be at most {LIMITS[name]} characters"
+    limit = limit or LIMITS[name]
+    if len(value) > limit:
+        errors[name] = f"must be at most {limit} characters"
         return None
     return value.strip()
 

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from . import ledger, notices, referral, tiers
+from . import ledger, notices, referral, spends, tiers
 from core.field_errors import FieldErrors
 
 from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, RefundTooLarge
@@ -213,6 +213,7 @@ class RefundResult:
     net_amount: int
     referral_points_reversed: int = 0
     points_owed: int = 0  # what the member owes now (this refund's shortfall and any before, not yet repaid)
+    spent_points_returned: int = 0  # of the points spent on the order at the till, given back for this refund
 
 
 def _get_refund(session: Session, order_id: int, refund_id: str) -> Refund | None:
@@ -224,7 +225,8 @@ def _refund_replay(session: Session, order: Order, rf: Refund, amount: int) -> R
         raise RefundConflict(fields={"refund_id": rf.refund_id, "amount": rf.amount})
     session.refresh(order, ["status", "net_amount"])
     return RefundResult(rf, False, rf.points_reversed, rf.shortfall, ledger.balance_of(session, order.member_id),
-                        order.status, order.net_amount, points_owed=ledger.debt_of(session, order.member_id))
+                        order.status, order.net_amount, points_owed=ledger.debt_of(session, order.member_id),
+                        spent_points_returned=spends.given_back_for(session, order, rf))
 
 
 def refund_totals(session: Session, order: Order) -> tuple[int, int]:
@@ -264,6 +266,9 @@ def refund(session: Session, order: Order, refund_id: str, amount: int, now: dat
             session.refresh(order)
             if fits != 1:
                 raise RefundTooLarge(amount, order.net_amount)
+            # points spent on the order at the till come back in proportion (before the member's
+            # lock below: a spend's row is always locked before its member's)
+            spent_back = spends.give_back_for_refund(session, order, rf, now, settings)
             prior = session.scalar(select(func.coalesce(func.sum(Refund.points_reversed + Refund.shortfall), 0))
                                    .where(Refund.order_id == order.id, Refund.id != rf.id))
             owed = order.points_earned - int(prior) - points_for(order.net_amount, order.multiplier_pct, settings)
@@ -296,4 +301,4 @@ def refund(session: Session, order: Order, refund_id: str, amount: int, now: dat
         session.expire(order)  # re-read inside the savepoint that has just been undone
         raise
     return RefundResult(rf, True, rf.points_reversed, rf.shortfall, balance, order.status, order.net_amount,
-                        referral_taken, owed)
+                        referral_taken, owed, spent_back)

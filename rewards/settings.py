@@ -41,6 +41,8 @@ class ProgramSettings:
     # earning
     spend_per_point: int = 100  # NT$ per base point, rounded down
     points_valid_months: int = 12
+    # spending at the till (rewards/spends.py): NT$ off per point
+    point_value: int = 1
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
     tier_review_month: int = 1  # yearly review on the 1st of this month
     tier_window_months: int = 12

@@ -1,6 +1,7 @@
 """The simulator as one Flask app: fake Messaging API, chat page and control endpoints."""
 from flask import Flask
 
+from simulator.account_link import dialog_blueprint
 from simulator.api import api_blueprint
 from simulator.chat import chat_blueprint
 from simulator.control import control_blueprint
@@ -19,4 +20,5 @@ def create_app(platform=None, bot_url=None, channel_secret=None) -> Flask:
     app.register_blueprint(control_blueprint(platform))
     app.register_blueprint(chat_blueprint(platform, sender))
     app.register_blueprint(sms_blueprint(platform))
+    app.register_blueprint(dialog_blueprint(platform, sender))
     return app

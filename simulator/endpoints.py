@@ -98,6 +98,14 @@ def profile(platform, req, userId):
     return Answer(200, platform.profile(userId))
 
 
+@_route("POST", "/v2/bot/user/{userId}/linkToken")
+def issue_link_token(platform, req, userId):
+    user = platform.user(userId)
+    if user is None or user.friendship != "friend":
+        raise LineApiError(400, "The user hasn't added the LINE Official Account as a friend")
+    return Answer(200, {"linkToken": platform.link_tokens.issue(userId)})
+
+
 @_route("POST", "/v2/bot/chat/loading/start")
 def loading_start(platform, req):
     return Answer(202, {})

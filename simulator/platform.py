@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from simulator import line_ids
+from simulator.account_link import LinkTokens
 from simulator.answers import LineApiError, not_found
 from simulator.calls import Call
 from simulator.faults import MONTHLY_LIMIT, FaultBook
@@ -67,6 +68,7 @@ class LinePlatform:
             self.retry_keys = RetryKeys(self.clock)
             self.rich_menus = RichMenus()
             self.sms = SmsBook()  # the SMS gateways' texts (simulator/sms_gateways.py)
+            self.link_tokens = LinkTokens(self.clock)
 
     def reset(self) -> None:
         self._init_state()

@@ -50,6 +50,8 @@ TERMS: dict[str, tuple[str, ...]] = {
                      "phone verification", "add phone number", "add phone", "register phone",
                      "register phone number", "bind phone", "update phone number", "change phone number",
                      "verify number"),
+    "account_link": ("連結帳號", "帳號連結", "綁定帳號", "連結會員帳號", "綁定會員帳號", "連結官網帳號", "綁定官網帳號",
+                     "link my account", "link account", "account link", "connect my account", "link my shop account"),
     # leaving the programme: the answer explains the choices (stop messages, delete my data)
     "leave": ("退會", "cancel membership", "cancel my membership", "leave membership", "quit membership",
               "end membership", "leave the program"),

@@ -54,8 +54,10 @@ class MemberRef:
 
 @pytest.fixture
 def make_member(rt):
-    """A LINE user who joined the programme, with `points` to spend (a bonus lot) if asked."""
-    def make(points: int = 0, display_name: str = "王小明", phone: str | None = None, status: str = "member"):
+    """A LINE user who joined the programme, with `points` to spend (a bonus lot) if asked; `phone` as
+    an old record may hold it (unverified), `verified_phone` (E.164) as the member proved it."""
+    def make(points: int = 0, display_name: str = "王小明", phone: str | None = None, status: str = "member",
+             verified_phone: str | None = None):
         now = rt.clock.now()
         uid = f"U{next(_users):04d}{uuid.uuid4().hex[:28]}"
         with rt.db.session() as s:
@@ -63,6 +65,8 @@ def make_member(rt):
             if status != "friend":
                 membership.join(s, member, now - timedelta(days=30), display_name=display_name)
             member.phone = phone
+            if verified_phone:  # proved by the SMS flow (set here directly)
+                member.phone, member.phone_verified_at = verified_phone, now
             if points:
                 ledger.credit(s, member, points, "bonus", "welcome", {"points": points}, f"test:{uuid.uuid4().hex}",
                               now - timedelta(days=1), rt.settings)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rewards import ledger
+from rewards import ledger, membership
 from rewards.models import Member
 
 
@@ -45,18 +45,42 @@ def test_member_by_line_user_id(api, auth, make_member):
     assert reply.status == 200 and reply.json["member_code"] == member.code
 
 
-def test_member_by_phone_as_typed_or_plain(api, auth, make_member):
-    member = make_member(phone="0912345678")
-    for typed in ("0912345678", "0912-345-678", "0912 345 678"):
-        reply = api.get(f"/api/v1/members?phone={typed.replace(' ', '%20')}", headers=auth)
+def test_member_by_verified_phone_in_any_writing(api, auth, rt, make_member):
+    member = make_member(verified_phone="+886912345678")
+    for typed in ("0912345678", "0912-345-678", "0912%20345%20678", "%2B886%20912%20345%20678", "886912345678",
+                  "912345678", "(0912)345-678"):
+        reply = api.get(f"/api/v1/members?phone={typed}", headers=auth)
         assert reply.status == 200 and reply.json["member_code"] == member.code, typed
 
 
-def test_a_phone_shared_by_two_members_is_409(api, auth, make_member):
-    make_member(phone="0987654321")
-    make_member(phone="0987654321")
+def test_an_unverified_number_never_matches(api, auth, rt, make_member):
+    make_member(phone="+886987654321")
+    make_member(phone="0987654321")  # as an old record may hold it
     reply = api.get("/api/v1/members?phone=0987654321", headers=auth)
-    assert reply.status == 409 and reply.json["error"]["code"] == "ambiguous_phone"
+    assert reply.status == 404 and reply.json["error"]["code"] == "member_not_found"
+
+
+def test_a_verified_number_finds_its_member_among_unverified_holders(api, auth, rt, make_member):
+    make_member(phone="+886987654321")
+    verified = make_member(verified_phone="+886987654321")
+    reply = api.get("/api/v1/members?phone=0987-654-321", headers=auth)
+    assert reply.status == 200 and reply.json["member_code"] == verified.code
+
+
+def test_an_erased_members_verified_number_is_not_found(api, auth, rt, make_member):
+    member = make_member(verified_phone="+886911222333")
+    with rt.db.session() as s:
+        membership.erase(s, s.get(Member, member.id), rt.clock.now())
+    assert api.get("/api/v1/members?phone=0911222333", headers=auth).status == 404
+
+
+def test_a_malformed_number_is_422_naming_phone(api, auth):
+    for typed, says in (("abc", "only digits"), ("02-2345-6789", "landline"), ("0912", "10 digits"),
+                        ("09123456789", "10 digits")):
+        reply = api.get(f"/api/v1/members?phone={typed}", headers=auth)
+        assert reply.status == 422 and not reply.request_conforms, typed  # the document's pattern rules it out
+        assert reply.json["error"]["code"] == "invalid" and set(reply.json["error"]["fields"]) == {"phone"}, typed
+        assert says in reply.json["error"]["fields"]["phone"], typed
 
 
 def test_unknown_members_are_404(api, auth):

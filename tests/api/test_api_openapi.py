@@ -7,6 +7,8 @@ from datetime import timedelta
 from openapi_spec_validator import validate
 
 from api.openapi import document
+from rewards import account_links
+from rewards.models import Member
 
 from .conftest import order_body
 
@@ -24,10 +26,16 @@ def test_the_document_is_valid_openapi_3(client):
     validate(served.json)
 
 
-def test_every_documented_response_happens_and_conforms(api, auth, make_member, make_coupon):
-    member = make_member(points=20, phone="0911222333")
-    make_member(phone="0944555666")
-    make_member(phone="0944555666")
+def test_every_documented_response_happens_and_conforms(api, auth, rt, make_member, make_coupon):
+    member = make_member(points=20, verified_phone="+886911222333")
+    spender = make_member(points=50)
+    spend = f"/api/v1/members/{spender.code}/points/spend"
+    with rt.db.session() as s:  # link tokens the bot recorded for a member: one fresh, one from 11 minutes ago
+        linker = s.get(Member, member.id)
+        account_links.record_link_token(s, linker, "TOKEN-FRESH", rt.clock.now())
+        account_links.record_link_token(s, linker, "TOKEN-OLD", rt.clock.now() - timedelta(minutes=11))
+    nonces = "/api/v1/account-links/nonces"
+    link = {"link_token": "TOKEN-FRESH", "platform": "web", "customer_id": "C-1"}
     fresh = make_coupon(member)
     expired = make_coupon(member, valid_for=timedelta(seconds=-1), valid_from=timedelta(days=-30))
     wrong_key = {"Authorization": "Bearer nope"}  # well-formed, so the request conforms; the key is refused
@@ -50,7 +58,19 @@ def test_every_documented_response_happens_and_conforms(api, auth, make_member, 
         ("GET", "/api/v1/metrics", {}, 401, False),
         ("GET", "/api/v1/members?phone=0911222333", {}, 401, False),
         ("GET", "/api/v1/members?line_user_id=Unobody", {"headers": auth}, 404, True),
-        ("GET", "/api/v1/members?phone=0944555666", {"headers": auth}, 409, True),
+        ("GET", "/api/v1/members?phone=02-2345-6789", {"headers": auth}, 422, False),
+        ("POST", spend, {"json": {"order_id": "T-1", "points": 20}, "headers": auth}, 201, True),
+        ("POST", spend, {"json": {"order_id": "T-1", "points": 20}, "headers": auth}, 200, True),
+        ("POST", spend, {"data": b"{", "headers": auth}, 400, False),
+        ("POST", spend, {"json": {"order_id": "T-2", "points": 1}}, 401, False),
+        ("POST", "/api/v1/members/MNOSUCH/points/spend", {"json": {"order_id": "T-2", "points": 1},
+                                                         "headers": auth}, 404, True),
+        ("POST", spend, {"json": {"order_id": "T-2", "points": 31}, "headers": auth}, 409, True),
+        ("POST", spend, {"data": huge, "headers": auth}, 413, False),
+        ("POST", spend, {"json": {"order_id": "T-2", "points": 0}, "headers": auth}, 422, False),
+        ("POST", f"/api/v1/members/{spender.code}/points/spend/SNOSUCH/cancel", {"headers": auth}, 404, True),
+        ("POST", "/api/v1/members/M%00X/points/spend/S1/cancel", {"headers": auth}, 400, False),
+        ("POST", f"/api/v1/members/{spender.code}/points/spend/S1/cancel", {}, 401, False),
         ("POST", "/api/v1/orders", {"json": order, "headers": auth}, 201, True),
         ("POST", "/api/v1/orders", {"json": order, "headers": auth}, 200, True),
         ("POST", "/api/v1/orders", {"data": b"{", "headers": auth}, 400, False),
@@ -83,11 +103,22 @@ def test_every_documented_response_happens_and_conforms(api, auth, make_member, 
         ("GET", "/api/v1/metrics?month=2026-10", {"headers": auth}, 200, True),
         ("GET", "/api/v1/metrics?month=2026-10", {"headers": wrong_key}, 401, True),
         ("GET", "/api/v1/metrics?month=October", {"headers": auth}, 400, False),
+        ("POST", nonces, {"json": link, "headers": auth}, 201, True),
+        ("POST", nonces, {"json": link, "headers": auth}, 200, True),
+        ("POST", nonces, {"json": dict(link, customer_id="C-2"), "headers": auth}, 409, True),
+        ("POST", nonces, {"json": dict(link, link_token="TOKEN-OLD"), "headers": auth}, 410, True),
+        ("POST", nonces, {"json": dict(link, link_token="NO-SUCH"), "headers": auth}, 404, True),
+        ("POST", nonces, {"data": b"[", "headers": auth}, 400, False),
+        ("POST", nonces, {"json": link}, 401, False),
+        ("POST", nonces, {"data": huge, "headers": auth}, 413, False),
+        ("POST", nonces, {"json": dict(link, platform="Web Shop"), "headers": auth}, 422, False),
     ]
     for method, path, kwargs, status, conforms in cases:
         reply = api.call(method, path, **kwargs)
         assert reply.status == status, (method, path, reply.json)
         assert reply.request_conforms == conforms, (method, path, status, reply.request_problem)
+    spend_id = api.post(spend, json={"order_id": "T-1", "points": 20}, headers=auth).json["spend_id"]
+    assert api.post(f"{spend}/{spend_id}/cancel", headers=auth).status == 200
 
     missing = documented() - api.seen
     assert not missing, f"documented but never produced: {sorted(missing)}"

@@ -26,7 +26,9 @@ def test_a_partial_refund_takes_back_what_the_rest_no_longer_earns(api, auth, rt
     assert reply.json == {"channel": "store", "order_id": "POS-1", "amount": 12345, "net_amount": 6345,
                           "status": "partially_refunded", "points_earned": 123, "points_reversed": 60,
                           "shortfall": 0, "net_points": 63, "balance": 63, "points_owed": 0,
-                          "refund": {"refund_id": "R1", "amount": 6000, "points_reversed": 60, "shortfall": 0}}
+                          "points_spent": 0, "points_spent_returned": 0,
+                          "refund": {"refund_id": "R1", "amount": 6000, "points_reversed": 60, "shortfall": 0,
+                                     "points_spent_returned": 0}}
     assert balance_and_ledger(rt, ordered) == (63, 63)
     with rt.db.session() as s:
         assert s.scalar(select(Outbox.kind).where(Outbox.dedup_key.like("refund:%"))) == "refund"

@@ -24,7 +24,7 @@ def _seed(rt):
     with rt.db.session() as s:
         member = membership.get_or_create(s, "U" + "5" * 32, now - timedelta(days=30))
         membership.join(s, member, now - timedelta(days=30), display_name="王小明")
-        member.phone = "0912345678"
+        member.phone, member.phone_verified_at = "+886912345678", now  # verified (the till finds only these)
         # earned at 00:30 on 19 November in the store's zone (still the 18th in UTC east of it)
         ledger.credit(s, member, 80, "bonus", "welcome", {"points": 80}, "seed:welcome",
                       local_midnight(date(2026, 11, 19), now) + timedelta(minutes=30), rt.settings)

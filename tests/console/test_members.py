@@ -120,6 +120,7 @@ def test_export_is_the_members_whole_record_as_json_and_is_audited(app, login_as
     earned = data["points_ledger"][0]
     assert (earned["reason_code"], earned["reason"]) == ("earn_order", "消費 NT$2,500（S01）×1.0 → +25 點")
     assert "survey_answers" in data and "coupons" in data and "messages" in data
+    assert data["linked_accounts"] == [] and data["points_spent_at_the_till"] == []
     [row] = audit_rows(app, "member.export")
     assert row.target == f"member:{member}" and row.actor == "admin@shop.example"
 

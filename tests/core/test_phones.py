@@ -1,7 +1,10 @@
 """core/phones.py: every way a Taiwan mobile number is written reads as one E.164 form."""
-import pytest
+import re
 
-from core.phones import PhoneError, mask, normalise_or_none, parse
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from core.phones import PATTERN, PhoneError, mask, normalise_or_none, parse
 
 
 @pytest.mark.parametrize("written", [
@@ -41,3 +44,24 @@ def test_lookup_form_and_mask():
     assert normalise_or_none(None) is None
     assert mask("+886912345678") == "0912-***-678"
     assert mask(None) is None
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.from_regex(PATTERN))
+def test_every_writing_the_pattern_allows_reads_as_a_number(written):
+    assert normalise_or_none(written) is not None, repr(written)
+
+
+@pytest.mark.parametrize("written,allowed", [
+    ("0912-345-678", True), ("+886 912 345 678", True), ("００９１２３４５６７８", True), ("+81 90 1234 5678", True),
+    ("912345678", True), ("02-2345-6789", False), ("+886 2 2345 6789", False), ("0", False), ("abc", False),
+    ("0912-345-67", False),
+])
+def test_the_pattern_says_what_parse_reads(written, allowed):
+    assert bool(re.search(PATTERN, written)) is allowed is (normalise_or_none(written) is not None)
+
+
+def test_the_api_document_states_the_pattern():
+    from api.openapi import document
+    lookup = document()["paths"]["/members"]["get"]["parameters"][0]
+    assert lookup["schema"]["properties"]["phone"]["pattern"] == PATTERN

@@ -1,7 +1,6 @@
 """Real threads, each with its own session and commit, against PostgreSQL (skipped on SQLite)."""
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -13,38 +12,11 @@ from rewards.adjustments import adjust_points
 from rewards.errors import CouponAlreadyRedeemed
 from rewards.models import Coupon, Member, Order, PointsLedger, Reward
 
-from rewards_testkit import IS_PG
+from rewards_testkit import IS_PG, run_together
 from tests.turned_away import refuse_connections
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not IS_PG, reason="concurrency tests need TEST_DATABASE_URL=postgresql+psycopg://...")]
-
-
-def run_together(session_factory, n, work):
-    """Run work(session, i) in n threads released at the same moment; each commits its own session.
-    Returns what each returned, or the exception it raised."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def worker(i):
-        s = session_factory()
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(s, i)
-            s.commit()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            s.rollback()
-            results[i] = exc
-        finally:
-            s.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return results
 
 
 def kinds(results):
