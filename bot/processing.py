@@ -85,11 +85,13 @@ class EventProcessor:
         self._carry_out(event, ctx.effects)
         sent = self.answers.deliver(answer, retry=False) if answer is not None else None
         metrics.event_processed(time.perf_counter() - started, False)
-        if sent is not None:
-            self._record(inbox_id, sent)
-        if not self.db.is_postgres:
-            with self.db.session() as session:
-                next_id = inbox.next_pending_of(session, next_id)
+        if sent is not None or not self.db.is_postgres:
+            def record(session):
+                if sent is not None:
+                    self._record(session, inbox_id, sent)
+                return next_id if self.db.is_postgres else inbox.next_pending_of(session, next_id)
+
+            next_id = self.db.run(record)  # run again on a fresh connection if this one is lost
         return next_id
 
     def answer_again(self, inbox_id: int) -> None:
@@ -104,17 +106,17 @@ class EventProcessor:
             stored = taken[0]
             sent = (self.answers.deliver(Answer.from_json(stored), retry=True) if stored
                     else Outcome(problem="the answer was erased with the member"))
-            self._record(inbox_id, sent)
+            self.db.run(lambda session: self._record(session, inbox_id, sent))
 
-    def _record(self, inbox_id: int, sent: Outcome) -> None:
-        """What became of the answer, written again if the database connection is lost meanwhile: LINE
-        has taken it, and a later try after the reply token went stale would push it a second time."""
+    def _record(self, session, inbox_id: int, sent: Outcome) -> None:
+        """What became of the answer. Callers run it with `db.run`, so it is written again if the
+        database connection is lost meanwhile: LINE has taken the answer, and a later try after the
+        reply token went stale would push it a second time."""
         if sent.by is not None:
-            now = self.clock.now()
-            self.db.run(lambda session: inbox.answered(session, inbox_id, now, sent.by), write=True)
+            inbox.answered(session, inbox_id, self.clock.now(), sent.by)
         elif sent.problem is not None:
             log.warning("event %s left unanswered: %s", inbox_id, sent.problem)
-            self.db.run(lambda session: inbox.unanswered(session, inbox_id, sent.problem), write=True)
+            inbox.unanswered(session, inbox_id, sent.problem)
         # neither: LINE could not take it now; the event stays answering for the sweeper
 
     def _unit(self, session, inbox_id: int, now, claimed=None):
@@ -154,7 +156,8 @@ class EventProcessor:
                          answer=answer.to_json() if answer else None)
             next_id = inbox.next_pending_of(session, user_key)
         if answer is not None:
-            self._record(inbox_id, self.answers.deliver(answer, retry=False))
+            sent = self.answers.deliver(answer, retry=False)
+            self.db.run(lambda session: self._record(session, inbox_id, sent))
         return next_id
 
     def _context(self, session, event: Incoming, now) -> Context:
