@@ -70,6 +70,8 @@ def tier_down(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
 def refund(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     lines = [t("notice.refund", amount=_money(params["amount"]), points=_n(params["points_reversed"]),
                balance=_n(params["balance"]))]
+    if params.get("spent_points_returned"):
+        lines.append(t("notice.refund.spent_returned", points=_n(params["spent_points_returned"])))
     if params.get("shortfall"):
         lines.append(t("notice.refund.shortfall", points=_n(params["shortfall"])))
     if params.get("points_owed"):

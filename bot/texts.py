@@ -185,6 +185,9 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "After the yearly review your tier changed from {old} to {new}."},
     "notice.refund": {"zh-TW": "退款 {amount}：扣回 {points} 點；目前共 {balance} 點",
                       "en": "Refund of {amount}: {points} points taken back; balance {balance}"},
+    "notice.refund.spent_returned": {"zh-TW": "這筆訂單折抵的 {points} 點已退回給您（已計入目前點數）。",
+                                     "en": "The {points} points you spent on this order came back to you (in the "
+                                           "balance above)."},
     "notice.refund.shortfall": {"zh-TW": "另有 {points} 點已使用，將從您之後累積的點數先行補扣。",
                                 "en": "{points} points had already been used: they will come out of the points you "
                                       "earn next."},

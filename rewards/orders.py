@@ -289,7 +289,8 @@ def refund(session: Session, order: Order, refund_id: str, amount: int, now: dat
                                  {"order_id": order.external_id, "channel": order.channel, "refund_id": refund_id,
                                   "amount": amount, "points_reversed": rf.points_reversed,
                                   "shortfall": rf.shortfall, "balance": balance, "net_amount": order.net_amount,
-                                  "referral_points_reversed": referral_taken, "points_owed": owed},
+                                  "referral_points_reversed": referral_taken, "points_owed": owed,
+                                  "spent_points_returned": spent_back},
                                  f"refund:{order.id}:{refund_id}", now)
     except IntegrityError:
         session.expire(order)

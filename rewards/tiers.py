@@ -218,7 +218,9 @@ def tier_status(session: Session, member: Member, now: datetime, settings: Progr
     nxt = settings.next_tier(tier.code)
     _last, next_review = review_dates(now, settings.tier_review_month)
     counted = spend_in_window(session, member.id, local_midnight(next_review, now), settings)
+    # a tier brought from another programme holds through its tier_until whatever the spend
+    kept = member.tier_until is not None and member.tier_until >= next_review
     return TierStatus(tier=tier, spend=spend, next_tier=nxt,
                       spend_to_next=max(0, nxt.threshold - spend) if nxt else None,
                       next_review=next_review, spend_counted_at_review=counted,
-                      spend_to_keep=max(0, tier.threshold - counted))
+                      spend_to_keep=0 if kept else max(0, tier.threshold - counted))

@@ -155,6 +155,17 @@ def test_a_refund_gives_back_the_points_share_in_integers_never_more_than_spent(
     assert balance_and_ledger(rt, member) == (1000, 1000)
     replay = api.post("/api/v1/orders/store/POS-1/refunds", json={"refund_id": "R2", "amount": 333}, headers=auth)
     assert replay.status == 200 and replay.json["refund"]["points_spent_returned"] == 33
+    # the member reads it in the refund's notice
+    from bot.notice_messages import render
+    from rewards.models import Outbox
+
+    with rt.db.session() as s:
+        notices = [o.params for o in s.scalars(select(Outbox).where(Outbox.kind == "refund").order_by(Outbox.id))]
+    assert [p["spent_points_returned"] for p in notices] == [33, 33, 34]
+    [message] = render("refund", notices[0], "zh-TW", rt.settings)
+    assert "折抵的 33 點已退回" in message["text"]
+    [message] = render("refund", notices[2], "en", rt.settings)
+    assert "The 34 points you spent on this order came back" in message["text"]
 
 
 def test_a_cancel_after_a_partial_refund_gives_back_only_the_rest(api, auth, rt, make_member):

@@ -107,3 +107,13 @@ def test_a_tier_brought_from_another_programme_is_kept_through_its_tier_until(se
     assert s.ran and s.downgraded == 1
     session.refresh(held), session.refresh(ended)
     assert (held.tier, ended.tier) == ("gold", "member")
+
+
+def test_a_tier_held_through_the_next_review_needs_no_spend_to_keep(session, make_member, settings):
+    """So the tier-keep warning (messaging/tier_keep.py) is not sent to someone whose tier holds anyway."""
+    now = datetime(2026, 12, 1, 10, tzinfo=TZ)  # the next review: 2027-01-01
+    held = make_member(tier="gold", tier_since=datetime(2026, 1, 5, tzinfo=TZ), tier_until=date(2027, 6, 30))
+    ends = make_member(tier="gold", tier_since=datetime(2026, 1, 5, tzinfo=TZ), tier_until=date(2026, 12, 31))
+    assert tiers.tier_status(session, held, now, settings).keeps_tier
+    status = tiers.tier_status(session, ends, now, settings)
+    assert not status.keeps_tier and status.spend_to_keep == settings.tier("gold").threshold
