@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA
 from .phrases import (CHINESE_INNER_FILLERS, ENGLISH_STOPWORDS, EXPRESSIONS, LEFTOVER_FILLERS, OFF_TOPIC,
                              SOLO, TERMS)
 from .normalise import is_cjk, normalise, sound
+from .word_trie import trie_pattern
 
 AMBIGUOUS = "ambiguous"
 _OFF_TOPIC = "(off topic)"
@@ -46,7 +47,7 @@ DEFERS_TO: dict[str, tuple[str, ...]] = {
 # A Chinese character says about as much as two Latin letters.
 CJK_WEIGHT = 2
 
-_INNER_FILLER_RE = re.compile("|".join(sorted(map(re.escape, CHINESE_INNER_FILLERS), key=len, reverse=True)))
+_INNER_FILLER_RE = re.compile(trie_pattern(CHINESE_INNER_FILLERS))
 _CJK_LEFTOVER_RE = re.compile(
     r"[一二三四五六七八九十〇零兩]+[月日號年]|[月日號年]|"  # dates around a birthday, digits removed elsewhere
     + "|".join(sorted((re.escape(f) for f in LEFTOVER_FILLERS if not f.isascii()), key=len, reverse=True)))
@@ -164,8 +165,7 @@ class IntentMatcher:
         for phrase in off_topic:
             self._register(phrase, _OFF_TOPIC, self.whole)
             self._register(phrase, _OFF_TOPIC, self.anywhere)
-        alternatives = sorted(map(re.escape, self.anywhere), key=len, reverse=True)  # longest first
-        self._phrase_re = re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
+        self._phrase_re = re.compile(r"(?<![a-z0-9])(?:" + trie_pattern(self.anywhere) + r")(?![a-z0-9])")
 
     @staticmethod
     def _register(phrase: str, intent: str, table: dict[str, str]) -> str:
