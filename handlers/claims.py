@@ -32,8 +32,8 @@ def claim(ctx: Context):
 
 
 def claimed_message(ctx: Context, got: claims.Claimed) -> dict:
-    """What the member reads once a membership moved in is theirs (by its code, or by their phone)."""
-    ctx.session.refresh(ctx.member)
+    """What the member reads once a membership moved in is theirs (by its code, or by their phone);
+    `ctx.member` read again since the claim."""
     return m.text_message(ctx.t("claim.done", source=got.source, points=fmt.number(got.points),
                                 tier=ctx.settings.tier(got.tier).name(ctx.t.language),
                                 balance=fmt.number(ctx.member.balance)))

@@ -17,7 +17,7 @@ from bot.filters import TEXT, Filter
 from bot.understanding.conversation_phrases import CANCEL
 from bot.understanding.phrase_matcher import matching_form
 from core import conversation
-from core.phones import Phone
+from core import phones
 from messaging.sms import delivery
 from rewards import phone_verification as verification
 
@@ -168,12 +168,11 @@ def _check(ctx: Context) -> list[dict]:
     conversation.clear(ctx.session, ctx.event.user_id)
     replies = [m.text_message(ctx.t("phone.verified", masked=verified.phone.masked))]
     if verified.claimed:
+        ctx.session.refresh(ctx.member)  # the claim moved points and tier in SQL
         replies.append(claimed_message(ctx, verified.claimed[-1]))
     return replies
 
 
 def masked_phone(member) -> str | None:
     """The member's verified phone as the till reads it (0912-***-678), or None."""
-    if member.phone and member.phone_verified_at is not None:
-        return Phone(member.phone).masked
-    return None
+    return phones.mask(member.phone) if member.phone_verified_at is not None else None
