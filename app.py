@@ -14,6 +14,7 @@ from cli.errors import guard_commands
 from core.logs import configure_logging
 from ops import bp as ops_bp
 from cli.members import members_cli
+from cli.metrics import metrics_cli
 from cli.orders import orders_cli
 from cli.points import points_cli
 from bot import member_qr
@@ -96,6 +97,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.register_blueprint(members_cli)
     app.register_blueprint(content_cli)
     app.register_blueprint(staff_cli)
+    app.register_blueprint(metrics_cli)
     init_console(app)
     app.register_blueprint(ops_bp)
     guard_commands(app.cli)

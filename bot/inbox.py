@@ -39,8 +39,26 @@ def _record_statement(session: Session):
 
 def record(session: Session, events: list[dict], now: datetime) -> list[int]:
     """Insert each event unless its webhookEventId is known; return the ids of the new rows."""
+    return [row_id for row_id, _event in _insert_new(session, events, now)]
+
+
+def record_and_claim(session: Session, events: list[dict], now: datetime) -> tuple[list[int], dict[int, tuple]]:
+    """`record`, then `claim` each new event in the same transaction where it may go now: the ids of
+    the new rows, and for those claimed their (payload, user_key, received_at) for `process`.
+
+    On SQLite this saves the claim's own transaction (its one write lock is already held here); a
+    new event behind an earlier unfinished one of its conversation stays pending, as `claim` says."""
+    new_ids, claimed = [], {}
+    for row_id, event in _insert_new(session, events, now):
+        new_ids.append(row_id)
+        if claim(session, row_id, now):
+            claimed[row_id] = (event, conversation_key(event)[:64], now)
+    return new_ids, claimed
+
+
+def _insert_new(session: Session, events: list[dict], now: datetime) -> list[tuple[int, dict]]:
     stmt = _record_statement(session)
-    new_ids = []
+    new = []
     for event in events:
         inserted = session.execute(stmt, {
             "webhook_event_id": event["webhookEventId"], "event_type": str(event.get("type") or "")[:40],
@@ -48,8 +66,8 @@ def record(session: Session, events: list[dict], now: datetime) -> list[int]:
             "is_redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery")),
             "payload": event, "status": "pending", "received_at": now, "attempts": 0}).scalar()
         if inserted is not None:
-            new_ids.append(inserted)
-    return new_ids
+            new.append((inserted, event))
+    return new
 
 
 def _claim_statement():

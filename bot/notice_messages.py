@@ -15,7 +15,7 @@ from rewards.settings import ProgramSettings
 from . import broadcast_messages
 from . import engagement_messages as em
 from . import messages as m
-from .texts import Texts
+from .texts import Texts, tier_benefits
 
 
 class RenderError(ValueError):
@@ -52,8 +52,8 @@ def receipt(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
 def tier_up(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     old, new = settings.tier(params["old_tier"]), settings.tier(params["new_tier"])
     lines = [t("notice.tier_up", old=old.name(t.language), new=new.name(t.language))]
-    if new.benefits(t.language):
-        lines.append(t("notice.tier_benefits", tier=new.name(t.language), benefits=new.benefits(t.language)))
+    lines.append(t("notice.tier_benefits", tier=new.name(t.language),
+                   benefits=tier_benefits(new, settings.spend_per_point, t.language)))
     return [m.text_message("\n".join(lines))]
 
 
@@ -62,8 +62,8 @@ def tier_down(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     lines = [t("notice.tier_down", old=old.name(t.language), new=new.name(t.language)),
              t("notice.tier_down.why", spend=_money(params["spend"]), old=old.name(t.language),
                threshold=_money(old.threshold))]
-    if new.benefits(t.language):
-        lines.append(t("notice.tier_benefits", tier=new.name(t.language), benefits=new.benefits(t.language)))
+    lines.append(t("notice.tier_benefits", tier=new.name(t.language),
+                   benefits=tier_benefits(new, settings.spend_per_point, t.language)))
     return [m.text_message("\n".join(lines))]
 
 

@@ -49,14 +49,16 @@ class EventProcessor:
         self.services = services
         self.answers = answers
 
-    def process(self, inbox_id: int) -> None:
-        """Process the event, then whatever the same conversation has waiting behind it."""
+    def process(self, inbox_id: int, claimed: tuple | None = None) -> None:
+        """Process the event (`claimed` already, with its (payload, user_key, received_at), by the
+        webhook's record on SQLite), then whatever the same conversation has waiting behind it."""
         current: int | None = inbox_id
         while current is not None:
             with inbox_event(current):  # every log line of this event names it
-                current = self.process_one(current)
+                current = self.process_one(current, claimed)
+            claimed = None
 
-    def process_one(self, inbox_id: int) -> int | None:
+    def process_one(self, inbox_id: int, claimed: tuple | None = None) -> int | None:
         """Claim, handle, store the answer with the effects and find the conversation's next pending
         event, all in ONE transaction (re-run from scratch on a transient conflict); then carry out
         the effects on LINE, send the answer and record that it went. A crash before the commit
@@ -65,12 +67,12 @@ class EventProcessor:
         process, if any."""
         now = self.clock.now()
         started = time.perf_counter()
-        claimed = None
-        if not self.db.is_postgres:
+        if claimed is None and not self.db.is_postgres:
             # SQLite: a claim is a write, and its one write lock would be held through the handler's
             # LINE calls, stalling every webhook's record: claim in a short transaction of its own
-            with self.db.session() as session:
-                claimed = inbox.claim_payload(session, inbox_id, now)
+            # (the webhook's record claims what it hands over, under its own lock)
+            with self.db.connection() as conn:
+                claimed = inbox.claim_payload(conn, inbox_id, now)
             if claimed is None:
                 return None
         try:
@@ -91,7 +93,7 @@ class EventProcessor:
                     self._record(session, inbox_id, sent)
                 return next_id if self.db.is_postgres else inbox.next_pending_of(session, next_id)
 
-            next_id = self.db.run(record)  # run again on a fresh connection if this one is lost
+            next_id = self.db.run(record, core=True)  # run again on a fresh connection if this one is lost
         return next_id
 
     def answer_again(self, inbox_id: int) -> None:
@@ -106,7 +108,7 @@ class EventProcessor:
             stored = taken[0]
             sent = (self.answers.deliver(Answer.from_json(stored), retry=True) if stored
                     else Outcome(problem="the answer was erased with the member"))
-            self.db.run(lambda session: self._record(session, inbox_id, sent))
+            self.db.run(lambda session: self._record(session, inbox_id, sent), core=True)
 
     def _record(self, session, inbox_id: int, sent: Outcome) -> None:
         """What became of the answer. Callers run it with `db.run`, so it is written again if the
@@ -157,7 +159,7 @@ class EventProcessor:
             next_id = inbox.next_pending_of(session, user_key)
         if answer is not None:
             sent = self.answers.deliver(answer, retry=False)
-            self.db.run(lambda session: self._record(session, inbox_id, sent))
+            self.db.run(lambda session: self._record(session, inbox_id, sent), core=True)
         return next_id
 
     def _context(self, session, event: Incoming, now) -> Context:
@@ -207,12 +209,14 @@ class InboxWorker:
         self.mode = mode
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbox") if mode == "thread" else None
 
-    def submit(self, inbox_ids: list[int]) -> None:
+    def submit(self, inbox_ids: list[int], claimed: dict[int, tuple] | None = None) -> None:
+        """Process these events; `claimed`: those already claimed, with their claim's read."""
+        claimed = claimed or {}
         for inbox_id in inbox_ids:
             if self.mode == "sync":
-                self.processor.process(inbox_id)
+                self.processor.process(inbox_id, claimed.get(inbox_id))
             elif self.mode == "thread":
-                self.pool.submit(self._safe, inbox_id)
+                self.pool.submit(self._safe, inbox_id, None, claimed.get(inbox_id))
 
     def submit_answers(self, inbox_ids: list[int]) -> None:
         """Send again the stored answers of these events (a redelivery of events not yet answered)."""
@@ -222,9 +226,12 @@ class InboxWorker:
             elif self.mode == "thread":
                 self.pool.submit(self._safe, inbox_id, self.processor.answer_again)
 
-    def _safe(self, inbox_id: int, work=None) -> None:
+    def _safe(self, inbox_id: int, work=None, claimed: tuple | None = None) -> None:
         try:
-            (work or self.processor.process)(inbox_id)
+            if work is None:
+                self.processor.process(inbox_id, claimed)
+            else:
+                work(inbox_id)
         except Exception as exc:  # noqa: BLE001 - the sweeper will retry; keep the thread alive
             log.error("inbox worker: event %s left for the sweeper: %s", inbox_id, describe_error(exc))
 

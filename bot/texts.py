@@ -103,8 +103,8 @@ TEXTS: dict[str, dict[str, str]] = {
                       "取得推薦碼，管理訂閱。直接打字問我，或點下面的按鈕。",
              "en": "I can show your member card, points, tier, coupons and points history, redeem rewards, set "
                    "your birthday, show news, give your referral code and manage subscriptions. Just ask, or tap below."},
-    "about": {"zh-TW": "我們是您身邊的生活選物店。加入會員即可累積點數（每 NT$100 得 1 點）、收到生日禮，還能兌換好禮。",
-              "en": "We're your neighbourhood lifestyle store. Members earn 1 point per NT$100, get a birthday gift "
+    "about": {"zh-TW": "我們是您身邊的生活選物店。加入會員即可累積點數（每 {spend} 得 1 點）、收到生日禮，還能兌換好禮。",
+              "en": "We're your neighbourhood lifestyle store. Members earn 1 point per {spend}, get a birthday gift "
                     "and redeem rewards."},
     "fallback": {"zh-TW": "不好意思，我不太懂。試試下面的選項：", "en": "Sorry, I didn't get that. Try one of these:"},
     "error": {"zh-TW": "抱歉，系統忙碌中，請稍後再試一次。", "en": "Sorry, something went wrong on our side. Please try again shortly."},
@@ -406,6 +406,11 @@ TEXTS: dict[str, dict[str, str]] = {
     # -- the title a gift coupon keeps (coupon_titles below: both languages, when it is issued)
     "coupon.welcome": {"zh-TW": "新會員禮 {value} 折價券", "en": "Welcome gift: {value} off"},
     "coupon.birthday": {"zh-TW": "生日禮 {value} 折價券", "en": "Birthday gift: {value} off"},
+    # -- a tier's benefits (tier_benefits below: from the programme's settings, then its own extras)
+    "benefit.earn": {"zh-TW": "消費每 {spend} 累積 1 點", "en": "1 point per {spend}"},
+    "benefit.earn_more": {"zh-TW": "點數 {multiplier}", "en": "Points {multiplier}"},
+    "benefit.birthday": {"zh-TW": "生日禮 {value}", "en": "{value} birthday gift"},
+    "benefit.separator": {"zh-TW": "・", "en": ", "},
 }
 
 
@@ -423,6 +428,20 @@ class Texts:
 
     def __call__(self, key: str, **params) -> str:
         return text(key, self.language, **params)
+
+
+def tier_benefits(tier, spend_per_point: int, language: str) -> str:
+    """What a tier gives, worded from the settings that decide it (the points per NT$ spent, the
+    tier's multiplier and birthday coupon), then the tier's own extras (`benefits_zh/en`, e.g. events)."""
+    t = Texts(language)
+    earn = (t("benefit.earn", spend=formats.money(spend_per_point)) if tier.multiplier_pct == 100 else
+            t("benefit.earn_more", multiplier=formats.multiplier(tier.multiplier_pct)))
+    parts = [earn]
+    if tier.birthday_coupon_value > 0:
+        parts.append(t("benefit.birthday", value=formats.money(tier.birthday_coupon_value)))
+    if tier.benefits(t.language):
+        parts.append(tier.benefits(t.language))
+    return t("benefit.separator").join(parts)
 
 
 def coupon_titles(kind: str, value: int) -> tuple[str, str]:

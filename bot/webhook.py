@@ -49,20 +49,26 @@ def callback():
     # run again on a pooled connection the server had closed (a restarted or busy database): a 500
     # would have LINE redeliver what is recorded once anyway (ON CONFLICT DO NOTHING)
     now = rt.clock.now()
+    worker = current_app.extensions["inbox_worker"]
+    # SQLite: the events this process will handle now are claimed here, under the write lock this
+    # transaction holds anyway, instead of in a transaction of their own (bot/processing.py)
+    claim_here = not rt.db.is_postgres and worker.mode != "off"
 
     def record(session):
-        new_ids = inbox.record(session, events, now)
+        if claim_here:
+            new_ids, claimed = inbox.record_and_claim(session, events, now)
+        else:
+            new_ids, claimed = inbox.record(session, events, now), {}
         waiting, unanswered = [], []
         if len(new_ids) < len(events):
             # events seen before (a redelivery): one a crash left pending is processed now, one whose
             # answer has not gone is answered now
             waiting, unanswered = inbox.waiting(session, [e["webhookEventId"] for e in events])
-        return new_ids, waiting, unanswered
+        return new_ids, claimed, waiting, unanswered
 
-    new_ids, waiting, unanswered = rt.db.run(record, write=True)
+    new_ids, claimed, waiting, unanswered = rt.db.run(record, write=True, core=True)
     metrics.events_received(len(new_ids))
-    worker = current_app.extensions["inbox_worker"]
-    worker.submit(new_ids + [i for i in waiting if i not in new_ids])
+    worker.submit(new_ids + [i for i in waiting if i not in new_ids], claimed)
     worker.submit_answers(unanswered)
     return jsonify({})
 

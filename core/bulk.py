@@ -17,11 +17,12 @@ from sqlalchemy import JSON, Integer, LargeBinary, String, cast, func, insert, l
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 
-def dialect_of(session: Session) -> str:
-    return session.get_bind().dialect.name
+def dialect_of(session: Session | Connection) -> str:
+    return session.dialect.name if isinstance(session, Connection) else session.get_bind().dialect.name
 
 
 def insert_for(session: Session, model):

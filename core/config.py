@@ -33,6 +33,13 @@ def _default_database_url() -> str:
     return "sqlite:///" + str(PROJECT_ROOT / "instance" / "bot.db")
 
 
+def database_url(environ=None) -> str:
+    """DATABASE_URL as the app reads it, for Alembic run on its own (migrations/env.py), which needs
+    no other setting."""
+    environ = os.environ if environ is None else environ
+    return environ.get("DATABASE_URL") or _default_database_url()
+
+
 @dataclass
 class Config:
     LINE_CHANNEL_SECRET: str = ""
@@ -116,6 +123,8 @@ class Config:
     MITAKE_PASSWORD: str = ""
     # "yes": numbers of other countries (written with their country code) may be verified
     PHONE_ALLOW_FOREIGN: str = "no"
+    # set by gunicorn.conf.py for prometheus-client's multiprocess mode (every worker's counters)
+    PROMETHEUS_MULTIPROC_DIR: str = ""
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Config":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.understanding.phrase_matcher import referral_code_in
 from bot import messages as m
+from bot.texts import tier_benefits
 from bot.dispatch import Context, Router, shows_loading
 from bot.ledger_lines import ledger_line
 from core import formats as fmt
@@ -79,7 +80,7 @@ def tier(ctx: Context):
     t = ctx.t
     status = tiers.tier_status(ctx.session, ctx.member, ctx.now, ctx.settings)
     name = status.tier.name(t.language)
-    lines = [t("tier.current", tier=name, spend=fmt.money(status.spend), benefits=status.tier.benefits(t.language))]
+    lines = [t("tier.current", tier=name, spend=fmt.money(status.spend), benefits=tier_benefits(status.tier, ctx.settings.spend_per_point, t.language))]
     if status.next_tier:
         lines.append(t("tier.next", spend=fmt.money(status.spend_to_next), tier=status.next_tier.name(t.language),
                        multiplier=fmt.multiplier(status.next_tier.multiplier_pct)))

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from bot import messages as m
 from bot import chat_state
+from bot.texts import tier_benefits
 from bot.dispatch import Context, Router
 from bot.understanding import current as understanding
 from bot.understanding.phrase_matcher import matching_form
@@ -185,7 +186,7 @@ def tier_rules(ctx: Context):
     named = [t for t in ctx.settings.tiers if t.name_zh in (ctx.event.text or "") or t.name_en.lower() in text]
     tiers = named or [t for t in ctx.settings.tiers if t.threshold > 0]
     lang = ctx.t.language
-    lines = [ctx.t("tier_rules.info", tier=t.name(lang), threshold=fmt.money(t.threshold), benefits=t.benefits(lang))
+    lines = [ctx.t("tier_rules.info", tier=t.name(lang), threshold=fmt.money(t.threshold), benefits=tier_benefits(t, ctx.settings.spend_per_point, lang))
              for t in tiers]
     return [m.text_message("\n".join(lines))]
 

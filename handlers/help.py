@@ -34,7 +34,7 @@ def help_(ctx: Context):
 
 @router.on_postback("about")
 def about(ctx: Context):
-    return [m.text_message(ctx.t("about"), standard_quick_replies(ctx))]
+    return [m.text_message(ctx.t("about", spend=fmt.money(ctx.settings.spend_per_point)), standard_quick_replies(ctx))]
 
 
 # the quick-reply label (also the words it sends) that names each intent

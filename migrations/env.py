@@ -1,11 +1,10 @@
 """Alembic environment: the URL comes from the caller (flask db ...) or DATABASE_URL."""
 from __future__ import annotations
 
-import os
-
 from alembic import context
 
 import models_registry  # noqa: F401 - imports every model so the metadata is complete
+from core.config import database_url
 from core.db import make_engine, normalise_url
 from rewards.models import Base
 
@@ -14,8 +13,7 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return config.attributes.get("url") or normalise_url(
-        os.environ.get("DATABASE_URL") or "sqlite:///instance/bot.db")
+    return config.attributes.get("url") or normalise_url(database_url())
 
 
 def run_migrations_offline() -> None:

@@ -1,8 +1,8 @@
-"""The operator's edge: the start page at /, /healthz (database, worker heartbeat, outbox) and /metrics."""
+"""The operator's web edge: the start page at /, /healthz (database, worker heartbeat, outbox) and /metrics
+(served on a private bind without a token by `flask --app app metrics serve`, cli/metrics.py)."""
 from __future__ import annotations
 
-import click
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory
 
 from cli.content import DEFAULT_DIR, IMAGES_PATH, library_dir
 from content.library_files import IMAGES_FOLDER
@@ -11,7 +11,7 @@ from core import formats
 from core.runtime import runtime
 from ops import prometheus, status
 
-bp = Blueprint("ops", __name__, template_folder="templates", cli_group="metrics")
+bp = Blueprint("ops", __name__, template_folder="templates")
 
 
 @bp.get("/")
@@ -65,30 +65,3 @@ def metrics():
         return Response("metrics need Authorization: Bearer <METRICS_TOKEN>\n", 401,
                         {"WWW-Authenticate": 'Bearer realm="metrics"', "Content-Type": "text/plain"})
     return Response(prometheus.exposition(rt), content_type=prometheus.CONTENT_TYPE)
-
-
-@bp.cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=9464, show_default=True)
-def serve(host, port):
-    """Serve /metrics without a token on a separate, private bind (for a Prometheus on the same network)."""
-    from werkzeug.serving import make_server
-
-    app = current_app._get_current_object()
-    rt = runtime()
-
-    def wsgi(environ, start_response):
-        if environ.get("PATH_INFO") != "/metrics":
-            start_response("404 Not Found", [("Content-Type", "text/plain")])
-            return [b"only /metrics here\n"]
-        with app.app_context():
-            body = prometheus.exposition(rt)
-        start_response("200 OK", [("Content-Type", prometheus.CONTENT_TYPE)])
-        return [body]
-
-    server = make_server(host, port, wsgi, threaded=True)
-    click.echo(f"metrics on http://{host}:{server.server_port}/metrics")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass

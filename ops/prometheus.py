@@ -11,7 +11,6 @@ Protected by METRICS_TOKEN ("Authorization: Bearer ..."); without a token set it
 from __future__ import annotations
 
 import hmac
-import os
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -82,7 +81,7 @@ class DatabaseCollector:
 def exposition(rt) -> bytes:
     """The text Prometheus scrapes: this process's (or all workers') metrics and the database's figures."""
     registry = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if rt.config.PROMETHEUS_MULTIPROC_DIR:
         multiprocess.MultiProcessCollector(registry)
         body = generate_latest(registry)
     else:

@@ -17,6 +17,8 @@ class Tier:
     name_en: str
     threshold: int  # rolling 12-month net spend in NT$ to reach this tier
     multiplier_pct: int  # points multiplier in percent (120 = x1.2), integers only
+    # benefits beyond the points multiplier and the birthday coupon, which are worded from their
+    # settings (bot.texts.tier_benefits)
     benefits_zh: str = ""
     benefits_en: str = ""
     birthday_coupon_value: int = 100  # NT$ off
@@ -29,10 +31,9 @@ class Tier:
 
 
 DEFAULT_TIERS = (
-    Tier("member", "一般", "Member", 0, 100, "消費每 NT$100 累積 1 點・生日禮", "1 point per NT$100, birthday gift", 100),
-    Tier("silver", "銀卡", "Silver", 10_000, 120, "點數 1.2 倍・生日禮 NT$200", "Points x1.2, NT$200 birthday gift", 200),
-    Tier("gold", "金卡", "Gold", 30_000, 150, "點數 1.5 倍・生日禮 NT$500・專屬活動",
-         "Points x1.5, NT$500 birthday gift, members-only events", 500),
+    Tier("member", "一般", "Member", 0, 100, birthday_coupon_value=100),
+    Tier("silver", "銀卡", "Silver", 10_000, 120, birthday_coupon_value=200),
+    Tier("gold", "金卡", "Gold", 30_000, 150, "專屬活動", "members-only events", 500),
 )
 
 

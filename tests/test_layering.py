@@ -6,6 +6,7 @@
 * handlers/ write no SQL (no sqlalchemy): they call the domain.
 * simulator/ knows only LINE's specs: it imports nothing of the project.
 * No import cycle between the project's modules, anywhere.
+* One reader of the environment (core/config.py) and one of the clock (core/clock.py).
 """
 from __future__ import annotations
 
@@ -95,6 +96,32 @@ def test_the_simulator_imports_nothing_of_the_project():
     assert offenders(lambda m, t: top(m) == "simulator" and t in MODULES and top(t) != "simulator") == []
 
 
+# simulator/ is a program of its own (LINE's, an SMS gateway's); tests/ and bench/ run the app from outside;
+# gunicorn.conf.py is gunicorn's, and
+# sets the variable prometheus-client reads itself
+OWN_ENVIRONMENT = ("simulator", "gunicorn.conf", "tests", "bench")
+ENVIRONMENT_READS = {("os", "environ"), ("os", "getenv"), ("os", "putenv")}
+CLOCK_READS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
+               ("time", "time"), ("time", "time_ns")}
+
+
+def reads(path: Path, wanted: set[tuple[str, str]]) -> list[int]:
+    """The lines where `a.b` of `wanted` is used (os.environ, datetime.now, ...)."""
+    def owner(node) -> str | None:  # os of os.environ, datetime of datetime.datetime.now
+        return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+
+    return [node.lineno for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Attribute) and (owner(node.value), node.attr) in wanted]
+
+
+@pytest.mark.parametrize(("wanted", "reader"), [(ENVIRONMENT_READS, "core.config"), (CLOCK_READS, "core.clock")],
+                         ids=["environment", "clock"])
+def test_one_module_reads_the_environment_and_one_the_clock(wanted, reader):
+    found = [f"{name}:{line}" for name, path in sorted(MODULES.items())
+             if name != reader and not name.startswith(OWN_ENVIRONMENT) for line in reads(path, wanted)]
+    assert found == []
+
+
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components of more than one module (Tarjan, iteratively)."""
     index: dict[str, int] = {}
@@ -152,3 +179,7 @@ def test_the_checks_see_what_they_look_for(tmp_path):
     assert {"pkg.b", "flask", "linebot.v3"} <= seen["pkg.a"] and "pkg.a" in seen["pkg.b"]
     graph = {name: {t for t in targets if t in modules} - {name} for name, targets in seen.items()}
     assert cycles(graph) == [["pkg.a", "pkg.b"]]
+    (tmp_path / "pkg" / "c.py").write_text("import os, datetime\nx = os.environ.get('A')\ny = datetime.datetime.now()\n"
+                                           "from datetime import datetime\nz = datetime.now()\n")
+    assert reads(tmp_path / "pkg" / "c.py", ENVIRONMENT_READS) == [2]
+    assert reads(tmp_path / "pkg" / "c.py", CLOCK_READS) == [3, 5]

@@ -7,7 +7,6 @@ processes); the database is the queue, so a crash loses nothing and a second run
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
@@ -48,7 +47,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         rt = runtime()
         scheduler = BlockingScheduler(timezone=rt.clock.tz)
         every = intervals(schedule.SWEEPS, rt.config.worker_intervals())
-    start = datetime.now(timezone.utc)
+        start = rt.clock.now()
     for sweep in schedule.SWEEPS:
         scheduler.add_job(_job(app, sweep, every[sweep.name]), "interval", seconds=every[sweep.name], id=sweep.name,
                           name=sweep.name, next_run_time=start, max_instances=1, coalesce=True)

@@ -38,3 +38,18 @@ def test_each_reason_reads_in_both_languages(code, params, zh, en):
 def test_gift_coupon_titles_come_from_the_catalogue():
     assert coupon_titles("birthday", 1200) == ("生日禮 NT$1,200 折價券", "Birthday gift: NT$1,200 off")
     assert coupon_titles("welcome", 100) == ("新會員禮 NT$100 折價券", "Welcome gift: NT$100 off")
+
+
+def test_a_tiers_benefits_are_worded_from_the_settings_that_decide_them():
+    from dataclasses import replace
+
+    from bot.texts import tier_benefits
+    from rewards.settings import DEFAULT_TIERS
+
+    member, silver, gold = DEFAULT_TIERS
+    assert tier_benefits(member, 100, "zh-TW") == "消費每 NT$100 累積 1 點・生日禮 NT$100"
+    assert tier_benefits(silver, 100, "en") == "Points ×1.2, NT$200 birthday gift"
+    assert tier_benefits(gold, 100, "en") == "Points ×1.5, NT$500 birthday gift, members-only events"
+    # a shop that changes a value in its settings file sees it in every message that states it
+    assert tier_benefits(replace(member, birthday_coupon_value=150), 50, "en") == "1 point per NT$50, NT$150 birthday gift"
+    assert tier_benefits(replace(silver, multiplier_pct=125, birthday_coupon_value=0), 100, "zh-TW") == "點數 ×1.25"

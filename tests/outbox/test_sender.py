@@ -347,7 +347,7 @@ def test_the_domain_notices_render(rt, line, clock):
             notices.queue_notice(s, member, kind, "service", params, f"{kind}:{i}", clock.now())
     assert _drain(rt).sent == 6
     assert texts(line, user_id(1)) == [
-        "Congratulations! You moved up from Member to Silver.\nSilver benefits: Points x1.2, NT$200 birthday gift",
+        "Congratulations! You moved up from Member to Silver.\nSilver benefits: Points ×1.2, NT$200 birthday gift",
         "NT$1,250 at 信義店 ×1.2 → +14 points; balance 340",
         "Refund of NT$500: 5 points taken back; balance 335\n"
         "2 points had already been used: they will come out of the points you earn next.\n"
@@ -356,7 +356,7 @@ def test_the_domain_notices_render(rt, line, clock):
         "A friend you referred made their first purchase: +100 points! Balance 435",
         "After the yearly review your tier changed from Silver to Member.\n"
         "The review counted NT$0 of spending; Silver needs NT$10,000.\n"
-        "Member benefits: 1 point per NT$100, birthday gift",
+        "Member benefits: 1 point per NT$100, NT$100 birthday gift",
     ]
 
 
