@@ -13,7 +13,7 @@ from worker.scheduler import build_scheduler
 from core.config import ConfigError
 
 from ..conftest import TAIPEI, make_app
-from .helpers import add_members, queue_rows, rows
+from ..outbox.helpers import add_members, queue_rows, rows
 
 THE_TABLE = schedule.SWEEPS
 

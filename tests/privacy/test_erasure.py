@@ -11,7 +11,7 @@ from core import conversation
 from core.models import ConversationState, InboxEvent
 from rewards.models import Coupon, Member, Outbox
 
-from .chat import postback_datas
+from ..e2e.chat import postback_datas
 
 TAIPEI_MARCH = "1990-{month:02d}-02"
 
@@ -87,7 +87,7 @@ def test_rotating_secret_key_with_the_identity_secret_pinned_still_recognises_a_
     from simulator.webhook_sender import WebhookSender
     from tests.conftest import TEST_SECRET, make_app
 
-    from .chat import Chat, words
+    from ..e2e.chat import Chat, words
 
     old_key, new_key = "old-secret-key-" + "o" * 32, "new-secret-key-" + "n" * 32
     uid = "U" + "7" * 31 + "d"
