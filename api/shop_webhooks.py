@@ -19,7 +19,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from core import metrics, strict_json
 from core.runtime import runtime
-from rewards.shops import deliveries, shopify
+from rewards.shops import deliveries, shopify, woocommerce
 
 log = logging.getLogger(__name__)
 bp = Blueprint("shop_webhooks", __name__)
@@ -45,10 +45,31 @@ def _shopify(config, body: bytes) -> Delivery | None:
     return Delivery(headers.get("X-Shopify-Webhook-Id"), (headers.get("X-Shopify-Topic") or "").strip(), shop)
 
 
+def _woocommerce(config, body: bytes) -> Delivery | None:
+    headers = request.headers
+    if not woocommerce.signature_ok(config.WOOCOMMERCE_WEBHOOK_SECRET, body, headers.get("X-WC-Webhook-Signature")):
+        return None
+    return Delivery(headers.get("X-WC-Webhook-Delivery-ID"), (headers.get("X-WC-Webhook-Topic") or "").strip(),
+                    # one shop per bot: the site the catch-up sweep reads, so both name its orders alike
+                    woocommerce.shop_of(config.WOOCOMMERCE_URL or headers.get("X-WC-Webhook-Source")))
+
+
+def _woocommerce_ping(body: bytes) -> bool:
+    """The ping WooCommerce sends when a webhook is saved: `webhook_id=<id>`, no topic, unsigned."""
+    if request.headers.get("X-WC-Webhook-Topic"):
+        return False
+    if request.mimetype == "application/x-www-form-urlencoded":  # the form was read already (core/request_guard.py)
+        return list(request.form) == ["webhook_id"] and request.form["webhook_id"].isdigit()
+    return woocommerce.PING.fullmatch(body.strip()) is not None
+
+
 # each platform: (check the signature and read the headers, or None; the topics it handles)
 PLATFORMS: dict[str, tuple[Callable[[Any, bytes], Delivery | None], tuple[str, ...]]] = {
     "shopify": (_shopify, shopify.TOPICS),
+    "woocommerce": (_woocommerce, woocommerce.TOPICS),
 }
+# answered 200 before any signature: a platform's check that the address works
+PINGS: dict[str, Callable[[bytes], bool]] = {"woocommerce": _woocommerce_ping}
 
 
 def _delivery_id(delivery: Delivery, body: bytes) -> str:
@@ -67,13 +88,13 @@ def receive(platform: str):
     rt = runtime()
     body = request.get_data(cache=True)
     check, topics = PLATFORMS[platform]
+    if platform in PINGS and PINGS[platform](body):
+        log.info("shop webhook: %s ping answered", platform)
+        return jsonify({})
     delivery = check(rt.config, body)
     if delivery is None:
         metrics.shop_delivery(platform, "refused")
         return jsonify({"error": "signature"}), 401
-    answer = PRELUDES.get(platform, lambda d, b: None)(delivery, body)
-    if answer is not None:
-        return answer
     payload, error = _read(body)
     if error is None and delivery.topic not in topics:
         if (platform, delivery.topic) not in _unknown_logged:
@@ -109,6 +130,3 @@ def _read(body: bytes) -> tuple[Any, str | None]:
         return {"unreadable_body": text[:20000]}, "the body is not a JSON object"
     return payload, None
 
-
-# answered before the body is read (WooCommerce's ping when a webhook is saved)
-PRELUDES: dict[str, Callable[[Delivery, bytes], Any]] = {}

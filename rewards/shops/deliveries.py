@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.bulk import insert_new
 
 from ..settings import ProgramSettings
-from . import crediting, events, shopify
+from . import crediting, events, shopify, woocommerce
 from .crediting import Outcome, ShopSettings
 from .models import ShopDelivery
 
@@ -30,8 +30,9 @@ LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
 TABLE = ShopDelivery.__table__
 # each platform's reader: (topic, shop, payload, shop settings) -> an event
-READERS: dict[str, Callable[[str, str, Any, ShopSettings], events.Event]] = {
+READERS: dict[str, Callable[[str, str, Any, ShopSettings], events.Event | list[events.Event]]] = {
     "shopify": lambda topic, shop, payload, _settings: shopify.read(topic, shop, payload),
+    "woocommerce": lambda topic, shop, payload, settings: woocommerce.read(topic, shop, payload, settings.paid_status),
 }
 
 
@@ -80,6 +81,17 @@ def act(session: Session, row: ShopDelivery, now: datetime, settings: ProgramSet
         return Outcome("unreadable", str(exc))
     except ValueError as exc:  # an amount that is not a decimal (MoneyError) and the like
         return Outcome("unreadable", str(exc))
+    found = event if isinstance(event, list) else [event]
+    outcomes = [apply(session, one, now, settings, shop) for one in found]
+    done = [o for o in outcomes if o.code not in ("duplicate", "ignored")] or outcomes
+    return done[0] if len(done) == 1 else Outcome(
+        "+".join(dict.fromkeys(o.code for o in done))[:32], "; ".join(o.reason for o in done if o.reason) or None,
+        sum(o.points for o in done))
+
+
+def apply(session: Session, event: events.Event, now: datetime, settings: ProgramSettings,
+          shop: ShopSettings) -> Outcome:
+    """One event, whether from a delivery or a catch-up sweep."""
     if isinstance(event, events.Nothing):
         return Outcome("ignored", event.why)
     if isinstance(event, events.PlacedOrder):

@@ -8,24 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from rewards import ledger
 from rewards.models import MemberLink, Order, Outbox, Refund
 from rewards.shops.models import ShopDelivery, ShopOrder
 
-from .conftest import SHOP_DOMAIN
+from .conftest import SHOP_DOMAIN, balance, rows
 
 ORDER_ID = 820982911946154508
 CUSTOMER = "115310627314723954"
-
-
-def balance(rt, member) -> int:
-    with rt.db.session() as s:
-        return ledger.balance_of(s, member.id)
-
-
-def one(rt, stmt):
-    with rt.db.session() as s:
-        return s.execute(stmt).all()
 
 
 def test_a_paid_order_is_credited_once_through_the_orders_path(rt, shopify, make_member):
@@ -56,8 +45,8 @@ def test_the_same_webhook_id_again_has_no_effect_and_a_new_delivery_of_the_order
     assert shopify.send("orders/paid", order, webhook_id="wh-1").status_code == 200
     assert shopify.send("orders/paid", order, webhook_id="wh-2").status_code == 200  # Shopify sent it again
     assert balance(rt, member) == 12
-    assert one(rt, select(func.count()).select_from(ShopDelivery))[0][0] == 2
-    assert one(rt, select(ShopDelivery.outcome).order_by(ShopDelivery.id)) == [("credited",), ("duplicate",)]
+    assert rows(rt, select(func.count()).select_from(ShopDelivery))[0][0] == 2
+    assert rows(rt, select(ShopDelivery.outcome).order_by(ShopDelivery.id)) == [("credited",), ("duplicate",)]
 
 
 def test_a_thousand_identical_deliveries_credit_once(rt, shopify, make_member):
@@ -67,8 +56,8 @@ def test_a_thousand_identical_deliveries_credit_once(rt, shopify, make_member):
     codes = {shopify.send("orders/paid", None, webhook_id="same-id", body=body).status_code for _ in range(1000)}
     assert codes == {200}
     assert balance(rt, member) == 12
-    assert one(rt, select(func.count()).select_from(Order))[0][0] == 1
-    assert one(rt, select(func.count()).select_from(ShopDelivery))[0][0] == 1
+    assert rows(rt, select(func.count()).select_from(Order))[0][0] == 1
+    assert rows(rt, select(func.count()).select_from(ShopDelivery))[0][0] == 1
 
 
 def test_partial_then_whole_refund_take_back_in_proportion_once_per_refund_id(rt, shopify, make_member):
@@ -162,7 +151,7 @@ def test_a_wrong_or_missing_signature_is_401_and_nothing_is_recorded(rt, shopify
     answer = (shopify.send("orders/paid", order, secret="another-secret") if signature is None
               else shopify.send("orders/paid", order, signature=signature))
     assert answer.status_code == 401
-    assert one(rt, select(func.count()).select_from(ShopDelivery))[0][0] == 0
+    assert rows(rt, select(func.count()).select_from(ShopDelivery))[0][0] == 0
     from core import metrics
     assert metrics.shop_tallies("shopify")["refused"] >= 1
 
@@ -173,14 +162,14 @@ def test_another_shop_domain_is_refused(rt, shopify):
 
 def test_an_unknown_topic_is_answered_and_ignored(rt, shopify):
     assert shopify.send("products/update", {"id": 1}).status_code == 200
-    assert one(rt, select(ShopDelivery.status, ShopDelivery.payload)) == [("ignored", None)]
+    assert rows(rt, select(ShopDelivery.status, ShopDelivery.payload)) == [("ignored", None)]
 
 
 @pytest.mark.parametrize("body, reason", [(b'{"id": 1,', "not JSON"), (b"[1, 2]", "not a JSON object"),
                                           (b'{"id": NaN}', "not JSON")])
 def test_a_signed_body_that_is_not_json_is_recorded_as_failed_with_its_reason(rt, shopify, body, reason):
     assert shopify.send("orders/paid", None, body=body).status_code == 200  # keeps the webhook alive
-    [(status, error, payload)] = one(rt, select(ShopDelivery.status, ShopDelivery.error, ShopDelivery.payload))
+    [(status, error, payload)] = rows(rt, select(ShopDelivery.status, ShopDelivery.error, ShopDelivery.payload))
     assert status == "failed" and reason in error
     assert payload == {"unreadable_body": body.decode()}  # what was sent is kept
 
@@ -189,7 +178,7 @@ def test_a_missing_field_is_recorded_as_failed_with_its_reason(rt, shopify):
     order = shopify.order()
     del order["total_price"], order["total_price_set"]
     assert shopify.send("orders/paid", order).status_code == 200
-    [(status, error)] = one(rt, select(ShopDelivery.status, ShopDelivery.error))
+    [(status, error)] = rows(rt, select(ShopDelivery.status, ShopDelivery.error))
     assert (status, error) == ("failed", "total_price is missing")
 
 
@@ -198,7 +187,7 @@ def test_an_order_in_another_currency_is_skipped_with_a_reason(rt, shopify, make
     shopify.send("orders/paid", shopify.order(member_code=member.code, total="403.00", shipping="10.00",
                                               currency="USD"))
     assert balance(rt, member) == 0
-    [(status, reason)] = one(rt, select(ShopOrder.status, ShopOrder.reason))
+    [(status, reason)] = rows(rt, select(ShopOrder.status, ShopOrder.reason))
     assert status == "skipped" and "USD" in reason
 
 
@@ -213,4 +202,4 @@ def test_an_order_in_another_currency_is_converted_at_the_set_rate(rt, shopify, 
 def test_a_body_over_the_cap_is_refused_before_it_is_read(rt, shopify):
     big = b'{"pad": "' + b"x" * (600 * 1024) + b'"}'
     assert shopify.send("orders/paid", None, body=big).status_code == 413
-    assert one(rt, select(func.count()).select_from(ShopDelivery))[0][0] == 0
+    assert rows(rt, select(func.count()).select_from(ShopDelivery))[0][0] == 0
