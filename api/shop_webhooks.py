@@ -19,7 +19,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from core import metrics, strict_json
 from core.runtime import runtime
-from rewards.shops import deliveries, shopify, woocommerce
+from rewards.shops import deliveries, shopify, shopline, woocommerce
 
 log = logging.getLogger(__name__)
 bp = Blueprint("shop_webhooks", __name__)
@@ -63,10 +63,25 @@ def _woocommerce_ping(body: bytes) -> bool:
     return woocommerce.PING.fullmatch(body.strip()) is not None
 
 
-# each platform: (check the signature and read the headers, or None; the topics it handles)
-PLATFORMS: dict[str, tuple[Callable[[Any, bytes], Delivery | None], tuple[str, ...]]] = {
-    "shopify": (_shopify, shopify.TOPICS),
-    "woocommerce": (_woocommerce, woocommerce.TOPICS),
+def _shopline(config, body: bytes) -> Delivery | None:
+    """SHOPLINE signs the body's JSON, not its bytes (rewards/shops/shopline.py): a body that is not
+    JSON cannot be authenticated."""
+    try:
+        payload = strict_json.loads(body.decode("utf-8"))
+    except ValueError:
+        return None
+    if not shopline.signature_ok(config.SHOPLINE_APP_SECRET, request.headers.get("X-Shopline-Developer-Event-Timestamp"),
+                                 payload, request.args.get("sign")):
+        return None
+    topic = shopline.topic_of(payload) or (request.headers.get("X-Shopline-Topic") or "").strip()
+    return Delivery(None, topic, config.SHOPLINE_MERCHANT_ID or "main")
+
+
+# each platform: (check the signature and read the headers, or None; whether it handles a topic)
+PLATFORMS: dict[str, tuple[Callable[[Any, bytes], Delivery | None], Callable[[str], bool]]] = {
+    "shopify": (_shopify, shopify.TOPICS.__contains__),
+    "woocommerce": (_woocommerce, woocommerce.TOPICS.__contains__),
+    "shopline": (_shopline, shopline.handles),
 }
 # answered 200 before any signature: a platform's check that the address works
 PINGS: dict[str, Callable[[bytes], bool]] = {"woocommerce": _woocommerce_ping}
@@ -87,7 +102,7 @@ def receive(platform: str):
         abort(404)
     rt = runtime()
     body = request.get_data(cache=True)
-    check, topics = PLATFORMS[platform]
+    check, handles = PLATFORMS[platform]
     if platform in PINGS and PINGS[platform](body):
         log.info("shop webhook: %s ping answered", platform)
         return jsonify({})
@@ -96,7 +111,7 @@ def receive(platform: str):
         metrics.shop_delivery(platform, "refused")
         return jsonify({"error": "signature"}), 401
     payload, error = _read(body)
-    if error is None and delivery.topic not in topics:
+    if error is None and not handles(delivery.topic):
         if (platform, delivery.topic) not in _unknown_logged:
             _unknown_logged.add((platform, delivery.topic))
             log.info("shop webhook: %s topic %r is not handled; answered 200 and ignored", platform,
@@ -107,7 +122,7 @@ def receive(platform: str):
 
     def record(session):
         new = deliveries.record(session, platform, delivery_id, delivery.topic, delivery.shop, payload, now, error)
-        if new is not None and delivery.topic not in topics and error is None:
+        if new is not None and not handles(delivery.topic) and error is None:
             deliveries.finish(session, new, now, deliveries.Outcome("ignored", f"topic {delivery.topic[:40]} is not handled"))
             return None
         return new

@@ -128,6 +128,8 @@ class Config:
     WOOCOMMERCE_CONSUMER_KEY: str = ""
     WOOCOMMERCE_CONSUMER_SECRET: str = ""
     SHOPLINE_APP_SECRET: str = ""
+    # the merchant's id, naming the shop in its orders' keys (shopline:<merchant>:<order id>); unset: "main"
+    SHOPLINE_MERCHANT_ID: str = ""
     # SHOPLINE Open API's address and a merchant's access token, for its catch-up sweep; unset: no sweep
     SHOPLINE_API_URL: str = ""
     SHOPLINE_ACCESS_TOKEN: str = ""

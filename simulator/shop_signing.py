@@ -18,9 +18,21 @@ def sign_woocommerce(secret: str, body: bytes) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
+def _as_javascript(value):
+    """Numbers as JavaScript holds them: 1280.0 is the number 1280."""
+    if isinstance(value, dict):
+        return {k: _as_javascript(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_javascript(v) for v in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    return value
+
+
 def sorted_json(value) -> str:
-    """SHOPLINE's serialisation before signing: keys sorted at every depth, JSON.stringify's spacing."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHOPLINE's serialisation before signing (its Node.js sample): keys sorted at every depth, then
+    JSON.stringify (no spaces, non-ASCII as is, 1280.0 written 1280)."""
+    return json.dumps(_as_javascript(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def sign_shopline(secret: str, timestamp: str, payload) -> str:

@@ -136,3 +136,16 @@ def sweep(run: Callable[[Callable[[Session], Any]], Any], platform: str, now: da
     summary = f"read {seen} orders" + (f" ({codes})" if codes else "")
     run(lambda s: save(s, platform, now, latest, summary, None))
     return summary
+
+
+def shopline_page(api_url: str, token: str, updated_after: datetime, page: int, timeout: float) -> Page:
+    """SHOPLINE Open API's order listing: `GET /v1/orders?updated_after=...&page=N&per_page=50`
+    with the merchant's Bearer token; `{"items": [...], "pagination": {"total_pages": N}}`."""
+    query = urllib.parse.urlencode({"updated_after": updated_after.astimezone(timezone.utc).isoformat(timespec="seconds"),
+                                    "page": page, "per_page": 50})
+    body, _headers = _get(f"{api_url.rstrip('/')}/v1/orders?{query}", {"Authorization": f"Bearer {token}"}, timeout)
+    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        raise SweepError("the order listing has no items")
+    pagination = body.get("pagination") if isinstance(body.get("pagination"), dict) else {}
+    pages = pagination.get("total_pages") if isinstance(pagination.get("total_pages"), int) else 1
+    return Page([o for o in body["items"] if isinstance(o, dict)], pages)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.bulk import insert_new
 
 from ..settings import ProgramSettings
-from . import crediting, events, shopify, woocommerce
+from . import crediting, events, shopify, shopline, woocommerce
 from .crediting import Outcome, ShopSettings
 from .models import ShopDelivery
 
@@ -33,6 +33,7 @@ TABLE = ShopDelivery.__table__
 READERS: dict[str, Callable[[str, str, Any, ShopSettings], events.Event | list[events.Event]]] = {
     "shopify": lambda topic, shop, payload, _settings: shopify.read(topic, shop, payload),
     "woocommerce": lambda topic, shop, payload, settings: woocommerce.read(topic, shop, payload, settings.paid_status),
+    "shopline": lambda topic, shop, payload, _settings: shopline.read(topic, shop, payload),
 }
 
 

@@ -4,6 +4,9 @@ real shop would sign)."""
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
+from contextlib import contextmanager
 import json
 import uuid
 from datetime import timezone
@@ -11,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.processes import free_port
 from rewards import ledger
 
-from simulator.shop_signing import sign_shopify, sign_woocommerce
+from simulator.shop_signing import sign_shopify, sign_shopline, sign_woocommerce
+
+from tests.processes import answers, wait_until
 
 from ..api.conftest import make_member, rt  # noqa: F401 - the members the orders name; balances checked after
 from ..conftest import make_app
@@ -23,8 +29,9 @@ SHOPIFY_SECRET = "shpss-test-secret"
 SHOP_DOMAIN = "bot-demo.myshopify.com"
 WOO_SECRET = "woo-test-secret"
 WOO_SITE = "https://shop.example.com/"
+SHOPLINE_SECRET = "shopline-app-secret"
 SETTINGS = {"SHOPIFY_WEBHOOK_SECRET": SHOPIFY_SECRET, "SHOPIFY_SHOP_DOMAIN": SHOP_DOMAIN,
-            "WOOCOMMERCE_WEBHOOK_SECRET": WOO_SECRET}
+            "WOOCOMMERCE_WEBHOOK_SECRET": WOO_SECRET, "SHOPLINE_APP_SECRET": SHOPLINE_SECRET}
 
 
 def balance(rt, member) -> int:
@@ -35,6 +42,21 @@ def balance(rt, member) -> int:
 def rows(rt, stmt) -> list:
     with rt.db.session() as s:
         return s.execute(stmt).all()
+
+
+@contextmanager
+def fake_platform(platform: str, key: str, secret: str = ""):
+    """A fake platform's API (simulator/shops.py) in a process of its own; its URL once it answers."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "simulator.shops", "--platform", platform, "--port", str(port),
+                             "--key", key, "--secret", secret])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(f"the fake {platform}", lambda: answers(f"{url}/__sim/requests"), 20)
+        yield url
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def golden(name: str) -> dict:
@@ -141,3 +163,38 @@ class WooCommerce:
 @pytest.fixture
 def woo(client, clock):
     return WooCommerce(client, clock)
+
+
+class Shopline:
+    """Sends SHOPLINE's webhooks: `?sign=` over the timestamp and the body's sorted JSON."""
+
+    def __init__(self, client, clock):
+        self.client, self.clock = client, clock
+
+    def order(self, order_id: str = "5f1a2b3c4d5e6f0012345678", total: int = 1280, shipping: int = 80,
+              points: int = 0, member_code: str | None = None, phone: str | None = None, status: str = "completed",
+              topic: str = "order/complete") -> dict:
+        event = copy.deepcopy(golden("shopline_order_complete.json"))
+        event["topic"] = topic
+        order = event["resource"]
+        placed = self.clock.now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        money = lambda n: {"cents": n * 100, "currency_symbol": "NT$", "currency_iso": "TWD",  # noqa: E731
+                           "label": f"NT${n:,}", "dollars": float(n)}
+        order.update(id=order_id, status=status, total=money(total), delivery_fee=money(shipping),
+                     member_point_discount=money(points), customer_phone=phone, created_at=placed, updated_at=placed)
+        if member_code:
+            order["custom_data"] = [{"field_id": "6011a0b1c2d3e40012345678", "name": "member_code",
+                                     "value": member_code}]
+        return event
+
+    def send(self, payload, secret: str = SHOPLINE_SECRET, timestamp: str = "1607849159", sign: str | None = None,
+             body: bytes | None = None):
+        body = body if body is not None else json.dumps(payload, ensure_ascii=False).encode()
+        sign = sign if sign is not None else sign_shopline(secret, timestamp, payload)
+        return self.client.post(f"/webhooks/shopline?sign={sign}", data=body, headers={
+            "Content-Type": "application/json", "X-Shopline-Developer-Event-Timestamp": timestamp})
+
+
+@pytest.fixture
+def shopline(client, clock):
+    return Shopline(client, clock)

@@ -3,20 +3,16 @@ running in a process of its own (simulator/shops.py)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from bench.processes import free_port
 from rewards.models import Order
 from rewards.shops.models import ShopDelivery, ShopOrder, ShopSweep
-from tests.processes import answers, wait_until
 
-from .conftest import balance, rows
+from .conftest import balance, fake_platform, rows
 
 
 def test_the_ping_sent_when_a_webhook_is_saved_gets_200_and_records_nothing(rt, client):
@@ -87,16 +83,8 @@ KEY, SECRET = "ck_test_key", "cs_test_secret"
 @pytest.fixture(scope="module")
 def fake_woocommerce():
     """WooCommerce's REST API in a process of its own."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "simulator.shops", "--platform", "woocommerce", "--port", str(port),
-                             "--key", KEY, "--secret", SECRET])
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until("the fake WooCommerce", lambda: answers(f"{url}/__sim/requests"), 20)
+    with fake_platform("woocommerce", KEY, SECRET) as url:
         yield url
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture
