@@ -29,7 +29,7 @@ from core.bulk import insert_new
 from core.field_errors import FieldErrors
 
 from .. import account_links, membership, orders
-from ..errors import DomainError
+from ..errors import DomainError, OrderConflict
 from ..models import Member, MemberLink, Order
 from ..order_input import OrderInput
 from ..settings import ProgramSettings
@@ -133,36 +133,43 @@ def place(session: Session, event: PlacedOrder, now: datetime, settings: Program
         "customer_id": event.contact.customer_id, "amount": amount, "placed_at": event.placed_at,
         "status": "skipped" if reason else "waiting", "reason": reason, "contact": None if reason else contact,
         "received_at": now, "updated_at": now}], returning=(ShopOrder.__table__.c.id,))
-    row = _row(session, event.platform, event.shop, event.order_id)
     if reason:
         return Outcome("skipped" if inserted else "duplicate", reason)
-    if not inserted and row.status != "waiting":  # type: ignore[union-attr]
+    if inserted:  # (written whole: made from its values, not read back)
+        row = ShopOrder(id=inserted[0][0], platform=event.platform, shop=event.shop, external_id=event.order_id,
+                        customer_id=event.contact.customer_id, amount=amount, placed_at=event.placed_at,
+                        status="waiting", contact=contact)
+        return _credit(session, row, now, settings)
+    row = _row(session, event.platform, event.shop, event.order_id)
+    if row.status != "waiting":  # type: ignore[union-attr]
         return Outcome("duplicate")
     return _credit(session, row, now, settings)  # type: ignore[arg-type]
 
 
 def _credit(session: Session, row: ShopOrder, now: datetime, settings: ProgramSettings,
             found: tuple[Member, str] | None = None) -> Outcome:
+    """Credit a waiting order to the member it names (`found`, else looked for)."""
     found = found or find_member(session, row.platform, row.contact or {})
     if found is None:
         return Outcome("waiting", "no member found for this order yet")
     member, how = found
     name = NAMES[row.platform]
     key = order_key(row.platform, row.shop, row.external_id)
-    earlier = orders._get_order(session, "online", key)
-    if earlier is not None:  # recorded by another way in (an import of the same order): once
-        _settle(session, row, now, status="credited", matched_by="order", order_id=earlier.id, contact=None)
-        return Outcome("duplicate")
     try:
         data = OrderInput.parse({"channel": "online", "order_id": key,
                                  "member_code": member.member_code, "amount": row.amount, "placed_at": row.placed_at,
                                  "store_id": row.platform}, now, settings)
         result = orders.record_order(session, member, data, now, settings, store_names=(name, name))
+    except OrderConflict:  # recorded by another way in (an import of the same order id): once
+        earlier = orders._get_order(session, "online", key)
+        _settle(session, row, now, status="credited", matched_by="order", order_id=earlier.id, contact=None)
+        return Outcome("duplicate", "the order was recorded before by another way in")
     except (FieldErrors, DomainError) as exc:
         why = "; ".join(f"{k} {v}" for k, v in exc.problems.items()) if isinstance(exc, FieldErrors) else exc.message
         _settle(session, row, now, status="skipped", reason=why[:200], contact=None)
         return Outcome("skipped", why)
-    _link(session, member, row.platform, row.customer_id, now)
+    if how != "link":
+        _link(session, member, row.platform, row.customer_id, now)
     _settle(session, row, now, status="credited", matched_by=how, order_id=result.order.id, contact=None, reason=None)
     return Outcome("credited" if result.created else "duplicate", points=result.points_earned)
 

@@ -15,7 +15,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.bulk import insert_new
@@ -48,13 +48,16 @@ def record(session: Session, platform: str, delivery_id: str, topic: str, shop: 
     return inserted[0][0] if inserted else None
 
 
-def claim(session: Session, delivery_id: int, now: datetime) -> bool:
-    taken = session.execute(
-        update(TABLE).where(TABLE.c.id == delivery_id, or_(
-            TABLE.c.status == "pending",
-            and_(TABLE.c.status == "processing", TABLE.c.claimed_at < now - LEASE)))
-        .values(status="processing", claimed_at=now, attempts=TABLE.c.attempts + 1)).rowcount
-    return taken == 1
+CLAIM = (update(TABLE).where(TABLE.c.id == bindparam("claim_id"), or_(
+    TABLE.c.status == "pending", and_(TABLE.c.status == "processing", TABLE.c.claimed_at < bindparam("stale_before"))))
+    .values(status="processing", claimed_at=bindparam("now"), attempts=TABLE.c.attempts + 1)
+    .returning(TABLE.c.platform, TABLE.c.topic, TABLE.c.shop, TABLE.c.payload))
+
+
+def claim(session: Session, delivery_id: int, now: datetime):
+    """Take the delivery (pending, or claimed past the lease): its (platform, topic, shop, payload)
+    read in the same UPDATE ... RETURNING, or None when another worker has it or it is done."""
+    return session.execute(CLAIM, {"claim_id": delivery_id, "now": now, "stale_before": now - LEASE}).first()
 
 
 def finish(session: Session, delivery_id: int, now: datetime, outcome: Outcome, status: str | None = None) -> None:
@@ -71,8 +74,8 @@ def give_back(session: Session, delivery_id: int, why: str) -> None:
         outcome=case((TABLE.c.attempts >= MAX_ATTEMPTS, "error"), else_=None), error=why[:500]))
 
 
-def act(session: Session, row: ShopDelivery, now: datetime, settings: ProgramSettings, shop: ShopSettings) -> Outcome:
-    """What the delivery says, done in the caller's unit of work."""
+def act(session: Session, row, now: datetime, settings: ProgramSettings, shop: ShopSettings) -> Outcome:
+    """What the delivery (platform, topic, shop, payload) says, done in the caller's unit of work."""
     read = READERS.get(row.platform)
     if read is None:
         return Outcome("ignored", f"no reader for {row.platform}")
@@ -105,10 +108,10 @@ def apply(session: Session, event: events.Event, now: datetime, settings: Progra
 def process(session: Session, delivery_id: int, now: datetime, settings: ProgramSettings,
             shop: ShopSettings) -> Outcome | None:
     """Claim, act and finish in one unit of work; None when another worker has it or it is done."""
-    if not claim(session, delivery_id, now):
+    row = claim(session, delivery_id, now)
+    if row is None:
         return None
-    row = session.get(ShopDelivery, delivery_id)
-    outcome = act(session, row, now, settings, shop)  # type: ignore[arg-type]
+    outcome = act(session, row, now, settings, shop)
     finish(session, delivery_id, now, outcome, status="failed" if outcome.code == "unreadable" else None)
     return outcome
 

@@ -1,6 +1,6 @@
 """Money as the platforms write it (a decimal string and a currency) into whole NT$.
 
-Amounts are read with Decimal, never float: "1280.00" TWD is NT$1,280; "12.345" is refused. A
+Amounts are read with Decimal, never float: "1280.00" TWD is NT$1,280, "99.99" is NT$99. A
 currency other than TWD is converted at a rate the shop set (`SHOP_CURRENCY_RATES`, NT$ per unit:
 "USD=32.5,JPY=0.21"); with no rate the order is skipped with a reason, not guessed. Conversions and
 fractions of a dollar round down (points are never earned on money not paid).

@@ -21,7 +21,7 @@ from simulator.shop_signing import sign_shopify, sign_shopline, sign_woocommerce
 
 from tests.processes import answers, wait_until
 
-from ..api.conftest import make_member, rt  # noqa: F401 - the members the orders name; balances checked after
+from ..api.conftest import api_key, auth, make_member, rt  # noqa: F401 - the members the orders name; balances checked after
 from ..conftest import make_app
 
 GOLDEN = Path(__file__).parent / "golden"

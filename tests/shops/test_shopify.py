@@ -203,3 +203,14 @@ def test_a_body_over_the_cap_is_refused_before_it_is_read(rt, shopify):
     big = b'{"pad": "' + b"x" * (600 * 1024) + b'"}'
     assert shopify.send("orders/paid", None, body=big).status_code == 413
     assert rows(rt, select(func.count()).select_from(ShopDelivery))[0][0] == 0
+
+
+def test_an_order_recorded_before_through_the_api_is_not_credited_again(rt, client, shopify, make_member, auth):
+    member = make_member()
+    answer = client.post("/api/v1/orders", headers=auth, json={
+        "channel": "online", "order_id": f"shopify:{SHOP_DOMAIN}:{ORDER_ID}", "member_code": member.code,
+        "amount": 1000, "placed_at": shopify.order()["created_at"]})
+    assert answer.status_code == 201
+    shopify.send("orders/paid", shopify.order(member_code=member.code))
+    assert balance(rt, member) == 10
+    assert rows(rt, select(ShopOrder.status, ShopOrder.matched_by)) == [("credited", "order")]
