@@ -33,6 +33,7 @@ from bot.short_link_route import bp as short_link_bp
 from bot.answers import AnswerSender
 from bot.processing import EventProcessor, InboxWorker
 from cli.richmenu import richmenu_cli
+from cli.shops import shops_cli
 from cli.staff import staff_cli
 from core import request_guard
 from core.runtime import Runtime
@@ -106,6 +107,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.register_blueprint(members_cli)
     app.register_blueprint(content_cli)
     app.register_blueprint(staff_cli)
+    app.register_blueprint(shops_cli)
     init_console(app)
     app.register_blueprint(ops_bp)
     guard_commands(app.cli)

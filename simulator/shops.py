@@ -17,6 +17,7 @@ import argparse
 import base64
 import json
 import math
+import sys
 import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,7 +114,31 @@ def handler_for(state: ShopState):
     return Handler
 
 
+def send_main(argv) -> None:
+    """`python -m simulator.shops send ...`: one signed webhook to a bot (simulator/shop_sender.py)."""
+    from .shop_sender import BUILDERS, KINDS, send
+
+    parser = argparse.ArgumentParser(prog="python -m simulator.shops send", description="Send a shop's signed webhook.")
+    parser.add_argument("--platform", choices=tuple(BUILDERS), required=True)
+    parser.add_argument("--kind", choices=KINDS, default="order")
+    parser.add_argument("--bot-url", default="http://127.0.0.1:5000")
+    parser.add_argument("--secret", required=True, help="the webhook secret the bot is set with")
+    parser.add_argument("--order-id", required=True)
+    parser.add_argument("--amount", default="1280.00", help="NT$, a decimal string")
+    parser.add_argument("--member-code")
+    parser.add_argument("--customer-id")
+    parser.add_argument("--phone")
+    parser.add_argument("--shop", default="demo.myshopify.com")
+    args = parser.parse_args(argv)
+    answer = send(args.platform, args.kind, args.bot_url, args.secret, args.order_id, args.amount, args.member_code,
+                  args.customer_id, args.phone, args.shop)
+    print(f"{args.platform} {args.kind} {args.order_id}: the bot answered {answer.status_code}")
+
+
 def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["send"]:
+        return send_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m simulator.shops", description="A fake shop platform's API.")
     parser.add_argument("--platform", choices=("woocommerce", "shopline"), required=True)
     parser.add_argument("--port", type=int, default=8090)
