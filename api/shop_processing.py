@@ -25,10 +25,10 @@ class ShopDeliveryWorker:
             elif self.mode == "thread":
                 self.pool.submit(self.process, delivery_id)
 
-    def process(self, delivery_id: int):
-        """One delivery in one unit of work; an error rolls it back and hands it back (failed after
-        deliveries.MAX_ATTEMPTS tries). Never raises."""
-        now = self.clock.now()
+    def process(self, delivery_id: int, now=None):
+        """One delivery in one unit of work (as of `now`, default the clock's); an error rolls it back
+        and hands it back (failed after deliveries.MAX_ATTEMPTS tries). Never raises."""
+        now = now or self.clock.now()
         try:
             return self.db.run(lambda s: deliveries.process(s, delivery_id, now, self.settings, self.shop_settings),
                                write=True)
@@ -41,13 +41,13 @@ class ShopDeliveryWorker:
                 log.exception("shop delivery %s: could not record the failure", delivery_id)
             return None
 
-    def sweep(self) -> int:
-        """Deliveries left pending or claimed past their lease, processed now; how many were tried."""
-        now = self.clock.now()
+    def sweep(self, now=None) -> int:
+        """Deliveries left pending or claimed past their lease as of `now`, processed; how many were tried."""
+        now = now or self.clock.now()
         with self.db.session() as session:
             ids = deliveries.due(session, now)
         for delivery_id in ids:
-            self.process(delivery_id)
+            self.process(delivery_id, now)
         return len(ids)
 
     def shutdown(self, wait: bool = True) -> None:

@@ -49,7 +49,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("inbox-retention", inbox_retention.run, every=timedelta(hours=6)),
     Sweep("unclaimed-imports", unclaimed_imports.run, every=timedelta(hours=6)),
     # online shops: deliveries left unprocessed, waiting orders whose customer was linked since
-    Sweep("shop-deliveries", shop_deliveries.run, every=timedelta(seconds=10), catch_up=False),
+    Sweep("shop-deliveries", shop_deliveries.run, every=timedelta(seconds=10)),
     Sweep("shop-order-claims", shop_order_claims.run, every=timedelta(minutes=10)),
     # what the shops' webhooks missed, read from their order listings
     Sweep("woocommerce-catch-up", woocommerce_catch_up.run, every=timedelta(minutes=10)),

@@ -214,3 +214,27 @@ def test_an_order_recorded_before_through_the_api_is_not_credited_again(rt, clie
     shopify.send("orders/paid", shopify.order(member_code=member.code))
     assert balance(rt, member) == 10
     assert rows(rt, select(ShopOrder.status, ShopOrder.matched_by)) == [("credited", "order")]
+
+
+@pytest.mark.parametrize("shop_settings", [{"INBOX_MODE": "off"}])
+def test_a_delivery_left_unprocessed_is_processed_by_the_worker_sweep(rt, app, shopify, make_member, clock):
+    member = make_member()
+    assert shopify.send("orders/paid", shopify.order(member_code=member.code)).status_code == 200
+    assert balance(rt, member) == 0  # recorded and answered only
+    assert rows(rt, select(ShopDelivery.status)) == [("pending",)]
+    with app.app_context():
+        from worker.sweeps import shop_deliveries
+        clock.advance(timedelta(seconds=10))
+        assert shop_deliveries.run(rt, clock.now()) == "processed 1 shop deliveries"
+    assert balance(rt, member) == 12
+    assert rows(rt, select(ShopDelivery.status, ShopDelivery.outcome)) == [("done", "credited")]
+
+
+@pytest.mark.parametrize("shop_settings", [{"SHOP_CURRENCY_RATES": "USD=lots"}])
+def test_a_malformed_rate_setting_stops_the_app_at_start(shop_settings, database_url, simulator_server, clock):
+    from core.config import ConfigError
+
+    from ..conftest import make_app
+    from .conftest import SETTINGS
+    with pytest.raises(ConfigError, match="CODE=NT"):
+        make_app(database_url, simulator_server.url, clock, **SETTINGS, **shop_settings)

@@ -6,5 +6,5 @@ from flask import current_app
 
 
 def run(rt, now) -> str:
-    tried = current_app.extensions["shop_worker"].sweep()
+    tried = current_app.extensions["shop_worker"].sweep(now)
     return f"processed {tried} shop deliveries"
