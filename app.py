@@ -9,6 +9,8 @@ from linebot.v3.webhook import WebhookParser
 
 import handlers
 from api import bp as api_bp
+from api.shop_processing import ShopDeliveryWorker
+from api.shop_webhooks import bp as shop_webhooks_bp
 from cli.apikeys import apikey_cli
 from cli.errors import guard_commands
 from core.logs import configure_logging
@@ -32,6 +34,7 @@ from bot.short_link_route import bp as short_link_bp
 from bot.answers import AnswerSender
 from bot.processing import EventProcessor, InboxWorker
 from cli.richmenu import richmenu_cli
+from cli.shops import shops_cli
 from cli.staff import staff_cli
 from core import request_guard
 from core.runtime import Runtime
@@ -42,6 +45,7 @@ from messaging.sms.choice import gateway_from as sms_gateway_from
 from rewards import membership
 from rewards.phone_verification import Policy as PhonePolicy, code_key as phone_code_key
 from rewards.settings import ProgramSettings
+from rewards.shops.crediting import ShopSettings
 
 
 def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Flask:
@@ -81,8 +85,15 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     processor = EventProcessor(db, rt.clock, rt.settings, line, dispatcher, services, answers)
     app.extensions["inbox_worker"] = InboxWorker(processor, config.INBOX_MODE, config.INBOX_THREADS)
     app.extensions["webhook_parser"] = WebhookParser(config.LINE_CHANNEL_SECRET)
+    try:
+        shop_settings = ShopSettings.from_config(config)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    app.extensions["shop_settings"] = shop_settings
+    app.extensions["shop_worker"] = ShopDeliveryWorker(db, rt.clock, rt.settings, shop_settings, config.INBOX_MODE)
 
     app.register_blueprint(webhook_bp)
+    app.register_blueprint(shop_webhooks_bp)
     app.register_blueprint(member_qr_bp)
     app.register_blueprint(short_link_bp)
     app.register_blueprint(richmenu_cli)
@@ -98,6 +109,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.register_blueprint(content_cli)
     app.register_blueprint(staff_cli)
     app.register_blueprint(metrics_cli)
+    app.register_blueprint(shops_cli)
     init_console(app)
     app.register_blueprint(ops_bp)
     guard_commands(app.cli)

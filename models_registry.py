@@ -7,3 +7,4 @@ import core.models  # noqa: F401
 import insights.models  # noqa: F401
 import messaging.models  # noqa: F401
 import rewards.models  # noqa: F401
+import rewards.shops.models  # noqa: F401

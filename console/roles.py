@@ -24,6 +24,7 @@ PERMISSIONS = {
     "erase_member": "admin",
     "manage_staff": "admin",
     "manage_api_keys": "admin",
+    "manage_shops": "admin",           # the online shops' webhooks: secrets, test deliveries, failures
     "read_audit": "admin",
 }
 

@@ -125,6 +125,28 @@ class Config:
     PHONE_ALLOW_FOREIGN: str = "no"
     # set by gunicorn.conf.py for prometheus-client's multiprocess mode (every worker's counters)
     PROMETHEUS_MULTIPROC_DIR: str = ""
+    # online shops' order webhooks (/webhooks/<platform>, rewards/shops/): each platform's secret;
+    # unset, its endpoint answers 401 to everything. SHOPIFY_SHOP_DOMAIN: the only shop accepted.
+    SHOPIFY_WEBHOOK_SECRET: str = ""
+    SHOPIFY_SHOP_DOMAIN: str = ""
+    WOOCOMMERCE_WEBHOOK_SECRET: str = ""
+    # the order status that means paid (WooCommerce's "completed" by default; "processing" for some shops)
+    WOOCOMMERCE_PAID_STATUS: str = "completed"
+    # the catch-up sweep reads WOOCOMMERCE_URL/wp-json/wc/v3/orders with this REST API key; unset: no sweep
+    WOOCOMMERCE_URL: str = ""
+    WOOCOMMERCE_CONSUMER_KEY: str = ""
+    WOOCOMMERCE_CONSUMER_SECRET: str = ""
+    SHOPLINE_APP_SECRET: str = ""
+    # the merchant's id, naming the shop in its orders' keys (shopline:<merchant>:<order id>); unset: "main"
+    SHOPLINE_MERCHANT_ID: str = ""
+    # SHOPLINE Open API's address and a merchant's access token, for its catch-up sweep; unset: no sweep
+    SHOPLINE_API_URL: str = ""
+    SHOPLINE_ACCESS_TOKEN: str = ""
+    # NT$ per unit of the other currencies orders may be in: "USD=32.5,JPY=0.21"; others are skipped
+    SHOP_CURRENCY_RATES: str = ""
+    # an online order nobody could be found for is credited if its customer is linked within this many days
+    ORDER_CLAIM_DAYS: int = 30
+    SHOP_HTTP_TIMEOUT_SECONDS: float = 10.0
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Config":

@@ -18,6 +18,8 @@ EVENT_SECONDS = Histogram("bot_event_processing_seconds", "Time to process one w
                           buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30))
 LINE_CALLS = Counter("bot_line_api_calls_total", "Calls to the LINE Messaging API by endpoint and HTTP status "
                      "(status 'timeout' when LINE did not answer)", ["endpoint", "status"])
+SHOP_DELIVERIES = Counter("bot_shop_webhook_deliveries_total", "Online shops' webhook deliveries by platform and "
+                          "outcome: recorded, duplicate, refused (wrong or missing signature)", ["platform", "outcome"])
 
 _lock = threading.Lock()
 _tallies: _Tally = _Tally()
@@ -54,3 +56,16 @@ def sweep_run(name: str, failed: bool) -> None:
     _tally(f"sweep:{name}:runs")
     if failed:
         _tally(f"sweep:{name}:failures")
+
+
+def shop_delivery(platform: str, outcome: str) -> None:
+    """A shop's webhook delivery: `recorded`, `duplicate` or `refused` (its signature did not match:
+    nothing else of it is kept)."""
+    SHOP_DELIVERIES.labels(platform, outcome).inc()
+    _tally(f"shop:{platform}:{outcome}")
+
+
+def shop_tallies(platform: str) -> dict[str, int]:
+    with _lock:
+        prefix = f"shop:{platform}:"
+        return {key[len(prefix):]: n for key, n in _tallies.items() if key.startswith(prefix)}

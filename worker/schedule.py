@@ -14,8 +14,10 @@ from typing import Any, Callable
 from worker import heartbeat
 from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, inbox, inbox_retention,
                            kept_messages,
-                           outbox, points_expiry, repurchase_reminders, rfm_scores, survey_invitations,
-                           tier_keep_warnings, tier_review, unclaimed_imports, welcome_journey)
+                           outbox, points_expiry, repurchase_reminders, rfm_scores, shop_deliveries, shop_order_claims,
+                           shopline_catch_up,
+                           survey_invitations,
+                           tier_keep_warnings, tier_review, unclaimed_imports, welcome_journey, woocommerce_catch_up)
 
 OUTBOX = "outbox"
 
@@ -46,6 +48,12 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=10), catch_up=False),
     Sweep("inbox-retention", inbox_retention.run, every=timedelta(hours=6)),
     Sweep("unclaimed-imports", unclaimed_imports.run, every=timedelta(hours=6)),
+    # online shops: deliveries left unprocessed, waiting orders whose customer was linked since
+    Sweep("shop-deliveries", shop_deliveries.run, every=timedelta(seconds=10)),
+    Sweep("shop-order-claims", shop_order_claims.run, every=timedelta(minutes=10)),
+    # what the shops' webhooks missed, read from their order listings
+    Sweep("woocommerce-catch-up", woocommerce_catch_up.run, every=timedelta(minutes=10)),
+    Sweep("shopline-catch-up", shopline_catch_up.run, every=timedelta(minutes=10)),
     Sweep(OUTBOX, outbox.run, every=timedelta(seconds=5)),
     # the worker's sign of life for /healthz and its counters for /metrics (worker/heartbeat.py)
     Sweep("worker-heartbeat", heartbeat.run, every=timedelta(seconds=heartbeat.EVERY_SECONDS), catch_up=False),

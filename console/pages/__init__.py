@@ -1,5 +1,5 @@
 """Every console page; importing this package registers their routes on the console blueprint."""
 from . import (api_keys, audit_page, broadcasts, content_items, dashboard, errors, login, members,  # noqa: F401
-               rewards_page, segments, staff_admin, surveys)
+               rewards_page, segments, shops, staff_admin, surveys)
 from . import conversations  # noqa: F401
 from . import journey_page, staff_line  # noqa: F401,E402

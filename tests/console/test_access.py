@@ -14,7 +14,7 @@ from .conftest import PASSWORD, ConsoleClient, create_staff
 
 PAGES = ["/console/", "/console/members", "/console/segments", "/console/broadcasts", "/console/content",
          "/console/rewards", "/console/surveys"]
-ADMIN_PAGES = ["/console/audit", "/console/staff", "/console/api-keys"]
+ADMIN_PAGES = ["/console/audit", "/console/staff", "/console/api-keys", "/console/shops"]
 
 
 @pytest.mark.parametrize("path", PAGES + ADMIN_PAGES)
@@ -161,6 +161,7 @@ ROLE_RULES = {
     "erase_member": (False, False, True),
     "manage_staff": (False, False, True),
     "manage_api_keys": (False, False, True),
+    "manage_shops": (False, False, True),
     "read_audit": (False, False, True),
 }
 

@@ -1,0 +1,55 @@
+"""The shops' deliveries processed off the request (as bot/processing.py does LINE's events): in a
+small thread pool, inline (INBOX_MODE=sync, tests), or only by the worker's `shop-deliveries`
+sweep (INBOX_MODE=off). Each delivery is one unit of work (rewards/shops/deliveries.py)."""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from rewards.shops import deliveries
+from rewards.shops.crediting import ShopSettings
+
+log = logging.getLogger(__name__)
+
+
+class ShopDeliveryWorker:
+    def __init__(self, db, clock, settings, shop_settings: ShopSettings, mode: str = "thread", threads: int = 2):
+        self.db, self.clock, self.settings, self.shop_settings = db, clock, settings, shop_settings
+        self.mode = mode
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="shops") if mode == "thread" else None
+
+    def submit(self, delivery_ids: list[int]) -> None:
+        for delivery_id in delivery_ids:
+            if self.mode == "sync":
+                self.process(delivery_id)
+            elif self.mode == "thread":
+                self.pool.submit(self.process, delivery_id)
+
+    def process(self, delivery_id: int, now=None):
+        """One delivery in one unit of work (as of `now`, default the clock's); an error rolls it back
+        and hands it back (failed after deliveries.MAX_ATTEMPTS tries). Never raises."""
+        now = now or self.clock.now()
+        try:
+            return self.db.run(lambda s: deliveries.process(s, delivery_id, now, self.settings, self.shop_settings),
+                               write=True)
+        except Exception as exc:  # noqa: BLE001 - recorded on the delivery, retried by the sweep
+            log.error("shop delivery %s: processing failed: %s", delivery_id, exc.__class__.__name__)
+            why = f"{exc.__class__.__name__}: {str(exc)[:300]}"
+            try:
+                self.db.run(lambda s: deliveries.give_back(s, delivery_id, why), write=True)
+            except Exception:  # noqa: BLE001 - the lease will free it
+                log.exception("shop delivery %s: could not record the failure", delivery_id)
+            return None
+
+    def sweep(self, now=None) -> int:
+        """Deliveries left pending or claimed past their lease as of `now`, processed; how many were tried."""
+        now = now or self.clock.now()
+        with self.db.session() as session:
+            ids = deliveries.due(session, now)
+        for delivery_id in ids:
+            self.process(delivery_id, now)
+        return len(ids)
+
+    def shutdown(self, wait: bool = True) -> None:
+        if self.pool:
+            self.pool.shutdown(wait=wait)
