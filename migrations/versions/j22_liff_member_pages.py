@@ -1,0 +1,21 @@
+"""The member pages (LIFF): the e-invoice mobile carrier a member shows on their card.
+
+Revision ID: j22_liff_member_pages
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "j22_liff_member_pages"
+down_revision = "h21c_spends_and_account_links"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("members") as batch:
+        batch.add_column(sa.Column("einvoice_carrier", sa.String(length=8), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("members") as batch:
+        batch.drop_column("einvoice_carrier")
