@@ -172,6 +172,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "qr.about": {"zh-TW": "關於我們", "en": "About us"},
     "qr.language": {"zh-TW": "English", "en": "中文"},
     # -- rich menu (its buttons use the quick reply labels above, both languages on each)
+    "richmenu.chat_bar_gold": {"zh-TW": "金卡選單", "en": "Gold"},
+    "richmenu.verify_phone": {"zh-TW": "驗證手機", "en": "Verify phone"},
     "richmenu.chat_bar": {"zh-TW": "選單", "en": "Menu"},
     # -- notices the bot sends on its own (bot/notice_messages.py)
     "notice.receipt": {"zh-TW": "消費 {amount}{at_store} {multiplier} → +{points} 點；目前共 {balance} 點",

@@ -1,4 +1,5 @@
-"""The member pages (LIFF): the e-invoice mobile carrier a member shows on their card.
+"""The member pages (LIFF): the e-invoice mobile carrier a member shows on their card; the rich menu
+each member was last linked to (menus by tier and verified phone).
 
 Revision ID: j22_liff_member_pages
 """
@@ -14,8 +15,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("members") as batch:
         batch.add_column(sa.Column("einvoice_carrier", sa.String(length=8), nullable=True))
+        batch.add_column(sa.Column("rich_menu", sa.String(length=24), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("members") as batch:
+        batch.drop_column("rich_menu")
         batch.drop_column("einvoice_carrier")
