@@ -145,3 +145,38 @@ def test_a_forged_token_gets_the_401_page_with_a_retry(liff_world, phone, clock)
     phone.wait_for_selector("#denied #retry")
     assert "無法確認您的身分" in phone.inner_text("#denied")
     phone.screenshot(path=str(OUT / "liff-401-zh-TW.png"), full_page=True)
+
+
+@pytest.mark.parametrize("language", ["zh-TW", "en"])
+def test_a_changed_tier_switches_the_menu_and_its_card_button_opens_the_card_inside_the_chat(
+        liff_world, phone, clock, language):
+    from sqlalchemy import update
+
+    from worker.sweeps import rich_menus as sweep
+
+    app, sim, bot_url = liff_world
+    OUT.mkdir(exist_ok=True)
+    rt = app.extensions["bot"]
+    uid = _member(app, sim, clock, 4 if language == "zh-TW" else 5, language, "陳大文" if language == "zh-TW" else "David")
+    with rt.db.session() as s:
+        s.execute(update(Member).where(Member.line_user_id == uid).values(tier="member"))
+    assert app.test_cli_runner().invoke(args=["richmenu", "deploy"]).exit_code == 0
+    phone.add_init_script(f"localStorage.setItem('simulator.user', '{uid}')")
+    phone.goto(sim.url + "/")
+    phone.wait_for_selector("#rich-menu-bar >> text=選單 Menu")
+    phone.screenshot(path=str(OUT / f"liff-menu-member-{language}.png"))
+
+    with rt.db.session() as s:  # an order through the API, or the yearly review, made them gold
+        s.execute(update(Member).where(Member.line_user_id == uid).values(tier="gold"))
+    assert sweep.run(rt, clock.now()) == "moved 1 members to the menu that fits them"
+    phone.wait_for_selector("#rich-menu-bar >> text=金卡選單 Gold")
+    phone.screenshot(path=str(OUT / f"liff-menu-gold-{language}.png"))
+
+    phone.click(".rich-menu-area[title='會員卡 Member card']")
+    card = phone.frame_locator("#liff-frame")
+    card.locator("#card .qr svg").wait_for()
+    assert card.locator("nav a[aria-current]").inner_text() == ("會員卡" if language == "zh-TW" else "Card")
+    assert card.locator("#card .tier").inner_text() == ("金卡" if language == "zh-TW" else "Gold")
+    phone.screenshot(path=str(OUT / f"liff-card-in-chat-{language}.png"))
+    phone.click("#liff-close")
+    assert phone.is_hidden("#liff-view")
