@@ -132,6 +132,26 @@ def test_card_wallet_history_and_form_at_390px(liff_world, phone, clock, languag
     assert phone.input_value("#f-carrier") == "/ABC1234" and phone.is_disabled("#f-birthday")
     phone.screenshot(path=str(OUT / f"liff-form-{language}.png"), full_page=True)
 
+    _store(app, clock)
+    phone.click("nav a[href='/liff/stores']")
+    phone.wait_for_selector("#stores li")
+    assert phone.get_attribute("#stores a[target=_blank]", "href").startswith("https://www.google.com/maps/search/")
+    assert phone.locator("#stores a[href^='tel:']").count() == 1
+    phone.screenshot(path=str(OUT / f"liff-stores-{language}.png"), full_page=True)
+
+
+def _store(app, clock):
+    from content.models import ContentItem
+
+    now = clock.now()
+    with app.extensions["bot"].db.session() as s:
+        if s.query(ContentItem).filter_by(kind="store").count():
+            return
+        s.add(ContentItem(title_zh="信義店", title_en="Xinyi Store", kind="store", status="active", source="console",
+                          created_by="test", created_at=now, updated_at=now, topics=[],
+                          details={"address_zh": "台北市信義區松高路 11 號", "address_en": "11 Songgao Rd, Xinyi, Taipei",
+                                   "hours": "11:00-21:30", "phone": "02-2722-0000", "lat": 25.0396, "lng": 121.5671}))
+
 
 def test_a_forged_token_gets_the_401_page_with_a_retry(liff_world, phone, clock):
     app, sim, bot_url = liff_world
