@@ -11,6 +11,8 @@ for LINE's LIFF SDK (`/__sim/liff/sdk.js`, the methods npm's @line/liff-mock sta
 * `POST /__sim/liff/id-tokens` issues one directly (tests: `ttl` may be negative for an expired
   one, `channelId` another channel's).
 * `POST /__sim/liff/messages` is `liff.sendMessages`: text messages go to the bot as the user's.
+
+A fault injected for `/oauth2/v2.1/verify` (`platform.inject`) answers its status and body instead.
 """
 import base64
 import hashlib
@@ -18,6 +20,7 @@ import hmac
 import json
 import secrets
 import threading
+import time
 from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, redirect, request, send_from_directory
@@ -103,6 +106,12 @@ def liff_blueprint(platform, sender) -> Blueprint:
 
     @bp.post("/oauth2/v2.1/verify")
     def verify():
+        fault = platform.faults.take(request.path)  # platform.inject(...): LINE down, slow, or answering oddly
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.status is not None:
+                return jsonify(fault.answer_body()), fault.status
         token, client_id = request.form.get("id_token", ""), request.form.get("client_id", "")
         if not token or not client_id:
             return jsonify(error="invalid_request", error_description="id_token and client_id are required"), 400

@@ -200,3 +200,21 @@ def test_a_changed_tier_switches_the_menu_and_its_card_button_opens_the_card_ins
     phone.screenshot(path=str(OUT / f"liff-card-in-chat-{language}.png"))
     phone.click("#liff-close")
     assert phone.is_hidden("#liff-view")
+
+
+@pytest.mark.parametrize("width", [360, 414])
+def test_nothing_runs_off_the_screen_from_360_to_414px(liff_world, chromium, clock, width):
+    app, sim, bot_url = liff_world
+    uid = _member(app, sim, clock, 6, "en", "Alexandra Montgomery-Lin", einvoice_carrier="/ABC+123")
+    page = chromium.new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{sim.url}/__sim/liff/open/{LIFF_ID}?user={uid}")
+    page.wait_for_selector("#card .qr svg")
+    for path, ready in (("/liff/", "#carrier svg"), ("/liff/profile", "#profile"), ("/liff/wallet", "#wallet-active")):
+        page.goto(bot_url + path)
+        page.wait_for_selector(ready)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        smallest = page.evaluate("Math.min(...[...document.querySelectorAll('main *')].filter(e => e.childNodes.length"
+                                 " && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))"
+                                 ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
+        assert smallest >= 14, (path, smallest)  # legible at arm's length
+    page.close()

@@ -90,3 +90,20 @@ def test_a_form_post_needs_the_sessions_csrf_token(client, scene, bearer):
     assert wrong.status_code == 403
     ok = client.post("/liff/api/profile", json={"name": "阿美"}, headers={**auth, "X-CSRF-Token": made["csrf"]})
     assert ok.status_code == 200 and ok.json["name"] == "阿美"
+
+
+def test_what_line_vouches_for_is_checked_again(client, scene, line, clock):
+    """Were LINE (or a proxy in the way) to answer 200 for a token of another channel or one already
+    expired, the server still refuses it; LINE down is a 401 the page can retry, not a 500."""
+    uid = scene.uid(scene.member())
+    now = int(clock.now().timestamp())
+    claims = {"iss": "https://access.line.me", "sub": uid, "aud": "1000000000", "exp": now + 600, "iat": now}
+    auth = {"Authorization": "Bearer any.id.token"}
+    for changed, reason in (({"aud": "2000000000"}, "audience"), ({"exp": now - 1}, "expired"),
+                            ({"sub": "someone"}, "invalid"), ({"aud": ["1000000000"]}, "audience")):
+        line.inject(r"^/oauth2/v2\.1/verify$", 200, body={**claims, **changed})
+        assert client.get("/liff/api/card", headers=auth).json["reason"] == reason, changed
+    line.inject(r"^/oauth2/v2\.1/verify$", 500)
+    assert client.get("/liff/api/card", headers=auth).json == {"error": "unauthorized", "reason": "unavailable"}
+    line.inject(r"^/oauth2/v2\.1/verify$", 200, body=claims)
+    assert client.get("/liff/api/card", headers=auth).status_code == 200
