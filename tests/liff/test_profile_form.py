@@ -72,3 +72,15 @@ def test_the_form_answers_field_errors_in_the_members_language(client, scene, be
                                                    "interests": ["tea"]}, headers=headers)
     assert saved.status_code == 200 and saved.json["carrier"] == "/ABC1234" and saved.json["interests"] == ["tea"]
     assert saved.json["consent_changed"]
+
+
+def test_erasing_a_member_forgets_the_carrier_and_the_export_holds_it(rt, scene, clock):
+    from privacy.member_data import export
+    from rewards import membership
+
+    member_id = scene.member(einvoice_carrier="/ABC1234")
+    with rt.db.session() as s:
+        assert export(s, s.get(Member, member_id), clock.now())["member"]["einvoice_carrier"] == "/ABC1234"
+        membership.erase(s, s.get(Member, member_id), clock.now())
+    with rt.db.session() as s:
+        assert s.get(Member, member_id).einvoice_carrier is None
