@@ -158,6 +158,9 @@ class Config:
         self._check_sms()
         if not 1 <= self.LIFF_SESSION_MINUTES <= 60:
             raise ConfigError("LIFF_SESSION_MINUTES must be from 1 to 60 (a session is short)")
+        if self.LIFF_ID and not self.LIFF_CHANNEL_ID and self.is_production:
+            raise ConfigError("LIFF_ID needs LIFF_CHANNEL_ID, the id of the LINE Login channel the LIFF app is on "
+                              "(the audience of its ID tokens)")
         if self.is_production:
             missing = [name for name in REQUIRED_IN_PRODUCTION if not getattr(self, name)]
             if missing:
