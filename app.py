@@ -30,6 +30,8 @@ from core.db import Database
 from bot.dispatch import Dispatcher, Services
 from bot.line_client import LineClient, account_link_token
 from bot.member_qr_route import bp as member_qr_bp
+from bot.liff_api import bp as liff_api_bp
+from bot.liff_pages import bp as liff_pages_bp
 from bot.short_link_route import bp as short_link_bp
 from bot.answers import AnswerSender
 from bot.processing import EventProcessor, InboxWorker
@@ -95,6 +97,8 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.register_blueprint(webhook_bp)
     app.register_blueprint(shop_webhooks_bp)
     app.register_blueprint(member_qr_bp)
+    app.register_blueprint(liff_pages_bp)
+    app.register_blueprint(liff_api_bp)
     app.register_blueprint(short_link_bp)
     app.register_blueprint(richmenu_cli)
     app.register_blueprint(db_cli)

@@ -74,6 +74,15 @@ def _error_from(exc: ApiException) -> LineApiError:
     return LineApiError(exc.status, message, retry_after)
 
 
+def _login_error(raw) -> str | None:
+    """LINE Login's error_description (or error) in an error answer's body."""
+    try:
+        body = json.loads(raw) if raw else {}
+    except (ValueError, TypeError):
+        return None
+    return str(body.get("error_description") or body.get("error") or "") or None if isinstance(body, dict) else None
+
+
 class LineClient:
     def __init__(self, access_token: str, api_url: str, data_url: str, timeout: float = 10.0):
         self.timeout = timeout
@@ -131,6 +140,33 @@ class LineClient:
         # a display name is whatever the person typed: one line, no control or bidi characters (core.text_checks)
         return Profile(user_id=p.user_id, display_name=clean_text(p.display_name or "", single_line=True).strip(),
                        language=getattr(p, "language", None))
+
+    # -- LINE Login (a LIFF app's ID token)
+    def verify_id_token(self, id_token: str, client_id: str) -> dict:
+        """LINE Login's POST /oauth2/v2.1/verify on the api host: the token's claims (iss, sub, aud,
+        exp, iat, name, ...) when LINE vouches for it; LineApiError (400 and LINE's error_description:
+        "IdToken expired.", "Invalid IdToken Audience.", ...) when not."""
+        url = self._api.configuration.host + "/oauth2/v2.1/verify"
+        try:
+            answer = self._api.rest_client.request(
+                "POST", url, headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+                post_params={"id_token": id_token, "client_id": client_id}, _request_timeout=self.timeout)
+        except ApiException as exc:  # the SDK's HTTP client raises for any status but 2xx
+            metrics.line_call("verify_id_token", exc.status)
+            raise LineApiError(exc.status, _login_error(exc.body) or exc.reason or "refused") from None
+        except Exception as exc:  # urllib3 timeouts and connection errors
+            if exc.__class__.__module__.startswith(("urllib3", "socket")) or isinstance(exc, OSError):
+                metrics.line_call("verify_id_token", None)
+                raise LineApiError(None, f"{exc.__class__.__name__}: no answer from LINE") from None
+            raise
+        metrics.line_call("verify_id_token", answer.status)
+        try:
+            body = json.loads(answer.data or b"{}")
+        except ValueError:
+            body = {}
+        if answer.status != 200 or not isinstance(body, dict):
+            raise LineApiError(answer.status, _login_error(answer.data) or answer.reason or "refused")
+        return body
 
     # -- quota
     def quota(self) -> tuple[str, int | None]:

@@ -172,6 +172,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "qr.about": {"zh-TW": "關於我們", "en": "About us"},
     "qr.language": {"zh-TW": "English", "en": "中文"},
     # -- rich menu (its buttons use the quick reply labels above, both languages on each)
+    "richmenu.chat_bar_gold": {"zh-TW": "金卡選單", "en": "Gold"},
+    "richmenu.verify_phone": {"zh-TW": "驗證手機", "en": "Verify phone"},
     "richmenu.chat_bar": {"zh-TW": "選單", "en": "Menu"},
     # -- notices the bot sends on its own (bot/notice_messages.py)
     "notice.receipt": {"zh-TW": "消費 {amount}{at_store} {multiplier} → +{points} 點；目前共 {balance} 點",
@@ -403,6 +405,69 @@ TEXTS: dict[str, dict[str, str]] = {
     "card.phone_none": {"zh-TW": "尚未驗證手機，驗證後結帳報手機即可累積點數", "en": "No verified phone yet: verify it to "
                                                                          "be found by your number at the till"},
     "card.phone_verify": {"zh-TW": "驗證手機", "en": "Verify phone"},
+    # -- the member pages inside LINE (LIFF, /liff/): the page reads every "liff.*" word from here
+    "liff.nav.card": {"zh-TW": "會員卡", "en": "Card"},
+    "liff.nav.wallet": {"zh-TW": "優惠券", "en": "Coupons"},
+    "liff.nav.history": {"zh-TW": "點數紀錄", "en": "History"},
+    "liff.nav.profile": {"zh-TW": "會員資料", "en": "Profile"},
+    "liff.nav.stores": {"zh-TW": "門市", "en": "Stores"},
+    "liff.loading": {"zh-TW": "載入中…", "en": "Loading…"},
+    "liff.close": {"zh-TW": "關閉", "en": "Close"},
+    "liff.retry": {"zh-TW": "重試", "en": "Try again"},
+    "liff.denied.title": {"zh-TW": "無法確認您的身分", "en": "We couldn't confirm who you are"},
+    "liff.denied.body": {"zh-TW": "登入已過期或無效，請重試；仍不行的話，請從 LINE 聊天室重新開啟。",
+                         "en": "Your sign-in expired or isn't valid. Try again, or reopen this page from the LINE chat."},
+    "liff.error": {"zh-TW": "暫時無法載入，請稍後再試。", "en": "This page couldn't load. Please try again shortly."},
+    "liff.not_member": {"zh-TW": "您還不是會員：在聊天室點「加入會員」即可加入。",
+                        "en": "You're not a member yet: tap Join in the chat to join."},
+    "liff.card.scan": {"zh-TW": "結帳時請店員掃描", "en": "Show this at the till"},
+    "liff.card.refresh": {"zh-TW": "條碼每 5 分鐘更新，截圖無法使用", "en": "The code changes every 5 minutes; a screenshot won't work"},
+    "liff.card.code": {"zh-TW": "會員編號", "en": "Member code"},
+    "liff.card.points": {"zh-TW": "點數", "en": "Points"},
+    "liff.card.tier": {"zh-TW": "等級", "en": "Tier"},
+    "liff.card.carrier": {"zh-TW": "手機條碼（載具）", "en": "E-invoice carrier"},
+    "liff.card.no_carrier": {"zh-TW": "可在會員資料加入手機條碼", "en": "Add your e-invoice carrier in Profile"},
+    "liff.wallet.active": {"zh-TW": "可使用", "en": "Active"},
+    "liff.wallet.used": {"zh-TW": "已使用", "en": "Used"},
+    "liff.wallet.expired": {"zh-TW": "已過期", "en": "Expired"},
+    "liff.wallet.none": {"zh-TW": "沒有優惠券", "en": "No coupons"},
+    "liff.wallet.used_on": {"zh-TW": "{date} 已使用", "en": "Used on {date}"},
+    "liff.wallet.expired_on": {"zh-TW": "{date} 已過期", "en": "Expired on {date}"},
+    "liff.history.none": {"zh-TW": "還沒有點數紀錄", "en": "No points history yet"},
+    "liff.profile.name": {"zh-TW": "姓名", "en": "Name"},
+    "liff.profile.birthday": {"zh-TW": "生日", "en": "Birthday"},
+    "liff.profile.birthday_once": {"zh-TW": "生日只能設定一次，之後請洽客服", "en": "A birthday can be set once; after that, ask us to change it"},
+    "liff.profile.phone": {"zh-TW": "手機", "en": "Phone"},
+    "liff.profile.phone_verify": {"zh-TW": "到聊天室驗證手機", "en": "Verify my phone in the chat"},
+    "liff.profile.phone_words": {"zh-TW": "驗證手機", "en": "verify my phone"},
+    "liff.profile.interests": {"zh-TW": "感興趣的主題", "en": "Interests"},
+    "liff.profile.interest.coffee": {"zh-TW": "咖啡", "en": "Coffee"},
+    "liff.profile.interest.tea": {"zh-TW": "茶飲", "en": "Tea"},
+    "liff.profile.interest.pastry": {"zh-TW": "甜點", "en": "Pastry"},
+    "liff.profile.interest.gifts": {"zh-TW": "禮盒", "en": "Gift boxes"},
+    "liff.profile.interest.events": {"zh-TW": "活動", "en": "Events"},
+    "liff.profile.interest.deals": {"zh-TW": "優惠", "en": "Deals"},
+    "liff.profile.consent": {"zh-TW": "接收優惠與活動訊息", "en": "Send me offers and news"},
+    "liff.profile.consent_at": {"zh-TW": "最後變更：{date}", "en": "Last changed: {date}"},
+    "liff.profile.carrier": {"zh-TW": "手機條碼載具", "en": "E-invoice mobile carrier"},
+    "liff.profile.carrier_hint": {"zh-TW": "例如 /ABC1234，留空即移除", "en": "e.g. /ABC1234; leave empty to remove"},
+    "liff.profile.save": {"zh-TW": "儲存", "en": "Save"},
+    "liff.profile.saved": {"zh-TW": "已儲存", "en": "Saved"},
+    "liff.profile.fix": {"zh-TW": "請修正標示的欄位", "en": "Please fix the marked fields"},
+    "liff.field.required": {"zh-TW": "請填寫", "en": "Required"},
+    "liff.field.too_long": {"zh-TW": "太長了", "en": "Too long"},
+    "liff.field.not_a_date": {"zh-TW": "不是有效的日期", "en": "Not a valid date"},
+    "liff.field.future": {"zh-TW": "生日不能是未來的日期", "en": "A birthday can't be in the future"},
+    "liff.field.too_old": {"zh-TW": "請確認年份", "en": "Please check the year"},
+    "liff.field.locked": {"zh-TW": "生日已設定，如需更改請洽客服", "en": "Your birthday is set; ask us to change it"},
+    "liff.field.unknown": {"zh-TW": "無此選項", "en": "Not an option"},
+    "liff.field.format": {"zh-TW": "格式為 / 加 7 碼（數字、大寫英文或 . + -）",
+                          "en": "Use / and 7 characters (0-9, A-Z, . + -)"},
+    "liff.field.invalid": {"zh-TW": "格式不正確", "en": "Not valid"},
+    "liff.csrf": {"zh-TW": "頁面已過期，請重新整理後再送出", "en": "This page expired: reload it and send again"},
+    "liff.stores.none": {"zh-TW": "目前沒有門市資料", "en": "No stores listed yet"},
+    "liff.stores.map": {"zh-TW": "地圖", "en": "Map"},
+    "liff.stores.call": {"zh-TW": "撥打", "en": "Call"},
     # -- the title a gift coupon keeps (coupon_titles below: both languages, when it is issued)
     "coupon.welcome": {"zh-TW": "新會員禮 {value} 折價券", "en": "Welcome gift: {value} off"},
     "coupon.birthday": {"zh-TW": "生日禮 {value} 折價券", "en": "Birthday gift: {value} off"},
@@ -448,3 +513,9 @@ def coupon_titles(kind: str, value: int) -> tuple[str, str]:
     """A gift coupon's (zh-TW, en) title, e.g. "生日禮 NT$200 折價券": the domain keeps it on the coupon
     it issues (rewards.coupons.CouponTitles), so the till, the API and the chat show the same."""
     return tuple(text(f"coupon.{kind}", language, value=formats.money(value)) for language in LANGUAGES)
+
+
+def words(prefix: str) -> dict[str, dict[str, str]]:
+    """{language: {key: words}} of every key starting with `prefix` (the member pages carry these)."""
+    return {language: {key: entry[language] for key, entry in TEXTS.items() if key.startswith(prefix)}
+            for language in LANGUAGES}

@@ -16,10 +16,11 @@ richmenu_cli = Blueprint("richmenu_cli", __name__, cli_group="richmenu")
 
 @richmenu_cli.cli.command("deploy")
 def deploy():
-    """Create the visitor and member menus on LINE, replacing the ones deployed before."""
+    """Create the visitor menu and the member menus (by tier and verified phone) on LINE, replacing the
+    ones deployed before; 會員卡 opens https://liff.line.me/{LIFF_ID} when LIFF_ID is set."""
     rt = runtime()
     try:
-        result = rich_menus.deploy(rt.db, rt.line, rt.config.BOT_FONT_PATH, rt.clock.now())
+        result = rich_menus.deploy(rt.db, rt.line, rt.config.BOT_FONT_PATH, rt.clock.now(), rt.config.LIFF_ID)
     except FontError as exc:
         raise click.ClickException(str(exc)) from None
     except LineApiError as exc:
@@ -27,7 +28,7 @@ def deploy():
     click.echo(f"menu labels: {describe_font(rt.config.BOT_FONT_PATH)}")
     for name, menu_id in result.menu_ids.items():
         click.echo(f"{name} menu: {menu_id}")
-    click.echo(f"visitor menu is the default; member menu linked to {result.members_linked} members"
+    click.echo(f"visitor menu is the default; member menus linked to {result.members_linked} members"
                + (f" ({result.members_not_linked} not: see the log)" if result.members_not_linked else ""))
     click.echo(f"previous menus deleted: {result.menus_deleted}"
                + (f" ({result.menus_not_deleted} left for the next deploy)" if result.menus_not_deleted else ""))

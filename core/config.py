@@ -147,6 +147,15 @@ class Config:
     # an online order nobody could be found for is credited if its customer is linked within this many days
     ORDER_CLAIM_DAYS: int = 30
     SHOP_HTTP_TIMEOUT_SECONDS: float = 10.0
+    # the member pages inside LINE (LIFF, /liff/): the LIFF app's id (rich menus open
+    # https://liff.line.me/{LIFF_ID}), the channel id of the LINE Login channel it belongs to (the
+    # ID tokens' audience, checked at LINE's verify endpoint on LINE_API_URL), LINE's SDK (development
+    # and tests: the simulator's stand-in, {simulator}/__sim/liff/sdk.js) and how long a session
+    # made from an ID token lasts. Without LIFF_CHANNEL_ID the pages answer 404 in production.
+    LIFF_ID: str = ""
+    LIFF_CHANNEL_ID: str = ""
+    LIFF_SDK_URL: str = "https://static.line-scdn.net/liff/edge/2/sdk.js"
+    LIFF_SESSION_MINUTES: int = 15
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Config":
@@ -178,6 +187,11 @@ class Config:
             raise ConfigError("OUTBOX_LEASE_SECONDS must be positive")
         self.reply_as_push_after()  # refuses a malformed REPLY_AS_PUSH_AFTER_SECONDS at start-up
         self._check_sms()
+        if not 1 <= self.LIFF_SESSION_MINUTES <= 60:
+            raise ConfigError("LIFF_SESSION_MINUTES must be from 1 to 60 (a session is short)")
+        if self.LIFF_ID and not self.LIFF_CHANNEL_ID and self.is_production:
+            raise ConfigError("LIFF_ID needs LIFF_CHANNEL_ID, the id of the LINE Login channel the LIFF app is on "
+                              "(the audience of its ID tokens)")
         if self.is_production:
             missing = [name for name in REQUIRED_IN_PRODUCTION if not getattr(self, name)]
             if missing:
@@ -201,6 +215,7 @@ class Config:
             self.LINE_CHANNEL_SECRET = self.LINE_CHANNEL_SECRET or "development-channel-secret"
             self.LINE_CHANNEL_ACCESS_TOKEN = self.LINE_CHANNEL_ACCESS_TOKEN or "development-access-token"
             self.BOT_PUBLIC_URL = self.BOT_PUBLIC_URL or LOCAL_PUBLIC_URL
+            self.LIFF_CHANNEL_ID = self.LIFF_CHANNEL_ID or "1000000000"
             if not self.SECRET_KEY:
                 # never a key known from the source: development keeps its own under instance/,
                 # tests make one per process

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from bot import chat_state
 from bot import messages as m
-from bot.dispatch import Context, Router, shows_loading
+from bot.dispatch import Context, Router, SwitchRichMenu, shows_loading
 from bot.filters import TEXT, Filter
 from bot.understanding.conversation_phrases import CANCEL
 from bot.understanding.phrase_matcher import matching_form
@@ -166,6 +166,7 @@ def _check(ctx: Context) -> list[dict]:
             return _refusal(ctx, refused, [m.message_action(t("phone.button.person"), t("phone.person_words"))])
         return _refusal(ctx, refused, None if refused.code == "replayed" else _code_replies(ctx))
     conversation.clear(ctx.session, ctx.event.user_id)
+    ctx.effects.append(SwitchRichMenu(member=True))  # the menu for a verified phone (and a claimed tier)
     replies = [m.text_message(ctx.t("phone.verified", masked=verified.phone.masked))]
     if verified.claimed:
         ctx.session.refresh(ctx.member)  # the claim moved points and tier in SQL

@@ -131,3 +131,19 @@ def redeem_coupon(session: Session, code: str, channel: str, store_id: str | Non
     if coupon.valid_from > now:
         raise CouponNotYetValid(fields={"valid_from": coupon.valid_from})
     raise CouponAlreadyRedeemed(None, None)  # the row changed between our UPDATE and SELECT
+
+
+def wallet(session: Session, member: Member, now: datetime, limit: int = 60) -> dict[str, list[Coupon]]:
+    """The member's coupons as their wallet shows them: active (soonest to expire first), used and
+    expired (latest first), at most `limit` in all."""
+    require_aware(now)
+    rows = session.scalars(select(Coupon).where(Coupon.member_id == member.id)
+                           .order_by(Coupon.valid_until.desc(), Coupon.id.desc()).limit(limit))
+    found: dict[str, list[Coupon]] = {"active": [], "used": [], "expired": []}
+    for coupon in rows:
+        state = ("used" if coupon.redeemed_at is not None else "expired" if coupon.valid_until <= now
+                 else "active" if coupon.valid_from <= now else None)
+        if state:
+            found[state].append(coupon)
+    found["active"].reverse()
+    return found

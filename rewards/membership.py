@@ -170,14 +170,14 @@ def set_marketing_opt_in(member: Member, opted_in: bool, now: datetime) -> bool:
 def erased_values(now: datetime) -> dict:
     """What a member row holds once erased (one place for `erase` and the set-based erasures)."""
     return dict(display_name=None, birthday_month=None, birthday_day=None, phone=None, phone_verified_at=None,
-                tags=[], referral_code=None, line_user_id=None, marketing_opt_in=False, status="erased",
+                einvoice_carrier=None, rich_menu=None, tags=[], referral_code=None, line_user_id=None, marketing_opt_in=False, status="erased",
                 erased_at=now)
 
 
 def erase(session: Session, member: Member, now: datetime) -> None:
     """Forget who the member is; keep the anonymous ledger and order totals (they are the shop's books).
 
-    Name, birthday, phone, tags, referral code, LINE user id and linked shop accounts go, and the
+    Name, birthday, phone, e-invoice carrier, tags, referral code, LINE user id and linked shop accounts go, and the
     email and claim code of any record moved in from another programme that was theirs or that they
     claimed; no message of any kind is sent again, and pending ones are cancelled.
     """

@@ -86,6 +86,11 @@ class Member(Base):
     phone_verified_at: Mapped[datetime | None]
     tier: Mapped[str] = mapped_column(String(32), default="member")
     tier_since: Mapped[datetime | None]
+    # the e-invoice mobile carrier (手機條碼, "/" and 7 of 0-9 A-Z . + -) the member chose to show on
+    # their card (rewards/profile.py checks it); the till scans it as Code 39
+    einvoice_carrier: Mapped[str | None] = mapped_column(String(8))
+    # the rich menu the member was last linked to (bot/rich_menus.py moves those whose tier or phone changed)
+    rich_menu: Mapped[str | None] = mapped_column(String(24))
     # the tier is kept at least through this day (brought from another programme: rewards/claims.py);
     # the yearly review lowers it only after
     tier_until: Mapped[date | None] = mapped_column(Date)

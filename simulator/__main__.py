@@ -30,6 +30,9 @@ def main(argv=None):
                         help="a JSON list of LINE users to play, [{userId, displayName, language, friendship}]")
     parser.add_argument("--quota", default="1000",
                         help="the monthly message quota; 'none' or 0 for no limit (big broadcasts, benchmarks)")
+    parser.add_argument("--liff", action="append", default=[], metavar="LIFF_ID=ENDPOINT_URL@CHANNEL_ID",
+                        help="a LIFF app on a LINE Login channel: liff.line.me/LIFF_ID opens ENDPOINT_URL, its ID "
+                             "tokens are for CHANNEL_ID (repeatable)")
     args = parser.parse_args(argv)
     level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").upper())  # quiet with LOG_LEVEL=WARNING
     logging.basicConfig(level=level if isinstance(level, int) else logging.INFO,
@@ -38,6 +41,12 @@ def main(argv=None):
     app = create_app(platform=platform, bot_url=args.bot_url, channel_secret=args.secret)
     if args.users:
         add_users(platform, json.load(args.users))
+    for liff in args.liff:
+        liff_id, _, rest = liff.partition("=")
+        endpoint, _, channel = rest.rpartition("@")
+        if not liff_id or not endpoint or not channel:
+            parser.error(f"--liff {liff!r} is not LIFF_ID=ENDPOINT_URL@CHANNEL_ID")
+        platform.liff.register(liff_id, endpoint, channel)
     server = simulator_server(app, HOST, args.port)
     print(f"LINE simulator chat: http://{HOST}:{server.server_port}/", flush=True)
     print(f"LINE API calls checked against: "

@@ -4,6 +4,7 @@ from flask import Flask
 from simulator.account_link import dialog_blueprint
 from simulator.api import api_blueprint
 from simulator.chat import chat_blueprint
+from simulator.liff import liff_blueprint
 from simulator.control import control_blueprint
 from simulator.platform import LinePlatform
 from simulator.sms_gateways import sms_blueprint
@@ -21,4 +22,5 @@ def create_app(platform=None, bot_url=None, channel_secret=None) -> Flask:
     app.register_blueprint(chat_blueprint(platform, sender))
     app.register_blueprint(sms_blueprint(platform))
     app.register_blueprint(dialog_blueprint(platform, sender))
+    app.register_blueprint(liff_blueprint(platform, sender))
     return app

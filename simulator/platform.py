@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from simulator import line_ids
+from simulator.liff import LiffApps
 from simulator.account_link import LinkTokens
 from simulator.answers import LineApiError, not_found
 from simulator.calls import Call
@@ -69,6 +70,7 @@ class LinePlatform:
             self.rich_menus = RichMenus()
             self.sms = SmsBook()  # the SMS gateways' texts (simulator/sms_gateways.py)
             self.link_tokens = LinkTokens(self.clock)
+            self.liff = LiffApps(self.clock)  # LIFF apps and the ID tokens issued for them (liff.py)
 
     def reset(self) -> None:
         self._init_state()

@@ -14,10 +14,9 @@ from typing import Any, Callable
 from worker import heartbeat
 from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, inbox, inbox_retention,
                            kept_messages,
-                           outbox, points_expiry, repurchase_reminders, rfm_scores, shop_deliveries, shop_order_claims,
-                           shopline_catch_up,
-                           survey_invitations,
-                           tier_keep_warnings, tier_review, unclaimed_imports, welcome_journey, woocommerce_catch_up)
+                           outbox, points_expiry, repurchase_reminders, rfm_scores, rich_menus, shop_deliveries,
+                           shop_order_claims, shopline_catch_up, survey_invitations, tier_keep_warnings, tier_review,
+                           unclaimed_imports, welcome_journey, woocommerce_catch_up)
 
 OUTBOX = "outbox"
 
@@ -39,6 +38,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("content-drip", content_drip.run, every=timedelta(hours=1)),
     Sweep("repurchase-reminders", repurchase_reminders.run, every=timedelta(hours=6)),
     Sweep("tier-keep-warnings", tier_keep_warnings.run, every=timedelta(hours=6)),
+    Sweep("rich-menus", rich_menus.run, every=timedelta(minutes=1)),
     Sweep("rfm-scores", rfm_scores.run, every=timedelta(hours=1)),
     Sweep("dashboard-rollups", dashboard_rollups.run, every=timedelta(hours=1)),
     Sweep("broadcasts", broadcasts.run, every=timedelta(minutes=1)),

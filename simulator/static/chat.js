@@ -418,9 +418,12 @@ function perform(action) {
     case "postback":
       act("postback", { data: action.data || "", displayText: action.displayText || action.text });
       break;
-    case "uri":
-      window.open(action.uri, "_blank", "noopener");
+    case "uri": {
+      const liffUrl = /^https:\/\/liff\.line\.me\/([^/?#]+)(.*)$/.exec(action.uri);
+      if (liffUrl && currentUserId) openLiff(liffUrl[1], liffUrl[2]);  // inside the chat, as LINE's in-app browser
+      else window.open(action.uri, "_blank", "noopener");
       break;
+    }
     case "datetimepicker":
       openPicker(action);
       break;
@@ -502,3 +505,19 @@ new ResizeObserver(keepAtBottom).observe($("timeline"));
 loadUsers().then(() => selectUser($("user-select").value));
 setInterval(poll, 1000);
 setInterval(loadUsers, 3000);
+
+// A LIFF app opens over the chat, as in LINE's in-app browser; liff.closeWindow() closes it.
+function openLiff(liffId, rest) {
+  const frame = $("liff-frame");
+  const path = rest && rest.startsWith("/") ? rest.split(/[?#]/)[0] : "";
+  frame.src = `/__sim/liff/open/${encodeURIComponent(liffId)}${path}?user=${encodeURIComponent(currentUserId)}`;
+  $("liff-view").hidden = false;
+}
+
+function closeLiff() {
+  $("liff-view").hidden = true;
+  $("liff-frame").src = "about:blank";
+}
+
+$("liff-close").addEventListener("click", closeLiff);
+window.addEventListener("message", (e) => { if (e.data && e.data.type === "liff.closeWindow") closeLiff(); });

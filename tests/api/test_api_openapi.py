@@ -49,6 +49,7 @@ def test_every_documented_response_happens_and_conforms(api, auth, rt, make_memb
         ("GET", f"/api/v1/members/{member.code}", {"headers": auth}, 200, True),
         ("GET", f"/api/v1/members/{member.code}", {"headers": wrong_key}, 401, True),
         ("GET", "/api/v1/members/MNOSUCH", {"headers": auth}, 404, True),
+        ("GET", "/api/v1/members/MNOSUCH-000000", {"headers": auth}, 410, True),  # a card code not current
         ("GET", f"/api/v1/members?line_user_id={member.line_user_id}", {"headers": auth}, 200, True),
         ("GET", "/api/v1/members?phone=0911222333", {"headers": auth}, 200, True),
         ("GET", "/api/v1/members", {"headers": auth}, 400, False),

@@ -21,13 +21,14 @@ OUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
 @contextmanager
-def running_bot(database_url, clock, **overrides):
+def running_bot(database_url, clock, configure=None, **overrides):
     """The bot on a local port (events processed off the request, as in production), and the
-    simulator pointed at it."""
+    simulator pointed at it. `configure(simulator_url, bot_url)` may add settings that name them."""
     holder = {}
     server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
     bot_url = f"http://127.0.0.1:{server.server_port}"
     with running_simulator(bot_url=bot_url + "/callback", channel_secret=TEST_SECRET) as sim:
+        overrides.update(configure(sim.url, bot_url) if configure else {})
         app = make_app(database_url, sim.url, clock, INBOX_MODE="thread", BOT_PUBLIC_URL=bot_url, **overrides)
         holder["app"] = app
         thread = threading.Thread(target=server.serve_forever, daemon=True)

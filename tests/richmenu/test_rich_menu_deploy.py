@@ -28,7 +28,8 @@ def test_deploy_creates_both_menus_with_images_and_makes_the_visitor_menu_the_de
     assert result.exit_code == 0, result.output
     current = records(app)
     menus = line.rich_menus
-    assert set(menus.menus) == set(current.values()) and set(current) == {"visitor", "member"}
+    assert set(menus.menus) == set(current.values())
+    assert set(current) == {"visitor", "member", "member_phone", "gold", "gold_phone"}
     assert menus.default_id == current["visitor"]
     for name, menu_id in current.items():
         image = menus.images[menu_id]
@@ -53,7 +54,7 @@ def test_deploying_again_replaces_the_menus_and_moves_members_to_the_new_member_
     assert set(line.rich_menus.menus) == set(second.values()), "the previous menus are deleted"
     assert line.rich_menus.default_id == second["visitor"]
     assert line.rich_menus.linked(UID) == second["member"]
-    assert "linked to 1 members" in result.output and "previous menus deleted: 2" in result.output
+    assert "linked to 1 members" in result.output and "previous menus deleted: 5" in result.output
     deletes = [c for c in line.calls if c.method == "DELETE" and c.path.startswith("/v2/bot/richmenu/")]
     links = [c for c in line.calls if c.method == "POST" and c.path == "/v2/bot/richmenu/bulk/link"]
     assert deletes and links and links[-1].at <= deletes[0].at, "members are moved before the old menus go"
@@ -93,8 +94,8 @@ def test_a_menu_already_gone_on_line_counts_as_deleted(app, line, deploy):
     assert deploy().exit_code == 0
     line.rich_menus.delete(records(app)["member"])  # e.g. deleted by hand in the LINE console
     result = deploy()
-    assert result.exit_code == 0 and "previous menus deleted: 2" in result.output
-    assert len(line.rich_menus.menus) == 2
+    assert result.exit_code == 0 and "previous menus deleted: 5" in result.output
+    assert len(line.rich_menus.menus) == 5
 
 
 def test_deploy_with_a_missing_font_says_what_to_install(database_url, simulator_server, line, clock):
@@ -112,7 +113,8 @@ def test_preview_writes_both_images(app, tmp_path, line):
     result = app.test_cli_runner().invoke(args=["richmenu", "preview", str(tmp_path / "menus")])
     assert result.exit_code == 0, result.output
     sizes = {p.name: Image.open(p).size for p in (tmp_path / "menus").iterdir()}
-    assert sizes == {"rich-menu-visitor.png": (2500, 843), "rich-menu-member.png": (2500, 1686)}
+    assert sizes == {"rich-menu-visitor.png": (2500, 843), **{f"rich-menu-{name}.png": (2500, 1686) for name in
+                                                            ("member", "member_phone", "gold", "gold_phone")}}
     assert line.calls == []
 
 

@@ -73,8 +73,10 @@ def test_buttons_tile_the_menu_and_send_postbacks_labelled_in_both_languages(lay
 
 def test_the_menus_offer_what_the_issue_asks():
     actions = {lay.name: [b.action for b in lay.buttons] for lay in rich_menus.LAYOUTS}
-    assert actions == {"visitor": ["join", "about", "help"],
-                       "member": ["member_card", "points", "coupons", "rewards", "news", "help"]}
+    unverified = ["member_card", "points", "coupons", "rewards", "verify_phone", "help"]
+    verified = ["member_card", "points", "coupons", "rewards", "news", "help"]
+    assert actions == {"visitor": ["join", "about", "help"], "member": unverified, "gold": unverified,
+                       "member_phone": verified, "gold_phone": verified}
 
 
 def test_without_any_cjk_font_the_menus_get_icons_and_english_labels(monkeypatch):
