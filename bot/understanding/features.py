@@ -56,14 +56,16 @@ def _concept_pattern() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
             owner[key] = owner.get(key, ()) + (concept,)
     english = trie_pattern(f for f in owner if f.isascii())
     chinese = trie_pattern(f for f in owner if not f.isascii())
-    return re.compile(r"(?<![a-z0-9])(?:" + english + r")s?(?![a-z0-9])|(?:" + chinese + ")"), owner
+    return re.compile(r"(?<![a-z0-9])(?:" + english + r")(?:e?s)?(?![a-z0-9])|(?:" + chinese + ")"), owner
 
 
 _CONCEPT_RE, _CONCEPT_OF = _concept_pattern()
 
 
 def _concepts_of(found: str) -> tuple[str, ...]:
-    return _CONCEPT_OF.get(found) or (_CONCEPT_OF.get(found[:-1], ()) if found.endswith("s") else ())
+    if found in _CONCEPT_OF or not found.endswith("s"):
+        return _CONCEPT_OF.get(found, ())
+    return _CONCEPT_OF.get(found[:-1]) or (_CONCEPT_OF.get(found[:-2], ()) if found.endswith("es") else ())
 
 
 def _stem(word: str) -> str:
