@@ -30,6 +30,8 @@ CHAR_WEIGHT = 0.35
 SOUND_WEIGHT = 0.5
 # English words of this length or more are corrected to the vocabulary
 CORRECTED_FROM = 4
+# ... but a short word one letter different from a known one is only corrected from this length
+SUBSTITUTED_FROM = 6
 
 _CJK_RUN = re.compile(r"[^\x00-\x7f ]+")
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
@@ -54,6 +56,15 @@ def _concept_pattern() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
         for form in forms:
             key = normalise(form)
             owner[key] = owner.get(key, ()) + (concept,)
+    # an intent's phrase also names the concepts inside it ("換什麼" is an exchange too): the longest
+    # match in a message would otherwise hide them
+    plain = [normalise(f) for concept, forms in CONCEPTS.items() for f in forms]
+    inner = re.compile(r"(?<![a-z0-9])(?:" + trie_pattern(f for f in plain if f.isascii()) + r")(?![a-z0-9])|(?:"
+                       + trie_pattern(f for f in plain if not f.isascii()) + ")")
+    for key, concepts in list(owner.items()):
+        if any(c.startswith("intent_") for c in concepts):
+            found = [c for hit in inner.findall(key) if hit != key for c in owner.get(hit, ()) if not c.startswith("intent_")]
+            owner[key] = tuple(dict.fromkeys(concepts + tuple(found)))
     english = trie_pattern(f for f in owner if f.isascii())
     chinese = trie_pattern(f for f in owner if not f.isascii())
     return re.compile(r"(?<![a-z0-9])(?:" + english + r")(?:e?s)?(?![a-z0-9])|(?:" + chinese + ")"), owner
@@ -74,6 +85,10 @@ def _stem(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def _one_letter_swapped_for_another(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
 
 
 @lru_cache(maxsize=4096)
@@ -97,7 +112,12 @@ class Featuriser:
             return word
         allowed = 1 if len(word) < 8 else 2
         hit = process.extractOne(word, self.vocabulary, scorer=OSA.distance, score_cutoff=allowed)
-        return hit[0] if hit else word
+        if not hit:
+            return word
+        if len(word) < SUBSTITUTED_FROM and _one_letter_swapped_for_another(word, hit[0]):
+            return word  # "story" is a word of its own more often than "store" mistyped ("stuff", "staff")
+        return hit[0]
+
 
     def features(self, text: str, concepts: tuple[str, ...] = ()) -> dict[str, float]:
         form = normalise(text)
