@@ -97,6 +97,7 @@ def main() -> int:
     catalog = catalog_with(args.faqs)
     examples = shipped() + staff_labels(catalog, args.labels)
     texts = [e.text for e in read_file(FOLDER / "labelled.tsv")]
+    shown = set(texts)  # held-out lines are timed, never printed (nobody tunes on them)
     texts += [line.split("\t")[0] for line in (ROOT / "tests" / "intents" / "heldout.tsv").read_text(
         encoding="utf-8").splitlines()[1:] if line and not line.startswith("#")]
 
@@ -129,7 +130,7 @@ def main() -> int:
     print(f"training {train_s:.2f} s (target < {TARGET_TRAIN_S:.0f} s)")
     print(f"memory +{grown:.1f} MB resident (target < {TARGET_MB:.0f} MB)")
     print(f"per message p50 {p50:.3f} ms, p99 {p99:.3f} ms (target < {TARGET_P99_MS:.0f} ms), "
-          f"slowest {slowest_ms:.3f} ms: {slowest!r}")
+          f"slowest {slowest_ms:.3f} ms: {slowest if slowest in shown else '(a held-out line)'!r}")
     met = p99 < TARGET_P99_MS and train_s < TARGET_TRAIN_S and grown < TARGET_MB
     return 0 if met else 1
 

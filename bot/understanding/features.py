@@ -91,7 +91,7 @@ def _one_letter_swapped_for_another(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _pair_sound(pair: str) -> str:
     return "~" + " ".join(sound(pair))
 
@@ -122,31 +122,30 @@ class Featuriser:
     def features(self, text: str, concepts: tuple[str, ...] = ()) -> dict[str, float]:
         form = normalise(text)
         out: dict[str, float] = {}
-
-        def add(name: str, weight: float) -> None:
-            out[name] = out.get(name, 0.0) + weight
-
+        get = out.get
         every = self.all_words(form)
         raw_runs = _CJK_RUN.findall(form)
-        cjk_runs = [_CJK_FILLER_RE.sub(" ", run) for run in raw_runs]
         searched = " ".join(every) + " " + " ".join(raw_runs)
         for found in _CONCEPT_RE.findall(searched):
             for concept in _concepts_of(found):
                 out["@" + concept] = CONCEPT_WEIGHT
         for concept in concepts:
             out["@" + concept] = CONCEPT_WEIGHT
-        for i, word in enumerate(every):
-            add(word, STOPWORD_WEIGHT if word in _STOP else WORD_WEIGHT)
-            if i + 1 < len(every):
-                add(word + "_" + every[i + 1], WORD_PAIR_WEIGHT)
-        for run in cjk_runs:
-            for piece in run.split():
-                chars = [c for c in piece]
-                for i, ch in enumerate(chars):
+        previous = None
+        for word in every:
+            out[word] = get(word, 0.0) + (STOPWORD_WEIGHT if word in _STOP else WORD_WEIGHT)
+            if previous is not None:
+                pair = previous + "_" + word
+                out[pair] = get(pair, 0.0) + WORD_PAIR_WEIGHT
+            previous = word
+        for run in raw_runs:
+            for piece in _CJK_FILLER_RE.sub(" ", run).split():
+                for ch in piece:
                     if ch not in _CJK_FILLER_CHARS:
-                        add(ch, CHAR_WEIGHT)
-                    if i + 1 < len(chars):
-                        pair = ch + chars[i + 1]
-                        add(pair, BIGRAM_WEIGHT)
-                        add(_pair_sound(pair), SOUND_WEIGHT)
+                        out[ch] = get(ch, 0.0) + CHAR_WEIGHT
+                for i in range(len(piece) - 1):
+                    pair = piece[i:i + 2]
+                    out[pair] = get(pair, 0.0) + BIGRAM_WEIGHT
+                    heard = _pair_sound(pair)
+                    out[heard] = get(heard, 0.0) + SOUND_WEIGHT
         return out
