@@ -113,7 +113,7 @@ OTHER_WORLDS: dict[str, tuple[str, ...]] = {
               "boss", "league", "pokemon", "poker", "rank", "ranked", "xp", "quest", "gacha", "抽卡", "抽卡池",
               "段位", "牌位", "升段", "傳說對決", "英雄聯盟", "lol", "minecraft", "fortnite",
               "ps5", "playstation", "xbox", "nintendo", "任天堂", "球賽", "比賽",
-              "得分", "籃球", "足球", "棒球", "basketball", "football", "soccer", "baseball", "tennis", "nba"),
+              "得分", "籃球", "足球", "棒球", "basketball", "football", "soccer", "baseball", "tennis", "nba", "arcade", "遊樂場", "電動", "夾娃娃", "claw machine", "bowling", "保齡球", "karaoke", "ktv"),
     "other_services": ("銀行", "航空", "哩程", "里程", "飯店", "旅館", "健身房", "電信", "蝦皮", "momo", "netflix", "spotify",
                        "youtube", "uber", "foodpanda", "高鐵", "台鐵", "星巴克", "7-11", "全聯", "家樂福", "國泰", "玉山",
                        "中信", "台新", "富邦", "bank", "airline", "airlines", "miles", "mileage", "hotel", "gym", "telecom",
@@ -121,7 +121,7 @@ OTHER_WORLDS: dict[str, tuple[str, ...]] = {
                        "手機費", "電話費", "phone bill", "phone card", "sim", "prepaid", "data plan", "網路費",
                        "insurance", "保險", "信用卡帳單", "房租", "rent", "loan", "貸款", "mortgage", "frequent flyer",
                        "hilton", "marriott", "uniqlo", "line 貼圖", "貼圖", "sticker", "stickers", "instagram", "ig",
-                       "facebook", "fb", "tiktok", "抖音", "profile picture", "大頭貼", "頭貼"),
+                       "facebook", "fb", "tiktok", "抖音", "profile picture", "大頭貼", "頭貼", "supermarket", "超市", "全聯", "bus", "公車", "捷運", "mrt", "metro", "train", "火車", "悠遊卡加值", "library", "圖書館", "借書證", "library card", "bus card", "transit card", "other apps", "app store", "apps", "電視", "tv", "television", "driver's license", "駕照", "passport", "護照", "id card", "身分證", "健保卡", "health insurance card", "student card", "學生證", "taxi", "計程車"),
     "world": ("新聞", "選舉", "總統", "地震", "颱風", "下雨", "天氣", "股票", "股市", "疫情", "戰爭", "election", "president",
               "earthquake", "typhoon", "weather", "rain", "raining", "stock", "stocks", "war", "politics", "world",
               "government", "economy", "headlines", "國際", "世界", "政府",
@@ -136,7 +136,7 @@ OTHER_WORLDS: dict[str, tuple[str, ...]] = {
              "tired", "bored", "boring", "hot", "cold", "sleep", "movie", "music", "song", "necklace", "jewelry",
              "jewellery", "項鍊", "首飾", "wedding", "婚禮", "約會", "vacation", "trip", "旅行", "旅遊", "出國",
              "dinner", "lunch", "晚餐", "午餐", "restaurant", "餐廳", "drama", "劇", "追劇", "series", "anime",
-             "動漫", "joke", "笑話", "sick", "生病", "感冒", "doctor", "醫生", "hospital", "醫院", "concert", "演唱會"),
+             "動漫", "joke", "笑話", "sick", "生病", "感冒", "doctor", "醫生", "hospital", "醫院", "concert", "演唱會", "fascinating", "depressing", "interesting", "有趣", "好看", "難過", "開心", "happy", "sad", "angry", "生氣"),
 }
 
 # Places people name a store by (a district, a road, a landmark): matched like any concept.
