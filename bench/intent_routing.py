@@ -104,9 +104,9 @@ def main() -> int:
     Understander(Catalog(), [])  # imports and first-use caches, as a process has them before its model
     gc.collect()
     before = resident_mb()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     model = Understander(catalog, examples)
-    train_s = time.perf_counter() - started
+    train_s, train_cpu_s = time.perf_counter() - started, time.process_time() - started_cpu
     gc.collect()
     grown = resident_mb() - before
 
@@ -127,7 +127,8 @@ def main() -> int:
 
     print(f"{len(examples)} examples ({args.labels} staff labels), {len(catalog.faqs)} faqs, "
           f"{len(texts)} messages x {args.rounds} rounds")
-    print(f"training {train_s:.2f} s (target < {TARGET_TRAIN_S:.0f} s)")
+    # on a shared machine the wall time includes other processes' turns; the CPU time is this one's
+    print(f"training {train_s:.2f} s (target < {TARGET_TRAIN_S:.0f} s; {train_cpu_s:.2f} s of CPU)")
     print(f"memory +{grown:.1f} MB resident (target < {TARGET_MB:.0f} MB)")
     print(f"per message p50 {p50:.3f} ms, p99 {p99:.3f} ms (target < {TARGET_P99_MS:.0f} ms), "
           f"slowest {slowest_ms:.3f} ms: {slowest if slowest in shown else '(a held-out line)'!r}")
