@@ -162,7 +162,7 @@ class Classifier:
         """The concepts (without "@") a message names."""
         return {k[1:] for k in features if k.startswith("@") and not k.startswith("@intent_")}
 
-    def posterior(self, features: dict[str, float], temperature: float = 1.0) -> dict[str, float]:
+    def posterior(self, features: dict[str, float]) -> dict[str, float]:
         """Naive Bayes: each label's probability given the message's known features (uniform prior)."""
         gains = [0.0] * len(self.labels)
         total = 0.0  # log P(f|L) is unseen[L] + gain: the gains are kept only where a label has f
@@ -173,7 +173,7 @@ class Classifier:
             total += value
             for which, gain in by_label.items():
                 gains[which] += value * gain
-        logs = [(g + total * u) / temperature for g, u in zip(gains, self.unseen)]
+        logs = [g + total * u for g, u in zip(gains, self.unseen)]
         top = max(logs)
         weights = [math.exp(l - top) for l in logs]
         norm = sum(weights)
