@@ -97,15 +97,16 @@ def main() -> int:
     catalog = catalog_with(args.faqs)
     examples = shipped() + staff_labels(catalog, args.labels)
     texts = [e.text for e in read_file(FOLDER / "labelled.tsv")]
+    shown = set(texts)  # held-out lines are timed, never printed (nobody tunes on them)
     texts += [line.split("\t")[0] for line in (ROOT / "tests" / "intents" / "heldout.tsv").read_text(
         encoding="utf-8").splitlines()[1:] if line and not line.startswith("#")]
 
     Understander(Catalog(), [])  # imports and first-use caches, as a process has them before its model
     gc.collect()
     before = resident_mb()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     model = Understander(catalog, examples)
-    train_s = time.perf_counter() - started
+    train_s, train_cpu_s = time.perf_counter() - started, time.process_time() - started_cpu
     gc.collect()
     grown = resident_mb() - before
 
@@ -126,10 +127,11 @@ def main() -> int:
 
     print(f"{len(examples)} examples ({args.labels} staff labels), {len(catalog.faqs)} faqs, "
           f"{len(texts)} messages x {args.rounds} rounds")
-    print(f"training {train_s:.2f} s (target < {TARGET_TRAIN_S:.0f} s)")
+    # on a shared machine the wall time includes other processes' turns; the CPU time is this one's
+    print(f"training {train_s:.2f} s (target < {TARGET_TRAIN_S:.0f} s; {train_cpu_s:.2f} s of CPU)")
     print(f"memory +{grown:.1f} MB resident (target < {TARGET_MB:.0f} MB)")
     print(f"per message p50 {p50:.3f} ms, p99 {p99:.3f} ms (target < {TARGET_P99_MS:.0f} ms), "
-          f"slowest {slowest_ms:.3f} ms: {slowest!r}")
+          f"slowest {slowest_ms:.3f} ms: {slowest if slowest in shown else '(a held-out line)'!r}")
     met = p99 < TARGET_P99_MS and train_s < TARGET_TRAIN_S and grown < TARGET_MB
     return 0 if met else 1
 

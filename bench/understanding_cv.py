@@ -5,6 +5,9 @@ catalog and one half, and is scored on the other half, then the halves swap. Thi
 tune on (the held-out set, tests/intents/heldout.tsv, is never tuned on).
 
     python bench/understanding_cv.py [--file bot/understanding/examples/written.tsv] [--seed 7] [--misses]
+
+With `--score FILE`, a development set (never the held-out set) is scored instead by a model learned
+from all the shipped files, e.g. `--score tests/intents/dev_und.tsv --misses`.
 """
 from __future__ import annotations
 
@@ -37,18 +40,25 @@ def main() -> int:
     parser.add_argument("--file", type=Path, default=FOLDER / "written.tsv")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--misses", action="store_true", help="print every miss")
+    parser.add_argument("--score", type=Path, help="score this development set with a model of all the shipped files")
     args = parser.parse_args()
+    if args.score and args.score.resolve() == (ROOT / "tests" / "intents" / "heldout.tsv").resolve():
+        parser.error("the held-out set is never tuned on: score it with tests/intents/test_accuracy.py")
     rewards = [RewardName(i + 1, zh, en) for i, (zh, en, *_rest) in enumerate(DEMO_REWARDS)]
     catalog = from_library(read_library(ROOT / "content" / "library").items, rewards)
-    held = read_file(args.file)
-    others = [e for e in shipped() if e.text not in {h.text for h in held}]
-    order = list(range(len(held)))
-    random.Random(args.seed).shuffle(order)
-    folds = [set(order[::2]), set(order[1::2])]
+    if args.score:
+        held, others = read_file(args.score), shipped()
+        folds = [set(range(len(held)))]
+    else:
+        held = read_file(args.file)
+        others = [e for e in shipped() if e.text not in {h.text for h in held}]
+        order = list(range(len(held)))
+        random.Random(args.seed).shuffle(order)
+        folds = [set(order[::2]), set(order[1::2])]
     intents = known_intents()
     right, total, leaks, misses = Counter(), Counter(), 0, []
     for fold in folds:
-        model = Understander(catalog, others + [held[i] for i in range(len(held)) if i not in fold])
+        model = Understander(catalog, others + ([] if args.score else [held[i] for i in range(len(held)) if i not in fold]))
         for i in sorted(fold):
             example = held[i]
             got = model.understand(example.text).label or "none"

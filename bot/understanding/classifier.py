@@ -10,6 +10,7 @@ it. Training is one pass over the examples: a few thousand take a fraction of a 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -60,47 +61,59 @@ class Classifier:
         examples = [e for e in examples if e.text and e.text.strip()]
         self.concepts_of = concepts_of
         raw = [_example_features(e.text) for e in examples]
-        self.featuriser = Featuriser({k for features in raw for k in features if k.isascii() and k.isalpha()})
-        df: dict[str, int] = {}
+        df: Counter[str] = Counter()
         for features in raw:
-            for name in features:
-                df[name] = df.get(name, 0) + 1
+            df.update(features.keys())  # counted in C
+        self.featuriser = Featuriser({k for k in df if k.isascii() and k.isalpha()})
         count = len(raw)
-        self.idf = {name: math.log((count + 1) / (n + 1)) + 1.0 for name, n in df.items()}
+        log = math.log
+        self.idf = idf = {name: log((count + 1) / (n + 1)) + 1.0 for name, n in df.items()}
         common = min(MOST_NEIGHBOURS, max(8, int(COMMON_SHARE * count)))
+        # the idf of the features rare enough to find neighbours by
+        rare = {name: idf[name] for name, n in df.items() if n <= common}
         self.labels: list[str] = sorted({e.label for e in examples})
         label_index = {label: i for i, label in enumerate(self.labels)}
-        self.example_labels = [label_index[e.label] for e in examples]
+        self.example_labels = example_labels = [label_index[e.label] for e in examples]
         self.postings: dict[str, list[tuple[int, float]]] = {}
+        postings = self.postings
         sums: list[dict[str, float]] = [{} for _ in self.labels]
         # naive Bayes over the same features: what each label's examples say, feature by feature
         totals = [0.0] * len(self.labels)
-        counts: dict[str, dict[int, float]] = {}
-        idf, postings, rare = self.idf, self.postings, {name for name, n in df.items() if n <= common}
-        for number, (example, features, which) in enumerate(zip(examples, raw, self.example_labels)):
+        counts: list[dict[str, float]] = [{} for _ in self.labels]
+        sqrt = math.sqrt
+        for number, (example, features, which) in enumerate(zip(examples, raw, example_labels)):
             weight = example.weight
-            label_sum = sums[which]
-            weighted = {k: v * idf[k] for k, v in features.items()}
-            norm = math.sqrt(sum(v * v for v in weighted.values()))
-            if norm:
-                scale, neighbour_scale = weight / norm, min(1.0, weight) / norm
-                for name, value in weighted.items():
-                    label_sum[name] = label_sum.get(name, 0.0) + value * scale
-                    if name in rare:
-                        postings.setdefault(name, []).append((number, value * neighbour_scale))
+            label_sum, label_counts = sums[which], counts[which]
+            norm = sqrt(sum((v * idf[k]) ** 2 for k, v in features.items()))
+            if not norm:
+                continue
+            scale, neighbour_scale = weight / norm, min(1.0, weight) / norm
             for name, value in features.items():
-                by_label = counts.get(name)
-                if by_label is None:
-                    counts[name] = {which: value * weight}
-                else:
-                    by_label[which] = by_label.get(which, 0.0) + value * weight
+                label_sum[name] = label_sum.get(name, 0.0) + value * idf[name] * scale
+                label_counts[name] = label_counts.get(name, 0.0) + value * weight
+                r = rare.get(name)
+                if r is not None:
+                    entry = (number, value * r * neighbour_scale)
+                    found = postings.get(name)
+                    if found is None:
+                        postings[name] = [entry]
+                    else:
+                        found.append(entry)
             totals[which] += sum(features.values()) * weight
-        vocabulary_size = len(counts)
-        self.unseen = [math.log(SMOOTHING / (t + SMOOTHING * vocabulary_size)) for t in totals]
+        vocabulary_size = len(df)
+        self.unseen = [log(SMOOTHING / (t + SMOOTHING * vocabulary_size)) for t in totals]
         # log P(f|L) - log P(unseen|L) = log((c + s) / s): the label's total cancels out
         log1p = math.log1p
-        self.log_likelihood = {name: {which: log1p(c / SMOOTHING) for which, c in by_label.items()}
-                               for name, by_label in counts.items()}
+        self.log_likelihood: dict[str, dict[int, float]] = {}
+        likelihood = self.log_likelihood
+        for which, label_counts in enumerate(counts):
+            for name, c in label_counts.items():
+                gain = log1p(c / SMOOTHING)
+                found = likelihood.get(name)
+                if found is None:
+                    likelihood[name] = {which: gain}
+                else:
+                    found[which] = gain
         self.centroids: dict[str, list[tuple[int, float]]] = {}
         for which, total in enumerate(sums):
             for name, value in _normalised(total).items():

@@ -30,6 +30,8 @@ CHAR_WEIGHT = 0.35
 SOUND_WEIGHT = 0.5
 # English words of this length or more are corrected to the vocabulary
 CORRECTED_FROM = 4
+# ... but a short word one letter different from a known one is only corrected from this length
+SUBSTITUTED_FROM = 6
 
 _CJK_RUN = re.compile(r"[^\x00-\x7f ]+")
 _ASCII_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
@@ -54,16 +56,27 @@ def _concept_pattern() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
         for form in forms:
             key = normalise(form)
             owner[key] = owner.get(key, ()) + (concept,)
+    # an intent's phrase also names the concepts inside it ("換什麼" is an exchange too): the longest
+    # match in a message would otherwise hide them
+    plain = [normalise(f) for concept, forms in CONCEPTS.items() for f in forms]
+    inner = re.compile(r"(?<![a-z0-9])(?:" + trie_pattern(f for f in plain if f.isascii()) + r")(?![a-z0-9])|(?:"
+                       + trie_pattern(f for f in plain if not f.isascii()) + ")")
+    for key, concepts in list(owner.items()):
+        if any(c.startswith("intent_") for c in concepts):
+            found = [c for hit in inner.findall(key) if hit != key for c in owner.get(hit, ()) if not c.startswith("intent_")]
+            owner[key] = tuple(dict.fromkeys(concepts + tuple(found)))
     english = trie_pattern(f for f in owner if f.isascii())
     chinese = trie_pattern(f for f in owner if not f.isascii())
-    return re.compile(r"(?<![a-z0-9])(?:" + english + r")s?(?![a-z0-9])|(?:" + chinese + ")"), owner
+    return re.compile(r"(?<![a-z0-9])(?:" + english + r")(?:e?s)?(?![a-z0-9])|(?:" + chinese + ")"), owner
 
 
 _CONCEPT_RE, _CONCEPT_OF = _concept_pattern()
 
 
 def _concepts_of(found: str) -> tuple[str, ...]:
-    return _CONCEPT_OF.get(found) or (_CONCEPT_OF.get(found[:-1], ()) if found.endswith("s") else ())
+    if found in _CONCEPT_OF or not found.endswith("s"):
+        return _CONCEPT_OF.get(found, ())
+    return _CONCEPT_OF.get(found[:-1]) or (_CONCEPT_OF.get(found[:-2], ()) if found.endswith("es") else ())
 
 
 def _stem(word: str) -> str:
@@ -74,7 +87,11 @@ def _stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=4096)
+def _one_letter_swapped_for_another(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+@lru_cache(maxsize=65536)
 def _pair_sound(pair: str) -> str:
     return "~" + " ".join(sound(pair))
 
@@ -95,36 +112,40 @@ class Featuriser:
             return word
         allowed = 1 if len(word) < 8 else 2
         hit = process.extractOne(word, self.vocabulary, scorer=OSA.distance, score_cutoff=allowed)
-        return hit[0] if hit else word
+        if not hit:
+            return word
+        if len(word) < SUBSTITUTED_FROM and _one_letter_swapped_for_another(word, hit[0]):
+            return word  # "story" is a word of its own more often than "store" mistyped ("stuff", "staff")
+        return hit[0]
+
 
     def features(self, text: str, concepts: tuple[str, ...] = ()) -> dict[str, float]:
         form = normalise(text)
         out: dict[str, float] = {}
-
-        def add(name: str, weight: float) -> None:
-            out[name] = out.get(name, 0.0) + weight
-
+        get = out.get
         every = self.all_words(form)
         raw_runs = _CJK_RUN.findall(form)
-        cjk_runs = [_CJK_FILLER_RE.sub(" ", run) for run in raw_runs]
         searched = " ".join(every) + " " + " ".join(raw_runs)
         for found in _CONCEPT_RE.findall(searched):
             for concept in _concepts_of(found):
                 out["@" + concept] = CONCEPT_WEIGHT
         for concept in concepts:
             out["@" + concept] = CONCEPT_WEIGHT
-        for i, word in enumerate(every):
-            add(word, STOPWORD_WEIGHT if word in _STOP else WORD_WEIGHT)
-            if i + 1 < len(every):
-                add(word + "_" + every[i + 1], WORD_PAIR_WEIGHT)
-        for run in cjk_runs:
-            for piece in run.split():
-                chars = [c for c in piece]
-                for i, ch in enumerate(chars):
+        previous = None
+        for word in every:
+            out[word] = get(word, 0.0) + (STOPWORD_WEIGHT if word in _STOP else WORD_WEIGHT)
+            if previous is not None:
+                pair = previous + "_" + word
+                out[pair] = get(pair, 0.0) + WORD_PAIR_WEIGHT
+            previous = word
+        for run in raw_runs:
+            for piece in _CJK_FILLER_RE.sub(" ", run).split():
+                for ch in piece:
                     if ch not in _CJK_FILLER_CHARS:
-                        add(ch, CHAR_WEIGHT)
-                    if i + 1 < len(chars):
-                        pair = ch + chars[i + 1]
-                        add(pair, BIGRAM_WEIGHT)
-                        add(_pair_sound(pair), SOUND_WEIGHT)
+                        out[ch] = get(ch, 0.0) + CHAR_WEIGHT
+                for i in range(len(piece) - 1):
+                    pair = piece[i:i + 2]
+                    out[pair] = get(pair, 0.0) + BIGRAM_WEIGHT
+                    heard = _pair_sound(pair)
+                    out[heard] = get(heard, 0.0) + SOUND_WEIGHT
         return out

@@ -39,6 +39,9 @@ NONE_POSTERIOR = 1.0  # naive Bayes finds "none" at least this much likelier tha
 CLOSE_RATIO = 0.97  # a second reading this close to the best is asked back
 PHRASE_BONUS = 0.06  # the reading's own words were found in the message
 EXACT_OVERRULED_BY = 0.02  # how much surer the classifier must be to overrule an intent's words
+# naive Bayes's share in telling apart the close readings (it knows which words go with which label)
+POSTERIOR_WEIGHT = 0.4
+CONTENDERS = 4  # the readings nearest by similarity that it chooses among
 LONGEST = 300  # longer messages are letters for staff, not questions the bot answers
 
 _LATIN_RE = re.compile(r"[A-Za-z]{2,}")
@@ -175,18 +178,26 @@ class Understander:
             scores[label] = scores.get(label, 0.0) + bonus
         none = scores.pop(NONE, 0.0)
         scores.pop(SMALL_TALK_KIND, None)  # small talk is its words alone (routing.small_talk), never a guess
-        posterior = self.classifier.posterior(features)
-        none_p = posterior.get(NONE, 0.0)
         if phrase.top in self.member_intents:
             # "I bought beans at the Xinyi store, how many points now?": the store is where, not what
             for label in [label for label in scores if label.startswith("store:")]:
                 del scores[label]
-        ranked = sorted(scores.items(), key=lambda pair: -pair[1])
-        if not ranked:
+        if not scores:
             return replace(NOT_UNDERSTOOD, language=language)
+        posterior = self.classifier.posterior(features)
+        none_p = posterior.get(NONE, 0.0)
+        # whether the message is about anything of ours at all is the similarities' call ...
+        nearest, near_score = max(scores.items(), key=lambda pair: pair[1])
+        floor = NAMED_ACCEPT if nearest in named else ACCEPT
+        if near_score < floor or near_score < none + NONE_MARGIN:
+            return Understanding(None, None, round(near_score, 3), tuple(sorted(scores, key=scores.get)[-2:]), language)
+        # ... which of the close readings it is, naive Bayes has its say in (the points or their history)
+        if not nearest.startswith("store:"):  # a store is told by its name, which few examples carry
+            for label in sorted(scores, key=lambda label: -scores[label])[:CONTENDERS]:
+                scores[label] += POSTERIOR_WEIGHT * posterior.get(label, 0.0)
+        ranked = sorted(scores.items(), key=lambda pair: -pair[1])
         (best, score), runner = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0.0)
-        floor = NAMED_ACCEPT if best in named else ACCEPT
-        if score < floor or score < none + NONE_MARGIN or none_p > NONE_POSTERIOR * posterior.get(best, 0.0):
+        if none_p > NONE_POSTERIOR * posterior.get(best, 0.0):
             return Understanding(None, None, round(score, 3), tuple(l for l, _ in ranked[:2]), language)
         if best in self.member_intents and (phrase.off_topic or self._about_another_world(features, best)):
             return Understanding(None, None, round(score, 3), (best,), language)
