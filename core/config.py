@@ -116,6 +116,19 @@ class Config:
     MITAKE_PASSWORD: str = ""
     # "yes": numbers of other countries (written with their country code) may be verified
     PHONE_ALLOW_FOREIGN: str = "no"
+    # uploaded pictures (core/media_store.py): "local" keeps them in MEDIA_DIR (default instance/media),
+    # served at {BOT_PUBLIC_URL}/media/; "s3" puts them in an S3-compatible bucket (boto3) whose objects
+    # are read at S3_PUBLIC_URL (default {S3_ENDPOINT_URL}/{S3_BUCKET}); S3_PUBLIC_READ_ACL=no when the
+    # bucket is public by its own policy (e.g. Cloudflare R2, which has no ACLs)
+    MEDIA_STORE: str = "local"
+    MEDIA_DIR: str = ""
+    S3_BUCKET: str = ""
+    S3_ENDPOINT_URL: str = ""
+    S3_REGION: str = "us-east-1"
+    S3_ACCESS_KEY_ID: str = ""
+    S3_SECRET_ACCESS_KEY: str = ""
+    S3_PUBLIC_URL: str = ""
+    S3_PUBLIC_READ_ACL: str = "yes"
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Config":
@@ -147,6 +160,10 @@ class Config:
             raise ConfigError("OUTBOX_LEASE_SECONDS must be positive")
         self.reply_as_push_after()  # refuses a malformed REPLY_AS_PUSH_AFTER_SECONDS at start-up
         self._check_sms()
+        if self.MEDIA_STORE not in ("local", "s3"):
+            raise ConfigError(f"MEDIA_STORE must be local or s3, not {self.MEDIA_STORE!r}")
+        if self.MEDIA_STORE == "s3" and not self.S3_BUCKET:
+            raise ConfigError("MEDIA_STORE=s3 needs S3_BUCKET")
         if self.is_production:
             missing = [name for name in REQUIRED_IN_PRODUCTION if not getattr(self, name)]
             if missing:

@@ -34,7 +34,7 @@ from insights import segments as seg
 from core.bulk import json_with
 from core.field_errors import FieldErrors
 from content.library_admin import is_https_url
-from messaging import holdout, short_links
+from messaging import holdout, images, short_links
 from messaging.models import BROADCAST_TYPES, Broadcast, ShortLink
 from content.models import ContentItem
 from insights.models import Segment
@@ -44,6 +44,35 @@ HOLDOUT = "holdout"  # the skip reason of a hold-out member's row
 NAME_FIELD = "{name}"
 MAX_TEXT = 2000
 MAX_LABEL = 20  # LINE's limit for a button label
+MAX_CARDS = 10  # a carousel's cards (LINE takes 12 bubbles; 10 is what a member scrolls through)
+MAX_CARD_TITLE = 40
+MAX_CARD_TEXT = 120
+
+
+@dataclass(frozen=True)
+class Card:
+    """One card of a carousel: a picture, a title, a few words and one link button."""
+    image_url: str = ""
+    title_zh: str = ""
+    title_en: str = ""
+    text_zh: str = ""
+    text_en: str = ""
+    label_zh: str = ""
+    label_en: str = ""
+    url: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f).strip() for f in self.__dataclass_fields__)
+
+    def as_dict(self) -> dict:
+        return {f: getattr(self, f).strip() for f in self.__dataclass_fields__}
+
+
+def image_ok(url: str) -> bool:
+    """LINE fetches pictures over https; a picture uploaded here (messaging/images.py) is at the media
+    store's address, which is https in production (BOT_PUBLIC_URL or the bucket's)."""
+    return is_https_url(url) or (url.startswith(("http://", "https://")) and url.endswith(images.ORIGINAL))
 EDITABLE = ("draft", "scheduled")
 
 
@@ -58,36 +87,67 @@ class Message:
     button_label_en: str = ""
     button_url: str = ""
     content_item_id: int | None = None
+    cards: tuple[Card, ...] = ()
+
+
+def _check_cards(cards: tuple[Card, ...], problems: dict[str, str]) -> None:
+    filled = [c for c in cards if not c.is_empty]
+    if not filled:
+        problems["cards"] = "一則輪播至少要有一張卡片。A carousel needs at least one card."
+    if len(filled) > MAX_CARDS:
+        problems["cards"] = f"輪播最多 {MAX_CARDS} 張卡片。A carousel has at most {MAX_CARDS} cards."
+    for i, c in enumerate(cards):
+        if c.is_empty:
+            continue
+        n, where = i + 1, f"card_{i}"
+        if not image_ok(c.image_url):
+            problems[f"{where}_image_url"] = f"第 {n} 張卡片需要圖片（上傳或 https 網址）。Card {n} needs a picture (upload one or give an https address)."
+        if not c.title_zh.strip():
+            problems[f"{where}_title_zh"] = f"第 {n} 張卡片需要中文標題。Card {n} needs a Chinese title."
+        for lang in ("zh", "en"):
+            if len(getattr(c, f"title_{lang}")) > MAX_CARD_TITLE:
+                problems[f"{where}_title_{lang}"] = f"第 {n} 張卡片標題最多 {MAX_CARD_TITLE} 字。Card {n}: a title of at most {MAX_CARD_TITLE} characters."
+            if len(getattr(c, f"text_{lang}")) > MAX_CARD_TEXT:
+                problems[f"{where}_text_{lang}"] = f"第 {n} 張卡片內文最多 {MAX_CARD_TEXT} 字。Card {n}: at most {MAX_CARD_TEXT} characters of text."
+            if len(getattr(c, f"label_{lang}")) > MAX_LABEL:
+                problems[f"{where}_label_{lang}"] = f"第 {n} 張卡片按鈕文字最多 {MAX_LABEL} 字（LINE 的限制）。Card {n}: a button label of at most {MAX_LABEL} characters (LINE's limit)."
+        if not c.label_zh.strip():
+            problems[f"{where}_label_zh"] = f"第 {n} 張卡片需要按鈕文字。Card {n} needs a button label."
+        if not is_https_url(c.url):
+            problems[f"{where}_url"] = f"第 {n} 張卡片的按鈕需要 https:// 連結。Card {n}'s button needs an https:// address."
 
 
 def check(session: Session, name: str, message: Message) -> None:
     problems: dict[str, str] = {}
     if not (name or "").strip() or len(name) > 200:
-        problems["name"] = "a name of 1-200 characters is required"
+        problems["name"] = "請填寫名稱（1–200 字）。A name of 1–200 characters is required."
     t = message.message_type
     if t not in BROADCAST_TYPES:
-        problems["message_type"] = "text, image, button or content"
+        problems["message_type"] = "請選擇訊息類型。Choose a message type."
     for lang in ("zh", "en"):
         if len(getattr(message, f"text_{lang}")) > MAX_TEXT:
-            problems[f"text_{lang}"] = f"at most {MAX_TEXT} characters"
+            problems[f"text_{lang}"] = f"內文最多 {MAX_TEXT} 字。The text has at most {MAX_TEXT} characters."
     if t in ("text", "button") and not message.text_zh.strip():
-        problems["text_zh"] = "the message text (zh-TW) is required"
-    if t == "image" and not is_https_url(message.image_url):
-        problems["image_url"] = "an https:// image address is required"
-    if t in ("text", "button") and message.image_url and not is_https_url(message.image_url):
-        problems["image_url"] = "must be an https:// address"
+        problems["text_zh"] = "請填寫中文內文。The Chinese text is required."
+    if t == "image" and not image_ok(message.image_url):
+        problems["image_url"] = "請上傳圖片或填寫 https:// 圖片網址。Upload a picture or give its https:// address."
+    if t in ("text", "button") and message.image_url and not image_ok(message.image_url):
+        problems["image_url"] = "圖片網址必須是 https://。The picture's address must start with https://."
+    if t == "carousel":
+        _check_cards(message.cards, problems)
     if t == "button":
         if not message.button_label_zh.strip():
-            problems["button_label_zh"] = "a button label is required"
+            problems["button_label_zh"] = "請填寫按鈕文字。A button label is required."
         for lang in ("zh", "en"):
             if len(getattr(message, f"button_label_{lang}")) > MAX_LABEL:
-                problems[f"button_label_{lang}"] = f"at most {MAX_LABEL} characters (LINE's limit)"
+                problems[f"button_label_{lang}"] = (f"按鈕文字最多 {MAX_LABEL} 字（LINE 的限制）。"
+                                                    f"A button label has at most {MAX_LABEL} characters (LINE's limit).")
         if not is_https_url(message.button_url):
-            problems["button_url"] = "an https:// address for the button is required"
+            problems["button_url"] = "按鈕連結必須是 https:// 網址。The button needs an https:// address."
     if t == "content":
         item = session.get(ContentItem, message.content_item_id) if message.content_item_id else None
         if item is None or item.status != "active":
-            problems["content_item_id"] = "pick an active content item"
+            problems["content_item_id"] = "請選擇一則上架中的內容。Pick an active content item."
     if problems:
         raise FieldErrors(problems)
 
@@ -102,6 +162,8 @@ def _apply(b: Broadcast, name: str, segment_id: int | None, message: Message) ->
     b.button_label_en = message.button_label_en.strip() or None
     b.button_url = message.button_url.strip() or None
     b.content_item_id = message.content_item_id if message.message_type == "content" else None
+    b.cards = ([c.as_dict() for c in message.cards if not c.is_empty] if message.message_type == "carousel"
+               else None)
 
 
 def save_draft(session: Session, name: str, segment_id: int | None, message: Message, actor: str, now: datetime,
@@ -110,7 +172,7 @@ def save_draft(session: Session, name: str, segment_id: int | None, message: Mes
     require_aware(now)
     check(session, name, message)
     if segment_id is not None and session.get(Segment, segment_id) is None:
-        raise FieldErrors({"segment_id": "no such segment"})
+        raise FieldErrors({"segment_id": "找不到這個分眾。No such segment."})
     if broadcast is None:
         broadcast = Broadcast(status="draft", created_by=actor, created_at=now, updated_at=now)
         session.add(broadcast)
@@ -124,7 +186,9 @@ def save_draft(session: Session, name: str, segment_id: int | None, message: Mes
 
 def message_of(b: Broadcast) -> Message:
     return Message(b.message_type, b.text_zh or "", b.text_en or "", b.image_url or "", b.button_label_zh or "",
-                   b.button_label_en or "", b.button_url or "", b.content_item_id)
+                   b.button_label_en or "", b.button_url or "", b.content_item_id,
+                   tuple(Card(**{k: v or "" for k, v in c.items() if k in Card.__dataclass_fields__})
+                         for c in (b.cards or [])))
 
 
 def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> None:
@@ -206,6 +270,8 @@ def params_for(b: Broadcast, session: Session, name: str | None = None, language
     params = {"broadcast_id": b.id, "type": b.message_type, "text_zh": b.text_zh or "", "text_en": b.text_en or "",
               "name": name, "image_url": b.image_url, "button_label_zh": b.button_label_zh,
               "button_label_en": b.button_label_en, "button_url": b.button_url}
+    if b.message_type == "carousel":
+        params["cards"] = [dict(c) for c in (b.cards or [])]
     if b.message_type == "content" and b.content_item_id:
         item = session.get(ContentItem, b.content_item_id)
         if item is not None:

@@ -31,7 +31,7 @@ class SenderStatus(Base):
 BROADCAST_STATUSES = ("draft", "scheduled", "queuing", "queued", "cancelled")
 
 
-BROADCAST_TYPES = ("text", "image", "button", "content")
+BROADCAST_TYPES = ("text", "image", "button", "content", "carousel")
 
 
 class Broadcast(Base):
@@ -45,7 +45,7 @@ class Broadcast(Base):
     __tablename__ = "broadcasts"
     __table_args__ = (
         CheckConstraint("status in ('draft', 'scheduled', 'queuing', 'queued', 'cancelled')", name="status_known"),
-        CheckConstraint("message_type in ('text', 'image', 'button', 'content')", name="type_known"),
+        CheckConstraint("message_type in ('text', 'image', 'button', 'content', 'carousel')", name="type_known"),
         Index("ix_broadcasts_due", "status", "scheduled_at"),
     )
 
@@ -61,6 +61,8 @@ class Broadcast(Base):
     button_label_en: Mapped[str | None] = mapped_column(String(40))
     button_url: Mapped[str | None] = mapped_column(String(1000))
     content_item_id: Mapped[int | None] = mapped_column(BigInteger)
+    # a carousel's cards (messaging/broadcasts.Card as dicts), at most 10
+    cards: Mapped[list | None] = mapped_column(JSON)
     scheduled_at: Mapped[datetime | None]
     queued_at: Mapped[datetime | None]
     recipients: Mapped[int | None] = mapped_column(Integer)  # outbox rows written

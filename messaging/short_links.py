@@ -1,4 +1,4 @@
-"""Short links in broadcasts: every https address a broadcast sends (its button, and addresses in its
+"""Short links in broadcasts: every https address a broadcast sends (its button, its cards' buttons, and addresses in its
 text) goes out as {BOT_PUBLIC_URL}/l/{token}; the bot counts the click per link and redirects.
 
 The token is random and stands for (broadcast, address) only: nothing in it, or in what is stored
@@ -22,6 +22,8 @@ PATH = "/l/"
 
 def addresses(b: Broadcast) -> list[str]:
     found = [b.button_url] if b.message_type == "button" and b.button_url else []
+    if b.message_type == "carousel":
+        found += [c["url"] for c in (b.cards or []) if c.get("url")]
     for text in (b.text_zh or "", b.text_en or ""):
         found += URL.findall(text)
     return list(dict.fromkeys(found))
@@ -47,6 +49,8 @@ def rewrite(params: dict, tokens: dict[str, str], base_url: str) -> dict:
     out = dict(params)
     if out.get("button_url") in tokens:
         out["button_url"] = base + tokens[out["button_url"]]
+    if out.get("cards"):
+        out["cards"] = [c | {"url": base + tokens[c["url"]]} if c.get("url") in tokens else c for c in out["cards"]]
     for key in ("text_zh", "text_en"):
         if out.get(key):
             out[key] = URL.sub(lambda m: base + tokens[m.group(0)] if m.group(0) in tokens else m.group(0), out[key])

@@ -11,7 +11,7 @@ from bot.preview import broadcast_preview
 from core import formats
 from core.field_errors import FieldErrors
 from core.runtime import runtime
-from messaging import broadcast_results, holdout
+from messaging import broadcast_results, holdout, images
 from messaging import broadcasts as bc
 from content import library_admin
 from insights import segments as seg
@@ -35,12 +35,43 @@ def _tier_codes():
     return tuple(t.code for t in settings().tiers)
 
 
-def _message(form) -> bc.Message:
-    return bc.Message(message_type=form.get("message_type", "text"), text_zh=form.get("text_zh", ""),
-                      text_en=form.get("text_en", ""), image_url=form.get("image_url", "").strip(),
-                      button_label_zh=form.get("button_label_zh", ""), button_label_en=form.get("button_label_en", ""),
-                      button_url=form.get("button_url", "").strip(),
-                      content_item_id=int_or_none(form.get("content_item_id")))
+CARD_FIELDS = tuple(bc.Card.__dataclass_fields__)
+
+
+def _upload(files, field: str, given: str, problems: dict[str, str]) -> str:
+    """The address of the picture uploaded in `field` (resized and stored), else the address typed."""
+    upload = files.get(field)
+    if upload is None or not upload.filename:
+        return given.strip()
+    try:
+        return images.save(runtime().media, upload.read(), field)
+    except FieldErrors as exc:
+        problems.update(exc.problems)
+        return given.strip()
+
+
+def _message(form, files=None) -> tuple[bc.Message, dict[str, str]]:
+    """The composed message as entered (uploads stored and put in as their addresses), and the
+    problems with the uploads."""
+    files = files or {}
+    problems: dict[str, str] = {}
+    cards = tuple(bc.Card(**{f: (_upload(files, f"card_{i}_image_file", form.get(f"card_{i}_image_url", ""), problems)
+                                 if f == "image_url" else form.get(f"card_{i}_{f}", "")) for f in CARD_FIELDS})
+                  for i in range(bc.MAX_CARDS))
+    message = bc.Message(message_type=form.get("message_type", "text"), text_zh=form.get("text_zh", ""),
+                         text_en=form.get("text_en", ""),
+                         image_url=_upload(files, "image_file", form.get("image_url", ""), problems),
+                         button_label_zh=form.get("button_label_zh", ""),
+                         button_label_en=form.get("button_label_en", ""),
+                         button_url=form.get("button_url", "").strip(),
+                         content_item_id=int_or_none(form.get("content_item_id")),
+                         cards=tuple(c for c in cards if not c.is_empty))
+    return message, problems
+
+
+def _cards_to_show(message: bc.Message) -> list:
+    """The carousel's cards and empty ones after them, up to 10 fieldsets."""
+    return list(message.cards) + [bc.Card()] * (bc.MAX_CARDS - len(message.cards))
 
 
 def _render(params: dict, language: str) -> list[dict]:
@@ -90,7 +121,8 @@ def _set_holdout(b: Broadcast, value) -> None:
     try:
         b.holdout_pct = holdout.check_pct(value)
     except ValueError as exc:
-        raise FieldErrors({"holdout_pct": str(exc)}) from None
+        raise FieldErrors({"holdout_pct": f"對照組比例須在 0 到 {holdout.MAX_PCT}% 之間。"
+                                          f"The hold-out share is between 0 and {holdout.MAX_PCT} %."}) from None
 
 
 def _when_message(what: str, b: Broadcast, goes_at: datetime) -> str:
@@ -123,23 +155,27 @@ def broadcast_new():
         return render_template("console/broadcast_new.html", segments=seg.saved(s),
                                segment_id=int_or_none(request.args.get("segment_id")),
                                content_items=library_admin.active_items(s), message=bc.Message(), name="",
-                               problems={})
+                               problems={}, cards=_cards_to_show(bc.Message()), holdout_pct=0)
 
 
 @bp.route("/broadcasts", methods=["POST"])
 @requires("send_broadcasts")
 def broadcast_create():
-    message = _message(request.form)
+    message, upload_problems = _message(request.form, request.files)
     segment_id = int_or_none(request.form.get("segment_id"))
     with db_session() as s:
         try:
+            if upload_problems:
+                raise FieldErrors(upload_problems)
             b = bc.save_draft(s, request.form.get("name", ""), segment_id, message, g.staff.email, now())
             _set_holdout(b, request.form.get("holdout_pct"))
         except FieldErrors as exc:
             s.rollback()
             return render_template("console/broadcast_new.html", segments=seg.saved(s), segment_id=segment_id,
                                    content_items=library_admin.active_items(s), message=message,
-                                   name=request.form.get("name", ""), problems=exc.problems), 400
+                                   name=request.form.get("name", ""), cards=_cards_to_show(message),
+                                   holdout_pct=request.form.get("holdout_pct", ""),
+                                   problems=upload_problems | exc.problems), 400
         record(s, "broadcast.create", f"broadcast:{b.id}", {"name": b.name, "type": b.message_type})
         broadcast_id = b.id
     return redirect(url_for("console.broadcast_detail", broadcast_id=broadcast_id))
@@ -147,7 +183,9 @@ def broadcast_create():
 
 @bp.route("/broadcasts/<int:broadcast_id>")
 @requires("read")
-def broadcast_detail(broadcast_id: int, problems=None, status=200):
+def broadcast_detail(broadcast_id: int, problems=None, status=200, entered=None):
+    """The broadcast's page; after a refused edit, `entered` (name, segment id, hold-out, message) is
+    shown in the form exactly as it was typed, with the problems."""
     with db_session() as s:
         b = get_or_404(s, Broadcast, broadcast_id)
         f = bc.audience_filter(s, b, _tier_codes())
@@ -164,26 +202,51 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200):
             results=bc.results(s, b.id) if sent else None,
             quota=line_quota.current(), conditions=describe(f),
             segment=s.get(Segment, b.segment_id) if b.segment_id else None, segments=seg.saved(s),
-            content_items=library_admin.active_items(s), message=bc.message_of(b), problems=problems or {},
+            content_items=library_admin.active_items(s), problems=problems or {},
+            **_form_values(b, entered),
             skip_labels=SKIP_LABELS, editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status
+
+
+def _form_values(b: Broadcast, entered) -> dict:
+    name, segment_id, holdout_pct, message = entered or (b.name, b.segment_id, b.holdout_pct, bc.message_of(b))
+    return {"message": message, "form_name": name, "form_segment_id": segment_id, "form_holdout_pct": holdout_pct,
+            "cards": _cards_to_show(message)}
+
+
+def _save(broadcast_id: int):
+    """Save the edit form; a refused one comes back as typed, with its problems (nothing is lost)."""
+    message, upload_problems = _message(request.form, request.files)
+    name, segment_id = request.form.get("name", ""), int_or_none(request.form.get("segment_id"))
+    with db_session() as s:
+        b = get_or_404(s, Broadcast, broadcast_id)
+        try:
+            if upload_problems:
+                raise FieldErrors(upload_problems)
+            bc.save_draft(s, name, segment_id, message, g.staff.email, now(), broadcast=b)
+            _set_holdout(b, request.form.get("holdout_pct"))
+        except FieldErrors as exc:
+            s.rollback()
+            problems = upload_problems | exc.problems
+        else:
+            record(s, "broadcast.update", f"broadcast:{b.id}", {"name": b.name, "type": b.message_type,
+                                                                "holdout_pct": b.holdout_pct})
+            flash("已儲存。Saved.", "ok")
+            return redirect(url_for("console.broadcast_detail", broadcast_id=broadcast_id))
+    return broadcast_detail(broadcast_id, problems=problems, status=400,
+                            entered=(name, segment_id, request.form.get("holdout_pct", ""), message))
 
 
 @bp.route("/broadcasts/<int:broadcast_id>", methods=["POST"])
 @requires("send_broadcasts")
 def broadcast_action(broadcast_id: int):
     what = request.form.get("what", "save")
+    if what == "save":
+        return _save(broadcast_id)
     with db_session() as s:
         b = get_or_404(s, Broadcast, broadcast_id)
         target = f"broadcast:{b.id}"
         try:
-            if what == "save":
-                bc.save_draft(s, request.form.get("name", ""), int_or_none(request.form.get("segment_id")),
-                              _message(request.form), g.staff.email, now(), broadcast=b)
-                _set_holdout(b, request.form.get("holdout_pct"))
-                record(s, "broadcast.update", target, {"name": b.name, "type": b.message_type,
-                                                       "holdout_pct": b.holdout_pct})
-                flash("已儲存。Saved.", "ok")
-            elif what == "test":
+            if what == "test":
                 samples = bc.sample_members(s, bc.audience_filter(s, b, _tier_codes()), now())
                 member = _chosen(samples, request.form.get("member"))
                 if member is None:

@@ -1,0 +1,30 @@
+"""broadcasts: carousels (a `cards` list) and the `carousel` message type
+
+Revision ID: j23a_broadcast_cards
+Revises: h21c_spends_and_account_links
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "j23a_broadcast_cards"
+down_revision = "h21c_spends_and_account_links"
+branch_labels = None
+depends_on = None
+
+OLD = "message_type in ('text', 'image', 'button', 'content')"
+NEW = "message_type in ('text', 'image', 'button', 'content', 'carousel')"
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("broadcasts") as batch_op:
+        batch_op.add_column(sa.Column("cards", sa.JSON(), nullable=True))
+        batch_op.drop_constraint(op.f("ck_broadcasts_type_known"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_broadcasts_type_known"), NEW)
+
+
+def downgrade() -> None:
+    op.execute("UPDATE broadcasts SET message_type = 'text' WHERE message_type = 'carousel'")
+    with op.batch_alter_table("broadcasts") as batch_op:
+        batch_op.drop_constraint(op.f("ck_broadcasts_type_known"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_broadcasts_type_known"), OLD)
+        batch_op.drop_column("cards")
