@@ -34,7 +34,9 @@ from insights import segments as seg
 from core.bulk import json_with
 from core.field_errors import FieldErrors
 from content.library_admin import is_https_url
-from messaging import holdout, images, short_links
+from dataclasses import replace
+
+from messaging import ab_split, holdout, images, short_links
 from messaging.models import BROADCAST_TYPES, Broadcast, ShortLink
 from content.models import ContentItem
 from insights.models import Segment
@@ -69,6 +71,28 @@ class Card:
         return {f: getattr(self, f).strip() for f in self.__dataclass_fields__}
 
 
+VARIANT_KEYS = ("A", "B", "C", "D")
+# what a variant B-D may say differently from A (the type, audience, cards and time are A's)
+VARIANT_FIELDS = ("text_zh", "text_en", "image_url", "button_label_zh", "button_label_en", "button_url")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One message of an A/B test: its share of those not held out (%), and for B-D its own words."""
+    key: str
+    share: int
+    text_zh: str = ""
+    text_en: str = ""
+    image_url: str = ""
+    button_label_zh: str = ""
+    button_label_en: str = ""
+    button_url: str = ""
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "share": self.share} | (
+            {} if self.key == "A" else {f: getattr(self, f).strip() for f in VARIANT_FIELDS})
+
+
 def image_ok(url: str) -> bool:
     """LINE fetches pictures over https; a picture uploaded here (messaging/images.py) is at the media
     store's address, which is https in production (BOT_PUBLIC_URL or the bucket's)."""
@@ -88,6 +112,30 @@ class Message:
     button_url: str = ""
     content_item_id: int | None = None
     cards: tuple[Card, ...] = ()
+    variants: tuple[Variant, ...] = ()  # empty: one message, no A/B test
+
+    def as_variant(self, key: str) -> "Message":
+        """The message variant `key` sends: A's, with B-D's own words, picture and button."""
+        v = next((v for v in self.variants if v.key == key), None)
+        if v is None or key == "A":
+            return self
+        return replace(self, **{f: getattr(v, f) or getattr(self, f) for f in VARIANT_FIELDS})
+
+
+def _check_variants(session: Session, name: str, message: Message, problems: dict[str, str]) -> None:
+    keys = [v.key for v in message.variants]
+    if len(keys) == 1 or len(keys) > len(VARIANT_KEYS) or keys != list(VARIANT_KEYS[:len(keys)]):
+        problems["variants"] = "A/B 測試需要 2 到 4 個版本。An A/B test has 2 to 4 variants."
+        return
+    if any(not 1 <= v.share <= 99 for v in message.variants) or sum(v.share for v in message.variants) != 100:
+        problems["variants"] = ("各版本的比例須為 1–99%，合計 100%。"
+                                "Each variant's share is 1–99 %, and together they make 100 %.")
+    for v in message.variants[1:]:
+        try:
+            check(session, name, message.as_variant(v.key), variants=False)
+        except FieldErrors as exc:
+            for field_name, problem in exc.problems.items():
+                problems[f"variant_{v.key}_{field_name}"] = f"版本 Variant {v.key}：{problem}"
 
 
 def _check_cards(cards: tuple[Card, ...], problems: dict[str, str]) -> None:
@@ -117,8 +165,10 @@ def _check_cards(cards: tuple[Card, ...], problems: dict[str, str]) -> None:
             problems[f"{where}_url"] = f"第 {n} 張卡片的按鈕需要 https:// 連結。Card {n}'s button needs an https:// address."
 
 
-def check(session: Session, name: str, message: Message) -> None:
+def check(session: Session, name: str, message: Message, variants: bool = True) -> None:
     problems: dict[str, str] = {}
+    if variants and message.variants:
+        _check_variants(session, name, message, problems)
     if not (name or "").strip() or len(name) > 200:
         problems["name"] = "請填寫名稱（1–200 字）。A name of 1–200 characters is required."
     t = message.message_type
@@ -164,6 +214,7 @@ def _apply(b: Broadcast, name: str, segment_id: int | None, message: Message) ->
     b.content_item_id = message.content_item_id if message.message_type == "content" else None
     b.cards = ([c.as_dict() for c in message.cards if not c.is_empty] if message.message_type == "carousel"
                else None)
+    b.variants = [v.as_dict() for v in message.variants] or None
 
 
 def save_draft(session: Session, name: str, segment_id: int | None, message: Message, actor: str, now: datetime,
@@ -184,11 +235,29 @@ def save_draft(session: Session, name: str, segment_id: int | None, message: Mes
     return broadcast
 
 
+def duplicate(session: Session, b: Broadcast, actor: str, now: datetime, copy_word: str = "copy") -> Broadcast:
+    """A new draft with everything the broadcast says and whom it goes to (any status)."""
+    copy = Broadcast(status="draft", created_by=actor, created_at=now, updated_at=now,
+                     holdout_pct=b.holdout_pct or 0)
+    _apply(copy, f"{b.name} ({copy_word})"[:200], b.segment_id, message_of(b))
+    session.add(copy)
+    session.flush()
+    return copy
+
+
+def split_counts(b_holdout_pct: int, message: Message, audience: int) -> dict[str, int]:
+    """How an audience of this size would be split now (the real split is made when it is sent)."""
+    shares = [(v.key, v.share) for v in message.variants] if message.variants else [("", 100)]
+    return ab_split.counts(audience, b_holdout_pct or 0, shares)
+
+
 def message_of(b: Broadcast) -> Message:
     return Message(b.message_type, b.text_zh or "", b.text_en or "", b.image_url or "", b.button_label_zh or "",
                    b.button_label_en or "", b.button_url or "", b.content_item_id,
                    tuple(Card(**{k: v or "" for k, v in c.items() if k in Card.__dataclass_fields__})
-                         for c in (b.cards or [])))
+                         for c in (b.cards or [])),
+                   tuple(Variant(**{k: v or ("" if k != "share" else 0) for k, v in d.items()
+                                    if k in Variant.__dataclass_fields__}) for d in (b.variants or [])))
 
 
 def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> None:
@@ -263,13 +332,25 @@ def claim_due(session: Session, now: datetime) -> list[int]:
     return sorted(set(claimed) | set(unfinished))
 
 
+def variant_keys(b: Broadcast) -> list[str]:
+    """The broadcast's variants ([""] without an A/B test)."""
+    return [v["key"] for v in b.variants] if b.variants else [""]
+
+
 def params_for(b: Broadcast, session: Session, name: str | None = None, language: str | None = None,
-               link_base: str = "") -> dict:
-    """The snapshot one outbox row carries (see bot/broadcast_messages.py, which renders it); with
-    `link_base` (the bot's public address) its addresses go through the short links."""
-    params = {"broadcast_id": b.id, "type": b.message_type, "text_zh": b.text_zh or "", "text_en": b.text_en or "",
-              "name": name, "image_url": b.image_url, "button_label_zh": b.button_label_zh,
-              "button_label_en": b.button_label_en, "button_url": b.button_url}
+               link_base: str = "", variant: str = "") -> dict:
+    """The snapshot one outbox row carries (see bot/broadcast_messages.py, which renders it), of A/B
+    variant `variant` if it has variants (A's by default); with `link_base` (the bot's public address)
+    its addresses go through the short links."""
+    variant = (variant or "A") if b.variants else ""
+    own = next((v for v in (b.variants or []) if v["key"] == variant and variant != "A"), {})
+    field_of = {f: own.get(f) or getattr(b, f) for f in VARIANT_FIELDS}  # an empty one is A's
+    params = {"broadcast_id": b.id, "type": b.message_type, "text_zh": field_of["text_zh"] or "",
+              "text_en": field_of["text_en"] or "", "name": name, "image_url": field_of["image_url"],
+              "button_label_zh": field_of["button_label_zh"], "button_label_en": field_of["button_label_en"],
+              "button_url": field_of["button_url"]}
+    if variant:
+        params["variant"] = variant
     if b.message_type == "carousel":
         params["cards"] = [dict(c) for c in (b.cards or [])]
     if b.message_type == "content" and b.content_item_id:
@@ -279,8 +360,8 @@ def params_for(b: Broadcast, session: Session, name: str | None = None, language
     if language:
         params["language"] = language
     if link_base:
-        tokens = {link.url: link.token for link in session.scalars(select(ShortLink)
-                                                                   .where(ShortLink.broadcast_id == b.id))}
+        tokens = {link.url: link.token for link in session.scalars(
+            select(ShortLink).where(ShortLink.broadcast_id == b.id, ShortLink.variant == variant))}
         params = short_links.rewrite(params, tokens, link_base)
     return params
 
@@ -295,34 +376,64 @@ def member_id_span(session: Session) -> tuple[int, int]:
     return int(low or 0), int(high or 0)
 
 
+def plan_split(session: Session, broadcast_id: int, now: datetime, tier_codes: tuple[str, ...] | None = None) -> None:
+    """Split a claimed broadcast's audience exactly into its hold-out and variants, once
+    (messaging/ab_split.py); a broadcast claimed again after a crash keeps its split."""
+    b = session.get(Broadcast, broadcast_id)
+    if b is None or b.status != "queuing" or b.split is not None:
+        return
+    ids = session.scalars(seg.member_ids_query(session, audience_filter(session, b, tier_codes), now)
+                          .where(Member.line_user_id.is_not(None)))
+    shares = [(v["key"], int(v["share"])) for v in b.variants] if b.variants else [("", 100)]
+    b.split = ab_split.plan(ids, b.id, b.holdout_pct or 0, shares)
+
+
 def queue_range(session: Session, broadcast_id: int, after_id: int, upto_id: int, now: datetime,
                 tier_codes: tuple[str, ...] | None = None, link_base: str = "") -> int:
     """Write the outbox rows of the recipients with `after_id < member id <= upto_id`, in one
-    INSERT ... SELECT straight from the audience query (a row already written is left as it is).
-    Returns how many rows were written. A member of the hold-out gets a row too, already `skipped`
-    with reason `holdout`: never sent, but counted."""
+    INSERT ... SELECT per group straight from the audience query (a row already written is left as it
+    is). Returns how many rows were written. A member of the hold-out gets a row too, already
+    `skipped` with reason `holdout`: never sent, but counted. Each variant's members get its message."""
     b = session.get(Broadcast, broadcast_id)
     if b is None or b.status != "queuing":
         return 0
-    uses_name = NAME_FIELD in (b.text_zh or "") or NAME_FIELD in (b.text_en or "")
-    base = params_for(b, session, link_base=link_base)
-    if uses_name:
-        base.pop("name")
-        params = json_with(session, base, name=Member.display_name)
-    else:
-        params = json_with(session, base)
     audience = (seg.member_ids_query(session, audience_filter(session, b, tier_codes), now)
                 .where(Member.id > after_id, Member.id <= upto_id).subquery())
     key = literal(f"{KIND}:{b.id}:", String) + cast(Member.id, String)
-    rows = (select(key, Member.id, params).select_from(Member).join(audience, audience.c.id == Member.id)
+    rows = (select(key, Member.id).select_from(Member).join(audience, audience.c.id == Member.id)
             .where(Member.line_user_id.is_not(None)))
-    written = notices.queue_select(session, rows, KIND, "marketing", now, campaign_id=b.id)
-    if written and (b.holdout_pct or 0) > 0:  # the hold-out's rows of this range, in one UPDATE
-        session.execute(update(Outbox).where(
-            Outbox.campaign_id == b.id, Outbox.kind == KIND, Outbox.member_id > after_id, Outbox.member_id <= upto_id,
-            Outbox.status == "pending", Outbox.created_at == now, holdout.held_out(Outbox.member_id, b.id, b.holdout_pct))
-            .values(status="skipped", skip_reason=HOLDOUT).execution_options(synchronize_session=False))
+    if b.split is None:  # queued before splits were planned: the old hold-out by hash
+        groups = [("", None, None)]
+    else:
+        groups = ab_split.ranges(b.split)
+    written = 0
+    h = ab_split.h_expr(Member.id, b.id)
+    for group, low, high in groups:
+        these = rows if low is None else rows.where(h >= low, h < high)
+        params = _params_sql(session, b, link_base, "" if group == ab_split.HOLDOUT else group)
+        n = notices.queue_select(session, these.add_columns(params), KIND, "marketing", now, campaign_id=b.id)
+        written += n
+        if low is None:  # the old hold-out: by hash, about pct %
+            held = holdout.held_out(Outbox.member_id, b.id, b.holdout_pct) if (b.holdout_pct or 0) > 0 else None
+        else:
+            h_row = ab_split.h_expr(Outbox.member_id, b.id)
+            held = (h_row >= low) & (h_row < high) if group == ab_split.HOLDOUT else None
+        if n and held is not None:  # the hold-out's rows of this range, in one UPDATE
+            session.execute(update(Outbox).where(
+                Outbox.campaign_id == b.id, Outbox.kind == KIND, Outbox.member_id > after_id,
+                Outbox.member_id <= upto_id, Outbox.status == "pending", Outbox.created_at == now, held)
+                .values(status="skipped", skip_reason=HOLDOUT).execution_options(synchronize_session=False))
     return written
+
+
+def _params_sql(session: Session, b: Broadcast, link_base: str, variant: str):
+    uses_name = NAME_FIELD in (b.text_zh or "") or NAME_FIELD in (b.text_en or "") or any(
+        NAME_FIELD in (v.get("text_zh") or "") + (v.get("text_en") or "") for v in (b.variants or []))
+    base = params_for(b, session, link_base=link_base, variant=variant)
+    if uses_name:
+        base.pop("name")
+        return json_with(session, base, name=Member.display_name)
+    return json_with(session, base)
 
 
 def finish(session: Session, broadcast_id: int, now: datetime) -> None:

@@ -31,6 +31,13 @@ SKIP_LABELS = {"unsubscribed": "已退訂 unsubscribed", "blocked": "已封鎖 b
                "erased": "已刪除資料 erased", "cancelled": "已取消 cancelled", "holdout": "對照組 hold-out"}
 
 
+# an A/B comparison or a hold-out gain in plain words (messaging/ab_stats.verdict)
+VERDICTS = {"too_few": "人數太少，還看不出差別 Too few recipients to tell",
+            "higher": "確實較高（95% 信賴區間不含 0）Higher, and not by chance (95% interval above 0)",
+            "lower": "確實較低（95% 信賴區間不含 0）Lower, and not by chance (95% interval below 0)",
+            "unclear": "看不出差別（可能只是運氣）No clear difference (it may be chance)"}
+
+
 def _tier_codes():
     return tuple(t.code for t in settings().tiers)
 
@@ -65,8 +72,35 @@ def _message(form, files=None) -> tuple[bc.Message, dict[str, str]]:
                          button_label_en=form.get("button_label_en", ""),
                          button_url=form.get("button_url", "").strip(),
                          content_item_id=int_or_none(form.get("content_item_id")),
-                         cards=tuple(c for c in cards if not c.is_empty))
+                         cards=tuple(c for c in cards if not c.is_empty),
+                         variants=_variants(form, files, problems))
     return message, problems
+
+
+def _share(value: str | None) -> int | None:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _variants(form, files, problems: dict[str, str]) -> tuple[bc.Variant, ...]:
+    """The A/B test as entered: A plus each of B-D given a share (none: no test)."""
+    others = [k for k in bc.VARIANT_KEYS[1:] if _share(form.get(f"variant_{k}_share"))]
+    if not others:
+        return ()
+    out = [bc.Variant("A", _share(form.get("variant_A_share")) or 0)]
+    for k in others:
+        fields = {f: form.get(f"variant_{k}_{f}", "") for f in bc.VARIANT_FIELDS}
+        fields["image_url"] = _upload(files, f"variant_{k}_image_file", fields["image_url"], problems)
+        out.append(bc.Variant(k, _share(form.get(f"variant_{k}_share")) or 0, **fields))
+    return tuple(out)
+
+
+def _variants_to_show(message: bc.Message) -> list:
+    """A-D for the form: the test's variants, and empty ones after them."""
+    have = {v.key: v for v in message.variants}
+    return [have.get(k) or bc.Variant(k, 0) for k in bc.VARIANT_KEYS]
 
 
 def _cards_to_show(message: bc.Message) -> list:
@@ -155,7 +189,8 @@ def broadcast_new():
         return render_template("console/broadcast_new.html", segments=seg.saved(s),
                                segment_id=int_or_none(request.args.get("segment_id")),
                                content_items=library_admin.active_items(s), message=bc.Message(), name="",
-                               problems={}, cards=_cards_to_show(bc.Message()), holdout_pct=0)
+                               problems={}, cards=_cards_to_show(bc.Message()), holdout_pct=0,
+                               variants=_variants_to_show(bc.Message()))
 
 
 @bp.route("/broadcasts", methods=["POST"])
@@ -174,6 +209,7 @@ def broadcast_create():
             return render_template("console/broadcast_new.html", segments=seg.saved(s), segment_id=segment_id,
                                    content_items=library_admin.active_items(s), message=message,
                                    name=request.form.get("name", ""), cards=_cards_to_show(message),
+                                   variants=_variants_to_show(message),
                                    holdout_pct=request.form.get("holdout_pct", ""),
                                    problems=upload_problems | exc.problems), 400
         record(s, "broadcast.create", f"broadcast:{b.id}", {"name": b.name, "type": b.message_type})
@@ -191,6 +227,7 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200, entered=None)
         f = bc.audience_filter(s, b, _tier_codes())
         send_at = b.scheduled_at or now()
         forecast = bc.forecast(s, f, now(), send_at, settings()) if b.status in bc.EDITABLE else None
+        split = bc.split_counts(b.holdout_pct, bc.message_of(b), forecast.audience) if forecast else None
         samples = bc.sample_members(s, f, now())
         chosen = _chosen(samples, request.args.get("member"))
         sent = b.status in ("queuing", "queued", "cancelled")
@@ -204,13 +241,13 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200, entered=None)
             segment=s.get(Segment, b.segment_id) if b.segment_id else None, segments=seg.saved(s),
             content_items=library_admin.active_items(s), problems=problems or {},
             **_form_values(b, entered),
-            skip_labels=SKIP_LABELS, editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status
+            skip_labels=SKIP_LABELS, split=split, verdicts=VERDICTS, editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status
 
 
 def _form_values(b: Broadcast, entered) -> dict:
     name, segment_id, holdout_pct, message = entered or (b.name, b.segment_id, b.holdout_pct, bc.message_of(b))
     return {"message": message, "form_name": name, "form_segment_id": segment_id, "form_holdout_pct": holdout_pct,
-            "cards": _cards_to_show(message)}
+            "cards": _cards_to_show(message), "variants": _variants_to_show(message)}
 
 
 def _save(broadcast_id: int):
@@ -264,6 +301,11 @@ def broadcast_action(broadcast_id: int):
                 record(s, f"broadcast.{what}", target, {"name": b.name, "at": formats.instant(b.scheduled_at, runtime().clock.tz),
                                                         "segment_id": b.segment_id})
                 flash(_when_message(what, b, bc.goes_out_at(b, now(), settings())), "ok")
+            elif what == "duplicate":
+                copy = bc.duplicate(s, b, g.staff.email, now(), "複製 copy")
+                record(s, "broadcast.duplicate", f"broadcast:{copy.id}", {"from": b.id})
+                flash("已複製成新的草稿。Duplicated as a new draft.", "ok")
+                return redirect(url_for("console.broadcast_detail", broadcast_id=copy.id))  # committed on leaving
             elif what == "cancel":
                 stopped = bc.cancel(s, b, g.staff.email, now())
                 record(s, "broadcast.cancel", target, {"name": b.name, "stopped_messages": stopped})
