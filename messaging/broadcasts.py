@@ -332,6 +332,12 @@ def claim_due(session: Session, now: datetime) -> list[int]:
     return sorted(set(claimed) | set(unfinished))
 
 
+def unit_name(broadcast_id: int, variant: str = "") -> str:
+    """LINE's aggregation unit of a broadcast (of one variant): letters, digits and _ (at most 30).
+    LINE counts at most 1,000 unit names a month."""
+    return f"bc{broadcast_id}" + (f"_{variant}" if variant else "")
+
+
 def variant_keys(b: Broadcast) -> list[str]:
     """The broadcast's variants ([""] without an A/B test)."""
     return [v["key"] for v in b.variants] if b.variants else [""]

@@ -68,6 +68,9 @@ class Broadcast(Base):
     variants: Mapped[list | None] = mapped_column(JSON)
     # who gets which variant, decided exactly when the sweep claims it (messaging/ab_split.py)
     split: Mapped[dict | None] = mapped_column(JSON)
+    # LINE's own counts per aggregation unit, read by the line-statistics sweep (messaging/line_statistics.py):
+    # {"bc12_A": {"opens": 25 or null (under 20), "clicks": ..., "checked_at": iso}}
+    line_stats: Mapped[dict | None] = mapped_column(JSON)
     scheduled_at: Mapped[datetime | None]
     queued_at: Mapped[datetime | None]
     recipients: Mapped[int | None] = mapped_column(Integer)  # outbox rows written

@@ -11,7 +11,7 @@ from bot.preview import broadcast_preview
 from core import formats
 from core.field_errors import FieldErrors
 from core.runtime import runtime
-from messaging import broadcast_results, holdout, images
+from messaging import broadcast_results, holdout, images, line_statistics
 from messaging import broadcasts as bc
 from content import library_admin
 from insights import segments as seg
@@ -241,7 +241,7 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200, entered=None)
             segment=s.get(Segment, b.segment_id) if b.segment_id else None, segments=seg.saved(s),
             content_items=library_admin.active_items(s), problems=problems or {},
             **_form_values(b, entered),
-            skip_labels=SKIP_LABELS, split=split, verdicts=VERDICTS, editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status
+            skip_labels=SKIP_LABELS, split=split, verdicts=VERDICTS, line_stats=line_statistics.by_variant(b), editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status
 
 
 def _form_values(b: Broadcast, entered) -> dict:
