@@ -8,6 +8,9 @@ The console's preview renders with this same function, so staff see what members
 """
 from __future__ import annotations
 
+from datetime import datetime
+
+from core import formats
 from messaging.images import preview_url
 from rewards.settings import ProgramSettings
 
@@ -51,9 +54,25 @@ def _carousel(params: dict, t: Texts, body: str) -> dict:
     return m.flex_message(first or body, m.flex_carousel(bubbles))
 
 
+def _coupon(params: dict, t: Texts) -> list[dict]:
+    """The recipient's own campaign coupon, after the message (none beyond the campaign's limit)."""
+    coupon, code = params.get("coupon"), params.get("coupon_code")
+    if not coupon or not code:
+        return []
+    until = coupon.get("valid_until")
+    until_text = (formats.day(datetime.fromisoformat(until), t.language) if until
+                  else t("broadcast.coupon_days", days=coupon.get("days")))
+    return [m.text_message(t("broadcast.coupon", title=_own(coupon, "title", t.language), value=formats.money(coupon["value"]),
+                             code=code, until=until_text))]
+
+
 def render(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     if params.get("language"):  # a test send shows one language each
         t = Texts(params["language"])
+    return _message(params, t) + _coupon(params, t)
+
+
+def _message(params: dict, t: Texts) -> list[dict]:
     kind = params["type"]
     body = _text(params, t)
     if kind == "text":

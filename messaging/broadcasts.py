@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import String, and_, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
@@ -36,7 +36,7 @@ from core.field_errors import FieldErrors
 from content.library_admin import is_https_url
 from dataclasses import replace
 
-from messaging import ab_split, holdout, images, short_links
+from messaging import ab_split, campaign_coupons, holdout, images, short_links
 from messaging.models import BROADCAST_TYPES, Broadcast, ShortLink
 from content.models import ContentItem
 from insights.models import Segment
@@ -113,6 +113,7 @@ class Message:
     content_item_id: int | None = None
     cards: tuple[Card, ...] = ()
     variants: tuple[Variant, ...] = ()  # empty: one message, no A/B test
+    coupon: campaign_coupons.Spec | None = None  # a coupon for each recipient
 
     def as_variant(self, key: str) -> "Message":
         """The message variant `key` sends: A's, with B-D's own words, picture and button."""
@@ -215,6 +216,7 @@ def _apply(b: Broadcast, name: str, segment_id: int | None, message: Message) ->
     b.cards = ([c.as_dict() for c in message.cards if not c.is_empty] if message.message_type == "carousel"
                else None)
     b.variants = [v.as_dict() for v in message.variants] or None
+    b.coupon = message.coupon.as_dict() if message.coupon else None
 
 
 def save_draft(session: Session, name: str, segment_id: int | None, message: Message, actor: str, now: datetime,
@@ -238,7 +240,7 @@ def save_draft(session: Session, name: str, segment_id: int | None, message: Mes
 def duplicate(session: Session, b: Broadcast, actor: str, now: datetime, copy_word: str = "copy") -> Broadcast:
     """A new draft with everything the broadcast says and whom it goes to (any status)."""
     copy = Broadcast(status="draft", created_by=actor, created_at=now, updated_at=now,
-                     holdout_pct=b.holdout_pct or 0)
+                     holdout_pct=b.holdout_pct or 0)  # (a coupon's expiry is set again when the copy is sent)
     _apply(copy, f"{b.name} ({copy_word})"[:200], b.segment_id, message_of(b))
     session.add(copy)
     session.flush()
@@ -257,7 +259,9 @@ def message_of(b: Broadcast) -> Message:
                    tuple(Card(**{k: v or "" for k, v in c.items() if k in Card.__dataclass_fields__})
                          for c in (b.cards or [])),
                    tuple(Variant(**{k: v or ("" if k != "share" else 0) for k, v in d.items()
-                                    if k in Variant.__dataclass_fields__}) for d in (b.variants or [])))
+                                    if k in Variant.__dataclass_fields__}) for d in (b.variants or [])),
+                   campaign_coupons.Spec(**{k: v for k, v in b.coupon.items() if k in campaign_coupons.Spec.__dataclass_fields__})
+                   if b.coupon else None)
 
 
 def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> None:
@@ -357,6 +361,8 @@ def params_for(b: Broadcast, session: Session, name: str | None = None, language
               "button_url": field_of["button_url"]}
     if variant:
         params["variant"] = variant
+    if b.coupon:
+        params["coupon"] = {k: b.coupon.get(k) for k in ("value", "title_zh", "title_en", "valid_until", "days")}
     if b.message_type == "carousel":
         params["cards"] = [dict(c) for c in (b.cards or [])]
     if b.message_type == "content" and b.content_item_id:
@@ -392,6 +398,8 @@ def plan_split(session: Session, broadcast_id: int, now: datetime, tier_codes: t
                           .where(Member.line_user_id.is_not(None)))
     shares = [(v["key"], int(v["share"])) for v in b.variants] if b.variants else [("", 100)]
     b.split = ab_split.plan(ids, b.id, b.holdout_pct or 0, shares)
+    if b.coupon and not b.coupon.get("valid_until"):
+        b.coupon = dict(b.coupon) | {"valid_until": (now + timedelta(days=int(b.coupon["days"]))).isoformat()}
 
 
 def queue_range(session: Session, broadcast_id: int, after_id: int, upto_id: int, now: datetime,
@@ -416,6 +424,10 @@ def queue_range(session: Session, broadcast_id: int, after_id: int, upto_id: int
     h = ab_split.h_expr(Member.id, b.id)
     for group, low, high in groups:
         these = rows if low is None else rows.where(h >= low, h < high)
+        if b.coupon and group != ab_split.HOLDOUT:  # each recipient's own coupon, before their row
+            ids = list(session.scalars(these.with_only_columns(Member.id)))
+            campaign_coupons.issue_many(session, coupon_campaign(b.id), ids, message_of(b).coupon,
+                                        datetime.fromisoformat(b.coupon["valid_until"]), now)
         params = _params_sql(session, b, link_base, "" if group == ab_split.HOLDOUT else group)
         n = notices.queue_select(session, these.add_columns(params), KIND, "marketing", now, campaign_id=b.id)
         written += n
@@ -436,10 +448,18 @@ def _params_sql(session: Session, b: Broadcast, link_base: str, variant: str):
     uses_name = NAME_FIELD in (b.text_zh or "") or NAME_FIELD in (b.text_en or "") or any(
         NAME_FIELD in (v.get("text_zh") or "") + (v.get("text_en") or "") for v in (b.variants or []))
     base = params_for(b, session, link_base=link_base, variant=variant)
+    columns = {}
     if uses_name:
         base.pop("name")
-        return json_with(session, base, name=Member.display_name)
-    return json_with(session, base)
+        columns["name"] = Member.display_name
+    if b.coupon:
+        columns["coupon_code"] = campaign_coupons.code_column(coupon_campaign(b.id), Member.id)
+    return json_with(session, base, **columns)
+
+
+def coupon_campaign(broadcast_id: int) -> str:
+    """The campaign name of a broadcast's coupons (messaging/campaign_coupons.py)."""
+    return f"bc{broadcast_id}"
 
 
 def finish(session: Session, broadcast_id: int, now: datetime) -> None:
@@ -460,9 +480,13 @@ def sample_members(session: Session, f: seg.SegmentFilter, now: datetime, limit:
                                 .limit(limit)))
 
 
+SAMPLE_COUPON_CODE = "SAMPLE000000"  # previews and test sends: each recipient gets their own code
+
+
 def as_member(b: Broadcast, session: Session, member: Member, link_base: str = "") -> dict:
     """The params of `member`'s message, in the member's language (for the preview and a test send)."""
-    return params_for(b, session, name=member.display_name, language=member.language, link_base=link_base)
+    params = params_for(b, session, name=member.display_name, language=member.language, link_base=link_base)
+    return params | ({"coupon_code": SAMPLE_COUPON_CODE} if b.coupon else {})
 
 
 # why a test send is refused (policy.direct_reason): the linked LINE account is a member's who said no

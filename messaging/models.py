@@ -71,6 +71,8 @@ class Broadcast(Base):
     # LINE's own counts per aggregation unit, read by the line-statistics sweep (messaging/line_statistics.py):
     # {"bc12_A": {"opens": 25 or null (under 20), "clicks": ..., "checked_at": iso}}
     line_stats: Mapped[dict | None] = mapped_column(JSON)
+    # a coupon for each recipient (messaging/campaign_coupons.Spec as a dict; "valid_until" set when sent)
+    coupon: Mapped[dict | None] = mapped_column(JSON)
     scheduled_at: Mapped[datetime | None]
     queued_at: Mapped[datetime | None]
     recipients: Mapped[int | None] = mapped_column(Integer)  # outbox rows written

@@ -11,7 +11,7 @@ from bot.preview import broadcast_preview
 from core import formats
 from core.field_errors import FieldErrors
 from core.runtime import runtime
-from messaging import broadcast_results, holdout, images, line_statistics
+from messaging import broadcast_results, campaign_coupons, holdout, images, line_statistics
 from messaging import broadcasts as bc
 from content import library_admin
 from insights import segments as seg
@@ -73,8 +73,24 @@ def _message(form, files=None) -> tuple[bc.Message, dict[str, str]]:
                          button_url=form.get("button_url", "").strip(),
                          content_item_id=int_or_none(form.get("content_item_id")),
                          cards=tuple(c for c in cards if not c.is_empty),
-                         variants=_variants(form, files, problems))
+                         variants=_variants(form, files, problems),
+                         coupon=_coupon(form, problems))
     return message, problems
+
+
+COUPON_FIELDS = ("coupon_value", "coupon_days", "coupon_limit", "coupon_title_zh", "coupon_title_en")
+
+
+def _coupon(form, problems: dict[str, str]) -> campaign_coupons.Spec | None:
+    """The campaign coupon as entered (no value and no title: none). A refused one is kept as typed
+    (a Spec of what was entered, so the form shows it) with its problems."""
+    if not (form.get("coupon_value", "").strip() or form.get("coupon_title_zh", "").strip()):
+        return None
+    try:
+        return campaign_coupons.check(*(form.get(f, "") for f in COUPON_FIELDS))
+    except FieldErrors as exc:
+        problems.update(exc.problems)
+        return campaign_coupons.Spec(*(form.get(f, "") for f in COUPON_FIELDS))  # as typed; never saved
 
 
 def _share(value: str | None) -> int | None:
@@ -241,7 +257,8 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200, entered=None)
             segment=s.get(Segment, b.segment_id) if b.segment_id else None, segments=seg.saved(s),
             content_items=library_admin.active_items(s), problems=problems or {},
             **_form_values(b, entered),
-            skip_labels=SKIP_LABELS, split=split, verdicts=VERDICTS, line_stats=line_statistics.by_variant(b), editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status
+            skip_labels=SKIP_LABELS, split=split, verdicts=VERDICTS, line_stats=line_statistics.by_variant(b),
+            coupons=campaign_coupons.report(s, bc.coupon_campaign(b.id)) if sent and b.coupon else None, editable=b.status in bc.EDITABLE and g.staff.can("send_broadcasts")), status
 
 
 def _form_values(b: Broadcast, entered) -> dict:

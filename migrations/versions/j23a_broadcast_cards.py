@@ -1,5 +1,6 @@
 """broadcasts: carousels (a `cards` list) and the `carousel` message type; A/B variants and the exact
-split decided when a broadcast is claimed; short links per variant; LINE's opens and clicks per aggregation unit
+split decided when a broadcast is claimed; short links per variant; LINE's opens and clicks per aggregation unit;
+a campaign coupon per recipient
 
 Revision ID: j23a_broadcast_cards
 Revises: h21c_spends_and_account_links
@@ -22,6 +23,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("variants", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("split", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("line_stats", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("coupon", sa.JSON(), nullable=True))
         batch_op.drop_constraint(op.f("ck_broadcasts_type_known"), type_="check")
         batch_op.create_check_constraint(op.f("ck_broadcasts_type_known"), NEW)
     op.drop_index("ix_short_links_broadcast", table_name="short_links")
@@ -44,3 +46,4 @@ def downgrade() -> None:
         batch_op.drop_column("variants")
         batch_op.drop_column("split")
         batch_op.drop_column("line_stats")
+        batch_op.drop_column("coupon")
