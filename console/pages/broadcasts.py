@@ -145,7 +145,8 @@ def _previews(session, b: Broadcast, samples: list, chosen) -> list[tuple[str, o
         if other is not None:
             shown.append((language, other, _render(bc.as_member(b, session, other, _link_base()), language)))
         else:  # nobody in the audience reads it: a made-up name, so staff still see their text
-            shown.append((language, None, _render(bc.params_for(b, session, name=name), language)))
+            sample = bc.params_for(b, session, name=name) | ({"coupon_code": bc.SAMPLE_COUPON_CODE} if b.coupon else {})
+            shown.append((language, None, _render(sample, language)))
     return shown
 
 
