@@ -277,10 +277,11 @@ def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> Non
     short_links.shorten(session, b, now)
 
 
-def goes_out_at(b: Broadcast, now: datetime, settings: ProgramSettings) -> datetime:
-    """When the messages will actually start going: its time, or the end of quiet hours then."""
-    at = max(b.scheduled_at or now, now).astimezone(now.tzinfo)  # quiet hours are read in store time
-    return policy.quiet_hours_end(at, settings) or at
+def quiet_until(b: Broadcast, now: datetime, settings: ProgramSettings) -> datetime | None:
+    """When the quiet hours its messages would wait for end (None: they go at its time). The policy's
+    own rule, asked about the time it goes: at 09:04 nothing waits for quiet hours that ended at 09:00."""
+    at = max(b.scheduled_at or now, now).astimezone(now.tzinfo)
+    return policy.quiet_hours_end(at, settings)
 
 
 def cancel(session: Session, b: Broadcast, actor: str, now: datetime) -> int:

@@ -11,7 +11,7 @@ from bot.preview import broadcast_preview
 from core import formats
 from core.field_errors import FieldErrors
 from core.runtime import runtime
-from messaging import broadcast_results, campaign_coupons, holdout, images, line_statistics
+from messaging import broadcast_results, campaign_coupons, holdout, images, line_statistics, policy, sending_state
 from messaging import broadcasts as bc
 from content import library_admin
 from insights import segments as seg
@@ -176,10 +176,14 @@ def _set_holdout(b: Broadcast, value) -> None:
                                           f"The hold-out share is between 0 and {holdout.MAX_PCT} %."}) from None
 
 
-def _when_message(what: str, b: Broadcast, goes_at: datetime) -> str:
-    """What staff are told after Send now / Schedule: when the messages will really start going."""
-    held = goes_at > b.scheduled_at
-    when = local(goes_at)
+def _when_message(what: str, b: Broadcast, now_: datetime) -> str:
+    """What staff are told after Send now / Schedule: when the messages will really start going. Held
+    only when its time falls in quiet hours, by the policy's own rule (messaging.policy.quiet_hours_end):
+    not because the clock moved on a few microseconds since it was scheduled."""
+    at = max(b.scheduled_at, now_).astimezone(now_.tzinfo)
+    until = policy.quiet_hours_end(at, settings())
+    held = until is not None
+    when = local(until or at)
     if what == "send_now" and not held:
         return "即將送出。Sending now."
     if held:
@@ -251,7 +255,7 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200, entered=None)
         return render_template(
             "console/broadcast.html", b=b, previews=_previews(s, b, samples, chosen), forecast=forecast,
             samples=samples, chosen=chosen, earned=broadcast_results.earned(s, b.id, now()) if sent else None,
-            goes_out_at=bc.goes_out_at(b, now(), settings()) if b.status == "scheduled" else None,
+            quiet_until=bc.quiet_until(b, now(), settings()) if b.status == "scheduled" else None,
             test_target=staff_line.test_send_target(s, g.staff),
             results=bc.results(s, b.id) if sent else None,
             quota=line_quota.current(), conditions=describe(f),
@@ -291,6 +295,18 @@ def _save(broadcast_id: int):
                             entered=(name, segment_id, request.form.get("holdout_pct", ""), message))
 
 
+@bp.route("/sending/resume", methods=["POST"])
+@requires("send_broadcasts")
+def resume_sending():
+    """Staff say the monthly limit is lifted (a bigger plan, more messages bought): the sender tries
+    again at once; if LINE still refuses, the limit is recorded again."""
+    with db_session() as s:
+        sending_state.clear_monthly_limit(s, now())
+        record(s, "sending.resume", "sender", {})
+    flash("已恢復發送，等待中的訊息會在幾秒內送出。Resumed: waiting messages go out within seconds.", "ok")
+    return redirect(request.referrer or url_for("console.broadcasts"))
+
+
 @bp.route("/broadcasts/<int:broadcast_id>", methods=["POST"])
 @requires("send_broadcasts")
 def broadcast_action(broadcast_id: int):
@@ -318,7 +334,7 @@ def broadcast_action(broadcast_id: int):
                 bc.schedule(s, b, at, now())
                 record(s, f"broadcast.{what}", target, {"name": b.name, "at": formats.instant(b.scheduled_at, runtime().clock.tz),
                                                         "segment_id": b.segment_id})
-                flash(_when_message(what, b, bc.goes_out_at(b, now(), settings())), "ok")
+                flash(_when_message(what, b, now()), "ok")
             elif what == "duplicate":
                 copy = bc.duplicate(s, b, g.staff.email, now(), "複製 copy")
                 record(s, "broadcast.duplicate", f"broadcast:{copy.id}", {"from": b.id})
