@@ -150,6 +150,18 @@ def _previews(session, b: Broadcast, samples: list, chosen) -> list[tuple[str, o
     return shown
 
 
+def _variant_previews(session, b: Broadcast, chosen) -> list[tuple[str, str, list[dict]]]:
+    """(variant, language, messages) for B-D of an A/B test, as the chosen member (else a sample) gets them."""
+    out = []
+    for key in bc.variant_keys(b)[1:]:
+        language = chosen.language if chosen is not None else "zh-TW"
+        name = chosen.display_name if chosen is not None else SAMPLE_NAMES[language]
+        params = bc.params_for(b, session, name=name, language=language, link_base=_link_base(), variant=key)
+        params |= {"coupon_code": bc.SAMPLE_COUPON_CODE} if b.coupon else {}
+        out.append((key, language, _render(params, language)))
+    return out
+
+
 def _link_base() -> str:
     return runtime().config.BOT_PUBLIC_URL
 
@@ -254,6 +266,7 @@ def broadcast_detail(broadcast_id: int, problems=None, status=200, entered=None)
         sent = b.status in ("queuing", "queued", "cancelled")
         return render_template(
             "console/broadcast.html", b=b, previews=_previews(s, b, samples, chosen), forecast=forecast,
+            variant_previews=_variant_previews(s, b, chosen),
             samples=samples, chosen=chosen, earned=broadcast_results.earned(s, b.id, now()) if sent else None,
             quiet_until=bc.quiet_until(b, now(), settings()) if b.status == "scheduled" else None,
             test_target=staff_line.test_send_target(s, g.staff),

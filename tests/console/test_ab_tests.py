@@ -64,6 +64,7 @@ def test_an_ab_test_with_a_hold_out_of_six(app, login_as, six, line, clock):
     bid = int(re.search(r"/broadcasts/(\d+)", response.headers["Location"]).group(1))
     page = marketer.get(f"/console/broadcasts/{bid}").get_data(as_text=True)
     assert "3 held out" in page and "版本 A: 2" in page and "版本 B: 1" in page
+    assert "B 版 m" in page.split('id="preview-variant-B"')[1][:2000]  # variant B previewed with a member's name
     assert marketer.post(f"/console/broadcasts/{bid}", {"what": "send_now"}).status_code == 302
     run_due(app, clock.now())
     rt = app.extensions["bot"]
