@@ -230,7 +230,7 @@ def save_draft(session: Session, name: str, segment_id: int | None, message: Mes
         broadcast = Broadcast(status="draft", created_by=actor, created_at=now, updated_at=now)
         session.add(broadcast)
     elif broadcast.status not in EDITABLE:
-        raise FieldErrors({"status": f"a {broadcast.status} broadcast cannot be changed"})
+        raise FieldErrors({"status": f"已送出或取消的推播不能修改。A {broadcast.status} broadcast cannot be changed."})
     _apply(broadcast, name, segment_id, message)
     broadcast.updated_at = now
     session.flush()
@@ -269,9 +269,9 @@ def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> Non
     addresses get their short links now (messaging/short_links.py)."""
     require_aware(at, "at")
     if b.status not in EDITABLE:
-        raise FieldErrors({"status": f"a {b.status} broadcast cannot be scheduled"})
+        raise FieldErrors({"status": f"已送出或取消的推播不能再排程。A {b.status} broadcast cannot be scheduled."})
     if at < now.replace(second=0, microsecond=0):
-        raise FieldErrors({"scheduled_at": "is in the past"})
+        raise FieldErrors({"scheduled_at": "排程時間已經過去了。The time to send it is in the past."})
     check(session, b.name, message_of(b))
     b.status, b.scheduled_at, b.updated_at = "scheduled", max(at, now), now
     short_links.shorten(session, b, now)
@@ -288,7 +288,7 @@ def cancel(session: Session, b: Broadcast, actor: str, now: datetime) -> int:
     """Cancel a scheduled broadcast, or stop the messages of a queued one still waiting (e.g. for
     quiet hours to end). Returns how many waiting messages were cancelled."""
     if b.status not in ("draft", "scheduled", "queuing", "queued"):
-        raise FieldErrors({"status": f"a {b.status} broadcast cannot be cancelled"})
+        raise FieldErrors({"status": f"這則推播已無法取消。A {b.status} broadcast cannot be cancelled."})
     stopped = session.execute(
         update(Outbox).where(Outbox.campaign_id == b.id, Outbox.kind == KIND, Outbox.status == "pending")
         .values(status="cancelled", skip_reason="cancelled").execution_options(synchronize_session=False)).rowcount
@@ -492,9 +492,10 @@ def as_member(b: Broadcast, session: Session, member: Member, link_base: str = "
 
 # why a test send is refused (policy.direct_reason): the linked LINE account is a member's who said no
 TEST_REFUSED = {
-    "unsubscribed": "your linked LINE account is a member who opted out of marketing messages: a test send "
-                    "never goes to them (link another account, or opt in from that account)",
-    "blocked": "your linked LINE account has blocked the bot",
+    "unsubscribed": "您連結的 LINE 帳號是已退訂行銷訊息的會員，測試訊息不會送給他（請連結其他帳號，或從該帳號重新訂閱）。"
+                    "Your linked LINE account is a member who opted out of marketing messages: a test send "
+                    "never goes to them (link another account, or opt in from that account).",
+    "blocked": "您連結的 LINE 帳號已封鎖機器人。Your linked LINE account has blocked the bot.",
 }
 
 
@@ -504,7 +505,7 @@ def queue_test(session: Session, b: Broadcast, line_user_id: str, now: datetime,
     (not counted in results)."""
     require_aware(now)
     if not line_user_id:
-        raise FieldErrors({"line_user_id": "link your LINE account first (My account)"})
+        raise FieldErrors({"line_user_id": "請先在「我的帳號」連結您的 LINE。link your LINE account first (My account)."})
     refused = policy.direct_reason(session, line_user_id, "marketing")
     if refused:  # the sender would skip it too; say so now
         raise FieldErrors.one("line_user_id", TEST_REFUSED[refused], code=f"test_send_{refused}")

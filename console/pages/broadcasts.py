@@ -334,7 +334,7 @@ def broadcast_action(broadcast_id: int):
                 samples = bc.sample_members(s, bc.audience_filter(s, b, _tier_codes()), now())
                 member = _chosen(samples, request.form.get("member"))
                 if member is None:
-                    raise FieldErrors({"member": "nobody in the audience to test with"})
+                    raise FieldErrors({"member": "對象中沒有會員可用來測試。Nobody in the audience to test with."})
                 to = staff_line.test_send_target(s, g.staff) or ""
                 bc.queue_test(s, b, to, now(), member, _link_base())
                 record(s, "broadcast.test", target, {"to": to, "as_member": member.member_code})
@@ -343,7 +343,7 @@ def broadcast_action(broadcast_id: int):
             elif what in ("send_now", "schedule"):
                 at = now() if what == "send_now" else _local_input(request.form.get("scheduled_at"))
                 if at is None:
-                    raise FieldErrors.one("scheduled_at", "pick a date and time")
+                    raise FieldErrors.one("scheduled_at", "請選擇日期與時間。Pick a date and time.")
                 bc.schedule(s, b, at, now())
                 record(s, f"broadcast.{what}", target, {"name": b.name, "at": formats.instant(b.scheduled_at, runtime().clock.tz),
                                                         "segment_id": b.segment_id})
@@ -361,5 +361,5 @@ def broadcast_action(broadcast_id: int):
                 abort(400)
         except FieldErrors as exc:
             s.rollback()
-            flash("未完成 Not done: " + str(exc), "error")
+            flash("未完成 Not done: " + " ".join(exc.problems.values()), "error")  # words, no field codes
     return redirect(url_for("console.broadcast_detail", broadcast_id=broadcast_id))

@@ -76,3 +76,14 @@ def test_no_quiet_hours_warning_after_they_end(app, login_as, audience, clock): 
     other = make_broadcast(marketer, segment_id)
     text = marketer.post(f"/console/broadcasts/{other}", {"what": "send_now"}, follow_redirects=True).get_data(as_text=True)
     assert re.search(r"Quiet hours: the messages go out at 2026-12-09 09:00", text)
+
+
+def test_a_refused_action_is_told_in_both_languages_without_field_codes(app, login_as, audience, clock):  # noqa: F811
+    _, segment_id = audience
+    marketer = login_as("marketer")
+    bid = make_broadcast(marketer, segment_id)
+    past = (clock.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    text = marketer.post(f"/console/broadcasts/{bid}", {"what": "schedule", "scheduled_at": past},
+                         follow_redirects=True).get_data(as_text=True)
+    told = text.split("未完成 Not done:")[1].split("<")[0]
+    assert told.strip() == "排程時間已經過去了。The time to send it is in the past."  # no field code
