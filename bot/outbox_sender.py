@@ -95,8 +95,10 @@ class DrainSummary:
 
 class OutboxSender:
     def __init__(self, db, line, clock, settings, default_language: str = "zh-TW",
-                 rules: SendingRules = SendingRules()):
+                 rules: SendingRules = SendingRules(), aggregation_units: bool = True):
         self.db = db
+        # LINE_AGGREGATION_UNITS: send customAggregationUnits (LINE offers them to accounts that applied)
+        self.aggregation_units = aggregation_units
         self.line = line
         self.clock = clock
         self.settings = settings
@@ -110,7 +112,8 @@ class OutboxSender:
         """With the runtime's database, LINE client and clock; `rules` default to the SendingRules
         with the configured lease (OUTBOX_LEASE_SECONDS)."""
         rules = rules or SendingRules(lease=timedelta(seconds=rt.config.OUTBOX_LEASE_SECONDS))
-        return cls(rt.db, rt.line, rt.clock, rt.settings, rt.config.BOT_LANGUAGE, rules)
+        return cls(rt.db, rt.line, rt.clock, rt.settings, rt.config.BOT_LANGUAGE, rules,
+                   aggregation_units=rt.config.LINE_AGGREGATION_UNITS == "yes")
 
     # ------------------------------------------------------------------ the drain
     def drain(self) -> DrainSummary:
@@ -310,7 +313,7 @@ class OutboxSender:
         which has one writer, the settling is handed back to the sender's thread (as a function to
         run there): on these threads it would only queue behind the claims' write lock."""
         try:
-            unit = {"unit": batch.unit} if batch.unit else {}  # a broadcast's aggregation unit
+            unit = {"unit": batch.unit} if batch.unit and self.aggregation_units else {}  # a broadcast's
             if batch.multicast:
                 self.line.multicast(batch.user_ids, batch.messages, retry_key=batch.retry_key, **unit)
             else:

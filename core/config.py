@@ -120,6 +120,10 @@ class Config:
     # served at {BOT_PUBLIC_URL}/media/; "s3" puts them in an S3-compatible bucket (boto3) whose objects
     # are read at S3_PUBLIC_URL (default {S3_ENDPOINT_URL}/{S3_BUCKET}); S3_PUBLIC_READ_ACL=no when the
     # bucket is public by its own policy (e.g. Cloudflare R2, which has no ACLs)
+    # "yes": each broadcast is sent with its aggregation unit (customAggregationUnits) and the
+    # line-statistics sweep reads LINE's opens and taps per unit; LINE offers units to accounts that
+    # applied for them: "no" sends none (and the results say opens are not read)
+    LINE_AGGREGATION_UNITS: str = "yes"
     MEDIA_STORE: str = "local"
     MEDIA_DIR: str = ""
     S3_BUCKET: str = ""
@@ -160,6 +164,8 @@ class Config:
             raise ConfigError("OUTBOX_LEASE_SECONDS must be positive")
         self.reply_as_push_after()  # refuses a malformed REPLY_AS_PUSH_AFTER_SECONDS at start-up
         self._check_sms()
+        if self.LINE_AGGREGATION_UNITS not in ("yes", "no"):
+            raise ConfigError(f"LINE_AGGREGATION_UNITS must be yes or no, not {self.LINE_AGGREGATION_UNITS!r}")
         if self.MEDIA_STORE not in ("local", "s3"):
             raise ConfigError(f"MEDIA_STORE must be local or s3, not {self.MEDIA_STORE!r}")
         if self.MEDIA_STORE == "s3" and not self.S3_BUCKET:

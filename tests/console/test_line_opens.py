@@ -94,3 +94,17 @@ def test_the_simulator_checks_the_statistics_call():
                                                              "to": "20261207"})  # more than 30 days
     assert not insight.problems({"authorization": "Bearer x"}, {"customAggregationUnit": "bc1", "from": "20261201",
                                                                  "to": "20261207"})
+
+
+def test_units_can_be_turned_off(database_url, simulator_server, clock):
+    from tests.conftest import make_app
+    from bot.outbox_sender import OutboxSender
+    app = make_app(database_url, simulator_server.url, clock, LINE_AGGREGATION_UNITS="no")
+    try:
+        rt = app.extensions["bot"]
+        assert OutboxSender.from_runtime(rt).aggregation_units is False
+        from worker.sweeps import line_statistics as sweep
+        assert sweep.run(rt, clock.now()).startswith("off")
+    finally:
+        app.extensions["inbox_worker"].shutdown()
+        app.extensions["bot"].db.dispose()

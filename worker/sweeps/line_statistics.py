@@ -12,6 +12,8 @@ log = logging.getLogger(__name__)
 
 
 def run(rt, now) -> str:
+    if rt.config.LINE_AGGREGATION_UNITS != "yes":
+        return "off (LINE_AGGREGATION_UNITS=no)"
     asks = rt.db.run(lambda session: line_statistics.due(session, now))
     read, failed = 0, 0
     for ask in asks:
