@@ -33,6 +33,8 @@ from bot.member_qr_route import bp as member_qr_bp
 from bot.liff_api import bp as liff_api_bp
 from bot.liff_pages import bp as liff_pages_bp
 from bot.short_link_route import bp as short_link_bp
+from bot.media_route import bp as media_bp
+from core.media_store import store_from as media_store_from
 from bot.answers import AnswerSender
 from bot.processing import EventProcessor, InboxWorker
 from cli.richmenu import richmenu_cli
@@ -68,7 +70,8 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     line = LineClient(config.LINE_CHANNEL_ACCESS_TOKEN, config.LINE_API_URL, config.LINE_API_DATA_URL,
                       timeout=config.LINE_TIMEOUT_SECONDS)
     rt = Runtime(config=config, db=db, clock=clock or Clock(config.BOT_TIMEZONE),
-                 settings=ProgramSettings.from_file(config.BOT_SETTINGS_FILE), line=line)
+                 settings=ProgramSettings.from_file(config.BOT_SETTINGS_FILE), line=line,
+                 media=media_store_from(config))
     app.extensions["bot"] = rt
     request_guard.init(app)
 
@@ -100,6 +103,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     app.register_blueprint(liff_pages_bp)
     app.register_blueprint(liff_api_bp)
     app.register_blueprint(short_link_bp)
+    app.register_blueprint(media_bp)
     app.register_blueprint(richmenu_cli)
     app.register_blueprint(db_cli)
     app.register_blueprint(demo_cli)

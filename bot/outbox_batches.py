@@ -1,4 +1,5 @@
-"""Grouping outbox rows into LINE calls: rows whose rendered messages are identical share a multicast.
+"""Grouping outbox rows into LINE calls: rows whose rendered messages (and aggregation unit) are
+identical share a multicast.
 
 Pure functions, no database and no LINE. A batch of one row goes as a push, a larger one as a
 multicast of at most 500 distinct recipients (a member with two identical rows gets them in two
@@ -19,6 +20,7 @@ class Item:
     user_id: str
     messages: list[dict]
     key: str | None = None  # message_key(messages), when the caller has it already
+    unit: str | None = None  # LINE's aggregation unit (a broadcast's, bot/aggregation_units.py)
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Batch:
     row_ids: list[int]
     user_ids: list[str]
     messages: list[dict]
+    unit: str | None = None  # sent as customAggregationUnits: LINE counts opens and clicks per unit
     # given when the batch is recorded (its outbox_batches row), or read back for a retry
     id: int | None = None
     retry_key: str | None = None
@@ -53,10 +56,10 @@ def group_identical(items: list[Item], limit: int = MULTICAST_LIMIT) -> list[Bat
     groups: dict[str, list[Batch]] = {}
     ordered: list[Batch] = []
     for item in items:
-        chunks = groups.setdefault(item.key or message_key(item.messages), [])
+        chunks = groups.setdefault(f"{item.unit or ''}|{item.key or message_key(item.messages)}", [])
         target = next((b for b in chunks if b.size < limit and item.user_id not in b._members), None)
         if target is None:
-            target = Batch(row_ids=[], user_ids=[], messages=item.messages)
+            target = Batch(row_ids=[], user_ids=[], messages=item.messages, unit=item.unit)
             chunks.append(target)
             ordered.append(target)
         target.row_ids.append(item.row_id)

@@ -29,6 +29,7 @@ from messaging import policy, sending_state
 from . import outbox_claims as claims
 from .line_client import LineApiError
 from .notice_messages import RenderError
+from .aggregation_units import unit_of
 from .outbox_batches import Batch, Item, group_identical
 from .outbox_claims import ClaimedRow, Loaded, Recipient
 from .outbox_flight import BatchesInFlight
@@ -94,8 +95,10 @@ class DrainSummary:
 
 class OutboxSender:
     def __init__(self, db, line, clock, settings, default_language: str = "zh-TW",
-                 rules: SendingRules = SendingRules()):
+                 rules: SendingRules = SendingRules(), aggregation_units: bool = True):
         self.db = db
+        # LINE_AGGREGATION_UNITS: send customAggregationUnits (LINE offers them to accounts that applied)
+        self.aggregation_units = aggregation_units
         self.line = line
         self.clock = clock
         self.settings = settings
@@ -109,7 +112,8 @@ class OutboxSender:
         """With the runtime's database, LINE client and clock; `rules` default to the SendingRules
         with the configured lease (OUTBOX_LEASE_SECONDS)."""
         rules = rules or SendingRules(lease=timedelta(seconds=rt.config.OUTBOX_LEASE_SECONDS))
-        return cls(rt.db, rt.line, rt.clock, rt.settings, rt.config.BOT_LANGUAGE, rules)
+        return cls(rt.db, rt.line, rt.clock, rt.settings, rt.config.BOT_LANGUAGE, rules,
+                   aggregation_units=rt.config.LINE_AGGREGATION_UNITS == "yes")
 
     # ------------------------------------------------------------------ the drain
     def drain(self) -> DrainSummary:
@@ -214,7 +218,7 @@ class OutboxSender:
                 continue
             if member is not None and row.category == "marketing":
                 recent[member.id] += 1  # what this drain is about to send counts against the cap
-            items.append(Item(row.id, user_id, messages, key))
+            items.append(Item(row.id, user_id, messages, key, unit_of(row)))
         return items, verdicts
 
     def _record_verdicts(self, session, verdicts: dict, claim: datetime) -> tuple[Counter, int, int]:
@@ -287,7 +291,7 @@ class OutboxSender:
             except RenderError as exc:
                 failed.setdefault(f"cannot render: {exc}", []).append(row.id)
                 continue
-            items.append(Item(row.id, user_id, messages, key))
+            items.append(Item(row.id, user_id, messages, key, unit_of(row)))
         for reason, row_ids in skipped.items():
             rebuilt.skipped[reason] += claims.mark(session, row_ids, "skipped", skip_reason=reason)
         for error, row_ids in failed.items():
@@ -299,6 +303,7 @@ class OutboxSender:
         # one batch is one message; should a member's language have changed since, they get what the rest get
         common = Counter(i.key for i in items).most_common(1)[0][0]
         rebuilt.messages = next(i.messages for i in items if i.key == common)
+        rebuilt.unit = next(i.unit for i in items if i.key == common)
         rebuilt.row_ids, rebuilt.user_ids = [i.row_id for i in items], [i.user_id for i in items]
         return rebuilt
 
@@ -308,10 +313,11 @@ class OutboxSender:
         which has one writer, the settling is handed back to the sender's thread (as a function to
         run there): on these threads it would only queue behind the claims' write lock."""
         try:
+            unit = {"unit": batch.unit} if batch.unit and self.aggregation_units else {}  # a broadcast's
             if batch.multicast:
-                self.line.multicast(batch.user_ids, batch.messages, retry_key=batch.retry_key)
+                self.line.multicast(batch.user_ids, batch.messages, retry_key=batch.retry_key, **unit)
             else:
-                self.line.push(batch.user_ids[0], batch.messages, retry_key=batch.retry_key)
+                self.line.push(batch.user_ids[0], batch.messages, retry_key=batch.retry_key, **unit)
         except LineApiError as exc:
             accepted, error = exc.is_retry_key_accepted, exc
         except Exception as exc:  # noqa: BLE001 - e.g. a message the SDK refuses: fail the batch, not the drain

@@ -246,6 +246,9 @@ TEXTS: dict[str, dict[str, str]] = {
                                       "you soon."},
     # -- broadcasts (staff write the text; these fill the gaps)
     "broadcast.name_fallback": {"zh-TW": "會員朋友", "en": "friend"},
+    "broadcast.coupon_days": {"zh-TW": "發送後 {days} 天", "en": "{days} days after it is sent"},
+    "broadcast.coupon": {"zh-TW": "🎟 {title}：折抵 {value}\n優惠碼：{code}\n使用期限：{until}前，結帳時出示此碼即可使用一次。",
+                         "en": "🎟 {title}: {value} off\nCode: {code}\nValid until {until}; show this code at checkout to use it once."},
     # -- a staff member linking their LINE account for test sends
     "staff_link.done": {"zh-TW": "已連結！推播的測試訊息會傳到這個 LINE 帳號。",
                         "en": "Linked! Test sends of broadcasts will come to this LINE account."},

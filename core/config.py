@@ -156,6 +156,23 @@ class Config:
     LIFF_CHANNEL_ID: str = ""
     LIFF_SDK_URL: str = "https://static.line-scdn.net/liff/edge/2/sdk.js"
     LIFF_SESSION_MINUTES: int = 15
+    # uploaded pictures (core/media_store.py): "local" keeps them in MEDIA_DIR (default instance/media),
+    # served at {BOT_PUBLIC_URL}/media/; "s3" puts them in an S3-compatible bucket (boto3) whose objects
+    # are read at S3_PUBLIC_URL (default {S3_ENDPOINT_URL}/{S3_BUCKET}); S3_PUBLIC_READ_ACL=no when the
+    # bucket is public by its own policy (e.g. Cloudflare R2, which has no ACLs)
+    # "yes": each broadcast is sent with its aggregation unit (customAggregationUnits) and the
+    # line-statistics sweep reads LINE's opens and taps per unit; LINE offers units to accounts that
+    # applied for them: "no" sends none (and the results say opens are not read)
+    LINE_AGGREGATION_UNITS: str = "yes"
+    MEDIA_STORE: str = "local"
+    MEDIA_DIR: str = ""
+    S3_BUCKET: str = ""
+    S3_ENDPOINT_URL: str = ""
+    S3_REGION: str = "us-east-1"
+    S3_ACCESS_KEY_ID: str = ""
+    S3_SECRET_ACCESS_KEY: str = ""
+    S3_PUBLIC_URL: str = ""
+    S3_PUBLIC_READ_ACL: str = "yes"
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Config":
@@ -192,6 +209,12 @@ class Config:
         if self.LIFF_ID and not self.LIFF_CHANNEL_ID and self.is_production:
             raise ConfigError("LIFF_ID needs LIFF_CHANNEL_ID, the id of the LINE Login channel the LIFF app is on "
                               "(the audience of its ID tokens)")
+        if self.LINE_AGGREGATION_UNITS not in ("yes", "no"):
+            raise ConfigError(f"LINE_AGGREGATION_UNITS must be yes or no, not {self.LINE_AGGREGATION_UNITS!r}")
+        if self.MEDIA_STORE not in ("local", "s3"):
+            raise ConfigError(f"MEDIA_STORE must be local or s3, not {self.MEDIA_STORE!r}")
+        if self.MEDIA_STORE == "s3" and not self.S3_BUCKET:
+            raise ConfigError("MEDIA_STORE=s3 needs S3_BUCKET")
         if self.is_production:
             missing = [name for name in REQUIRED_IN_PRODUCTION if not getattr(self, name)]
             if missing:

@@ -22,17 +22,22 @@ KIB = 1024
 # the webhook's real bodies are a few KB (LINE sends a handful of events at a time)
 WEBHOOK_MAX_BYTES = 512 * KIB
 API_MAX_BYTES = 256 * KIB
-# staff forms: content items and broadcasts are the biggest (text, no file uploads)
+# staff forms: content items and broadcasts' texts are the biggest
 DEFAULT_MAX_BYTES = 1024 * KIB
 # an online shop's order (hundreds of lines, addresses, every amount in two currencies) can be
 # tens of KB; the shops' webhooks share the LINE webhook's cap
 ROOM_MAX_BYTES = {"webhook": WEBHOOK_MAX_BYTES, "shop_webhooks": WEBHOOK_MAX_BYTES, "api": API_MAX_BYTES,
                   "metrics_api": API_MAX_BYTES}
+# the broadcast composer takes picture uploads (each at most 10 MB, messaging/images.py; a carousel has
+# several): its own cap
+UPLOAD_MAX_BYTES = 32 * 1024 * KIB
+ENDPOINT_MAX_BYTES = {"console.broadcast_create": UPLOAD_MAX_BYTES, "console.broadcast_action": UPLOAD_MAX_BYTES}
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def body_limit() -> int:
-    return ROOM_MAX_BYTES.get(request.blueprint or "", DEFAULT_MAX_BYTES)
+    return ENDPOINT_MAX_BYTES.get(request.endpoint or "",
+                                  ROOM_MAX_BYTES.get(request.blueprint or "", DEFAULT_MAX_BYTES))
 
 
 def guard() -> None:
@@ -75,6 +80,6 @@ def _read_streamed_body(limit: int) -> None:
 
 
 def init(app: Flask) -> None:
-    app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BYTES  # guard() sets each request's own
     # first of all hooks: nothing (CSRF check, login) reads a body or a field before this ran
     app.before_request_funcs.setdefault(None, []).insert(0, guard)

@@ -24,6 +24,8 @@ class Runtime:
     settings: ProgramSettings
     # the one LINE client (bot.line_client.LineClient, made by app.py): core/ knows no edge by name
     line: Any
+    # where uploaded pictures go (core.media_store: LocalStore or S3Store), made by app.py
+    media: Any = None
 
 
 def runtime() -> Runtime:

@@ -28,6 +28,7 @@ class After:
     buyers: int = 0  # members with an order within 7 days
     orders: int = 0
     revenue: int = 0  # NT$
+    revenue_sq: int = 0  # the sum over members of (their revenue)^2: the spread, for confidence intervals
 
     def per_member(self, value: int) -> float | None:
         return value / self.members if self.members else None
@@ -49,7 +50,7 @@ def after(session: Session, group: Iterable[tuple[int, datetime]], now: datetime
             starts[member_id] = min(at, starts.get(member_id, at))
     if not starts:
         return After()
-    unsub = blocked = buyers = orders = revenue = 0
+    unsub = blocked = buyers = orders = revenue = revenue_sq = 0
     ids = sorted(starts)
     for i in range(0, len(ids), CHUNK):
         part = ids[i:i + CHUNK]
@@ -63,6 +64,7 @@ def after(session: Session, group: Iterable[tuple[int, datetime]], now: datetime
                 blocked += 1
         earliest = min(starts[m] for m in part)
         bought: set[int] = set()
+        spent: dict[int, int] = {}
         for mid, placed, net, status in session.execute(
                 select(Order.member_id, Order.placed_at, Order.net_amount, Order.status)
                 .where(Order.member_id.in_(part), Order.placed_at >= earliest)):
@@ -70,6 +72,8 @@ def after(session: Session, group: Iterable[tuple[int, datetime]], now: datetime
             if status != "refunded" and start <= placed < min(start + BUY_WINDOW, now):
                 orders += 1
                 revenue += int(net or 0)
+                spent[mid] = spent.get(mid, 0) + int(net or 0)
                 bought.add(mid)
         buyers += len(bought)
-    return After(len(starts), unsub, blocked, buyers, orders, revenue)
+        revenue_sq += sum(v * v for v in spent.values())
+    return After(len(starts), unsub, blocked, buyers, orders, revenue, revenue_sq)

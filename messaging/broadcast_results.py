@@ -7,7 +7,7 @@ Recipients are measured from the moment their message was sent; the hold-out fro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,8 +16,28 @@ from sqlalchemy.orm import Session
 from rewards.models import Outbox
 
 from insights.attribution import After, after
+from messaging import ab_split, ab_stats
 from messaging import broadcasts as bc
 from messaging import short_links
+from messaging.models import Broadcast
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    """One variant of an A/B test: its members, what reached them and what they did, with intervals."""
+    key: str
+    share: int
+    members: int  # assigned to it when the broadcast was split
+    delivered: int
+    clicks: int
+    after: After
+    click_rate: ab_stats.Interval | None  # clicks per delivered message (a member may click twice)
+    buyer_rate: ab_stats.Interval | None
+    revenue_per_member: ab_stats.Interval | None
+    vs_a: ab_stats.Interval | None = None  # revenue per member minus A's
+    verdict_vs_a: str = ""
+    vs_holdout: ab_stats.Interval | None = None  # revenue per member minus the hold-out's
+    verdict_vs_holdout: str = ""
 
 
 @dataclass(frozen=True)
@@ -27,6 +47,24 @@ class Earned:
     clicks: int
     recipients: After
     holdout: After
+    variants: list[VariantResult] = field(default_factory=list)
+    split: dict | None = None  # the exact split (messaging/ab_split.py), None for an older broadcast
+
+    @property
+    def added(self) -> ab_stats.Interval | None:
+        """The revenue the broadcast added, with its 95% interval (the per-member difference times the
+        recipients)."""
+        diff = ab_stats.difference(_spread(self.recipients), _spread(self.holdout))
+        if diff is None:
+            return None
+        n = self.recipients.members
+        return ab_stats.Interval(diff.value * n, diff.low * n, diff.high * n)
+
+    @property
+    def added_verdict(self) -> str:
+        """"too_few" until both groups are big enough to tell; then higher / lower / unclear."""
+        return ab_stats.verdict(self.recipients.members, self.holdout.members,
+                                ab_stats.difference(_spread(self.recipients), _spread(self.holdout)))
 
     @property
     def added_revenue(self) -> float | None:
@@ -46,5 +84,45 @@ def earned(session: Session, broadcast_id: int, now: datetime) -> Earned:
     sent = [(mid, at) for mid, status, _, at, _ in rows if status == "sent"]
     held = [(mid, created) for mid, status, reason, _, created in rows
             if status == "skipped" and reason == bc.HOLDOUT]
+    b = session.get(Broadcast, broadcast_id)
+    held_after = after(session, held, now)
     return Earned(base.sent, skipped, short_links.clicks(session, broadcast_id), after(session, sent, now),
-                  after(session, held, now))
+                  held_after, _variants(session, b, rows, held_after, now) if b is not None else [],
+                  b.split if b is not None else None)
+
+
+def _spread(a: After) -> tuple[float, float, int]:
+    return a.revenue, a.revenue_sq, a.members
+
+
+def _variants(session: Session, b: Broadcast, rows, held: After, now: datetime) -> list[VariantResult]:
+    if not b.variants or not b.split:
+        return []
+    ranges = ab_split.ranges(b.split)
+    sizes = {g["key"]: g["members"] for g in b.split["groups"]}
+
+    def group(member_id: int) -> str:
+        h = ab_split.h_of(member_id, b.id)
+        return next((key for key, low, high in ranges if low <= h < high), "")
+
+    clicks = short_links.clicks_by_variant(session, b.id)
+    out: list[VariantResult] = []
+    for v in b.variants:
+        key = v["key"]
+        sent = [(mid, at) for mid, status, _, at, _ in rows if status == "sent" and group(mid) == key]
+        a = after(session, sent, now)
+        n = len(sent)
+        c = clicks.get(key, 0)
+        result = VariantResult(key, int(v["share"]), sizes.get(key, 0), n, c, a,
+                               ab_stats.wilson(min(c, n), n), ab_stats.wilson(a.buyers, a.members),
+                               ab_stats.mean(a.revenue, a.revenue_sq, a.members))
+        if held.members:
+            d = ab_stats.difference(_spread(a), _spread(held))
+            result = replace(result, vs_holdout=d, verdict_vs_holdout=ab_stats.verdict(a.members, held.members, d))
+        if out:
+            first = out[0].after
+            d = ab_stats.difference(_spread(a), _spread(first))
+            result = replace(result, vs_a=d, verdict_vs_a=ab_stats.verdict(a.members, first.members, d))
+        out.append(result)
+    return out
+

@@ -31,7 +31,7 @@ class SenderStatus(Base):
 BROADCAST_STATUSES = ("draft", "scheduled", "queuing", "queued", "cancelled")
 
 
-BROADCAST_TYPES = ("text", "image", "button", "content")
+BROADCAST_TYPES = ("text", "image", "button", "content", "carousel")
 
 
 class Broadcast(Base):
@@ -45,7 +45,7 @@ class Broadcast(Base):
     __tablename__ = "broadcasts"
     __table_args__ = (
         CheckConstraint("status in ('draft', 'scheduled', 'queuing', 'queued', 'cancelled')", name="status_known"),
-        CheckConstraint("message_type in ('text', 'image', 'button', 'content')", name="type_known"),
+        CheckConstraint("message_type in ('text', 'image', 'button', 'content', 'carousel')", name="type_known"),
         Index("ix_broadcasts_due", "status", "scheduled_at"),
     )
 
@@ -61,6 +61,18 @@ class Broadcast(Base):
     button_label_en: Mapped[str | None] = mapped_column(String(40))
     button_url: Mapped[str | None] = mapped_column(String(1000))
     content_item_id: Mapped[int | None] = mapped_column(BigInteger)
+    # a carousel's cards (messaging/broadcasts.Card as dicts), at most 10
+    cards: Mapped[list | None] = mapped_column(JSON)
+    # an A/B test: [{"key": "A", "share": 50}, {"key": "B", "share": 50, "text_zh": ..., ...}] (shares of
+    # those not held out, summing to 100; B-D override A's words, picture and button); null: one message
+    variants: Mapped[list | None] = mapped_column(JSON)
+    # who gets which variant, decided exactly when the sweep claims it (messaging/ab_split.py)
+    split: Mapped[dict | None] = mapped_column(JSON)
+    # LINE's own counts per aggregation unit, read by the line-statistics sweep (messaging/line_statistics.py):
+    # {"bc12_A": {"opens": 25 or null (under 20), "clicks": ..., "checked_at": iso}}
+    line_stats: Mapped[dict | None] = mapped_column(JSON)
+    # a coupon for each recipient (messaging/campaign_coupons.Spec as a dict; "valid_until" set when sent)
+    coupon: Mapped[dict | None] = mapped_column(JSON)
     scheduled_at: Mapped[datetime | None]
     queued_at: Mapped[datetime | None]
     recipients: Mapped[int | None] = mapped_column(Integer)  # outbox rows written
@@ -78,11 +90,13 @@ class ShortLink(Base):
     One per broadcast and address; the token says nothing about who clicked."""
 
     __tablename__ = "short_links"
-    __table_args__ = (Index("ix_short_links_broadcast", "broadcast_id", "url", unique=True),)
+    __table_args__ = (Index("ix_short_links_broadcast", "broadcast_id", "variant", "url", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     token: Mapped[str] = mapped_column(String(16), unique=True)
     broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"))
+    # the A/B variant whose message carries it ("" without a test), so clicks are counted per variant
+    variant: Mapped[str] = mapped_column(String(1), default="", server_default="")
     url: Mapped[str] = mapped_column(String(1000))
     clicks: Mapped[int] = mapped_column(Integer, default=0)  # counted with one UPDATE, no personal data
     created_at: Mapped[datetime]

@@ -9,8 +9,9 @@ from rewards.timeutil import require_aware
 
 from messaging.models import SenderStatus
 
-# While the limit stands, the sender still tries once this often: the plan may have been upgraded.
-RECHECK_EVERY = timedelta(hours=1)
+# While the limit stands, the sender still tries once this often: the plan may have been upgraded or
+# more messages bought, and the messages should go within minutes of that (a refused try costs nothing).
+RECHECK_EVERY = timedelta(minutes=5)
 
 
 def _row(session: Session, now: datetime) -> SenderStatus:
@@ -52,7 +53,7 @@ def clear_monthly_limit(session: Session, now: datetime) -> None:
 def may_try_sending(session: Session, now: datetime) -> bool:
     """False while the monthly limit stands: same month (in `now`'s timezone) and recently checked.
 
-    True again in a new month, or once an hour to find out whether the limit was lifted; the caller
+    True again in a new month, or every RECHECK_EVERY (5 minutes) to find out whether the limit was lifted; the caller
     marks such a try with `note_recheck` so only one sender makes it.
     """
     require_aware(now)

@@ -46,6 +46,7 @@ def chat_blueprint(platform, sender) -> Blueprint:
         user = platform.user(user_id)
         if user is None:
             return jsonify(error="no such user"), 404
+        platform.units.open_chat(user_id)  # the user looks at the chat: LINE counts the messages opened
         return jsonify(user=user.to_json(), entries=platform.timeline(user_id),
                        richMenu=_rich_menu_shown_to(user_id))
 

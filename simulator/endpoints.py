@@ -2,6 +2,7 @@
 import copy
 from dataclasses import dataclass
 
+from simulator import insight
 from simulator.answers import Answer, LineApiError, not_found
 from simulator.routing import PathTemplate, most_specific
 
@@ -71,7 +72,7 @@ def push(platform, req):
     to = req.field("to")
     if not isinstance(to, str) or not to:
         raise LineApiError(400, "The property, 'to', in the request body is invalid (line: -, column: -)")
-    return Answer(200, {"sentMessages": platform.push(to, _messages(req))})
+    return Answer(200, {"sentMessages": platform.push(to, _messages(req), _unit(req))})
 
 
 @_route("POST", "/v2/bot/message/multicast")
@@ -79,8 +80,18 @@ def multicast(platform, req):
     to = req.field("to")
     if not isinstance(to, list) or not to:
         raise LineApiError(400, "The property, 'to', in the request body is invalid (line: -, column: -)")
-    platform.multicast(to, _messages(req))
+    platform.multicast(to, _messages(req), _unit(req))
     return Answer(200, {})
+
+
+def _unit(req):
+    units = req.field("customAggregationUnits") or []
+    return units[0] if units else None
+
+
+@_route("GET", insight.PATH)
+def unit_statistics(platform, req):
+    return Answer(200, platform.units.answer(req.query.get("customAggregationUnit")))
 
 
 @_route("GET", "/v2/bot/message/quota")

@@ -14,6 +14,7 @@ from simulator.account_link import LinkTokens
 from simulator.answers import LineApiError, not_found
 from simulator.calls import Call
 from simulator.faults import MONTHLY_LIMIT, FaultBook
+from simulator.insight import UnitStatistics
 from simulator.retry_keys import RetryKeys
 from simulator.rich_menus import RichMenus
 from simulator.sms_gateways import SmsBook
@@ -71,6 +72,7 @@ class LinePlatform:
             self.sms = SmsBook()  # the SMS gateways' texts (simulator/sms_gateways.py)
             self.link_tokens = LinkTokens(self.clock)
             self.liff = LiffApps(self.clock)  # LIFF apps and the ID tokens issued for them (liff.py)
+            self.units = UnitStatistics()  # opens and clicks per aggregation unit (simulator/insight.py)
 
     def reset(self) -> None:
         self._init_state()
@@ -161,18 +163,23 @@ class LinePlatform:
             user_id = self._use_reply_token(reply_token)
             return self._deliver([user_id], messages, "reply")
 
-    def push(self, to: str, messages: list) -> list[dict]:
+    def push(self, to: str, messages: list, unit: str | None = None) -> list[dict]:
         with self._lock:
             self._charge([to])
-            return self._deliver([to], messages, "push")
+            sent = self._deliver([to], messages, "push")
+            if unit:
+                self.units.delivered(unit, self._reachable([to]))
+            return sent
 
-    def multicast(self, to: list, messages: list) -> None:
+    def multicast(self, to: list, messages: list, unit: str | None = None) -> None:
         if len(to) > MULTICAST_LIMIT:
             raise LineApiError(400, "The request body has 1 error(s)",
                                [{"message": f"Size must be between 1 and {MULTICAST_LIMIT}", "property": "to"}])
         with self._lock:
             self._charge(to)
             self._deliver(list(dict.fromkeys(to)), messages, "multicast")
+            if unit:
+                self.units.delivered(unit, self._reachable(dict.fromkeys(to)))
 
     def _reachable(self, user_ids) -> list[str]:
         return [u for u in user_ids if not (u in self.users and self.users[u].friendship == "blocked")]

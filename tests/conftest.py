@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -118,7 +119,8 @@ def make_app(database_url, simulator_url, clock, **overrides):
     config = {"BOT_ENV": "test", "DATABASE_URL": database_url, "LINE_API_URL": simulator_url,
               "LINE_API_DATA_URL": simulator_url, "LINE_CHANNEL_SECRET": TEST_SECRET,
               "LINE_CHANNEL_ACCESS_TOKEN": TEST_TOKEN, "SECRET_KEY": "test-secret-key", "INBOX_MODE": "sync",
-              "BOT_PUBLIC_URL": "https://bot.example.com", "LINE_TIMEOUT_SECONDS": 5.0}
+              "BOT_PUBLIC_URL": "https://bot.example.com", "LINE_TIMEOUT_SECONDS": 5.0,
+              "MEDIA_DIR": tempfile.mkdtemp(prefix="bot-media-")}  # uploaded pictures, never in the repo
     config.update(overrides)
     return create_app(config, clock=clock)
 

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from worker import heartbeat
 from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, inbox, inbox_retention,
-                           kept_messages,
+                           kept_messages, line_statistics,
                            outbox, points_expiry, repurchase_reminders, rfm_scores, rich_menus, shop_deliveries,
                            shop_order_claims, shopline_catch_up, survey_invitations, tier_keep_warnings, tier_review,
                            unclaimed_imports, welcome_journey, woocommerce_catch_up)
@@ -42,6 +42,8 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("rfm-scores", rfm_scores.run, every=timedelta(hours=1)),
     Sweep("dashboard-rollups", dashboard_rollups.run, every=timedelta(hours=1)),
     Sweep("broadcasts", broadcasts.run, every=timedelta(minutes=1)),
+    # LINE's opens and clicks per broadcast (its aggregation units), for 30 days after each is sent
+    Sweep("line-statistics", line_statistics.run, every=timedelta(minutes=30)),
     Sweep("welcome-journey", welcome_journey.run, every=timedelta(minutes=10)),
     Sweep("kept-messages-retention", kept_messages.run, every=timedelta(hours=6)),
     # often: an answer a crash left unsent should go while its reply token (about a minute) serves

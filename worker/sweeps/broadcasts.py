@@ -19,6 +19,8 @@ def run(rt, now) -> str:
     done = []
     skips = Skips("broadcasts")
     for broadcast_id in due:
+        rt.db.run(lambda session, broadcast_id=broadcast_id: broadcasts.plan_split(session, broadcast_id, now, tiers),
+                  write=True)
         def queue(session, after, upto, broadcast_id=broadcast_id):
             return broadcasts.queue_range(session, broadcast_id, after, upto, now, tiers,
                                           link_base=rt.config.BOT_PUBLIC_URL)
