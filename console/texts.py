@@ -19,3 +19,13 @@ INTENT_NAMES = {
     "leave": "退出會員 Leave", "english": "英文 English", "chinese": "中文 Chinese", "handoff": "真人客服 A person",
     "stores": "門市 Stores",
 }
+
+# stickers staff can send from the chat (LINE's free stickers for bots: package 446 and 11537)
+STICKERS = [
+    ("446/1988", "👍 好的 OK"),
+    ("446/1989", "🙏 謝謝 Thank you"),
+    ("446/1990", "😊 開心 Happy"),
+    ("446/1993", "🙇 抱歉 Sorry"),
+    ("11537/52002734", "🎉 太棒了 Great"),
+    ("11537/52002739", "😢 難過 Sad"),
+]

@@ -155,6 +155,9 @@ class Handoff(Base):
     seen_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(String(200))
+    opened_by: Mapped[str | None] = mapped_column(String(200))  # staff who began it from a member's page
+    assigned_to: Mapped[str | None] = mapped_column(String(254))  # the staff member answering it
+    read_at: Mapped[datetime | None]  # the customer's messages last marked read on LINE
 
 
 class HandoffMessage(Base):
@@ -174,6 +177,22 @@ class HandoffMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
     staff: Mapped[str | None] = mapped_column(String(200))
+    # text, sticker, image (sent), or note: staff's own remark, never sent (direction "out")
+    kind: Mapped[str] = mapped_column(String(8), default="text", server_default="text")
+    extra: Mapped[dict | None] = mapped_column(JSON)  # a sticker's package and id, an image's address
+    read_token: Mapped[str | None] = mapped_column(String(400))  # the event's markAsReadToken, until used
+
+
+class CannedReply(Base):
+    """A reply staff use often, picked in the chat instead of typed."""
+
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
 
 
 class UnansweredMessage(Base):

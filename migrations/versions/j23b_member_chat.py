@@ -1,0 +1,50 @@
+"""1:1 chat from a member's page: who opened and answers a chat, notes, stickers and images, LINE's
+mark-as-read tokens, canned replies
+
+Revision ID: j23b_member_chat
+Revises: h21c_spends_and_account_links
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import rewards.db_types
+
+revision = "j23b_member_chat"
+down_revision = "h21c_spends_and_account_links"
+branch_labels = None
+depends_on = None
+
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Instant = rewards.db_types.UTCDateTime(timezone=True)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("handoffs") as batch:
+        batch.add_column(sa.Column("opened_by", sa.String(length=200), nullable=True))
+        batch.add_column(sa.Column("assigned_to", sa.String(length=254), nullable=True))
+        batch.add_column(sa.Column("read_at", Instant, nullable=True))
+    with op.batch_alter_table("handoff_messages") as batch:
+        batch.add_column(sa.Column("kind", sa.String(length=8), nullable=False, server_default="text"))
+        batch.add_column(sa.Column("extra", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("read_token", sa.String(length=400), nullable=True))
+    op.create_table(
+        "canned_replies",
+        sa.Column("id", Id, nullable=False),
+        sa.Column("title", sa.String(length=80), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("created_at", Instant, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_canned_replies")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("canned_replies")
+    with op.batch_alter_table("handoff_messages") as batch:
+        batch.drop_column("read_token")
+        batch.drop_column("extra")
+        batch.drop_column("kind")
+    with op.batch_alter_table("handoffs") as batch:
+        batch.drop_column("read_at")
+        batch.drop_column("assigned_to")
+        batch.drop_column("opened_by")
