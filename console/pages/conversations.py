@@ -200,7 +200,7 @@ def faq_save(item_id: int | None = None):
             if item is None:
                 item = faq_admin.create(s, fields, g.staff.email, now())
             else:
-                faq_admin.update(item, fields, now())
+                faq_admin.update(item, fields, now(), g.staff.email)
             record(s, "faq.save", f"content:{item.id}")
             item_id = item.id
     except FieldErrors as exc:

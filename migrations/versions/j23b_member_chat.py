@@ -1,5 +1,5 @@
 """1:1 chat from a member's page: who opened and answers a chat, notes, stickers and images, LINE's
-mark-as-read tokens, canned replies
+mark-as-read tokens, canned replies; content items (shipped articles, stores) edited in the console
 
 Revision ID: j23b_member_chat
 Revises: h21c_spends_and_account_links
@@ -27,6 +27,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column("kind", sa.String(length=8), nullable=False, server_default="text"))
         batch.add_column(sa.Column("extra", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("read_token", sa.String(length=400), nullable=True))
+    with op.batch_alter_table("content_items") as batch:
+        batch.add_column(sa.Column("edited_at", Instant, nullable=True))
+        batch.add_column(sa.Column("edited_by", sa.String(length=200), nullable=True))
     op.create_table(
         "canned_replies",
         sa.Column("id", Id, nullable=False),
@@ -40,6 +43,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("canned_replies")
+    with op.batch_alter_table("content_items") as batch:
+        batch.drop_column("edited_by")
+        batch.drop_column("edited_at")
     with op.batch_alter_table("handoff_messages") as batch:
         batch.drop_column("read_token")
         batch.drop_column("extra")
