@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, exists, literal, or_, select, update
+from sqlalchemy import String, cast, exists, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from rewards import notices
@@ -124,10 +124,14 @@ def _item_for(session: Session, step: JourneyStep, member: Member, now: datetime
 
 def _params(session: Session, step: JourneyStep, member: Member, now: datetime) -> dict | None:
     """What the member's outbox row says (None: a content step with nothing to send them)."""
+    item = _item_for(session, step, member, now) if step.kind == "content" else None
+    return _step_params(step, member.display_name, item)
+
+
+def _step_params(step: JourneyStep, name: str | None, item: ContentItem | None) -> dict | None:
     params = {"journey_step_id": step.id, "type": step.kind, "text_zh": step.text_zh, "text_en": step.text_en,
-              "name": member.display_name}
+              "name": name}
     if step.kind == "content":
-        item = _item_for(session, step, member, now)
         if item is None:
             return None
         params["content"] = picks.snapshot(item)
@@ -181,6 +185,34 @@ class StepFigures:
     waiting: int = 0
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> members (left: stopped, they left)
     after: After = After()  # what those who got it did after
+    missed: int = 0  # members whose step fell due but was never queued within CATCH_UP (the worker was down)
+    title: str = ""  # a content step's item title ("" for a message, or an item picked per member)
+
+
+
+
+def missed(session: Session, step: JourneyStep, now: datetime) -> int:
+    """Members the step was for (joined after it was set up, its condition holding now, still members) whose
+    catch-up window closed with no row queued: the worker did not run in time, and the step is not sent late."""
+    closed_before = now - timedelta(days=step.delay_days) - CATCH_UP
+    q = (select(func.count()).select_from(Member).where(
+        Member.status == "member", Member.line_user_id.is_not(None), Member.joined_at >= step.starts_at,
+        Member.joined_at <= closed_before, ~exists().where(Outbox.dedup_key == dedup_key_sql(step.id))))
+    condition = _condition(step)
+    if condition is not None:
+        q = q.where(condition)
+    return session.scalar(q) or 0
+
+
+def preview_params(session: Session, step: JourneyStep, now: datetime, name: str = "") -> dict | None:
+    """What a member named `name` would get from the step (None: a content step with no live item to show)."""
+    item = None
+    if step.kind == "content":
+        item = session.get(ContentItem, step.content_item_id) if step.content_item_id else None
+        if item is None:
+            live = picks.live_items(session, now)
+            item = live[0] if live else None
+    return _step_params(step, name, item)
 
 
 def figures(session: Session, now: datetime) -> list[StepFigures]:
@@ -201,5 +233,9 @@ def figures(session: Session, now: datetime) -> list[StepFigures]:
                 key = reason or status
                 f.skipped[key] = f.skipped.get(key, 0) + 1
         f.after = after(session, got, now)
+        f.missed = missed(session, step, now) if step.active else 0
+        if step.kind == "content" and step.content_item_id:
+            item = session.get(ContentItem, step.content_item_id)
+            f.title = item.title_zh + (f" · {item.title_en}" if item and item.title_en else "") if item else ""
         out.append(f)
     return out

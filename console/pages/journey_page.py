@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
+from bot import preview
 from content import library_admin
 from messaging import journey
 from messaging.models import JourneyStep
@@ -27,10 +28,23 @@ def _input(form) -> journey.StepInput:
                              condition=form.get("condition", ""), active=form.get("active", "yes") == "yes")
 
 
+def _previews(session, figures) -> dict[int, dict[str, list[dict]]]:
+    """Each step as a member would read it, in both languages (a sample name; a content step without an item
+    shows the newest live one, as members each get one fitting their interests)."""
+    out = {}
+    for f in figures:
+        params = journey.preview_params(session, f.step, now(), name="陳小華")
+        if params is not None:
+            out[f.step.id] = {lang: preview.broadcast_preview(params, lang, settings()) for lang in ("zh-TW", "en")}
+    return out
+
+
 def _page(problems=None, status=200):
     with db_session() as s:
-        return render_template("console/journey.html", figures=journey.figures(s, now()),
+        figures = journey.figures(s, now())
+        return render_template("console/journey.html", figures=figures, previews=_previews(s, figures),
                                content_items=library_admin.active_items(s), tiers=settings().tiers,
+                               catch_up_days=journey.CATCH_UP.days,
                                problems=problems or {}, skip_labels=SKIP_LABELS), status
 
 
