@@ -11,6 +11,7 @@ for them are cancelled.
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, exists, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
+from messaging import policy
 from rewards import notices
 from rewards.models import Member, Order, Outbox
 from rewards.timeutil import require_aware
@@ -202,6 +204,26 @@ def missed(session: Session, step: JourneyStep, now: datetime) -> int:
     if condition is not None:
         q = q.where(condition)
     return session.scalar(q) or 0
+
+
+def queue_test(session: Session, step: JourneyStep, line_user_id: str, now: datetime, name: str = "") -> Outbox:
+    """A test send of the step to a staff member's linked LINE account (not counted in the step's figures)."""
+    from messaging.broadcasts import TEST_REFUSED  # the same words as a broadcast's test send
+
+    require_aware(now)
+    if not line_user_id:
+        raise JourneyError({"line_user_id": "link your LINE account first (My account)"})
+    refused = policy.direct_reason(session, line_user_id, "marketing")
+    if refused:
+        raise JourneyError({"line_user_id": TEST_REFUSED[refused]})
+    params = preview_params(session, step, now, name)
+    if params is None:
+        raise JourneyError({"content_item_id": "no live content item to send"})
+    row = Outbox(**notices.outbox_row(None, KIND, "marketing", params, f"journey-test:{step.id}:{uuid.uuid4().hex}",
+                                      now, to_user_id=line_user_id))
+    session.add(row)
+    session.flush()
+    return row
 
 
 def preview_params(session: Session, step: JourneyStep, now: datetime, name: str = "") -> dict | None:

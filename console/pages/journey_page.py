@@ -11,6 +11,7 @@ from messaging.models import JourneyStep
 
 from ..auth import requires
 from ..blueprint import bp
+from . import staff_line
 from ..web import db_session, int_or_none, now, record, settings
 
 SKIP_LABELS = {"unsubscribed": "已退訂 unsubscribed", "blocked": "已封鎖 blocked", "weekly_cap": "每週上限 weekly cap",
@@ -73,3 +74,23 @@ def journey_step_save(step_id: int | None = None):
                 "active": saved.active})
     flash("步驟已儲存。Step saved.", "ok")
     return redirect(url_for("console.journey_page"))
+
+
+@bp.route("/journey/steps/<int:step_id>/test", methods=["POST"])
+@requires("send_broadcasts")
+def journey_step_test(step_id: int):
+    """The step, as a member named like the staff member's own test would read it, to their linked LINE account."""
+    with db_session() as s:
+        step = s.get(JourneyStep, step_id)
+        if step is None:
+            abort(404)
+        to = staff_line.test_send_target(s, g.staff) or ""
+        try:
+            journey.queue_test(s, step, to, now(), name="陳小華")
+        except journey.JourneyError as exc:
+            s.rollback()
+            flash("未送出測試 Test not sent: " + "；".join(exc.problems.values()), "error")
+            return redirect(url_for("console.journey_page") + f"#preview-{step_id}")
+        record(s, "journey.step_test", f"journey_step:{step_id}", {"to": to})
+    flash("測試訊息已排入，幾秒內會送到您的 LINE。The test message is on its way to your LINE.", "ok")
+    return redirect(url_for("console.journey_page") + f"#preview-{step_id}")

@@ -72,3 +72,30 @@ def test_a_step_past_its_catch_up_window_is_shown_missed_and_one_within_it_goes_
     assert "陳小華，謝謝加入！" in page.locator("#previews").inner_text()
     page.screenshot(path=str(OUTPUT / "journey-missed-and-previews.png"), full_page=True)
     assert errors == []
+
+
+def test_a_step_is_test_sent_to_the_staff_members_linked_line_account(app, rt, line, clock):
+    from bot import outbox_sender
+
+    from .conftest import ConsoleClient
+
+    staff_uid = "U" + "5" * 31 + "f"
+    line.add_user(staff_uid, "Amy (staff)")
+    create_staff(app, "linked@shop.example", "marketer", line_user_id=staff_uid)
+    create_staff(app, "unlinked@shop.example", "marketer")
+    with rt.db.session() as s:
+        step = journey.save_step(s, journey.StepInput(0, "text", "{name}，謝謝加入！", "Thanks, {name}!"), "t",
+                                 clock.now(), ("member",))
+        step_id = step.id
+    unlinked = ConsoleClient(app.test_client())
+    unlinked.login("unlinked@shop.example")
+    refused = unlinked.post(f"/console/journey/steps/{step_id}/test")
+    assert "link your LINE account first" in unlinked.get(refused.headers["Location"]).get_data(as_text=True)
+    linked = ConsoleClient(app.test_client())
+    linked.login("linked@shop.example")
+    assert linked.post(f"/console/journey/steps/{step_id}/test").status_code == 302
+    outbox_sender.drain(rt)
+    assert [d["message"]["text"] for d in line.delivered(staff_uid)] == ["陳小華，謝謝加入！"]
+    with rt.db.session() as s:
+        (f,) = journey.figures(s, clock.now())
+    assert (f.sent, f.waiting) == (0, 0)  # a test counts in no figure
