@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String,
-                        Text)
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rewards.models import Base, BigId, Member, Order, Refund
@@ -137,6 +137,21 @@ class JourneyStep(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # which journey (messaging/journey.py JOURNEYS): welcome (from joining), first_purchase, win_back
+    journey: Mapped[str] = mapped_column(String(16), default="welcome", server_default="welcome")
+
+
+class JourneyEnrolment(Base):
+    """A member staff put into a journey (an existing member, by segment): its steps count from `enrolled_at`."""
+
+    __tablename__ = "journey_enrolments"
+    __table_args__ = (UniqueConstraint("journey", "member_id", name="uq_journey_enrolments_journey_member"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    journey: Mapped[str] = mapped_column(String(16))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    enrolled_at: Mapped[datetime]
+    enrolled_by: Mapped[str] = mapped_column(String(200))
 
 
 class Handoff(Base):

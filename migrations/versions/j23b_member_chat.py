@@ -1,5 +1,5 @@
 """1:1 chat from a member's page: who opened and answers a chat, notes, stickers and images, LINE's
-mark-as-read tokens, canned replies; content items (shipped articles, stores) edited in the console
+mark-as-read tokens, canned replies; content items (shipped articles, stores) edited in the console; several journeys and enrolment by segment
 
 Revision ID: j23b_member_chat
 Revises: h21c_spends_and_account_links
@@ -30,6 +30,21 @@ def upgrade() -> None:
     with op.batch_alter_table("content_items") as batch:
         batch.add_column(sa.Column("edited_at", Instant, nullable=True))
         batch.add_column(sa.Column("edited_by", sa.String(length=200), nullable=True))
+    with op.batch_alter_table("journey_steps") as batch:
+        batch.add_column(sa.Column("journey", sa.String(length=16), nullable=False, server_default="welcome"))
+    op.create_table(
+        "journey_enrolments",
+        sa.Column("id", Id, nullable=False),
+        sa.Column("journey", sa.String(length=16), nullable=False),
+        sa.Column("member_id", Id, nullable=False),
+        sa.Column("enrolled_at", Instant, nullable=False),
+        sa.Column("enrolled_by", sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_journey_enrolments_member_id_members"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_journey_enrolments")),
+        sa.UniqueConstraint("journey", "member_id", name="uq_journey_enrolments_journey_member"),
+    )
+    op.create_index(op.f("ix_journey_enrolments_member_id"), "journey_enrolments", ["member_id"], unique=False)
     op.create_table(
         "canned_replies",
         sa.Column("id", Id, nullable=False),
@@ -43,6 +58,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("canned_replies")
+    op.drop_index(op.f("ix_journey_enrolments_member_id"), table_name="journey_enrolments")
+    op.drop_table("journey_enrolments")
+    with op.batch_alter_table("journey_steps") as batch:
+        batch.drop_column("journey")
     with op.batch_alter_table("content_items") as batch:
         batch.drop_column("edited_by")
         batch.drop_column("edited_at")
