@@ -66,6 +66,18 @@ def members():
                                conditions=describe(f), imports=imports), (400 if problems else 200)
 
 
+@bp.route("/rfm/refresh", methods=["POST"])
+@requires("send_broadcasts")
+def rfm_refresh():
+    """RFM scored again now, on demand (the nightly job does the same), then back to the page asked from."""
+    with db_session() as s:
+        scored = rfm.score_all(s, now())
+        record(s, "rfm.refresh", "rfm", {"members": sum(scored.values())})
+    flash(f"RFM 已重算（{sum(scored.values()):,} 位會員）。RFM refreshed for {sum(scored.values()):,} members.", "ok")
+    target = request.form.get("next") or ""
+    return redirect(target if target.startswith("/console/") and "//" not in target else url_for("console.members"))
+
+
 @bp.route("/members/owing")
 @requires("read")
 def members_owing():

@@ -1,0 +1,88 @@
+"""Polish (issue 23, point 10, in part): a "joined more than N days ago" segment condition (exactly what "in the
+last N days" leaves out), and RFM refreshed on demand from any page that shows its as-of time."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from insights import rfm
+from insights import segments as seg
+from insights.models import RfmScore
+
+from .people import add_member, add_order
+from .test_browser import browser, live_app  # noqa: F401 - fixtures
+
+
+def test_joined_more_than_n_days_ago_is_the_complement_of_in_the_last_n_days(app, clock, login_as):
+    rt = app.extensions["bot"]
+    now = clock.now()
+    with rt.db.session() as s:
+        codes = {days: add_member(s, now - timedelta(days=days), name=f"d{days}").member_code
+                 for days in (0, 29, 30, 31, 400)}
+        over = {m.member_code for m in seg.members(s, seg.SegmentFilter(joined_over_days=30), now)}
+        within = {m.member_code for m in seg.members(s, seg.SegmentFilter(joined_within_days=30), now)}
+    assert over == {codes[30], codes[31], codes[400]} and within == {codes[0], codes[29]}
+    assert over | within == set(codes.values()) and not over & within
+    page = login_as("marketer").get("/console/members?joined_over_days=30").get_data(as_text=True)
+    assert "more than 30 days ago" in page and codes[400] in page and codes[0] not in page
+    bad = login_as("marketer").get("/console/members?joined_over_days=-3")
+    assert bad.status_code == 400
+
+
+def test_rfm_refreshed_on_demand(app, clock, login_as):
+    rt = app.extensions["bot"]
+    now = clock.now()
+    with rt.db.session() as s:
+        first = add_member(s, now - timedelta(days=100), name="first")
+        add_order(s, first, 1_000, now - timedelta(days=3))
+        rfm.score_all(s, now - timedelta(hours=20))
+        late = add_member(s, now - timedelta(days=10), name="late")
+        add_order(s, late, 5_000, now - timedelta(days=1))
+        late_id = late.id
+    marketer = login_as("marketer")
+    dashboard = marketer.get("/console/").get_data(as_text=True)
+    assert "Refresh now" in dashboard
+    done = marketer.post("/console/rfm/refresh", {"next": "/console/?x=1"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/console/?x=1")
+    with rt.db.session() as s:
+        assert s.get(RfmScore, late_id) is not None
+        assert {r.scored_at for r in s.scalars(select(RfmScore))} == {now}
+    assert marketer.post("/console/rfm/refresh", {"next": "https://evil.example/"}).headers["Location"].endswith(
+        "/console/members")
+    assert login_as("viewer").post("/console/rfm/refresh").status_code == 403
+
+
+def test_members_dashboard_and_segment_builder_at_390_px(live_app, browser, clock):  # noqa: F811
+    from .conftest import create_staff
+    from .test_browser import OUTPUT, log_in, new_page
+
+    rt = live_app.extensions["bot"]
+    now = clock.now()
+    with rt.db.session() as s:
+        for k in range(3):
+            m = add_member(s, now - timedelta(days=40 * k), name=f"member{k}")
+            add_order(s, m, 1_200 * (k + 1), now - timedelta(days=2 + 30 * k))
+    create_staff(live_app, "marketer@shop.example", "marketer")
+    base = live_app.config["LIVE_URL"]
+    OUTPUT.mkdir(exist_ok=True)
+    errors: list[str] = []
+    page = new_page(browser, errors)
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, base, "marketer@shop.example")
+    page.goto(base + "/console/members?joined_over_days=30")
+    assert "more than 30 days ago" in page.content()
+    assert page.locator(".rfm-refresh").count() == 0  # never a form inside the filter form
+    page.screenshot(path=str(OUTPUT / "members-joined-over-390.png"), full_page=True)
+    page.goto(base + "/console/")
+    page.click(".rfm-refresh button >> nth=0")
+    page.wait_for_selector(".flash-ok")
+    assert "RFM refreshed for 3 members" in page.locator(".flash-ok").inner_text()
+    page.screenshot(path=str(OUTPUT / "dashboard-rfm-refreshed-390.png"), full_page=True)
+    for path in ("/console/", "/console/members", "/console/segments/new", "/console/journey", "/console/stores"):
+        page.goto(base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 392)
+            .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        assert width <= 392, (path, width, wide)
+    assert errors == []
