@@ -280,8 +280,9 @@ class MemberRow:
 
 
 def page(session: Session, f: SegmentFilter, now: datetime, sort: str = "joined", number: int = 1,
-         per_page: int = 50) -> tuple[int, list[MemberRow]]:
-    """(how many match, one page of them with their purchase facts), newest / highest first."""
+         per_page: int = 50, ascending: bool = False) -> tuple[int, list[MemberRow]]:
+    """(how many match, one page of them with their purchase facts), newest / highest first, or with
+    `ascending` oldest / lowest first; members without the value (never bought) last either way."""
     if sort not in SORTS:
         raise FieldErrors({"sort": "joined, last_purchase, spend or points"})
     ids = member_ids_query(session, f, now).subquery()
@@ -292,7 +293,8 @@ def page(session: Session, f: SegmentFilter, now: datetime, sort: str = "joined"
     q = (select(Member, bought.c.last_purchase, func.coalesce(bought.c.spend_12m, 0),
                 func.coalesce(bought.c.orders, 0))
          .join(ids, ids.c.id == Member.id).outerjoin(bought, bought.c.member_id == Member.id)
-         .order_by(key.is_(None), key.desc(), Member.id.desc())
+         .order_by(key.is_(None), key.asc() if ascending else key.desc(),
+                   Member.id.asc() if ascending else Member.id.desc())
          .limit(per_page).offset(max(number - 1, 0) * per_page))
     return int(total or 0), [MemberRow(m, last, int(spend), int(n)) for m, last, spend, n in session.execute(q)]
 

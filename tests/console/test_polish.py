@@ -86,3 +86,21 @@ def test_members_dashboard_and_segment_builder_at_390_px(live_app, browser, cloc
             .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
         assert width <= 392, (path, width, wide)
     assert errors == []
+
+
+def test_segments_listed_with_their_counts_and_members_sorted_both_ways(app, clock, login_as):
+    rt = app.extensions["bot"]
+    now = clock.now()
+    with rt.db.session() as s:
+        small, big = (add_member(s, now - timedelta(days=d), name=n, balance=b)
+                      for d, n, b in ((10, "small", 5), (20, "big", 900)))
+        add_member(s, now - timedelta(days=5), name="unsubscribed", marketing_opt_in=False, balance=50)
+        seg.save(s, "最近一個月 Last month", seg.SegmentFilter(joined_within_days=30), "t", now)
+        small_code, big_code = small.member_code, big.member_code
+    marketer = login_as("marketer")
+    listing = marketer.get("/console/segments").get_data(as_text=True)
+    assert '<td class="num segment-count">3</td><td class="num">2</td>' in listing
+    desc = marketer.get("/console/members?sort=points").get_data(as_text=True)
+    asc = marketer.get("/console/members?sort=points&dir=asc").get_data(as_text=True)
+    assert desc.index(big_code) < desc.index(small_code) and asc.index(small_code) < asc.index(big_code)
+    assert "dir=asc" in desc and "▲" in asc  # the current sort's link reverses it
