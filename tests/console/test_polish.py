@@ -104,3 +104,24 @@ def test_segments_listed_with_their_counts_and_members_sorted_both_ways(app, clo
     asc = marketer.get("/console/members?sort=points&dir=asc").get_data(as_text=True)
     assert desc.index(big_code) < desc.index(small_code) and asc.index(small_code) < asc.index(big_code)
     assert "dir=asc" in desc and "▲" in asc  # the current sort's link reverses it
+
+
+def test_csv_downloads_have_human_headers_and_values(app, clock, login_as):
+    import csv
+    import io
+
+    rt = app.extensions["bot"]
+    now = clock.now()
+    with rt.db.session() as s:
+        m = add_member(s, now - timedelta(days=100), name="buyer", marketing_opt_in=False)
+        add_order(s, m, 1_000, now - timedelta(days=200))
+        rfm.score_all(s, now)
+        segment = seg.save(s, "Everyone", seg.SegmentFilter(), "t", now)
+        segment_id = segment.id
+    marketer = login_as("marketer")
+    rows = list(csv.reader(io.StringIO(marketer.get(f"/console/segments/{segment_id}/members.csv")
+                                       .get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["會員編號 Member code", "姓名 Name", "等級 Tier"]
+    assert rows[1][5:] == ["否 no", "否 no"]  # not `False`
+    table = marketer.get("/console/?table=rfm&format=csv").get_data(as_text=True)
+    assert "分群 Segment" in table and "at_risk" not in table and "False" not in table
