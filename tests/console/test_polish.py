@@ -125,3 +125,34 @@ def test_csv_downloads_have_human_headers_and_values(app, clock, login_as):
     assert rows[1][5:] == ["否 no", "否 no"]  # not `False`
     table = marketer.get("/console/?table=rfm&format=csv").get_data(as_text=True)
     assert "分群 Segment" in table and "at_risk" not in table and "False" not in table
+
+
+def test_chart_axis_ticks_are_whole_members_and_round_money(live_app, browser, clock):  # noqa: F811
+    import re
+
+    from .conftest import create_staff
+    from .test_browser import OUTPUT, log_in, new_page
+
+    rt = live_app.extensions["bot"]
+    now = clock.now()
+    with rt.db.session() as s:  # a small shop: 3 new members and NT$12,500 this month
+        for k, amount in enumerate((2_500, 4_000, 6_000)):
+            m = add_member(s, now - timedelta(days=k + 1), name=f"m{k}")
+            add_order(s, m, amount, now - timedelta(hours=k + 1))
+    create_staff(live_app, "marketer@shop.example", "marketer")
+    base = live_app.config["LIVE_URL"]
+    errors: list[str] = []
+    page = new_page(browser, errors)
+    log_in(page, base, "marketer@shop.example")
+    page.goto(base + "/console/")
+    page.wait_for_selector(".chart svg text")
+    ticks = page.evaluate("""() => [...document.querySelectorAll('.chart svg text[text-anchor=end]')]
+        .map(t => t.textContent)""")
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "dashboard-ticks.png"), full_page=True)
+    counts = [t for t in ticks if t[:1].isdigit() and not t.endswith("%")]  # the bar charts' names aside
+    money = [t for t in ticks if t.startswith("NT$")]
+    bad = [t for t in counts if not re.fullmatch(r"\d[\d,]*", t)]
+    assert counts and not bad, (bad, ticks)  # never 1.25 members
+    assert money and all(re.fullmatch(r"NT\$(\d[\d,]*|\d+(\.5)?k)", t) for t in money), money
+    assert errors == []
