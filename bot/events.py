@@ -37,6 +37,8 @@ class Incoming:
     # an accountLink event's result ("ok" or "failed") and nonce
     link_result: str | None = None
     link_nonce: str | None = None
+    # a message's token for marking it read (POST /v2/bot/chat/markAsRead), kept while staff have the chat
+    mark_as_read_token: str | None = None
 
     @property
     def action(self) -> str | None:
@@ -71,6 +73,7 @@ class Incoming:
             longitude=message.get("longitude") if message.get("type") == "location" else None,
             link_result=_single_line((event.get("link") or {}).get("result")),
             link_nonce=_single_line((event.get("link") or {}).get("nonce")),
+            mark_as_read_token=_single_line(message.get("markAsReadToken")),
         )
 
 

@@ -147,6 +147,10 @@ class LineClient:
         request = ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds)
         self._call(self.messaging.show_loading_animation, request)
 
+    def mark_as_read(self, mark_as_read_token: str) -> None:
+        """Mark a user's messages read up to the one that carried this webhook token."""
+        self._post_json("/v2/bot/chat/markAsRead", {"markAsReadToken": mark_as_read_token}, "mark_as_read")
+
     # -- users
     def get_profile(self, user_id: str) -> Profile:
         p = self._call(self.messaging.get_profile, user_id)

@@ -74,6 +74,10 @@ def image_message(url: str, preview_url: str | None = None) -> dict:
     return {"type": "image", "originalContentUrl": url, "previewImageUrl": preview_url or url}
 
 
+def sticker_message(package_id: str, sticker_id: str) -> dict:
+    return {"type": "sticker", "packageId": str(package_id), "stickerId": str(sticker_id)}
+
+
 # -- flex components
 def flex_text(text: str, size: str | None = None, weight: str | None = None, color: str | None = None,
               wrap: bool = True, **extra) -> dict:

@@ -99,6 +99,20 @@ def plain_text(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     return [m.text_message(body)]
 
 
+def staff_sticker(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    """A sticker staff sent from the console's chat."""
+    return [m.sticker_message(params["package_id"], params["sticker_id"])]
+
+
+def staff_image(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    """An image (an https address) staff sent from the console's chat."""
+    return [m.image_message(str(params["url"]))]
+
+
+def handoff_ended(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
+    return [m.text_message(t("handoff.ended"))]
+
+
 def birthday(params: dict, t: Texts, settings: ProgramSettings) -> list[dict]:
     return [em.birthday_card(params, t)]
 
@@ -135,6 +149,9 @@ RENDERERS: dict[str, Renderer] = {
     "referral_bonus": referral_bonus,
     "points_adjusted": points_adjusted,
     "text": plain_text,
+    "staff_sticker": staff_sticker,
+    "staff_image": staff_image,
+    "handoff_ended": handoff_ended,
     "birthday": birthday,
     "content": content,
     "survey_invitation": survey_invitation,

@@ -303,6 +303,9 @@ TEXTS: dict[str, dict[str, str]] = {
                                  "這段時間選單按鈕仍可使用。",
                         "en": "OK, a person from our team will answer you here (service hours {hours}). Just write "
                               "your message. The menu buttons keep working meanwhile."},
+    "handoff.ended": {"zh-TW": "真人客服已結束，接下來由小幫手為您服務。需要真人協助時，隨時輸入「真人客服」。",
+                      "en": "Our team has finished this chat; the bot answers you again from now on. Ask for "
+                            "a person whenever you need us."},
     "rewards.named": {"zh-TW": "您問的是這個兌換品：", "en": "Here is that reward:"},
     "birthday_gift.info": {"zh-TW": "會員生日當月可領生日禮：{gift}。請先設定生日，我們會在生日前自動送到。",
                            "en": "In your birthday month you get a birthday gift: {gift}. Set your birthday and "

@@ -7,7 +7,7 @@ from insights.segments import SegmentFilter
 LISTS = ("tiers", "tags", "interests", "rfm", "birth_months", "channels", "birthday_in")
 SINGLES = ("joined_from", "joined_to", "last_purchase_from", "last_purchase_to", "spend_12m_min", "spend_12m_max",
            "orders_min", "orders_max", "subscribed", "last_purchase_over_days", "last_purchase_within_days",
-           "joined_within_days", "never_bought")
+           "joined_within_days", "joined_over_days", "never_bought")
 # the members page's own fields, which are not filters
 NOT_FILTERS = ("q", "sort", "page")
 
@@ -52,6 +52,8 @@ def describe(f: SegmentFilter) -> list[tuple[str, str]]:
         add("入會 joined", f"{f.joined_from or '…'} – {f.joined_to or '…'}")
     if f.joined_within_days is not None:
         add("入會 joined", f"最近 {f.joined_within_days} 天內 in the last {f.joined_within_days} days")
+    if f.joined_over_days is not None:
+        add("入會 joined", f"超過 {f.joined_over_days} 天前 more than {f.joined_over_days} days ago")
     if f.birthday_in:
         add("生日 birthday", ", ".join(BIRTHDAY_LABELS[b] for b in f.birthday_in))
     if f.last_purchase_from or f.last_purchase_to:

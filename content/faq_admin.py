@@ -17,6 +17,7 @@ from core.field_errors import FieldErrors
 from messaging import misses
 from rewards.timeutil import require_aware
 
+from .library_admin import mark_edited
 from .library_files import MAX_BODY, MAX_TITLE
 from .models import ContentItem
 
@@ -83,10 +84,11 @@ def create(session: Session, fields: FaqFields, actor: str, now: datetime) -> Co
     return item
 
 
-def update(item: ContentItem, fields: FaqFields, now: datetime) -> None:
+def update(item: ContentItem, fields: FaqFields, now: datetime, actor: str = "console") -> None:
     require_aware(now)
     fields.check()
     _apply(item, fields, now)
+    mark_edited(item, actor, now)  # a file never overwrites staff's answer again
 
 
 def _is_chinese(text: str) -> bool:

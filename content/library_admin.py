@@ -1,7 +1,7 @@
 """The content library in the console: staff create, edit and retire bilingual content items.
 
-Items from the file library (`source == "file"`, content/library/*.md) are edited in their files;
-the console can only retire them (content/library_sync.py respects that until the file changes).
+Items from the file library (`source == "file"`, content/library/*.md) are edited here too: an
+edit marks the item `edited_at`, and from then on its file never overwrites it (content/library_sync.py).
 """
 from __future__ import annotations
 
@@ -92,15 +92,19 @@ def create(session: Session, fields: ContentFields, actor: str, now: datetime) -
     return item
 
 
-def update(item: ContentItem, fields: ContentFields, now: datetime) -> None:
+def update(item: ContentItem, fields: ContentFields, now: datetime, actor: str = "console") -> None:
     require_aware(now)
     if item.status == "retired":
         raise FieldErrors.one("status", "a retired item cannot be edited")
-    if item.source == "file":
-        raise FieldErrors({"source": f"this item comes from the file library ({item.slug}): edit its file"})
     check(fields)
     _apply(item, fields)
-    item.updated_at = now
+    mark_edited(item, actor, now)
+
+
+def mark_edited(item: ContentItem, actor: str, now: datetime) -> None:
+    """Staff changed it: the database's version is the truth from now on, whatever its file says."""
+    item.updated_at = item.edited_at = now
+    item.edited_by = actor
 
 
 def retire(item: ContentItem, now: datetime) -> None:

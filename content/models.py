@@ -46,6 +46,9 @@ class ContentItem(Base):
     published_at: Mapped[datetime | None]  # not shown before this instant; null: since created
     # -- added by issue 13: a faq's ways of asking, a store's address, hours, phone, map and place
     details: Mapped[dict | None] = mapped_column(JSON)
+    # -- issue 23: staff edited it in the console; from then on the database, not its file, is the truth
+    edited_at: Mapped[datetime | None]
+    edited_by: Mapped[str | None] = mapped_column(String(200))
 
     def title(self, language: str) -> str:
         return (self.title_en or self.title_zh) if language == "en" else self.title_zh

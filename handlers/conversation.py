@@ -60,7 +60,7 @@ def keep_for_staff(ctx: Context):
     """Staff have this chat: keep the message for them and say nothing (menu taps still answered)."""
     current = handoff.open_for(ctx.session, ctx.event.user_id, ctx.now)
     handoff.keep(ctx.session, current, ctx.event.text if ctx.event.text is not None
-                 else f"[{ctx.event.message_type or 'message'}]", ctx.now)
+                 else f"[{ctx.event.message_type or 'message'}]", ctx.now, read_token=ctx.event.mark_as_read_token)
     return []
 
 
@@ -71,7 +71,7 @@ def hand_to_staff(ctx: Context):
         member = membership.get_or_create(ctx.session, ctx.event.user_id, ctx.now, ctx.t.language)
     current, _new = handoff.start(ctx.session, ctx.event.user_id, member, ctx.now,
                                   timedelta(hours=ctx.services.handoff_hours))
-    handoff.keep(ctx.session, current, ctx.event.text, ctx.now)
+    handoff.keep(ctx.session, current, ctx.event.text, ctx.now, read_token=ctx.event.mark_as_read_token)
     return [m.text_message(ctx.t("handoff.started", hours=ctx.services.service_hours))]
 
 

@@ -59,6 +59,7 @@ class SegmentFilter:
     last_purchase_over_days: int | None = None  # last purchase more than N days ago
     last_purchase_within_days: int | None = None  # last purchase less than N days ago
     joined_within_days: int | None = None  # joined in the last N days (today counts as one)
+    joined_over_days: int | None = None  # joined more than N days ago: exactly those "in the last N days" leaves out
     birthday_in: tuple[str, ...] = ()  # "this_month", "next_month"
     never_bought: str = ""  # see NEVER_BOUGHT
 
@@ -135,7 +136,7 @@ class SegmentFilter:
         for name in ("joined_from", "joined_to", "last_purchase_from", "last_purchase_to"):
             day(name)
         for name in ("spend_12m_min", "spend_12m_max", "orders_min", "orders_max", "last_purchase_over_days",
-                     "last_purchase_within_days", "joined_within_days"):
+                     "last_purchase_within_days", "joined_within_days", "joined_over_days"):
             whole(name)
         never = str(data.get("never_bought") or "")
         if never not in NEVER_BOUGHT:
@@ -201,6 +202,8 @@ def member_ids_query(session: Session, f: SegmentFilter, now: datetime):
     today = now.date()
     if f.joined_within_days is not None:
         q = q.where(Member.joined_at >= _day_start(today - timedelta(days=max(f.joined_within_days - 1, 0)), now))
+    if f.joined_over_days is not None:
+        q = q.where(Member.joined_at < _day_start(today - timedelta(days=max(f.joined_over_days - 1, 0)), now))
     if f.birthday_in:
         months = {"this_month": today.month, "next_month": today.month % 12 + 1}
         q = q.where(Member.birthday_month.in_(sorted({months[b] for b in f.birthday_in})))
@@ -277,8 +280,9 @@ class MemberRow:
 
 
 def page(session: Session, f: SegmentFilter, now: datetime, sort: str = "joined", number: int = 1,
-         per_page: int = 50) -> tuple[int, list[MemberRow]]:
-    """(how many match, one page of them with their purchase facts), newest / highest first."""
+         per_page: int = 50, ascending: bool = False) -> tuple[int, list[MemberRow]]:
+    """(how many match, one page of them with their purchase facts), newest / highest first, or with
+    `ascending` oldest / lowest first; members without the value (never bought) last either way."""
     if sort not in SORTS:
         raise FieldErrors({"sort": "joined, last_purchase, spend or points"})
     ids = member_ids_query(session, f, now).subquery()
@@ -289,7 +293,8 @@ def page(session: Session, f: SegmentFilter, now: datetime, sort: str = "joined"
     q = (select(Member, bought.c.last_purchase, func.coalesce(bought.c.spend_12m, 0),
                 func.coalesce(bought.c.orders, 0))
          .join(ids, ids.c.id == Member.id).outerjoin(bought, bought.c.member_id == Member.id)
-         .order_by(key.is_(None), key.desc(), Member.id.desc())
+         .order_by(key.is_(None), key.asc() if ascending else key.desc(),
+                   Member.id.asc() if ascending else Member.id.desc())
          .limit(per_page).offset(max(number - 1, 0) * per_page))
     return int(total or 0), [MemberRow(m, last, int(spend), int(n)) for m, last, spend, n in session.execute(q)]
 

@@ -3,7 +3,7 @@ and week, and the follow-up queue of low ratings (the tables and the answering a
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, literal_column, select
@@ -52,6 +52,7 @@ class ResponseRow:
     comment: str | None
     follow_up_done_at: datetime | None = None
     follow_up_done_by: str | None = None
+    member_name: str | None = None  # in the follow-up queue, which opens the chat with the member
 
 
 @dataclass(frozen=True)
@@ -139,10 +140,19 @@ def csat_by_store_and_week(session: Session, start: datetime, end: datetime) -> 
 
 def follow_up_queue(session: Session) -> list[ResponseRow]:
     """Low ratings waiting for staff to follow up, oldest first."""
-    q = (select(SurveyResponse, Member.member_code).join(Member, Member.id == SurveyResponse.member_id)
+    q = (select(SurveyResponse, Member.member_code, Member.display_name)
+         .join(Member, Member.id == SurveyResponse.member_id)
          .where(SurveyResponse.needs_follow_up.is_(True), SurveyResponse.followed_up_at.is_(None))
          .order_by(SurveyResponse.answered_at, SurveyResponse.id))
-    return [_row(r, code) for r, code in session.execute(q)]
+    return [replace(_row(r, code), member_name=name) for r, code, name in session.execute(q)]
+
+
+def answer(session: Session, response_id: int, member_id: int) -> ResponseRow | None:
+    """One of a member's survey answers (the one a follow-up chat is about), or None."""
+    response = session.get(SurveyResponse, response_id)
+    if response is None or response.member_id != member_id:
+        return None
+    return _row(response, None)
 
 
 def mark_follow_up_done(session: Session, response_id: int, actor: str, now: datetime) -> bool:

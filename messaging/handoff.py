@@ -53,9 +53,12 @@ def start(session: Session, line_user_id: str, member: Member | None, now: datet
 
 
 def keep(session: Session, handoff: Handoff, text: str, now: datetime, direction: str = "in",
-         staff: str | None = None) -> HandoffMessage:
+         staff: str | None = None, kind: str = "text", extra: dict | None = None,
+         read_token: str | None = None) -> HandoffMessage:
+    """Keep one message of the chat. `read_token`: the event's markAsReadToken, used when staff read it."""
     message = HandoffMessage(handoff_id=handoff.id, line_user_id=handoff.line_user_id, direction=direction,
-                             text=(text or "")[:MAX_TEXT], at=now, staff=staff)
+                             text=(text or "")[:MAX_TEXT], at=now, staff=staff, kind=kind, extra=extra,
+                             read_token=(read_token or None) and read_token[:400])
     session.add(message)
     handoff.last_message_at = now
     if direction == "in":
@@ -86,9 +89,13 @@ def reply(session: Session, handoff: Handoff, member: Member | None, text: str, 
 
 
 def hand_back(session: Session, handoff: Handoff, staff: str, now: datetime) -> None:
+    """Close the chat; the member is told the bot answers again (a service push, once per chat)."""
     if handoff.closed_at is None:
         handoff.closed_at, handoff.closed_by = now, staff
         handoff.seen_at = handoff.seen_at or now
+        member = session.get(Member, handoff.member_id) if handoff.member_id else None
+        if member is not None and member.line_user_id and member.status != "erased":
+            notices.queue_notice(session, member, "handoff_ended", "service", {}, f"handoff_ended:{handoff.id}", now)
 
 
 def mark_seen(handoff: Handoff, now: datetime) -> None:

@@ -1,6 +1,8 @@
-"""The welcome journey: steps staff set in the console, each sent `delay_days` after a member joins
-(day 0: thanks and how points work; day 3: a content item; day 7: a coupon if they have not bought yet),
-a message or a content item, if its condition holds when the step is due.
+"""Journeys: steps staff set in the console, each sent `delay_days` after the journey's start for a member,
+a message or a content item, if its condition holds when the step is due. Three journeys (JOURNEYS), each
+with its own start: welcome (the member joins), first purchase (their first order that was not refunded),
+win-back (WIN_BACK_AFTER after their last order, with none since). Staff can also enrol existing members by
+segment (JourneyEnrolment): for them the journey starts when they are enrolled.
 
 A sweep queues each due step through the outbox (kind `journey`, category `marketing`, dedup key
 `journey:{step}:{member}`), so the policy decides it like every marketing message: opt-out, block,
@@ -11,13 +13,15 @@ for them are cancelled.
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, exists, literal, or_, select, update
+from sqlalchemy import String, cast, exists, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
+from messaging import policy
 from rewards import notices
 from rewards.models import Member, Order, Outbox
 from rewards.timeutil import require_aware
@@ -27,12 +31,14 @@ from content import interests, picks
 from content.models import ContentItem
 from core.field_errors import FieldErrors
 from insights.attribution import After, after
-from messaging.models import JourneyStep
+from messaging.models import JourneyEnrolment, JourneyStep
 
 if TYPE_CHECKING:
     from core.sweep_batches import Skips
 
 KIND = "journey"
+JOURNEYS = ("welcome", "first_purchase", "win_back")
+WIN_BACK_AFTER = timedelta(days=90)
 CATCH_UP = timedelta(days=2)
 MAX_DELAY = 365
 MAX_TEXT = 2000
@@ -53,12 +59,15 @@ class StepInput:
     content_item_id: int | None = None
     condition: str = ""
     active: bool = True
+    journey: str = "welcome"
 
 
 def _check(session: Session, given: StepInput, tier_codes: tuple[str, ...]) -> None:
     problems: dict[str, str] = {}
     if given.delay_days is None or not 0 <= given.delay_days <= MAX_DELAY:
         problems["delay_days"] = f"a whole number of days, 0-{MAX_DELAY}"
+    if given.journey not in JOURNEYS:
+        problems["journey"] = "one of " + ", ".join(JOURNEYS)
     if given.kind not in ("text", "content"):
         problems["kind"] = "text or content"
     if given.kind == "text" and not given.text_zh.strip():
@@ -86,6 +95,7 @@ def save_step(session: Session, given: StepInput, actor: str, now: datetime, tie
         step = JourneyStep(starts_at=now, created_by=actor, created_at=now)
         session.add(step)
     step.delay_days, step.kind, step.condition, step.active = given.delay_days, given.kind, given.condition, given.active
+    step.journey = given.journey
     step.text_zh, step.text_en = given.text_zh.strip(), given.text_en.strip()
     step.content_item_id = given.content_item_id if given.kind == "content" else None
     step.updated_at = now
@@ -93,8 +103,56 @@ def save_step(session: Session, given: StepInput, actor: str, now: datetime, tie
     return step
 
 
-def steps(session: Session) -> list[JourneyStep]:
-    return list(session.scalars(select(JourneyStep).order_by(JourneyStep.delay_days, JourneyStep.id)))
+def steps(session: Session, journey: str | None = None) -> list[JourneyStep]:
+    q = select(JourneyStep).order_by(JourneyStep.delay_days, JourneyStep.id)
+    if journey is not None:
+        q = q.where(JourneyStep.journey == journey)
+    return list(session.scalars(q))
+
+
+def _orders(fn):
+    return (select(fn(Order.placed_at)).where(Order.member_id == Member.id, Order.status != "refunded")
+            .correlate(Member).scalar_subquery())
+
+
+def _starts(step: JourneyStep):
+    """Where the step's journey starts for a member: (the instant, added to it, whether it joins enrolments).
+    A member is due when instant + offset + delay <= now; only those who started after the step was set up."""
+    trigger = {"welcome": (Member.joined_at, timedelta(0)),
+               "first_purchase": (_orders(func.min), timedelta(0)),
+               "win_back": (_orders(func.max), WIN_BACK_AFTER)}[step.journey]
+    return [(*trigger, False), (JourneyEnrolment.enrolled_at, timedelta(0), True)]
+
+
+def _started(step: JourneyStep, start, offset: timedelta, enrolled: bool, due_before: datetime,
+             window: timedelta | None):
+    """Members whose journey (through `start`) began after the step was set up and at most `due_before` minus
+    the step's delay; with `window`, no earlier than that much before (the catch-up)."""
+    q = select(Member)
+    if enrolled:
+        q = q.join(JourneyEnrolment, (JourneyEnrolment.member_id == Member.id)
+                   & (JourneyEnrolment.journey == step.journey))
+    q = q.where(start.is_not(None), start >= step.starts_at - offset, start <= due_before - offset)
+    if window is not None:
+        q = q.where(start > due_before - window - offset)
+    condition = _condition(step)
+    return q.where(condition) if condition is not None else q
+
+
+def enrol(session: Session, journey: str, member_ids: list[int], actor: str, now: datetime) -> int:
+    """Put existing members into a journey from now (once each; already enrolled ones stay as they were)."""
+    require_aware(now)
+    if journey not in JOURNEYS:
+        raise JourneyError({"journey": "one of " + ", ".join(JOURNEYS)})
+    have = set(session.scalars(select(JourneyEnrolment.member_id).where(JourneyEnrolment.journey == journey)))
+    new = [m for m in dict.fromkeys(member_ids) if m not in have]
+    session.add_all(JourneyEnrolment(journey=journey, member_id=m, enrolled_at=now, enrolled_by=actor) for m in new)
+    session.flush()
+    return len(new)
+
+
+def enrolled(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(JourneyEnrolment.journey, func.count()).group_by(JourneyEnrolment.journey)).all())
 
 
 def dedup_key(step_id: int, member_id: int) -> str:
@@ -124,10 +182,14 @@ def _item_for(session: Session, step: JourneyStep, member: Member, now: datetime
 
 def _params(session: Session, step: JourneyStep, member: Member, now: datetime) -> dict | None:
     """What the member's outbox row says (None: a content step with nothing to send them)."""
+    item = _item_for(session, step, member, now) if step.kind == "content" else None
+    return _step_params(step, member.display_name, item)
+
+
+def _step_params(step: JourneyStep, name: str | None, item: ContentItem | None) -> dict | None:
     params = {"journey_step_id": step.id, "type": step.kind, "text_zh": step.text_zh, "text_en": step.text_en,
-              "name": member.display_name}
+              "name": name}
     if step.kind == "content":
-        item = _item_for(session, step, member, now)
         if item is None:
             return None
         params["content"] = picks.snapshot(item)
@@ -150,23 +212,19 @@ def queue_due(session: Session, now: datetime, limit: int = 1000, skips: Skips |
     written = 0
     for step in session.scalars(select(JourneyStep).where(JourneyStep.active.is_(True)).order_by(JourneyStep.id)):
         due_before = now - timedelta(days=step.delay_days)
-        q = (select(Member).where(
-            Member.status == "member", Member.is_blocked.is_(False), Member.line_user_id.is_not(None),
-            Member.joined_at >= step.starts_at, Member.joined_at <= due_before,
-            Member.joined_at > due_before - CATCH_UP,
-            ~exists().where(Outbox.dedup_key == dedup_key_sql(step.id)))
-            .order_by(Member.id).limit(limit - written))
-        condition = _condition(step)
-        if condition is not None:
-            q = q.where(condition)
-        for member in session.scalars(q).all():
-            with isolated(session, skips, member.id):
-                params = _params(session, step, member, now)
-                if params is not None and notices.queue_notice(session, member, KIND, "marketing", params,
-                                                               dedup_key(step.id, member.id), now) is not None:
-                    written += 1
-        if written >= limit:
-            break
+        for start, offset, by_enrolment in _starts(step):
+            q = (_started(step, start, offset, by_enrolment, due_before, CATCH_UP).where(
+                Member.status == "member", Member.is_blocked.is_(False), Member.line_user_id.is_not(None),
+                ~exists().where(Outbox.dedup_key == dedup_key_sql(step.id)))
+                .order_by(Member.id).limit(limit - written))
+            for member in session.scalars(q).all():
+                with isolated(session, skips, member.id):
+                    params = _params(session, step, member, now)
+                    if params is not None and notices.queue_notice(session, member, KIND, "marketing", params,
+                                                                   dedup_key(step.id, member.id), now) is not None:
+                        written += 1
+            if written >= limit:
+                return written
     return written
 
 
@@ -181,12 +239,60 @@ class StepFigures:
     waiting: int = 0
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> members (left: stopped, they left)
     after: After = After()  # what those who got it did after
+    missed: int = 0  # members whose step fell due but was never queued within CATCH_UP (the worker was down)
+    title: str = ""  # a content step's item title ("" for a message, or an item picked per member)
 
 
-def figures(session: Session, now: datetime) -> list[StepFigures]:
+
+
+def missed(session: Session, step: JourneyStep, now: datetime) -> int:
+    """Members the step was for (joined after it was set up, its condition holding now, still members) whose
+    catch-up window closed with no row queued: the worker did not run in time, and the step is not sent late."""
+    closed_before = now - timedelta(days=step.delay_days) - CATCH_UP
+    ids: set[int] = set()
+    for start, offset, by_enrolment in _starts(step):
+        q = _started(step, start, offset, by_enrolment, closed_before, None).where(
+            Member.status == "member", Member.line_user_id.is_not(None),
+            ~exists().where(Outbox.dedup_key == dedup_key_sql(step.id)))
+        ids.update(session.scalars(q.with_only_columns(Member.id)))
+    return len(ids)
+
+
+def queue_test(session: Session, step: JourneyStep, line_user_id: str, now: datetime, name: str = "") -> Outbox:
+    """A test send of the step to a staff member's linked LINE account (not counted in the step's figures)."""
+    from messaging.broadcasts import TEST_REFUSED  # the same words as a broadcast's test send
+
+    require_aware(now)
+    if not line_user_id:
+        raise JourneyError({"line_user_id": "link your LINE account first (My account)"})
+    refused = policy.direct_reason(session, line_user_id, "marketing")
+    if refused:
+        raise JourneyError({"line_user_id": TEST_REFUSED[refused]})
+    params = preview_params(session, step, now, name)
+    if params is None:
+        raise JourneyError({"content_item_id": "no live content item to send"})
+    row = Outbox(**notices.outbox_row(None, KIND, "marketing", params, f"journey-test:{step.id}:{uuid.uuid4().hex}",
+                                      now, to_user_id=line_user_id))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def preview_params(session: Session, step: JourneyStep, now: datetime, name: str = "") -> dict | None:
+    """What a member named `name` would get from the step (None: a content step with no live item to show)."""
+    item = None
+    if step.kind == "content":
+        item = session.get(ContentItem, step.content_item_id) if step.content_item_id else None
+        if item is None:
+            live = picks.live_items(session, now)
+            item = live[0] if live else None
+    return _step_params(step, name, item)
+
+
+def figures(session: Session, now: datetime, journey: str | None = None) -> list[StepFigures]:
     """Per step: how many got it, were skipped (and why), still wait; and what those who got it did after."""
     out = []
-    for step in steps(session):
+    for step in steps(session, journey):
         f = StepFigures(step)
         got = []
         for member_id, status, reason, sent_at in session.execute(
@@ -201,5 +307,9 @@ def figures(session: Session, now: datetime) -> list[StepFigures]:
                 key = reason or status
                 f.skipped[key] = f.skipped.get(key, 0) + 1
         f.after = after(session, got, now)
+        f.missed = missed(session, step, now) if step.active else 0
+        if step.kind == "content" and step.content_item_id:
+            item = session.get(ContentItem, step.content_item_id)
+            f.title = item.title_zh + (f" · {item.title_en}" if item and item.title_en else "") if item else ""
         out.append(f)
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String,
-                        Text)
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rewards.models import Base, BigId, Member, Order, Refund
@@ -151,6 +151,21 @@ class JourneyStep(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # which journey (messaging/journey.py JOURNEYS): welcome (from joining), first_purchase, win_back
+    journey: Mapped[str] = mapped_column(String(16), default="welcome", server_default="welcome")
+
+
+class JourneyEnrolment(Base):
+    """A member staff put into a journey (an existing member, by segment): its steps count from `enrolled_at`."""
+
+    __tablename__ = "journey_enrolments"
+    __table_args__ = (UniqueConstraint("journey", "member_id", name="uq_journey_enrolments_journey_member"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    journey: Mapped[str] = mapped_column(String(16))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    enrolled_at: Mapped[datetime]
+    enrolled_by: Mapped[str] = mapped_column(String(200))
 
 
 class Handoff(Base):
@@ -169,6 +184,9 @@ class Handoff(Base):
     seen_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[str | None] = mapped_column(String(200))
+    opened_by: Mapped[str | None] = mapped_column(String(200))  # staff who began it from a member's page
+    assigned_to: Mapped[str | None] = mapped_column(String(254))  # the staff member answering it
+    read_at: Mapped[datetime | None]  # the customer's messages last marked read on LINE
 
 
 class HandoffMessage(Base):
@@ -188,6 +206,22 @@ class HandoffMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
     staff: Mapped[str | None] = mapped_column(String(200))
+    # text, sticker, image (sent), or note: staff's own remark, never sent (direction "out")
+    kind: Mapped[str] = mapped_column(String(8), default="text", server_default="text")
+    extra: Mapped[dict | None] = mapped_column(JSON)  # a sticker's package and id, an image's address
+    read_token: Mapped[str | None] = mapped_column(String(400))  # the event's markAsReadToken, until used
+
+
+class CannedReply(Base):
+    """A reply staff use often, picked in the chat instead of typed."""
+
+    __tablename__ = "canned_replies"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
 
 
 class UnansweredMessage(Base):

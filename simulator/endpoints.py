@@ -122,6 +122,12 @@ def loading_start(platform, req):
     return Answer(202, {})
 
 
+@_route("POST", "/v2/bot/chat/markAsRead")
+def mark_as_read(platform, req):
+    platform.mark_read(req.field("markAsReadToken"))
+    return Answer(200, {})
+
+
 # ---------------------------------------------------------------- rich menus
 @_route("POST", "/v2/bot/richmenu")
 def create_rich_menu(platform, req):

@@ -73,6 +73,8 @@ class LinePlatform:
             self.link_tokens = LinkTokens(self.clock)
             self.liff = LiffApps(self.clock)  # LIFF apps and the ID tokens issued for them (liff.py)
             self.units = UnitStatistics()  # opens and clicks per aggregation unit (simulator/insight.py)
+            self._read_tokens = {}  # markAsReadToken -> (user id, the message's place in the user's notes)
+            self.read_up_to = {}  # user id -> how many of the user's notes the account has read
 
     def reset(self) -> None:
         self._init_state()
@@ -156,6 +158,24 @@ class LinePlatform:
         with self._replied:
             return self._replied.wait_for(lambda: (self._reply_tokens.get(token) or (None, None, False))[2],
                                           timeout)
+
+    # ------------------------------------------------------------ read marks (POST /v2/bot/chat/markAsRead)
+    def mint_read_token(self, user_id: str) -> str:
+        """The markAsReadToken of the user's next message (the one about to be noted)."""
+        token = line_ids.quote_token()
+        with self._lock:
+            self._read_tokens[token] = (user_id, len(self._user_notes.get(user_id, [])) + 1)
+        return token
+
+    def mark_read(self, token) -> str:
+        """Mark the user's messages read up to the token's; a token the platform never gave is refused."""
+        with self._lock:
+            entry = self._read_tokens.get(token) if isinstance(token, str) else None
+            if entry is None:
+                raise LineApiError(400, "An invalid markAsReadToken is specified")
+            user_id, upto = entry
+            self.read_up_to[user_id] = max(self.read_up_to.get(user_id, 0), upto)
+            return user_id
 
     # ------------------------------------------------------------ sending
     def reply(self, reply_token: str, messages: list) -> list[dict]:

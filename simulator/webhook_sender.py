@@ -43,7 +43,9 @@ class WebhookSender:
 
     def text(self, user_id, text, mode="active") -> dict:
         message = {"type": "text", "id": line_ids.message_id(),
-                   "quoteToken": line_ids.quote_token(), "text": text}
+                   "quoteToken": line_ids.quote_token(), "text": text,
+                   "markAsReadToken": (self.platform.mint_read_token(user_id) if self.platform
+                                       else line_ids.quote_token())}
         return self.event("message", user_id, mode=mode, message=message)
 
     def follow(self, user_id, unblocked=False, mode="active") -> dict:

@@ -66,7 +66,7 @@ def content_save(item_id: int | None = None):
                 item = library.create(s, fields, g.staff.email, now())
                 record(s, "content.create", f"content:{item.id}", {"title": item.title_zh, "status": item.status})
             else:
-                library.update(item, fields, now())
+                library.update(item, fields, now(), g.staff.email)
                 record(s, "content.update", f"content:{item.id}", {"title": item.title_zh, "status": item.status})
         except FieldErrors as exc:
             s.rollback()

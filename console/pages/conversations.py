@@ -13,7 +13,7 @@ from core.runtime import runtime
 from privacy import member_data
 from rewards.models import Member
 
-from .. import line_quota
+from .. import line_quota, line_reads
 from ..auth import requires
 from ..texts import INTENT_NAMES
 from ..blueprint import bp
@@ -47,6 +47,7 @@ def inbox():
                 summary = member_data.profile(s, member, now(), settings(), limit=5)
             if current.closed_at is None:
                 handoff.mark_seen(current, now())
+                line_reads.mark_read(s, current, now())
         return render_template("console/inbox.html", rows=rows, current=current, chat=chat, summary=summary,
                                quota=line_quota.current() if current is not None else None)
 
@@ -199,7 +200,7 @@ def faq_save(item_id: int | None = None):
             if item is None:
                 item = faq_admin.create(s, fields, g.staff.email, now())
             else:
-                faq_admin.update(item, fields, now())
+                faq_admin.update(item, fields, now(), g.staff.email)
             record(s, "faq.save", f"content:{item.id}")
             item_id = item.id
     except FieldErrors as exc:

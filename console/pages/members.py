@@ -46,6 +46,7 @@ def members():
     with the segment builder's conditions."""
     query = request.args.get("q", "").strip()
     sort = request.args.get("sort") if request.args.get("sort") in seg.SORTS else "joined"
+    ascending = request.args.get("dir") == "asc"
     number = max(int_or_none(request.args.get("page")) or 1, 1)
     problems = {}
     try:
@@ -54,16 +55,28 @@ def members():
         f, problems = seg.SegmentFilter(), exc.problems
     with db_session() as s:
         found = member_search.search(s, query) if query else []
-        total, rows = (0, []) if query else seg.page(s, f, now(), sort, number, PER_PAGE)
+        total, rows = (0, []) if query else seg.page(s, f, now(), sort, number, PER_PAGE, ascending)
         tags, interests = seg.known_tags(s)
         imports = [] if query else member_imports.counts(s)
-        keep = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "sort")]
+        keep = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "sort", "dir")]
         return render_template("console/members.html", query=query, found=found, settings=settings(), f=f,
-                               rows=rows, total=total, sort=sort, number=number,
+                               rows=rows, total=total, sort=sort, number=number, direction="asc" if ascending else "desc",
                                pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), keep=keep, problems=problems,
                                tiers=settings().tiers, tags=tags, interests=interests, rfm_segments=RFM_SEGMENTS,
                                rfm_labels=RFM_LABELS, rfm_as_of=rfm.ensure_scored(s, now()),
                                conditions=describe(f), imports=imports), (400 if problems else 200)
+
+
+@bp.route("/rfm/refresh", methods=["POST"])
+@requires("send_broadcasts")
+def rfm_refresh():
+    """RFM scored again now, on demand (the nightly job does the same), then back to the page asked from."""
+    with db_session() as s:
+        scored = rfm.score_all(s, now())
+        record(s, "rfm.refresh", "rfm", {"members": sum(scored.values())})
+    flash(f"RFM 已重算（{sum(scored.values()):,} 位會員）。RFM refreshed for {sum(scored.values()):,} members.", "ok")
+    target = request.form.get("next") or ""
+    return redirect(target if target.startswith("/console/") and "//" not in target else url_for("console.members"))
 
 
 @bp.route("/members/owing")

@@ -41,8 +41,17 @@ def _builder(segment: Segment | None, f: seg.SegmentFilter, problems=None, name=
 @requires("read")
 def segments():
     with db_session() as s:
-        rows = [(segment, _described(segment)) for segment in seg.saved(s)]
+        rows = [(segment, _described(segment), _count(s, segment)) for segment in seg.saved(s)]
         return render_template("console/segments.html", rows=rows)
+
+
+def _count(session, segment: Segment):
+    """How many members the segment holds now (and how many a marketing message could reach); None when its
+    stored conditions no longer pass."""
+    try:
+        return seg.count(session, seg.filter_of(segment), now())
+    except FieldErrors:
+        return None
 
 
 def _described(segment: Segment) -> list[tuple[str, str]]:

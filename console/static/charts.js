@@ -53,8 +53,19 @@
     if (format === "percent") return (value * 100).toFixed(short ? 0 : 1) + "%";
     var prefix = format === "money" ? "NT$" : "";
     if (short && Math.abs(value) >= 1e6) return prefix + (value / 1e6).toFixed(1) + "M";
-    if (short && Math.abs(value) >= 1e4) return prefix + Math.round(value / 1e3) + "k";
+    if (short && Math.abs(value) >= 1e4) {
+      var k = value / 1e3;  // a tick is a round number: 12.5k stays 12.5k, never "13k"
+      return prefix + (Number.isInteger(k) ? k : k.toFixed(1)) + "k";
+    }
     return prefix + Number(value).toLocaleString();
+  }
+
+  // Axis ticks: a step of 1, 2 or 5 times a power of ten, whole for counts and money (never 1.25 members).
+  function niceStep(max, whole) {
+    if (max <= 0) return whole ? 1 : 0.25;
+    var raw = max / 4, p = Math.pow(10, Math.floor(Math.log10(raw))), n = raw / p;
+    var step = (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * p;
+    return whole ? Math.max(1, Math.round(step)) : step;
   }
 
   function niceMax(max) {
@@ -97,12 +108,14 @@
     var W = width(box), H = 260, left = 64, right = 10, top = 12, bottom = 40;
     var svg = el("svg", {viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img"}, box);
     var values = allValues(chart);
-    var max = niceMax(Math.max.apply(null, values.concat([0])));
+    var highest = Math.max.apply(null, values.concat([0]));
+    var step = niceStep(highest, chart.format !== "percent");
+    var ticks = Math.max(1, Math.ceil(highest / step - 1e-9)), max = ticks * step;
     var plotW = W - left - right, plotH = H - top - bottom;
     var n = chart.labels.length || 1;
     function y(v) { return top + plotH - (v / max) * plotH; }
-    for (var g = 0; g <= 4; g++) {
-      var gv = max * g / 4;
+    for (var g = 0; g <= ticks; g++) {
+      var gv = Math.round(step * g * 1e6) / 1e6;
       el("line", {x1: left, x2: W - right, y1: y(gv), y2: y(gv), stroke: "#e5e9ed"}, svg);
       el("text", {x: left - 6, y: y(gv) + 5, "text-anchor": "end"}, svg).textContent = fmt(gv, chart.format, true);
     }

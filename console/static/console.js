@@ -64,8 +64,20 @@
     });
   }
 
+  // The chat: a canned reply picked fills the reply box (staff may still change it before sending).
+  function cannedReplies() {
+    document.querySelectorAll("select[data-fill]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        var box = document.getElementById(select.getAttribute("data-fill"));
+        if (box && select.value) { box.value = select.value; box.focus(); }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-count-url]").forEach(liveCount);
+    cannedReplies();
+    document.querySelectorAll("ol.chat").forEach(function (list) { list.scrollTop = list.scrollHeight; });
     document.querySelectorAll("form.composer").forEach(composer);
     confirmations();
   });

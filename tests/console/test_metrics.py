@@ -112,7 +112,7 @@ def test_dashboard_tables_download_as_csv(example, login_as):
     csv = viewer.get("/console/?month=2026-10&table=measures&format=csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     text = csv.get_data(as_text=True)
-    assert text.startswith("\ufeffmonth,new_members,members_at_month_end")
+    assert text.startswith("\ufeff月份 Month,新會員 New members,月底會員數 Members at month end")  # headings in words
     assert "2026-10,101,501," in text
     for table in ("stores", "funnel", "tiers", "rfm", "broadcasts"):
         assert viewer.get(f"/console/?month=2026-10&table={table}&format=csv").status_code == 200, table

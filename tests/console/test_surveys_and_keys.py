@@ -101,8 +101,8 @@ def test_members_own_words_are_read_only_with_read_member_text(app, login_as, an
         assert "shown to marketers and admins only" in page.get_data(as_text=True)
         assert words.search(marketer.get(path).get_data(as_text=True)), path
     csv = viewer.get("/console/surveys?format=csv").get_data(as_text=True)
-    assert "comment" not in csv.splitlines()[0] and not words.search(csv) and len(csv.splitlines()) == 6
-    assert "comment" in marketer.get("/console/surveys?format=csv").get_data(as_text=True).splitlines()[0]
+    assert "Comment" not in csv.splitlines()[0] and not words.search(csv) and len(csv.splitlines()) == 6
+    assert "Comment" in marketer.get("/console/surveys?format=csv").get_data(as_text=True).splitlines()[0]
     assert viewer.get("/console/inbox").status_code == 403  # handed-off chats: the same rule
 
 
