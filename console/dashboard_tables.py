@@ -7,6 +7,7 @@ from datetime import datetime, tzinfo
 from sqlalchemy.orm import Session
 
 from insights import dashboard_data, metrics, rfm
+from messaging import broadcast_results
 from insights.months import Month
 from rewards.settings import ProgramSettings
 
@@ -55,7 +56,7 @@ def build(session: Session, month: Month, tz: tzinfo, settings: ProgramSettings,
     tiers = dashboard_data.tier_mix(session)
     rfm_as_of = rfm.ensure_scored(session, now) if now is not None else rfm.last_scored_at(session)
     segments = rfm.segment_sizes(session)
-    broadcasts = dashboard_data.broadcast_results(session)
+    broadcasts = broadcast_results.latest(session)
     tables = {
         "measures": Table("measures", "每月指標 Monthly measures",
                           ["month", "new_members", "members_at_month_end", "acquisition_rate_%", "retention_rate_%",

@@ -1,8 +1,8 @@
 """Staff write the shop's own answers in the console: an faq is a library item of kind `faq`.
 
 Its ways of asking are kept in `details` (`asked_as_zh`, `asked_as_en`), one per line in the form.
-`faq_from_misses` turns a group of unanswered messages into an faq in one step: their wording
-becomes its asked_as lines.
+`faq_from_wordings` turns the wording of a group of unanswered messages into an faq in one step:
+its asked_as lines (`messaging.misses.faq_from_misses` takes the messages themselves).
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.field_errors import FieldErrors
-from messaging import misses
 from rewards.timeutil import require_aware
 
 from .library_admin import mark_edited
@@ -93,18 +92,6 @@ def update(item: ContentItem, fields: FaqFields, now: datetime, actor: str = "co
 
 def _is_chinese(text: str) -> bool:
     return bool(re.search(r"[\u3400-\u9fff]", text))
-
-
-def faq_from_misses(session: Session, miss_ids: list[int], answer_zh: str, answer_en: str, actor: str,
-                    now: datetime, title_zh: str = "", title_en: str = "") -> ContentItem:
-    """One step from unanswered messages to an faq answer: their wording is how it is asked."""
-    wording = misses.wording_of(session, miss_ids)
-    if not wording:
-        raise FieldErrors({"misses": "no such unanswered messages"})
-    item = faq_from_wordings(session, wording, answer_zh, answer_en, actor, now, title_zh, title_en,
-                             english_title_required=False)
-    misses.mark_answered(session, miss_ids, f"item-{item.id}")
-    return item
 
 
 def faq_from_wordings(session: Session, wording: list[str], answer_zh: str, answer_en: str, actor: str,

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from rewards.models import Member, Order, Outbox
+from rewards.models import Member, Order
 
 from insights import purchase_facts, rollups
-from messaging.models import Broadcast
 from insights.months import Month, bucket
 
 
@@ -34,20 +33,6 @@ class ReturningShare:
     @property
     def share(self) -> float | None:
         return self.returning_sales / self.sales if self.sales else None
-
-
-@dataclass(frozen=True)
-class BroadcastResult:
-    id: int
-    name: str
-    queued_at: object
-    recipients: int
-    sent: int
-    blocked_within_24h: int
-
-    @property
-    def block_rate(self) -> float | None:
-        return self.blocked_within_24h / self.sent if self.sent else None
 
 
 def funnel(session: Session, months: list[Month], tz: tzinfo) -> list[FunnelRow]:
@@ -85,29 +70,3 @@ def returning_share(session: Session, month: Month, tz: tzinfo) -> ReturningShar
                                .where(Order.member_id.in_(new_buyers), Order.placed_at >= start,
                                       Order.placed_at < end))
     return ReturningShare(str(month), int(total), int(total) - int(newcomers))
-
-
-def _within_a_day(later, earlier, dialect: str):
-    if dialect == "postgresql":
-        return and_(later >= earlier, later < earlier + literal_column("interval '24 hours'"))
-    return and_(later >= earlier, func.julianday(later) - func.julianday(earlier) < 1)
-
-
-def broadcast_results(session: Session, limit: int = 10) -> list[BroadcastResult]:
-    """The latest queued broadcasts: messages sent, and recipients who blocked the account within 24 h."""
-    dialect = session.get_bind().dialect.name
-    recent = list(session.scalars(select(Broadcast).where(Broadcast.status == "queued")
-                                  .order_by(Broadcast.queued_at.desc(), Broadcast.id.desc()).limit(limit)))
-    if not recent:
-        return []
-    ids = [b.id for b in recent]
-    sent = {cid: int(n) for cid, n in session.execute(
-        select(Outbox.campaign_id, func.count()).where(Outbox.campaign_id.in_(ids), Outbox.status == "sent")
-        .group_by(Outbox.campaign_id))}
-    blocked = {cid: int(n) for cid, n in session.execute(
-        select(Outbox.campaign_id, func.count()).join(Member, Member.id == Outbox.member_id)
-        .where(Outbox.campaign_id.in_(ids), Outbox.status == "sent", Member.is_blocked.is_(True),
-               _within_a_day(Member.blocked_at, Outbox.sent_at, dialect))
-        .group_by(Outbox.campaign_id))}
-    return [BroadcastResult(b.id, b.name, b.queued_at, b.recipients or 0, sent.get(b.id, 0), blocked.get(b.id, 0))
-            for b in recent]

@@ -71,6 +71,9 @@ class SurveyInvitation(Base):
     closed_at: Mapped[datetime | None]
 
 
+LOW_RATING = 2  # a survey rating this low or lower needs a follow-up by staff
+
+
 class SurveyResponse(Base):
     """A member's answer to an invitation: a rating of 1-5 and an optional comment. A rating of 1 or 2
     needs a follow-up by staff (`needs_follow_up`), done when `followed_up_at` is set."""

@@ -1,5 +1,5 @@
 """Survey answers for staff: responses with filters, satisfaction per month and store, CSAT by store
-and week, and the follow-up queue of low ratings (the tables and the answering are messaging/surveys.py)."""
+and week, and the follow-up queue of low ratings (the answering and the follow-up's "done" are messaging/surveys.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session
 
 from rewards.models import Member
 
-from messaging import surveys
-from insights.models import SurveyResponse
+from insights.models import LOW_RATING, SurveyResponse
 
 ONLINE = "online"  # the "store" of answers about online orders
-LOW_SCORE = surveys.LOW_RATING
+LOW_SCORE = LOW_RATING
 
 
 @dataclass(frozen=True)
@@ -153,12 +152,3 @@ def answer(session: Session, response_id: int, member_id: int) -> ResponseRow | 
     if response is None or response.member_id != member_id:
         return None
     return _row(response, None)
-
-
-def mark_follow_up_done(session: Session, response_id: int, actor: str, now: datetime) -> bool:
-    """True when the response needed a follow-up and is now marked done by `actor`."""
-    response = session.get(SurveyResponse, response_id)
-    if response is None or not response.needs_follow_up or response.followed_up_at is not None:
-        return False
-    surveys.mark_followed_up(session, response_id, actor, now)
-    return True

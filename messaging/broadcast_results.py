@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from rewards.models import Outbox
+from rewards.models import Member, Outbox
 
 from insights.attribution import After, after
 from messaging import ab_split, ab_stats
@@ -126,3 +126,42 @@ def _variants(session: Session, b: Broadcast, rows, held: After, now: datetime) 
         out.append(result)
     return out
 
+
+@dataclass(frozen=True)
+class BroadcastResult:
+    id: int
+    name: str
+    queued_at: object
+    recipients: int
+    sent: int
+    blocked_within_24h: int
+
+    @property
+    def block_rate(self) -> float | None:
+        return self.blocked_within_24h / self.sent if self.sent else None
+
+
+def _within_a_day(later, earlier, dialect: str):
+    if dialect == "postgresql":
+        return and_(later >= earlier, later < earlier + literal_column("interval '24 hours'"))
+    return and_(later >= earlier, func.julianday(later) - func.julianday(earlier) < 1)
+
+
+def latest(session: Session, limit: int = 10) -> list[BroadcastResult]:
+    """The latest queued broadcasts: messages sent, and recipients who blocked the account within 24 h."""
+    dialect = session.get_bind().dialect.name
+    recent = list(session.scalars(select(Broadcast).where(Broadcast.status == "queued")
+                                  .order_by(Broadcast.queued_at.desc(), Broadcast.id.desc()).limit(limit)))
+    if not recent:
+        return []
+    ids = [b.id for b in recent]
+    sent = {cid: int(n) for cid, n in session.execute(
+        select(Outbox.campaign_id, func.count()).where(Outbox.campaign_id.in_(ids), Outbox.status == "sent")
+        .group_by(Outbox.campaign_id))}
+    blocked = {cid: int(n) for cid, n in session.execute(
+        select(Outbox.campaign_id, func.count()).join(Member, Member.id == Outbox.member_id)
+        .where(Outbox.campaign_id.in_(ids), Outbox.status == "sent", Member.is_blocked.is_(True),
+               _within_a_day(Member.blocked_at, Outbox.sent_at, dialect))
+        .group_by(Outbox.campaign_id))}
+    return [BroadcastResult(b.id, b.name, b.queued_at, b.recipients or 0, sent.get(b.id, 0), blocked.get(b.id, 0))
+            for b in recent]

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from content import faq_admin
+from content.models import ContentItem
 from core.field_errors import FieldErrors
 from rewards.timeutil import require_aware
 
@@ -145,3 +147,15 @@ def sweep_retention(session: Session, now: datetime, retention: timedelta = DEFA
 
 def erase(session: Session, line_user_id: str) -> int:
     return session.execute(delete(UnansweredMessage).where(UnansweredMessage.line_user_id == line_user_id)).rowcount or 0
+
+
+def faq_from_misses(session: Session, miss_ids: list[int], answer_zh: str, answer_en: str, actor: str,
+                    now: datetime, title_zh: str = "", title_en: str = "") -> ContentItem:
+    """One step from unanswered messages to an faq answer: their wording is how it is asked."""
+    wording = wording_of(session, miss_ids)
+    if not wording:
+        raise FieldErrors({"misses": "no such unanswered messages"})
+    item = faq_admin.faq_from_wordings(session, wording, answer_zh, answer_en, actor, now, title_zh, title_en,
+                             english_title_required=False)
+    mark_answered(session, miss_ids, f"item-{item.id}")
+    return item

@@ -26,12 +26,11 @@ from rewards.timeutil import require_aware
 from rewards.tx import savepoint
 
 from messaging import policy
-from insights.models import SurveyInvitation, SurveyResponse
+from insights.models import LOW_RATING, SurveyInvitation, SurveyResponse
 from core.sweep_batches import BATCH_SIZE, Batch, note_candidates
 
 KIND = "survey_invitation"
 CATCH_UP = timedelta(days=1)
-LOW_RATING = 2  # this or lower: staff follow up
 MAX_COMMENT = 1000
 
 
@@ -159,10 +158,12 @@ def add_comment(session: Session, member: Member, response_id: int, comment: str
     return response
 
 
-def mark_followed_up(session: Session, response_id: int, staff: str, now: datetime) -> SurveyResponse | None:
-    """Staff have followed up a low rating (the console's "done")."""
+def mark_followed_up(session: Session, response_id: int, staff: str, now: datetime) -> bool:
+    """Staff have followed up a low rating (the console's "done"): True when it needed one and is now
+    marked done by `staff`."""
     require_aware(now)
     response = session.get(SurveyResponse, response_id)
-    if response is not None and response.followed_up_at is None:
-        response.followed_up_at, response.followed_up_by = now, staff[:200]
-    return response
+    if response is None or not response.needs_follow_up or response.followed_up_at is not None:
+        return False
+    response.followed_up_at, response.followed_up_by = now, staff[:200]
+    return True

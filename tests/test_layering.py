@@ -5,6 +5,8 @@
   library; core/ imports no edge.
 * handlers/ write no SQL (no sqlalchemy): they call the domain.
 * simulator/ knows only LINE's specs: it imports nothing of the project.
+* No arrow points back up: insights/ and content/ never import messaging/ (messaging sends what they
+  hold and measure).
 * No import cycle between the project's modules, anywhere.
 * One reader of the environment (core/config.py) and one of the clock (core/clock.py).
 """
@@ -82,6 +84,10 @@ def test_the_console_reaches_bot_only_through_its_preview_seam():
 @pytest.mark.parametrize("package", sorted(DOMAIN))
 def test_the_domain_imports_no_edge_and_no_web_or_line_library(package):
     assert offenders(lambda m, t: top(m) == package and (top(t) in EDGES or top(t) in WEB_AND_LINE)) == []
+
+
+def test_insights_and_content_never_import_messaging():
+    assert offenders(lambda m, t: top(m) in ("insights", "content") and t in MODULES and top(t) == "messaging") == []
 
 
 def test_core_imports_no_edge():

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from insights import survey_reports as surveys
+from messaging import surveys as answering
 from rewards.timeutil import local_midnight
 
 from ..auth import requires
@@ -58,7 +59,7 @@ def surveys_page():
 @requires("handle_surveys")
 def survey_follow_up_done(response_id: int):
     with db_session() as s:
-        if not surveys.mark_follow_up_done(s, response_id, g.staff.email, now()):
+        if not answering.mark_followed_up(s, response_id, g.staff.email, now()):
             abort(404)
         record(s, "survey.follow_up_done", f"survey_response:{response_id}")
     flash("已標記完成。Marked done.", "ok")

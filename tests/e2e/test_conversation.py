@@ -151,10 +151,9 @@ def test_the_unanswered_are_kept_grouped_and_turned_into_an_faq(chat, members, r
     with rt.db.session() as s:
         group = misses.groups(s)[0]
         assert group.count >= 3 and group.wording.startswith("寵物可以進去")
-    from content import faq_admin
     with rt.db.session() as s:
-        faq_admin.faq_from_misses(s, group.ids, "歡迎毛孩！請使用推車或提籠。", "Pets are welcome in a carrier.",
-                                  "staff@example.com", clock.now())
+        misses.faq_from_misses(s, group.ids, "歡迎毛孩！請使用推車或提籠。", "Pets are welcome in a carrier.",
+                               "staff@example.com", clock.now())
     assert "毛孩" in words(chat.say(zh, "寵物可以進去嗎"))
     with rt.db.session() as s:
         assert misses.groups(s) == []
