@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.config import derived_key
+
 from .line_client import LineApiError, LineClient
 
 SESSION_PREFIX = "ls1."
@@ -40,7 +42,7 @@ class Session:
 
 
 def _key(secret_key: str) -> bytes:
-    return hmac.new(secret_key.encode(), b"liff-session-v1", hashlib.sha256).digest()
+    return derived_key(secret_key, b"liff-session-v1")
 
 
 def _mac(key: bytes, message: str) -> str:

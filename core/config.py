@@ -314,8 +314,14 @@ class Config:
         return PROJECT_ROOT.parent / "shared" / "line-openapi"
 
 
+def derived_key(secret_key: str, purpose: bytes) -> bytes:
+    """A key of its own for one purpose (identity hashes, phone codes, card codes, LIFF sessions),
+    derived from SECRET_KEY: what one purpose's MACs reveal says nothing of another's, or of the secret."""
+    return hmac.new(secret_key.encode(), purpose, hashlib.sha256).digest()
+
+
 def identity_key(secret_key: str) -> bytes:
-    return hmac.new(secret_key.encode(), b"member-identity-hash-v1", hashlib.sha256).digest()
+    return derived_key(secret_key, b"member-identity-hash-v1")
 
 
 def instance_secret_key(folder: Path) -> str:

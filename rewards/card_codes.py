@@ -13,6 +13,8 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.config import derived_key
+
 WINDOW_SECONDS = 300
 GRACE_SECONDS = 30
 DIGITS = 6
@@ -26,7 +28,7 @@ class CardCode:
 
 
 def key_from(secret_key: str) -> bytes:
-    return hmac.new(secret_key.encode(), b"member-card-code-v1", hashlib.sha256).digest()
+    return derived_key(secret_key, b"member-card-code-v1")
 
 
 def _digits(key: bytes, member_code: str, window: int) -> str:

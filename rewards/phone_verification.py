@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import phones
+from core.config import derived_key
 from core.phones import Phone
 
 from .claims import Claimed, claim_by_phone
@@ -81,7 +82,7 @@ class Issued:
 
 def code_key(secret: str) -> bytes:
     """The key the codes' HMACs are made with, derived from the app's secret (never the secret itself)."""
-    return hmac.new(secret.encode(), b"phone-verification-code-v1", hashlib.sha256).digest()
+    return derived_key(secret, b"phone-verification-code-v1")
 
 
 def _digest(key: bytes, code_id: int, phone: str, code: str) -> str:
