@@ -14,20 +14,26 @@ stored answer again (the handler never runs twice):
 * after that as a push under the answer's X-Line-Retry-Key (made once, stored with the answer: LINE
   answers a second push under the same key 409 and delivers nothing), while LINE's monthly limit is
   not recorded as reached (messaging/sending_state.py). A push counts against the monthly quota;
-  REPLY_AS_PUSH_AFTER_SECONDS=off never pushes.
+  REPLY_AS_PUSH_AFTER_SECONDS=off never pushes;
+* except after a reply that may have reached LINE: one whose call got no answer in time, or lost its
+  connection once made (LINE may have acted on it). The answer is stored again saying so, and from
+  then on it only ever goes by reply: a reply has no retry key, and LINE refuses a used token and an
+  expired one alike (400), so a push could deliver it a second time; the refused token counts as
+  the answer gone. (No connection made, a 429 or a 5xx: LINE's gateway did not take the reply.)
 
 A retry waits until any earlier try must have ended (LINE_TIMEOUT_SECONDS and a second), so a push
 never overtakes a reply still on its way. What LINE refuses for good, or what cannot go at all (the
 token expired and pushing is off, the monthly limit), leaves the event `unanswered`, the reason in
-`error`. The one case this cannot tell apart: a process that dies after LINE accepted its reply but
-before the row says so, with no retry until the token is stale; the push then repeats that answer.
-The sweeper runs every 10 s, well inside the token's minute, so only a worker down as well gets there.
+`error`. The one case this cannot tell apart: a process that dies during its reply call (or after
+LINE accepted it, before the row says so), with no retry until the token is stale; the push then
+repeats an answer that may have gone. The sweeper runs every 10 s, well inside the token's minute,
+so only a worker down as well gets there.
 """
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from messaging import sending_state
@@ -53,6 +59,8 @@ class Answer:
     to: str | None  # the user, group or room a push goes to
     retry_key: str
     token_at: float  # when LINE sent the event (epoch seconds): the reply token's age counts from here
+    # a try by reply may have reached LINE: it never goes as a push (see the module's doc)
+    reply_may_have_gone: bool = False
 
     @classmethod
     def for_event(cls, event: Incoming, messages: list[dict], received_at: datetime) -> "Answer":
@@ -65,20 +73,23 @@ class Answer:
 
     def to_json(self) -> dict:
         return {"messages": self.messages, "replyToken": self.reply_token, "to": self.to,
-                "retryKey": self.retry_key, "tokenAt": self.token_at}
+                "retryKey": self.retry_key, "tokenAt": self.token_at, "replyMayHaveGone": self.reply_may_have_gone}
 
     @classmethod
     def from_json(cls, data: dict) -> "Answer":
         return cls(messages=data["messages"], reply_token=data.get("replyToken"), to=data.get("to"),
-                   retry_key=data["retryKey"], token_at=float(data["tokenAt"]))
+                   retry_key=data["retryKey"], token_at=float(data["tokenAt"]),
+                   reply_may_have_gone=bool(data.get("replyMayHaveGone")))
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What became of a try: `by` "reply" or "push" when LINE accepted it; `problem` when it cannot
-    go; neither: not now (LINE busy, down or slow), the sweeper tries again."""
+    go; neither: not now (LINE busy, down or slow), the sweeper tries again, with `answer` (when
+    given) stored in place of the one it had."""
     by: str | None = None
     problem: str | None = None
+    answer: Answer | None = None
 
     @property
     def settled(self) -> bool:
@@ -105,7 +116,7 @@ class AnswerSender:
         age = now.timestamp() - answer.token_at
         if retry and age > GIVE_UP_AFTER.total_seconds():
             return Outcome(problem=f"not accepted by LINE within {GIVE_UP_AFTER}")
-        if answer.reply_token and age < (self.push_after or REPLY_WINDOW_SECONDS):
+        if answer.reply_token and (answer.reply_may_have_gone or age < (self.push_after or REPLY_WINDOW_SECONDS)):
             return self._reply(answer, retry)
         if self.push_after is None:
             return Outcome(problem="the reply token expired and REPLY_AS_PUSH_AFTER_SECONDS is off")
@@ -119,10 +130,13 @@ class AnswerSender:
         except LineApiError as exc:
             if _transient(exc):
                 log.warning("reply not delivered yet: LINE %s", exc.status)
+                if exc.status is None and exc.may_have_arrived and not answer.reply_may_have_gone:
+                    return Outcome(answer=replace(answer, reply_may_have_gone=True))  # by reply from now on
                 return Outcome()
             if exc.status == 400 and retry:
-                # a fresh token refused: an earlier try used it, so the answer went then
-                log.info("reply token already used: the answer went on an earlier try")
+                # the token refused: an earlier try used it (fresh), or one that may have used it had
+                # (stale), so the answer went then
+                log.info("reply token refused on a retry: the answer went on an earlier try")
                 return Outcome(by="reply")
             return Outcome(problem=f"LINE refused the reply: {exc.status} {exc.message[:200]}")
         except Exception as exc:  # noqa: BLE001 - a malformed message must not crash the worker

@@ -91,6 +91,8 @@ FINISH = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.statu
 CLAIM_ANSWER = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "answering",
                                     INBOX.c.claimed_at < bindparam("tried_before"))
                 .values(claimed_at=bindparam("now"), attempts=INBOX.c.attempts + 1).returning(INBOX.c.answer))
+KEEP_ANSWER = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "answering")
+               .values(answer=bindparam("answer", type_=INBOX.c.answer.type)))
 ANSWERED = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "answering")
             .values(status=case((INBOX.c.error.is_(None), "done"), else_="failed"), answered_at=bindparam("now"),
                     answered_by=bindparam("by"), answer=None))
@@ -129,6 +131,11 @@ def claim_answer(session: Session, event_id: int, now: datetime, tried_before: d
     there is nothing to take."""
     row = session.execute(CLAIM_ANSWER, {"event_id": event_id, "now": now, "tried_before": tried_before}).first()
     return (row[0],) if row is not None else None
+
+
+def keep_answer(session: Session, event_id: int, answer: dict) -> bool:
+    """The answer, still to go, as it now stands (which way it may go: bot/answers.py)."""
+    return session.execute(KEEP_ANSWER, {"event_id": event_id, "answer": answer}).rowcount == 1
 
 
 def answered(session: Session, event_id: int, now: datetime, by: str) -> bool:

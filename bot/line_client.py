@@ -19,6 +19,7 @@ from linebot.v3.messaging import (ApiClient, Configuration, MessagingApi, Messag
 from linebot.v3.insight import ApiClient as InsightApiClient, Configuration as InsightConfiguration, Insight
 from linebot.v3.insight.exceptions import ApiException as InsightApiException
 from linebot.v3.messaging.exceptions import ApiException
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from core import metrics
 from core.text_checks import clean_text
@@ -32,11 +33,14 @@ BULK_LINK_MAX = 500  # users per bulk rich menu link (LINE's limit)
 class LineApiError(Exception):
     """LINE answered with an error status (or did not answer)."""
 
-    def __init__(self, status: int | None, message: str, retry_after: float | None = None):
+    def __init__(self, status: int | None, message: str, retry_after: float | None = None,
+                 may_have_arrived: bool = True):
         super().__init__(f"LINE API {status}: {message}")
         self.status = status
         self.message = message
         self.retry_after = retry_after
+        # no answer (status None): False only when no connection was made, so LINE never saw it
+        self.may_have_arrived = may_have_arrived
 
     @property
     def is_timeout(self) -> bool:
@@ -56,6 +60,16 @@ class Profile:
     user_id: str
     display_name: str
     language: str | None
+
+
+def _no_answer(exc: Exception) -> LineApiError:
+    """A timeout or a lost connection. Only a connection never made certainly kept the request from
+    LINE: a read that timed out may follow a request LINE acted on."""
+    cause = exc
+    while isinstance(cause, MaxRetryError) and cause.reason is not None:
+        cause = cause.reason
+    never_connected = isinstance(cause, (NewConnectionError, ConnectTimeoutError, ConnectionRefusedError))
+    return LineApiError(None, f"{cause.__class__.__name__}: no answer from LINE", may_have_arrived=not never_connected)
 
 
 def _error_from(exc: ApiException) -> LineApiError:
@@ -106,7 +120,7 @@ class LineClient:
         except Exception as exc:  # urllib3 timeouts and connection errors
             if exc.__class__.__module__.startswith(("urllib3", "socket")) or isinstance(exc, OSError):
                 metrics.line_call(name, None)
-                raise LineApiError(None, f"{exc.__class__.__name__}: no answer from LINE") from None
+                raise _no_answer(exc) from None
             raise
         metrics.line_call(name, 200)
         return answer
@@ -174,7 +188,7 @@ class LineClient:
         except Exception as exc:  # urllib3 timeouts and connection errors
             if exc.__class__.__module__.startswith(("urllib3", "socket")) or isinstance(exc, OSError):
                 metrics.line_call("verify_id_token", None)
-                raise LineApiError(None, f"{exc.__class__.__name__}: no answer from LINE") from None
+                raise _no_answer(exc) from None
             raise
         metrics.line_call("verify_id_token", answer.status)
         try:

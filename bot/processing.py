@@ -84,8 +84,8 @@ class EventProcessor:
         if outcome is None:
             return None
         event, ctx, answer, next_id = outcome
+        sent = self.answers.deliver(answer, retry=False) if answer is not None else None  # the member waits
         self._carry_out(event, ctx.effects)
-        sent = self.answers.deliver(answer, retry=False) if answer is not None else None
         metrics.event_processed(time.perf_counter() - started, False)
         if sent is not None or not self.db.is_postgres:
             def record(session):
@@ -119,6 +119,8 @@ class EventProcessor:
         elif sent.problem is not None:
             log.warning("event %s left unanswered: %s", inbox_id, sent.problem)
             inbox.unanswered(session, inbox_id, sent.problem)
+        elif sent.answer is not None:  # it may have reached LINE by reply: it goes no other way (bot/answers.py)
+            inbox.keep_answer(session, inbox_id, sent.answer.to_json())
         # neither: LINE could not take it now; the event stays answering for the sweeper
 
     def _unit(self, session, inbox_id: int, now, claimed=None):

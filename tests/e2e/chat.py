@@ -17,7 +17,7 @@ class Chat:
     def replies_to(self, event) -> list[list[dict]]:
         token = event.get("replyToken")
         return [c.body["messages"] for c in self.line.calls_to("/v2/bot/message/reply")
-                if c.body and c.body.get("replyToken") == token]
+                if c.body and c.body.get("replyToken") == token and c.status == 200]  # delivered
 
     def send(self, event) -> list[dict]:
         """Post one event and return the messages of the one reply it got ([] if none)."""

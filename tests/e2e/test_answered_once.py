@@ -5,6 +5,7 @@ answer's retry key; the handler never runs twice. What the member got is read fr
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -60,7 +61,7 @@ def joining(app, chat, line, monkeypatch):
     data = next(d for d in json.dumps(welcome, ensure_ascii=False).split('"') if "action=join" in d)
     event = chat.sender.postback(UID, data)
     processor = app.extensions["inbox_worker"].processor
-    crash_once(monkeypatch, processor, "_carry_out")  # after the commit, before the reply
+    crash_once(monkeypatch, processor.answers, "deliver")  # after the commit, before the reply
     before = len(line.delivered(UID))
     with pytest.raises(Crash):
         chat.post(event)
@@ -182,7 +183,7 @@ def test_a_stale_answer_is_not_pushed_when_pushing_is_off(database_url, simulato
     chat = Chat(app.test_client(), sender, line)
     line.add_user(UID, "小明", "zh-TW")
     chat.join(UID)
-    crash_once(monkeypatch, app.extensions["inbox_worker"].processor, "_carry_out")
+    crash_once(monkeypatch, app.extensions["inbox_worker"].processor.answers, "deliver")
     event = chat.sender.text(UID, "點數")
     with pytest.raises(Crash):
         chat.post(event)
@@ -238,3 +239,52 @@ def test_a_push_refused_for_the_monthly_limit_records_the_limit(app, chat, line,
     with app.extensions["bot"].db.session() as s:
         assert sending_state.monthly_limit_reached_at(s) is not None
     assert [c.status for c in line.calls_to("/v2/bot/message/push")] == [429]
+
+
+def test_a_reply_that_timed_out_goes_by_reply_only(database_url, simulator_server, line, clock, sender):
+    """The chaos test's case (seed 900150): LINE acted on the reply but answered too late, and the next
+    try came after the token was stale. A read that timed out may follow a delivered request, so the
+    answer is stored as one that goes by reply only: the retry's refused token says it went, and
+    nothing is pushed."""
+    app = make_app(database_url, simulator_server.url, clock, LINE_TIMEOUT_SECONDS=0.5)
+    chat = Chat(app.test_client(), sender, line)
+    line.add_user(UID, "小明", "zh-TW")
+    chat.join(UID)
+    line.faults.slow(r"/v2/bot/message/reply$", delay=1.5)
+    event = chat.sender.text(UID, "點數")
+    chat.post(event)
+    row = row_of(app, event)
+    assert row.status == "answering" and row.answer["replyMayHaveGone"] is True
+    time.sleep(1.5)  # LINE has dealt with the held call
+    clock.advance(timedelta(minutes=2))  # the token is stale
+    assert app.extensions["inbox_worker"].sweep() == 1
+    row = row_of(app, event)
+    assert (row.status, row.answered_by) == ("done", "reply")
+    assert line.calls_to("/v2/bot/message/push") == []
+    assert len(chat.replies_to(event)) == 1
+    app.extensions["bot"].db.dispose()
+
+
+def test_a_reply_refused_by_lines_gateway_may_still_be_pushed(app, chat, line, clock):
+    """A 5xx: LINE did not take the reply, so once the token is stale the answer goes as a push."""
+    line.add_user(UID, "小明", "zh-TW")
+    chat.join(UID)
+    line.faults.server_error(r"/v2/bot/message/reply$")
+    event = chat.sender.text(UID, "點數")
+    chat.post(event)
+    assert row_of(app, event).answer["replyMayHaveGone"] is False
+    clock.advance(timedelta(minutes=2))
+    assert app.extensions["inbox_worker"].sweep() == 1
+    assert row_of(app, event).answered_by == "push"
+    assert chat.replies_to(event) == [] and [c.status for c in line.calls_to("/v2/bot/message/push")] == [200]
+
+
+def test_only_a_connection_never_made_says_line_never_saw_the_request():
+    import urllib3.exceptions as u
+
+    from bot.line_client import _no_answer
+
+    refused = u.MaxRetryError(None, "/v2/bot/message/reply", u.NewConnectionError(None, "refused"))
+    assert _no_answer(refused).may_have_arrived is False
+    assert _no_answer(u.ReadTimeoutError(None, "/v2/bot/message/reply", "read timed out")).may_have_arrived is True
+    assert _no_answer(u.ProtocolError("Connection aborted.")).may_have_arrived is True
