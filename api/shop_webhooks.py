@@ -1,8 +1,8 @@
 """POST /webhooks/<platform>: an online shop's signed order webhooks (Shopify, WooCommerce, SHOPLINE).
 
 The signature is checked on the raw body first: wrong or missing, 401 and nothing is kept but a
-counter. A signed delivery is recorded once (rewards/shops/deliveries.py) and answered 200 at once;
-the worker processes it. A signed body that is not JSON, or not an object, is recorded as failed
+counter. A signed delivery is recorded once (rewards/shops/deliveries.py: one INSERT ... ON
+CONFLICT DO NOTHING on a Core connection) and answered 200 at once; the worker processes it. A signed body that is not JSON, or not an object, is recorded as failed
 with its reason (the console's Shops page shows it) and still answered 200: every platform's
 answer to a non-2xx is to retry the same bytes, which would fail the same way, and Shopify and
 WooCommerce disable a webhook that keeps failing (WooCommerce after 5), which would lose the good
@@ -120,14 +120,15 @@ def receive(platform: str):
     now = rt.clock.now()
     delivery_id = _delivery_id(delivery, body)
 
-    def record(session):
-        new = deliveries.record(session, platform, delivery_id, delivery.topic, delivery.shop, payload, now, error)
+    def record(conn):
+        new = deliveries.record(conn, platform, delivery_id, delivery.topic, delivery.shop, payload, now, error)
         if new is not None and not handles(delivery.topic) and error is None:
-            deliveries.finish(session, new, now, deliveries.Outcome("ignored", f"topic {delivery.topic[:40]} is not handled"))
+            deliveries.finish(conn, new, now, deliveries.Outcome("ignored", f"topic {delivery.topic[:40]} is not handled"))
             return None
         return new
 
-    new_id = rt.db.run(record, write=True)
+    # on a Core connection: the answer waits for one INSERT ... ON CONFLICT DO NOTHING RETURNING, not an ORM session
+    new_id = rt.db.run(record, write=True, core=True)
     metrics.shop_delivery(platform, "recorded" if new_id is not None or error else "duplicate")
     if new_id is not None and error is None:
         current_app.extensions["shop_worker"].submit([new_id])

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from sqlalchemy import and_, bindparam, case, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core.bulk import insert_new
@@ -37,7 +38,7 @@ READERS: dict[str, Callable[[str, str, Any, ShopSettings], events.Event | list[e
 }
 
 
-def record(session: Session, platform: str, delivery_id: str, topic: str, shop: str, payload: Any,
+def record(session: Session | Connection, platform: str, delivery_id: str, topic: str, shop: str, payload: Any,
            now: datetime, error: str | None = None) -> int | None:
     """The delivery's row id when it is new, None when it was recorded before."""
     inserted = insert_new(session, TABLE, [{
@@ -60,7 +61,7 @@ def claim(session: Session, delivery_id: int, now: datetime):
     return session.execute(CLAIM, {"claim_id": delivery_id, "now": now, "stale_before": now - LEASE}).first()
 
 
-def finish(session: Session, delivery_id: int, now: datetime, outcome: Outcome, status: str | None = None) -> None:
+def finish(session: Session | Connection, delivery_id: int, now: datetime, outcome: Outcome, status: str | None = None) -> None:
     status = status or ("ignored" if outcome.code == "ignored" else "done")
     session.execute(update(TABLE).where(TABLE.c.id == delivery_id).values(
         status=status, outcome=outcome.code[:32], error=(outcome.reason or "")[:500] or None, processed_at=now,
