@@ -13,23 +13,32 @@ log = logging.getLogger(__name__)
 
 
 class ShopDeliveryWorker:
-    def __init__(self, db, clock, settings, shop_settings: ShopSettings, mode: str = "thread", threads: int = 2):
+    def __init__(self, db, clock, settings, shop_settings: ShopSettings, mode: str = "thread", threads: int = 4):
         self.db, self.clock, self.settings, self.shop_settings = db, clock, settings, shop_settings
         self.mode = mode
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="shops") if mode == "thread" else None
 
-    def submit(self, delivery_ids: list[int]) -> None:
-        for delivery_id in delivery_ids:
-            if self.mode == "sync":
-                self.process(delivery_id)
-            elif self.mode == "thread":
-                self.pool.submit(self.process, delivery_id)
+    @property
+    def processes_here(self) -> bool:
+        """Whether this process processes what it records (else only the worker's sweep does)."""
+        return self.mode in ("sync", "thread")
 
-    def process(self, delivery_id: int, now=None):
-        """One delivery in one unit of work (as of `now`, default the clock's); an error rolls it back
-        and hands it back (failed after deliveries.MAX_ATTEMPTS tries). Never raises."""
+    def submit_claimed(self, delivery_id: int, row: deliveries.Claimed) -> None:
+        """A delivery recorded claimed by this process (deliveries.record(claim=True)), its payload in hand."""
+        if self.mode == "sync":
+            self.process(delivery_id, claimed=row)
+        elif self.mode == "thread":
+            self.pool.submit(self.process, delivery_id, None, row)
+
+    def process(self, delivery_id: int, now=None, claimed: deliveries.Claimed | None = None):
+        """One delivery in one unit of work (as of `now`, default the clock's): claimed first, unless
+        `claimed` is its payload held under this process's claim. An error rolls it back and hands it
+        back (failed after deliveries.MAX_ATTEMPTS tries). Never raises."""
         now = now or self.clock.now()
         try:
+            if claimed is not None:
+                return self.db.run(lambda s: deliveries.process_claimed(s, delivery_id, claimed, now, self.settings,
+                                                                        self.shop_settings), write=True)
             return self.db.run(lambda s: deliveries.process(s, delivery_id, now, self.settings, self.shop_settings),
                                write=True)
         except Exception as exc:  # noqa: BLE001 - recorded on the delivery, retried by the sweep

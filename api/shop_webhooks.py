@@ -119,9 +119,13 @@ def receive(platform: str):
         payload, error = None, None
     now = rt.clock.now()
     delivery_id = _delivery_id(delivery, body)
+    worker = current_app.extensions["shop_worker"]
+    # processed by this process: recorded claimed, its payload handed to the pool (no claim, no re-read)
+    claim = worker.processes_here and error is None and handles(delivery.topic)
 
     def record(conn):
-        new = deliveries.record(conn, platform, delivery_id, delivery.topic, delivery.shop, payload, now, error)
+        new = deliveries.record(conn, platform, delivery_id, delivery.topic, delivery.shop, payload, now, error,
+                                claim=claim)
         if new is not None and not handles(delivery.topic) and error is None:
             deliveries.finish(conn, new, now, deliveries.Outcome("ignored", f"topic {delivery.topic[:40]} is not handled"))
             return None
@@ -130,8 +134,8 @@ def receive(platform: str):
     # on a Core connection: the answer waits for one INSERT ... ON CONFLICT DO NOTHING RETURNING, not an ORM session
     new_id = rt.db.run(record, write=True, core=True)
     metrics.shop_delivery(platform, "recorded" if new_id is not None or error else "duplicate")
-    if new_id is not None and error is None:
-        current_app.extensions["shop_worker"].submit([new_id])
+    if new_id is not None and claim:
+        worker.submit_claimed(new_id, deliveries.Claimed(platform, delivery.topic[:64], delivery.shop[:128], payload))
     return jsonify({})
 
 

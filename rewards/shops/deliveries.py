@@ -4,6 +4,9 @@ events are in bot/inbox.py).
 * `record`: once per (platform, delivery id), INSERT ... ON CONFLICT DO NOTHING; a body that cannot
   be read is recorded `failed` at once with its reason (and what was sent), so it shows on the
   console's Shops page and nothing is lost.
+* The web process that will process a delivery itself (INBOX_MODE thread or sync) records it
+  claimed already, and hands its payload over in memory (`Claimed`, `process_claimed`): no claim
+  statement, no payload read back.
 * `claim` takes a pending delivery (or one whose claim is older than LEASE) with a conditional
   UPDATE; `process` reads it with its platform's module and acts in the caller's unit of work;
   `finish` records the outcome. A delivery whose processing raised is pending again, and failed
@@ -12,6 +15,7 @@ events are in bot/inbox.py).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -38,13 +42,29 @@ READERS: dict[str, Callable[[str, str, Any, ShopSettings], events.Event | list[e
 }
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed delivery's (platform, topic, shop, payload): read back by `claim`, or kept in memory
+    by the process that recorded it claimed (`record(claim=True)`)."""
+
+    platform: str
+    topic: str
+    shop: str
+    payload: Any
+
+
 def record(session: Session | Connection, platform: str, delivery_id: str, topic: str, shop: str, payload: Any,
-           now: datetime, error: str | None = None) -> int | None:
-    """The delivery's row id when it is new, None when it was recorded before."""
+           now: datetime, error: str | None = None, claim: bool = False) -> int | None:
+    """The delivery's row id when it is new, None when it was recorded before. `claim`: the process
+    recording it will process it (`process_claimed`), so it is written claimed (processing, attempt
+    1) and needs no claim of its own; should that process die, the sweep takes it once the claim is
+    older than LEASE, as any other."""
+    status = "failed" if error else "processing" if claim else "pending"
     inserted = insert_new(session, TABLE, [{
         "platform": platform, "delivery_id": delivery_id[:128], "topic": topic[:64], "shop": shop[:128],
-        "payload": payload, "status": "failed" if error else "pending", "error": error[:500] if error else None,
-        "outcome": "unreadable" if error else None, "attempts": 0, "received_at": now,
+        "payload": payload, "status": status, "error": error[:500] if error else None,
+        "outcome": "unreadable" if error else None, "attempts": 1 if status == "processing" else 0,
+        "claimed_at": now if status == "processing" else None, "received_at": now,
         "processed_at": now if error else None}], returning=(TABLE.c.id,))
     return inserted[0][0] if inserted else None
 
@@ -112,6 +132,13 @@ def process(session: Session, delivery_id: int, now: datetime, settings: Program
     row = claim(session, delivery_id, now)
     if row is None:
         return None
+    return process_claimed(session, delivery_id, row, now, settings, shop)
+
+
+def process_claimed(session: Session, delivery_id: int, row, now: datetime, settings: ProgramSettings,
+                    shop: ShopSettings) -> Outcome:
+    """Act on a delivery this process holds the claim of (`row`: its platform, topic, shop and
+    payload) and finish it, in the caller's unit of work."""
     outcome = act(session, row, now, settings, shop)
     finish(session, delivery_id, now, outcome, status="failed" if outcome.code == "unreadable" else None)
     return outcome

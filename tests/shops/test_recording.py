@@ -1,16 +1,19 @@
 """What a delivery's answer waits for: recording it is one INSERT ... ON CONFLICT DO NOTHING on a
 Core connection (no ORM session, no read, no savepoint); the processing happens behind
-(INBOX_MODE=off here: only recorded, as the answer sees it)."""
+(INBOX_MODE=off: only recorded, as the answer sees it). A process that will process the delivery
+itself records it claimed."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select
 
+from rewards.shops import deliveries
 from rewards.shops.models import ShopDelivery
 
-from .conftest import rows
+from .conftest import SHOP_DOMAIN, balance, rows
 
 
 @contextmanager
@@ -56,3 +59,41 @@ def test_an_unknown_topic_is_recorded_as_ignored_in_the_same_unit(rt, shopify):
         assert shopify.send("products/create", {"id": 1}).status_code == 200
     assert seen == begin + ["INSERT", "UPDATE"]
     assert rows(rt, select(ShopDelivery.status, ShopDelivery.outcome)) == [("ignored", "ignored")]
+
+
+def test_a_delivery_processed_by_the_process_that_recorded_it_is_recorded_claimed(rt, shopify, make_member):
+    """INBOX_MODE=sync (as thread): written claimed, its payload handed over in memory, so the row is
+    written twice in all (the INSERT, the finish) with no claim and no read back."""
+    member = make_member()
+    with rt.db.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")  # the pool's connection opened before counting
+    seen: list[str] = []
+
+    def listen(_conn, _cursor, statement, *_args):
+        if "shop_deliveries" in statement:
+            seen.append(statement.split(None, 1)[0].upper())
+
+    event.listen(rt.db.engine, "before_cursor_execute", listen)
+    try:
+        assert shopify.send("orders/paid", shopify.order(member_code=member.code)).status_code == 200
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", listen)
+    assert seen == ["INSERT", "UPDATE"]
+    assert rows(rt, select(ShopDelivery.status, ShopDelivery.outcome, ShopDelivery.attempts)) == [
+        ("done", "credited", 1)]
+    assert balance(rt, member) == 12
+
+
+def test_a_delivery_recorded_claimed_by_a_process_that_died_is_taken_by_the_sweep_after_the_lease(
+        rt, app, make_member, clock):
+    member = make_member()
+    payload = {"id": 42, "currency": "TWD", "total_price": "1280.00", "created_at": clock.now().isoformat(),
+               "note_attributes": [{"name": "member_code", "value": member.code}]}
+    with rt.db.session() as s:  # recorded claimed; the process dies before its pool processes it
+        deliveries.record(s, "shopify", "died-1", "orders/paid", SHOP_DOMAIN, payload, clock.now(), claim=True)
+    worker = app.extensions["shop_worker"]
+    assert worker.sweep(clock.now() + deliveries.LEASE - timedelta(seconds=1)) == 0  # its claim still holds
+    assert worker.sweep(clock.now() + deliveries.LEASE + timedelta(seconds=1)) == 1
+    assert rows(rt, select(ShopDelivery.status, ShopDelivery.outcome, ShopDelivery.attempts)) == [
+        ("done", "credited", 2)]
+    assert balance(rt, member) == 12
