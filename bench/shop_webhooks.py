@@ -10,9 +10,10 @@ the orders API's own rate in the same run; and the time to answer with 16 parall
    Target: each platform ≥ 0.8 × the API's rate.
 2. Served as production serves it: gunicorn in its own process, with the Procfile's `web` settings
    (2 workers × 4 threads unless told otherwise), INBOX_MODE=thread (answered once recorded,
-   processed by the pool behind); the senders are threads of this process. 16 senders post M
-   deliveries each of one platform: p50/p99 of the answer, and the rate until every delivery was
-   processed; the same senders post M orders each through the API on the same server. Targets:
+   processed by the pool behind); the senders are threads of this process. 16 senders post a burst
+   of deliveries of one platform: p50/p99 of the answer, and the rate until every delivery was
+   processed; the same senders post a burst of orders through the API on the same server. The four
+   take turns in rounds as in 1 (M per sender in all, over the rounds). Targets:
    p99 < 200 ms; processed per second ≥ 0.8 × the API's orders per second.
 
 Every delivery is checked to have credited its order. `--runs` runs (default 3): each run's figures,
@@ -198,9 +199,9 @@ def send_all(base: str, work: list[list[tuple[str, bytes, dict]]], expect: int) 
         return [t for batch in pool.map(send, work) for t in batch]
 
 
-def served(db, base: str, key: str, members, senders: int, each: int, turn: int = 0) -> dict[str, tuple[float, float, float]]:
-    """Each path: (answer p50 ms, p99 ms, processed per second); the paths in turn, starting with
-    the `turn`-th."""
+def served(db, base: str, key: str, members, senders: int, each: int, turn: int = 0) -> dict[str, tuple[list, float]]:
+    """Each path: (answer times in ms, seconds until all were processed); the paths in turn,
+    starting with the `turn`-th."""
     placed = placed_an_hour_before(datetime.now(timezone.utc))
     json_type = {"Content-Type": "application/json"}
     found = {}
@@ -232,8 +233,22 @@ def served(db, base: str, key: str, members, senders: int, each: int, turn: int 
         took = time.perf_counter() - started
         if path != "api":
             check_credited(db, path, ids)
-        found[path] = (statistics.median(times), percentile(times, 99), senders * each / took)
+        found[path] = (times, took)
     return found
+
+
+def served_rounds(db, base: str, key: str, members, senders: int, each: int, rounds: int,
+                  turn: int) -> dict[str, tuple[float, float, float]]:
+    """`served` in `rounds` bursts of each // rounds per sender, the paths' order rotating: each
+    path's (answer p50 ms, p99 ms, processed per second) over all its bursts."""
+    times: dict[str, list] = {p: [] for p in PATHS}
+    took = dict.fromkeys(PATHS, 0.0)
+    for r in range(rounds):
+        for path, (burst, seconds) in served(db, base, key, members, senders, max(each // rounds, 1),
+                                             turn + r).items():
+            times[path] += burst
+            took[path] += seconds
+    return {p: (statistics.median(times[p]), percentile(times[p], 99), len(times[p]) / took[p]) for p in PATHS}
 
 
 def main() -> None:
@@ -241,7 +256,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--orders", type=int, default=300, help="part 1: orders (and deliveries per platform) timed")
-    parser.add_argument("--rounds", type=int, default=5, help="part 1: interleaved blocks per path")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved blocks (part 2: bursts) per path")
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--senders", type=int, default=16)
     parser.add_argument("--parallel-deliveries", type=int, default=50, help="part 2: deliveries per sender")
@@ -277,8 +292,8 @@ def main() -> None:
             print(f"run {run}: 1. one at a time: API {rates['api']:.1f} orders/s; " + "; ".join(
                 f"{p} {rates[p]:.1f}/s {rates[p] / rates['api']:.2f}×" for p in PLATFORMS), flush=True)
             if server is not None:
-                found = served(seed_rt.db, f"http://127.0.0.1:{port}", key, served_members, args.senders,
-                               args.parallel_deliveries, turn=run - 1)
+                found = served_rounds(seed_rt.db, f"http://127.0.0.1:{port}", key, served_members, args.senders,
+                                      args.parallel_deliveries, args.rounds, turn=run - 1)
                 serves.append(found)
                 print(f"run {run}: 2. gunicorn: " + "; ".join(
                     f"{p} p50 {found[p][0]:.0f} p99 {found[p][1]:.0f} ms, {found[p][2]:.1f}/s"
