@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
@@ -13,6 +14,7 @@ import pytest
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_schema_validator import OAS30Validator
+from sqlalchemy import event
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -202,3 +204,18 @@ def order_body(member: MemberRef, order_id: str = "POS-1", amount: int = 12345, 
 
 def at(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+@contextmanager
+def statements(rt):
+    """The first word of each statement the app's engine runs inside the block (SELECT, INSERT, BEGIN...)."""
+    seen: list[str] = []
+
+    def listen(_conn, _cursor, statement, *_args):
+        seen.append(statement.split(None, 1)[0].upper())
+
+    event.listen(rt.db.engine, "before_cursor_execute", listen)
+    try:
+        yield seen
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", listen)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from rewards.models import Order, Outbox, PointsLedger
 
-from .conftest import balance_and_ledger, order_body
+from .conftest import balance_and_ledger, order_body, statements
 
 
 def ledger_rows(rt) -> int:
@@ -165,26 +165,6 @@ def test_a_huge_body_is_413(api, auth, make_member):
     assert reply.status == 413 and reply.json["error"]["code"] == "body_too_large"
 
 
-def _statements(rt):
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
-
-    @contextmanager
-    def counting():
-        seen = []
-
-        def listen(_conn, _cursor, statement, *_args):
-            seen.append(statement.split(None, 1)[0].upper())
-
-        event.listen(rt.db.engine, "before_cursor_execute", listen)
-        try:
-            yield seen
-        finally:
-            event.remove(rt.db.engine, "before_cursor_execute", listen)
-    return counting()
-
-
 def test_an_order_post_issues_a_bounded_number_of_statements(api, auth, rt, make_member):
     """Lock and read the member (tier, status, balance) in one UPDATE ... RETURNING, the spend once
     (the upgrade is decided before the order is written, so the order is never updated after), the
@@ -192,13 +172,13 @@ def test_an_order_post_issues_a_bounded_number_of_statements(api, auth, rt, make
     no re-reads; the key looked up at each request (so a revoked key is refused at once everywhere)."""
     member = make_member()
     assert api.post("/api/v1/orders", json=order_body(member, "WARM-1"), headers=auth).status == 201
-    with _statements(rt) as seen:
+    with statements(rt) as seen:
         assert api.post("/api/v1/orders", json=order_body(member, "POS-STMT"), headers=auth).status == 201
     assert "SAVEPOINT" not in seen and "RELEASE" not in seen
     assert seen.count("INSERT") == 3  # order, ledger row, receipt
     assert seen.count("UPDATE") == 2  # the lock and the balance; the order is written once, as it ends
     assert len(seen) <= 10, seen  # was 25 with 4 savepoints, then 13; one is the store look-up for the receipt,
     # one the key's (no per-process cache since issue 19: a revoked key must be refused at once)
-    with _statements(rt) as again:  # the same order again: a replay, nothing written
+    with statements(rt) as again:  # the same order again: a replay, nothing written
         assert api.post("/api/v1/orders", json=order_body(member, "POS-STMT"), headers=auth).status == 200
     assert "SAVEPOINT" not in again and len(again) <= 9, again  # what the order repaid of a debt, read back; the key

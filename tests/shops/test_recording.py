@@ -4,7 +4,6 @@ Core connection (no ORM session, no read, no savepoint); the processing happens 
 itself records it claimed."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -13,21 +12,8 @@ from sqlalchemy import event, select
 from rewards.shops import deliveries
 from rewards.shops.models import ShopDelivery
 
+from ..api.conftest import statements
 from .conftest import SHOP_DOMAIN, balance, rows
-
-
-@contextmanager
-def statements(rt):
-    seen: list[str] = []
-
-    def listen(_conn, _cursor, statement, *_args):
-        seen.append(statement.split(None, 1)[0].upper())
-
-    event.listen(rt.db.engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        event.remove(rt.db.engine, "before_cursor_execute", listen)
 
 
 def _sent(platform, shopify, woo, shopline, code: str, delivery_id: str):
