@@ -12,8 +12,9 @@ the orders API's own rate in the same run; and the time to answer with 16 parall
    (2 workers × 4 threads unless told otherwise), INBOX_MODE=thread (answered once recorded,
    processed by the pool behind); the senders are threads of this process. 16 senders post a burst
    of deliveries of one platform: p50/p99 of the answer, and the rate until every delivery was
-   processed; the same senders post a burst of orders through the API on the same server. The four
-   take turns in rounds as in 1 (M per sender in all, over the rounds). Targets:
+   processed; the same senders post a burst of orders through the API on the same server, and GET
+   `/healthz` there (the floor: what any answer of that server takes at that moment). The five take
+   turns in rounds as in 1 (M per sender in all, over the rounds). Targets:
    p99 < 200 ms; processed per second ≥ 0.8 × the API's orders per second.
 
 Every delivery is checked to have credited its order. `--runs` runs (default 3): each run's figures,
@@ -110,6 +111,7 @@ def shopline(order_id: str, code: str, placed: str) -> tuple[str, bytes, dict]:
 
 PLATFORMS = {"shopify": shopify, "woocommerce": woocommerce, "shopline": shopline}
 PATHS = ("api", *PLATFORMS)
+SERVED = ("healthz", *PATHS)  # part 2: GET /healthz on the same server, the answer time's floor
 
 
 def order_body(order_id: str, code: str, placed: str) -> dict:
@@ -182,14 +184,15 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
 
-def send_all(base: str, work: list[list[tuple[str, bytes, dict]]], expect: int) -> list[float]:
-    """Each batch from a sender of its own (one keep-alive connection); the answer times in ms."""
+def send_all(base: str, work: list[list[tuple[str, bytes | None, dict]]], expect: int) -> list[float]:
+    """Each batch from a sender of its own (one keep-alive connection; a body of None: a GET); the answer times in ms."""
     def send(batch):
         times = []
         with requests.Session() as session:
             for path, body, headers in batch:
                 started = time.perf_counter()
-                answer = session.post(base + path, data=body, headers=headers, timeout=60)
+                answer = (session.post(base + path, data=body, headers=headers, timeout=60) if body is not None
+                          else session.get(base + path, timeout=60))
                 times.append((time.perf_counter() - started) * 1000)
                 if answer.status_code != expect:
                     raise SystemExit(f"{path} answered {answer.status_code}: {answer.text[:200]}")
@@ -205,9 +208,12 @@ def served(db, base: str, key: str, members, senders: int, each: int, turn: int 
     placed = placed_an_hour_before(datetime.now(timezone.utc))
     json_type = {"Content-Type": "application/json"}
     found = {}
-    for path in PATHS[turn % len(PATHS):] + PATHS[:turn % len(PATHS)]:
+    for path in SERVED[turn % len(SERVED):] + SERVED[:turn % len(SERVED)]:
         tag = uuid.uuid4().hex[:8]
-        if path == "api":
+        if path == "healthz":
+            started = time.perf_counter()
+            times = send_all(base, [[("/healthz", None, {})] * each for _ in range(senders)], 200)
+        elif path == "api":
             auth = {**json_type, "Authorization": f"Bearer {key}"}
             work = [[("/api/v1/orders", json.dumps(order_body(f"S-{tag}-{s}-{i}", members[(s * each + i) % len(members)][1],
                                                                placed)).encode(), auth) for i in range(each)]
@@ -231,7 +237,7 @@ def served(db, base: str, key: str, members, senders: int, each: int, turn: int 
                     break
                 time.sleep(0.02)
         took = time.perf_counter() - started
-        if path != "api":
+        if path in PLATFORMS:
             check_credited(db, path, ids)
         found[path] = (times, took)
     return found
@@ -241,14 +247,14 @@ def served_rounds(db, base: str, key: str, members, senders: int, each: int, rou
                   turn: int) -> dict[str, tuple[float, float, float]]:
     """`served` in `rounds` bursts of each // rounds per sender, the paths' order rotating: each
     path's (answer p50 ms, p99 ms, processed per second) over all its bursts."""
-    times: dict[str, list] = {p: [] for p in PATHS}
-    took = dict.fromkeys(PATHS, 0.0)
+    times: dict[str, list] = {p: [] for p in SERVED}
+    took = dict.fromkeys(SERVED, 0.0)
     for r in range(rounds):
         for path, (burst, seconds) in served(db, base, key, members, senders, max(each // rounds, 1),
                                              turn + r).items():
             times[path] += burst
             took[path] += seconds
-    return {p: (statistics.median(times[p]), percentile(times[p], 99), len(times[p]) / took[p]) for p in PATHS}
+    return {p: (statistics.median(times[p]), percentile(times[p], 99), len(times[p]) / took[p]) for p in SERVED}
 
 
 def main() -> None:
@@ -297,7 +303,7 @@ def main() -> None:
                 serves.append(found)
                 print(f"run {run}: 2. gunicorn: " + "; ".join(
                     f"{p} p50 {found[p][0]:.0f} p99 {found[p][1]:.0f} ms, {found[p][2]:.1f}/s"
-                    + (f" {found[p][2] / found['api'][2]:.2f}×" if p != "api" else "") for p in PATHS), flush=True)
+                    + (f" {found[p][2] / found['api'][2]:.2f}×" if p in PLATFORMS else "") for p in SERVED), flush=True)
     finally:
         if server is not None:
             server.terminate()
@@ -318,6 +324,8 @@ def main() -> None:
         total = args.senders * args.parallel_deliveries
         print(f"2. gunicorn {args.workers} workers × {args.threads} threads, INBOX_MODE=thread, "
               f"{args.senders} senders × {args.parallel_deliveries} ({total} each):")
+        print(f"   GET /healthz (floor)         p50 {spread([f['healthz'][0] for f in serves], '{:.0f}')} ms, "
+              f"p99 {spread([f['healthz'][1] for f in serves], '{:.0f}')} ms")
         print(f"   POST /api/v1/orders          p50 {spread([f['api'][0] for f in serves], '{:.0f}')} ms, "
               f"p99 {spread([f['api'][1] for f in serves], '{:.0f}')} ms; "
               f"{spread([f['api'][2] for f in serves], '{:.1f}')} orders/s")
