@@ -3,28 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, false, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, text,
+from sqlalchemy import (JSON, false, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, text,
                         SmallInteger, String, Text, UniqueConstraint)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from .db_types import UTCDateTime
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-# BIGINT ids on PostgreSQL, but INTEGER on SQLite so that its rowid autoincrement works.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict: JSON(), list: JSON()}
-
+from core.orm import Base, BigId
 
 # friend and member: a LINE user; imported: a record moved in from another programme, not claimed
 # yet (no LINE user id; rewards/member_imports.py); claimed: an imported record whose points and
