@@ -35,7 +35,7 @@ import models_registry  # noqa: E402,F401
 from app import create_app  # noqa: E402
 from bot.line_client import LineClient  # noqa: E402
 from bot.notice_messages import render  # noqa: E402
-from bot.outbox_sender import OutboxSender  # noqa: E402
+from bot.outbox.sender import OutboxSender  # noqa: E402
 from core.orm import Base
 from rewards.models import Member, Outbox  # noqa: E402
 

@@ -22,9 +22,10 @@ from typing import NamedTuple
 from sqlalchemy import Text, and_, cast, delete, insert, literal_column, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from rewards.models import UNSENT, Member, Outbox, OutboxBatch
+from rewards.models import UNSENT, Member, Outbox
 
-from .outbox_batches import Batch
+from .batches import Batch
+from .models import OutboxBatch
 
 # Core statements on the tables: a drain touches thousands of rows, and ORM objects would cost more
 # than the rest of the work.
