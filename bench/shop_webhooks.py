@@ -29,11 +29,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -53,7 +51,7 @@ from bench.orders_api import new_members  # noqa: E402
 from bench.orders_api_server import start_server  # noqa: E402
 from bench.processes import free_port  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
-from rewards.models import Base  # noqa: E402
+from core.orm import Base  # noqa: E402
 from rewards.shops.models import ShopDelivery, ShopOrder  # noqa: E402
 from simulator.shop_signing import sign_shopify, sign_shopline, sign_woocommerce  # noqa: E402
 
