@@ -4,42 +4,19 @@ back by hand; a chat that ran out long before the sweep saw it is closed without
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from bot.texts import text as text_of
-from cli.content import sync_at_start
 from messaging import handoff
 from messaging.models import Handoff
 from rewards.models import Outbox
-from tests.conftest import make_app
 from worker.runner import run_due
 
 from .chat import words
+from .test_conversation import EN, ZH, app, members  # noqa: F401 - the same app (HANDOFF_HOURS=2) and members
 
-LIBRARY = str(Path(__file__).resolve().parents[2] / "content" / "library")
-ZH, EN = "U" + "8" * 31 + "a", "U" + "8" * 31 + "b"
-HOURS = 2
-
-
-@pytest.fixture
-def app(database_url, simulator_server, line, clock):
-    application = make_app(database_url, simulator_server.url, clock, CONTENT_LIBRARY_DIR=LIBRARY,
-                           HANDOFF_HOURS=HOURS, SERVICE_HOURS="09:00-17:00")
-    sync_at_start(application.extensions["bot"])
-    yield application
-    application.extensions["inbox_worker"].shutdown()
-    application.extensions["bot"].db.dispose()
-
-
-@pytest.fixture
-def members(chat, line):
-    line.add_user(EN, "Amy", "en")
-    chat.join(ZH)
-    chat.join(EN)
-    return ZH, EN
+HOURS = 2  # test_conversation's app: HANDOFF_HOURS=2
 
 
 def told(line, user_id: str, language: str) -> int:
