@@ -30,7 +30,7 @@ from messaging import campaign_coupons, policy
 from messaging.broadcasts import SAMPLE_COUPON_CODE, TEST_REFUSED
 from rewards import notices
 from rewards.models import Member, Order, Outbox
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 from rewards.tx import isolated
 
 from content import interests, picks
