@@ -7,14 +7,14 @@ Revises: j23b_member_chat
 from alembic import op
 import sqlalchemy as sa
 
-import rewards.db_types
+import core.db_types
 
 revision = "k23c_journey_coupons"
 down_revision = "j23b_member_chat"
 branch_labels = None
 depends_on = None
 
-Instant = rewards.db_types.UTCDateTime(timezone=True)
+Instant = core.db_types.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:
