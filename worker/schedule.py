@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from bot.answers import SWEEP_EVERY_SECONDS
 from worker import heartbeat
 from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, handoff_expiry, inbox,
                            inbox_retention,
@@ -51,7 +50,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("handoff-expiry", handoff_expiry.run, every=timedelta(minutes=1)),
     Sweep("kept-messages-retention", kept_messages.run, every=timedelta(hours=6)),
     # often: an answer a crash left unsent should go while its reply token (about a minute) serves
-    Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=SWEEP_EVERY_SECONDS), catch_up=False),
+    Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=10), catch_up=False),
     Sweep("inbox-retention", inbox_retention.run, every=timedelta(hours=6)),
     Sweep("unclaimed-imports", unclaimed_imports.run, every=timedelta(hours=6)),
     # online shops: deliveries left unprocessed, waiting orders whose customer was linked since
