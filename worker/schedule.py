@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from bot.answers import SWEEP_EVERY_SECONDS
 from worker import heartbeat
 from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, inbox, inbox_retention,
                            kept_messages, line_statistics,
@@ -48,7 +47,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("welcome-journey", welcome_journey.run, every=timedelta(minutes=10)),
     Sweep("kept-messages-retention", kept_messages.run, every=timedelta(hours=6)),
     # often: an answer a crash left unsent should go while its reply token (about a minute) serves
-    Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=SWEEP_EVERY_SECONDS), catch_up=False),
+    Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=10), catch_up=False),
     Sweep("inbox-retention", inbox_retention.run, every=timedelta(hours=6)),
     Sweep("unclaimed-imports", unclaimed_imports.run, every=timedelta(hours=6)),
     # online shops: deliveries left unprocessed, waiting orders whose customer was linked since
