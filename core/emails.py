@@ -8,11 +8,10 @@ control characters, 254 characters in all.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_LENGTH = 254
 _ADDRESS = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
-# full-width forms typed on a Chinese keyboard: ＠ and the full-width dot
-_FULL_WIDTH = str.maketrans("＠．", "@.")
 
 
 class EmailError(ValueError):
@@ -25,7 +24,8 @@ class EmailError(ValueError):
 
 def normalise(text: str | None) -> str:
     """The address as stored, or EmailError."""
-    value = (text or "").translate(_FULL_WIDTH).strip().lower()
+    # NFKC: the full-width forms a Chinese keyboard types (ＪＯＮ＠example．com) read as ASCII
+    value = unicodedata.normalize("NFKC", text or "").strip().lower()
     if not value:
         raise EmailError("empty", "an email address is required")
     if len(value) > MAX_LENGTH or not value.isprintable() or not _ADDRESS.match(value):
