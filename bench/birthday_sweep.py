@@ -33,7 +33,8 @@ import models_registry  # noqa: E402,F401
 from app import create_app  # noqa: E402
 from core.bulk import json_with  # noqa: E402
 from worker.sweeps import birthday_coupons  # noqa: E402
-from rewards.models import Base, Coupon, Member, Outbox  # noqa: E402
+from core.orm import Base  # noqa: E402
+from rewards.models import Coupon, Member, Outbox  # noqa: E402
 
 SEED_BATCH = 10_000
 TIERS = ["member"] * 16 + ["silver"] * 3 + ["gold"]  # 80 / 15 / 5 %

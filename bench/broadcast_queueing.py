@@ -28,7 +28,8 @@ import models_registry  # noqa: E402,F401
 from app import create_app  # noqa: E402
 from core.bulk import insert_select_new, json_with  # noqa: E402
 from messaging import broadcasts  # noqa: E402
-from rewards.models import Base, Member, Outbox  # noqa: E402
+from core.orm import Base  # noqa: E402
+from rewards.models import Member, Outbox  # noqa: E402
 from worker.sweeps import broadcasts as broadcast_sweep  # noqa: E402
 
 SEED_BATCH = 10_000

@@ -28,7 +28,8 @@ import models_registry  # noqa: E402,F401
 from app import create_app  # noqa: E402
 from rewards import ledger, member_imports  # noqa: E402
 from rewards.member_rows import COLUMNS  # noqa: E402
-from rewards.models import Base, Member, MemberImport, PointsLedger  # noqa: E402
+from core.orm import Base  # noqa: E402
+from rewards.models import Member, MemberImport, PointsLedger  # noqa: E402
 
 FLOOR_SECONDS = 60.0
 TIERS = ("member", "member", "member", "silver", "gold")

@@ -30,7 +30,8 @@ import models_registry  # noqa: E402,F401
 from api.keys import create_key  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
 from rewards import ledger, membership  # noqa: E402
-from rewards.models import Base, Member, PointsLedger  # noqa: E402
+from core.orm import Base  # noqa: E402
+from rewards.models import Member, PointsLedger  # noqa: E402
 
 TZ = ZoneInfo("Asia/Taipei")
 

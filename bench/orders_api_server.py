@@ -37,7 +37,8 @@ from sqlalchemy import insert  # noqa: E402
 import models_registry  # noqa: E402,F401
 from api.keys import create_key  # noqa: E402
 from app import create_app  # noqa: E402
-from rewards.models import Base, Member  # noqa: E402
+from core.orm import Base  # noqa: E402
+from rewards.models import Member  # noqa: E402
 
 
 def seed(url: str, members: int, env: dict) -> tuple[list[str], str]:

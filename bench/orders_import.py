@@ -33,7 +33,8 @@ import models_registry  # noqa: E402,F401
 from app import create_app  # noqa: E402
 from rewards import ledger  # noqa: E402
 from rewards.importer import csv_rows, import_orders  # noqa: E402
-from rewards.models import Base, Member, Order, PointsLedger  # noqa: E402
+from core.orm import Base  # noqa: E402
+from rewards.models import Member, Order, PointsLedger  # noqa: E402
 from rewards.order_input import OrderInput  # noqa: E402
 from rewards.orders import fingerprint  # noqa: E402
 

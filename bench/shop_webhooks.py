@@ -24,7 +24,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,7 +39,7 @@ from api.keys import create_key  # noqa: E402
 from bench.orders_api import new_members  # noqa: E402
 from bench.processes import free_port  # noqa: E402
 from core.clock import FixedClock  # noqa: E402
-from rewards.models import Base  # noqa: E402
+from core.orm import Base  # noqa: E402
 from rewards.shops.models import ShopDelivery  # noqa: E402
 from simulator.shop_signing import sign_shopify, sign_shopline, sign_woocommerce  # noqa: E402
 

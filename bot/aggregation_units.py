@@ -21,7 +21,7 @@ def unit_of(row) -> str | None:
 @lru_cache(maxsize=256)
 def _unit_in(params_json: str) -> str | None:
     # a broadcast's rows share their parameters: parsed once per drain's worth of them, as the
-    # renders are (bot/outbox_sender.py caches those by the same string), not once per recipient
+    # renders are (bot/outbox/sender.py caches those by the same string), not once per recipient
     return _unit_from(json.loads(params_json))
 
 

@@ -14,7 +14,7 @@ from rewards import membership
 
 from . import chat_state, inbox
 from . import messages as m
-from . import rich_menus
+from .richmenu import menus as rich_menus
 from .answers import Answer, AnswerSender, Outcome
 from .dispatch import Context, Dispatcher, Effect, Services, SwitchRichMenu
 from .events import Incoming

@@ -6,9 +6,9 @@ from pathlib import Path
 import click
 from flask import Blueprint
 
-from bot import rich_menus
+from bot.richmenu import menus as rich_menus
 from bot.line_client import LineApiError
-from bot.rich_menu_image import FontError, describe_font
+from bot.richmenu.image import FontError, describe_font
 from core.runtime import runtime
 
 richmenu_cli = Blueprint("richmenu_cli", __name__, cli_group="richmenu")

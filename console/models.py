@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rewards.models import Base, BigId
+from core.orm import Base, BigId
 
 ROLES = ("viewer", "marketer", "admin")
 

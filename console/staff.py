@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.db import Database
-from rewards.db_types import UTCDateTime
+from core.db_types import UTCDateTime
 from core.field_errors import FieldErrors
 
 from .models import ROLES, StaffUser

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.field_errors import FieldErrors
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from .library_admin import mark_edited
 from .library_files import MAX_BODY, MAX_TITLE

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rewards.models import Member, Order
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from .library_files import normalise_topic
 from .models import ContentItem, ContentView

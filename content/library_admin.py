@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from core.field_errors import FieldErrors
 from .library_files import KINDS

@@ -20,7 +20,7 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from .library_files import LibraryItem
 from .models import ContentItem

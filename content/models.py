@@ -1,13 +1,13 @@
 """Tables of the content library: items and who viewed them. Pure SQLAlchemy."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String,
+from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, String,
                         Text)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rewards.models import Base, BigId, Member, Order, Refund
+from core.orm import Base, BigId
 
 
 CONTENT_STATUSES = ("draft", "active", "retired")

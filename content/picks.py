@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from rewards.models import Member, Outbox
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from .interests import interests_of
 from .library_files import KINDS, normalise_topic

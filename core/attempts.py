@@ -11,7 +11,7 @@ from sqlalchemy import case, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.bulk import insert_new
-from rewards.db_types import UTCDateTime
+from core.db_types import UTCDateTime
 
 
 def take_turn(session: Session, model, line_user_id: str, now: datetime, limit: int,

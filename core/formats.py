@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from rewards.timeutil import last_valid_day
+from core.timeutil import last_valid_day
 
 
 def number(value: int | float) -> str:
@@ -72,7 +72,7 @@ def instant(value: datetime | None, tz: tzinfo) -> str | None:
 
 def last_day(until: datetime | None, tz: tzinfo) -> str | None:
     """The last local day something valid until `until` (exclusive) can be used, ISO 8601: the one
-    rule (rewards.timeutil.last_valid_day) of points expiry and coupons, in the chat, the API and the
+    rule (core.timeutil.last_valid_day) of points expiry and coupons, in the chat, the API and the
     console. A time the timezone cannot hold is written as it is stored."""
     if until is None:
         return None

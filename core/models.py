@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rewards.models import Base, BigId
+from core.orm import Base, BigId
 
 
 UNFINISHED_SQL = text("status in ('pending', 'processing')")

@@ -13,7 +13,6 @@ from flask import current_app
 from core.clock import Clock
 from core.config import Config
 from core.db import Database
-from rewards.settings import ProgramSettings
 
 
 @dataclass
@@ -21,7 +20,8 @@ class Runtime:
     config: Config
     db: Database
     clock: Clock
-    settings: ProgramSettings
+    # the programme's settings (rewards.settings.ProgramSettings, read by app.py): core/ knows no domain
+    settings: Any
     # the one LINE client (bot.line_client.LineClient, made by app.py): core/ knows no edge by name
     line: Any
     # where uploaded pictures go (core.media_store: LocalStore or S3Store), made by app.py

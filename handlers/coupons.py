@@ -50,7 +50,7 @@ def _reward_name(reward, language: str) -> str:
 @router.on_request("rewards")
 @members_only
 def rewards_catalog(ctx: Context):
-    t, lang = ctx.t, ctx.t.language
+    t = ctx.t
     offered = catalog.list_rewards(ctx.session)
     if not offered:
         return [m.text_message(t("rewards.none"), standard_quick_replies(ctx))]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot import messages as m
+from core import formats as fmt
 from bot.understanding import current as understanding
 from bot.understanding.phrase_matcher import AMBIGUOUS
 from bot.dispatch import Context, Router

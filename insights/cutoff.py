@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from insights.models import RollupState

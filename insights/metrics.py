@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rewards.models import Member
-from rewards.timeutil import local_midnight
+from core.timeutil import local_midnight
 
 from insights import rollups, survey_reports
 from insights.months import Month, bucket

@@ -7,7 +7,8 @@ from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, 
                         Text)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rewards.models import Base, BigId, Member, Order, Refund
+from core.orm import Base, BigId
+from rewards.models import Member, Order, Refund
 
 
 class Segment(Base):

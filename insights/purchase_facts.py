@@ -22,7 +22,7 @@ from sqlalchemy import and_, case, exists, func, literal, null, select, union_al
 from sqlalchemy.orm import Session
 
 from rewards.models import Order, Refund
-from rewards.timeutil import add_months, require_aware
+from core.timeutil import add_months, require_aware
 
 from insights.cutoff import cutoff
 from insights.models import MemberPurchaseStats

@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from rewards.models import Member, Order
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 from rewards.tx import isolated
 
 from insights.models import RFM_SEGMENTS, RfmScore

@@ -19,14 +19,13 @@ from __future__ import annotations
 import logging
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import Date, cast, delete, func, insert, literal_column, select
 from sqlalchemy.orm import Session
 
 from rewards.models import Order, Refund
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from insights import purchase_facts
 from insights.models import MemberPurchaseStats, RollupState, SalesDaily

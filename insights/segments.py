@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rewards.models import Member, Order
-from rewards.timeutil import local_midnight, require_aware
+from core.timeutil import local_midnight, require_aware
 from rewards.tx import savepoint
 
 from core import json_lists

@@ -30,7 +30,7 @@ from rewards import coupons, notices
 from rewards.codes import COUPON_CODE_LENGTH, random_codes
 from rewards.models import Coupon, Member
 from rewards.settings import ProgramSettings
-from rewards.timeutil import end_of_local_day, require_aware
+from core.timeutil import end_of_local_day, require_aware
 
 from core.bulk import insert_select_new, json_with, nth_of
 from core.sweep_batches import Batch, note_candidates

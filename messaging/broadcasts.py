@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from rewards import notices
 from rewards.models import Member, Outbox
 from rewards.settings import ProgramSettings
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from content import picks
 from messaging import policy

@@ -20,7 +20,7 @@ from core.field_errors import FieldErrors
 from rewards import coupons
 from rewards.codes import COUPON_CODE_LENGTH, random_codes
 from rewards.models import Coupon, Member
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 MAX_VALUE = 100_000
 MAX_DAYS = 365

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from rewards import notices
 from rewards.models import Member
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from . import misses
 from .models import Handoff, HandoffMessage

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from messaging import policy
 from rewards import notices
 from rewards.models import Member, Order, Outbox
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 from rewards.tx import isolated
 
 from content import interests, picks

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from core.field_errors import FieldErrors
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from .models import LabelledExample
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.field_errors import FieldErrors
 from rewards import notices
 from rewards.models import Member, Outbox
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from . import handoff
 from .models import CannedReply, Handoff, HandoffMessage

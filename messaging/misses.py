@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from content import faq_admin
 from content.models import ContentItem
 from core.field_errors import FieldErrors
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from .models import UnansweredMessage
 

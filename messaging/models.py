@@ -1,13 +1,13 @@
 """Tables of messaging: broadcasts and how the sender stands with LINE. Pure SQLAlchemy."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String,
                         Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rewards.models import Base, BigId, Member, Order, Refund
+from core.orm import Base, BigId
 
 
 class SenderStatus(Base):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from rewards.models import Member, Outbox
 from rewards.settings import ProgramSettings
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 CAP_WINDOW = timedelta(days=7)
 

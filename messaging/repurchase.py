@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from rewards import notices
 from rewards.models import Member, Order, Outbox
 from rewards.settings import ProgramSettings
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from content import interests, picks
 from core.sweep_batches import BATCH_SIZE, Batch, note_candidates

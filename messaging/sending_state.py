@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from messaging.models import SenderStatus
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from core import attempts
 from rewards import audit, codes
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 from messaging.models import LinkAttempt, StaffLineLink
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from rewards import notices
 from rewards.models import Member, Order
 from rewards.settings import ProgramSettings
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 from rewards.tx import savepoint
 
 from messaging import policy

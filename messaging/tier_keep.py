@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from rewards import audit, notices, tiers
 from rewards.models import AuditLog, Member, Outbox
 from rewards.settings import ProgramSettings
-from rewards.timeutil import add_months, local_midnight, require_aware, review_dates
+from core.timeutil import add_months, local_midnight, require_aware, review_dates
 
 from messaging import policy
 from core.sweep_batches import BATCH_SIZE, Batch, note_candidates

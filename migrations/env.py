@@ -6,7 +6,7 @@ from alembic import context
 import models_registry  # noqa: F401 - imports every model so the metadata is complete
 from core.config import database_url
 from core.db import make_engine, normalise_url
-from rewards.models import Base
+from core.orm import Base
 
 config = context.config
 target_metadata = Base.metadata

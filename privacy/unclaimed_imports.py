@@ -19,7 +19,7 @@ from core.bulk import insert_select_new, json_with
 from rewards.membership import erased_values
 from rewards.models import Member, MemberImport, PointsLedger
 from rewards.settings import ProgramSettings
-from rewards.timeutil import require_aware
+from core.timeutil import require_aware
 
 BATCH = 1000
 REASON = "import_unclaimed"

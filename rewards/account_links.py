@@ -26,7 +26,7 @@ from core.field_errors import FieldErrors
 from .errors import LinkTokenExpired, LinkTokenNotFound, LinkTokenTaken
 from .models import AccountLinkRequest, Member, MemberLink
 from .order_input import check_text
-from .timeutil import require_aware
+from core.timeutil import require_aware
 
 LINK_TOKEN_VALID = timedelta(minutes=10)  # LINE's link tokens last 10 minutes
 NONCE_VALID = timedelta(minutes=10)

@@ -11,7 +11,7 @@ from core.field_errors import FieldErrors
 from . import audit, ledger, notices
 from .models import Member, PointsLedger
 from .settings import ProgramSettings
-from .timeutil import require_aware
+from core.timeutil import require_aware
 
 MAX_ADJUSTMENT = 1_000_000
 

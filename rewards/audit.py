@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import AuditLog
-from .timeutil import require_aware
+from core.timeutil import require_aware
 
 
 def record(session: Session, actor: str, action: str, target: str, details: Mapping[str, Any] | None,

@@ -20,7 +20,7 @@ from . import coupons, ledger
 from .errors import InsufficientPoints, NotAMember, OutOfStock, RewardInactive, RewardNotFound
 from .models import Coupon, Member, Reward
 from .settings import ProgramSettings
-from .timeutil import end_of_local_day, require_aware
+from core.timeutil import end_of_local_day, require_aware
 from .tx import savepoint
 
 

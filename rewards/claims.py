@@ -33,7 +33,7 @@ from .errors import BusinessRuleError, Conflict
 from .models import ClaimAttempt, Member, MemberImport, Order, PointsLedger
 from .settings import ProgramSettings
 from .tiers import tier_rank
-from .timeutil import require_aware
+from core.timeutil import require_aware
 from .tx import lock_member
 
 ATTEMPTS_PER_USER = 5

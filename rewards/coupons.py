@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .codes import COUPON_CODE_LENGTH, normalise, random_code
 from .errors import CouponAlreadyRedeemed, CouponExpired, CouponNotFound, CouponNotYetValid
 from .models import COUPON_KINDS, Coupon, Member, Reward
-from .timeutil import require_aware
+from core.timeutil import require_aware
 from .tx import ensure_transaction, savepoint
 
 Titles = Sequence[str] | Mapping[str, str]

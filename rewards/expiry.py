@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from .ledger import entry_for_key
 from .models import Member, PointsLedger
 from .settings import ProgramSettings
-from .timeutil import require_aware
+from core.timeutil import require_aware
 from .tx import isolated, lock_member, savepoint
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from . import coupons, ledger
 from .models import Coupon, Member, PointsLedger
 from .settings import ProgramSettings
-from .timeutil import end_of_local_day, require_aware
+from core.timeutil import end_of_local_day, require_aware
 
 
 @dataclass(frozen=True)

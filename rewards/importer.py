@@ -27,7 +27,7 @@ from .order_input import OrderInput
 from .order_batches import Outcome, record_chunk
 from .orders import OrderResult, record_order
 from .settings import ProgramSettings
-from .timeutil import require_aware
+from core.timeutil import require_aware
 
 log = logging.getLogger(__name__)
 

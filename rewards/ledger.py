@@ -32,7 +32,7 @@ from core.bulk import insert_new
 from .errors import InsufficientPoints
 from .models import LEDGER_KINDS, Member, Order, PointsLedger
 from .settings import ProgramSettings
-from .timeutil import add_months, end_of_local_day, last_valid_day, require_aware
+from core.timeutil import add_months, end_of_local_day, last_valid_day, require_aware
 from .tx import lock_member
 
 # kinds that may add points (each such row is a lot)

@@ -37,7 +37,7 @@ from .ledger import points_expiry
 from .member_rows import COLUMNS, MemberRow, parse
 from .models import Member, MemberImport, PointsLedger
 from .settings import ProgramSettings
-from .timeutil import require_aware
+from core.timeutil import require_aware
 
 log = logging.getLogger(__name__)
 

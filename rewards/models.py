@@ -3,28 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, false, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, text,
+from sqlalchemy import (JSON, false, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, text,
                         SmallInteger, String, Text, UniqueConstraint)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from .db_types import UTCDateTime
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-# BIGINT ids on PostgreSQL, but INTEGER on SQLite so that its rowid autoincrement works.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict: JSON(), list: JSON()}
-
+from core.orm import Base, BigId
 
 # friend and member: a LINE user; imported: a record moved in from another programme, not claimed
 # yet (no LINE user id; rewards/member_imports.py); claimed: an imported record whose points and
@@ -98,7 +81,7 @@ class Member(Base):
     # the e-invoice mobile carrier (手機條碼, "/" and 7 of 0-9 A-Z . + -) the member chose to show on
     # their card (rewards/profile.py checks it); the till scans it as Code 39
     einvoice_carrier: Mapped[str | None] = mapped_column(String(8))
-    # the rich menu the member was last linked to (bot/rich_menus.py moves those whose tier or phone changed)
+    # the rich menu the member was last linked to (bot/richmenu/menus.py moves those whose tier or phone changed)
     rich_menu: Mapped[str | None] = mapped_column(String(24))
     # the tier is kept at least through this day (brought from another programme: rewards/claims.py);
     # the yearly review lowers it only after
@@ -192,34 +175,6 @@ class EmailCode(Base):
 # rows still to send; the same words in every query meant to use these partial indexes (SQLite
 # uses a partial index only when the query repeats its condition literally)
 UNSENT = "status in ('pending', 'sending')"
-
-
-class OutboxBatch(Base):
-    """One call to LINE (a push, or a multicast of up to 500) and its X-Line-Retry-Key.
-
-    The sender's own state lives here, once per call instead of on every recipient's row: the retry
-    key (stored and committed before LINE is first called, reused for every retry), the attempts,
-    the lease (`claimed_at` of a 'sending' batch) and when to try again. Its outbox rows point to it
-    with `batch_id` and are settled together when it is.
-    """
-
-    __tablename__ = "outbox_batches"
-    __table_args__ = (
-        CheckConstraint("status in ('pending', 'sending', 'sent', 'failed')", name="status_known"),
-        Index("ix_outbox_batches_due", "status", "not_before", sqlite_where=text(UNSENT),
-              postgresql_where=text(UNSENT)),
-    )
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    retry_key: Mapped[str] = mapped_column(String(36))
-    # decided at the first attempt and kept for every retry under the key
-    multicast: Mapped[bool] = mapped_column(Boolean)
-    status: Mapped[str] = mapped_column(String(12))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    first_attempt_at: Mapped[datetime]
-    claimed_at: Mapped[datetime | None]
-    not_before: Mapped[datetime]
-    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class Outbox(Base):

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from core.bulk import insert_new, insert_select_new
 
 from .models import Member, Outbox
-from .timeutil import require_aware
+from core.timeutil import require_aware
 
 CATEGORIES = ("service", "marketing")
 # what an INSERT ... SELECT gives, in this order (see `queue_select`)

@@ -30,7 +30,7 @@ from sqlalchemy.schema import CreateTable
 from core.bulk import dialect_of, insert_new_counted
 
 from . import notices, tiers
-from .db_types import UTCDateTime
+from core.db_types import UTCDateTime
 from .errors import MemberNotFound, NotAMember
 from .ledger import points_expiry, repaid_key, repaid_row, repayment
 from .models import Member, Order, PointsLedger
@@ -38,7 +38,7 @@ from .order_input import OrderInput
 from .orders import fingerprint, points_for
 from .referral import referee_key, referrer_key
 from .settings import ProgramSettings
-from .timeutil import require_aware
+from core.timeutil import require_aware
 
 _temp = MetaData()
 CHUNK_ROWS = Table("order_chunk_rows", _temp, Column("i", Integer), Column("channel", String(12)),

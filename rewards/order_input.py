@@ -20,7 +20,7 @@ from core.text_checks import text_problem
 from core.field_errors import FieldErrors
 from .models import ORDER_CHANNELS
 from .settings import ProgramSettings
-from .timeutil import require_aware
+from core.timeutil import require_aware
 
 MAX_AMOUNT = 1_000_000_000  # NT$; a sanity bound well inside a 32-bit column
 LIMITS = {"order_id": 64, "member_code": 16, "store_id": 32, "refund_id": 64}

@@ -25,7 +25,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -39,7 +38,7 @@ from .errors import NotAMember, OrderConflict, OrderNotFound, RefundConflict, Re
 from .models import Member, Order, PointsLedger, Refund
 from .order_input import OrderInput, check_amount, check_text, normalise_channel
 from .settings import ProgramSettings
-from .timeutil import require_aware
+from core.timeutil import require_aware
 from .tx import lock_member, savepoint
 from core.bulk import insert_new
 

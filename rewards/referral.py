@@ -23,7 +23,7 @@ from .errors import (NotAMember, ReferralAlreadyLinked, ReferralCodeNotFound, Re
                      ReferralWindowClosed)
 from .models import Member, Order
 from .settings import ProgramSettings
-from .timeutil import require_aware
+from core.timeutil import require_aware
 from .tx import lock_member, savepoint
 
 

@@ -6,7 +6,7 @@ start-up and handed to the domain); the domain only ever receives a ProgramSetti
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import time
 
 

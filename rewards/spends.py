@@ -34,7 +34,7 @@ from .membership import new_code
 from .models import Member, Order, PointsSpend, Refund
 from .order_input import check_text, normalise_channel
 from .settings import ProgramSettings
-from .timeutil import require_aware
+from core.timeutil import require_aware
 from .tx import savepoint
 
 MAX_POINTS = 1_000_000_000

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from . import audit, notices
 from .models import AuditLog, Member, Order
 from .settings import ProgramSettings, Tier
-from .timeutil import add_months, local_midnight, require_aware, review_dates
+from core.timeutil import add_months, local_midnight, require_aware, review_dates
 from .tx import isolated, lock_member
 
 if TYPE_CHECKING:

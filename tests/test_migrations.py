@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from core import migrate
 from core.config import PROJECT_ROOT
 from core.db import Database, normalise_url
-from rewards.models import Base
+from core.orm import Base
 import models_registry  # noqa: F401
 
 from .conftest import ON_POSTGRES, PG_URL

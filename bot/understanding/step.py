@@ -22,7 +22,7 @@ from .classifier import NONE, Classifier, Example
 from .concepts import OTHER_WORLDS
 from .examples import from_catalog, from_phrases, known_intents
 from .normalise import is_cjk, normalise
-from .phrase_matcher import AMBIGUOUS, IntentMatcher, Match, MAX_LENGTH
+from .phrase_matcher import AMBIGUOUS, IntentMatcher, Match
 from .routing import AnswerMatcher, asks_for_person, refine, small_talk
 
 OTHER_WORLD_NAMES = frozenset(OTHER_WORLDS)

@@ -183,7 +183,7 @@ def _local_input(value: str | None) -> datetime | None:
 def _set_holdout(b: Broadcast, value) -> None:
     try:
         b.holdout_pct = holdout.check_pct(value)
-    except ValueError as exc:
+    except ValueError:
         raise FieldErrors({"holdout_pct": f"對照組比例須在 0 到 {holdout.MAX_PCT}% 之間。"
                                           f"The hold-out share is between 0 and {holdout.MAX_PCT} %."}) from None
 

@@ -8,7 +8,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from insights import survey_reports as surveys
 from messaging import surveys as answering
-from rewards.timeutil import local_midnight
+from core.timeutil import local_midnight
 
 from ..auth import requires
 from ..blueprint import bp

@@ -7,14 +7,14 @@ Revises: h19a_staff_line_ids
 from alembic import op
 import sqlalchemy as sa
 
-import rewards.db_types
+import core.db_types
 
 revision = "h19a_link_codes"
 down_revision = "h19a_staff_line_ids"
 branch_labels = None
 depends_on = None
 
-Instant = rewards.db_types.UTCDateTime(timezone=True)
+Instant = core.db_types.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:

@@ -6,14 +6,14 @@ Revises: u18_labelled_examples
 from alembic import op
 import sqlalchemy as sa
 
-import rewards.db_types
+import core.db_types
 
 revision = "h19b_answered_events"
 down_revision = "u18_labelled_examples"
 branch_labels = None
 depends_on = None
 
-Instant = rewards.db_types.UTCDateTime(timezone=True)
+Instant = core.db_types.UTCDateTime(timezone=True)
 ANSWERING = sa.text("status = 'answering'")
 OLD_STATUSES = "status in ('pending', 'processing', 'done', 'failed', 'ignored')"
 NEW_STATUSES = "status in ('pending', 'processing', 'answering', 'done', 'failed', 'ignored', 'unanswered')"

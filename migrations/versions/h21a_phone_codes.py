@@ -6,7 +6,7 @@ Revises: h21b_member_imports
 from alembic import op
 import sqlalchemy as sa
 
-import rewards.db_types
+import core.db_types
 
 revision = "h21a_phone_codes"
 down_revision = "h21b_member_imports"
@@ -25,12 +25,12 @@ def upgrade() -> None:
         sa.Column("code_hash", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("attempts", sa.SmallInteger(), nullable=False),
-        sa.Column("created_at", rewards.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", rewards.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", core.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", core.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", core.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("provider", sa.String(length=16), nullable=True),
         sa.Column("provider_ref", sa.String(length=64), nullable=True),
-        sa.Column("used_at", rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("used_at", core.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint("status in ('pending', 'sent', 'failed', 'replaced', 'used', 'dead')",
                            name=op.f("ck_phone_codes_status_known")),
         sa.CheckConstraint("attempts >= 0", name=op.f("ck_phone_codes_attempts_not_negative")),

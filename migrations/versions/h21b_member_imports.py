@@ -6,7 +6,7 @@ Revises: h19e_outbox_member_order
 from alembic import op
 import sqlalchemy as sa
 
-import rewards.db_types
+import core.db_types
 
 revision = "h21b_member_imports"
 down_revision = "h19e_outbox_member_order"
@@ -32,11 +32,11 @@ def upgrade() -> None:
         sa.Column("member_code", sa.String(length=16), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=True),
         sa.Column("claim_code", sa.String(length=16), nullable=True),
-        sa.Column("imported_at", rewards.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("claimed_at", rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("imported_at", core.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", core.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("claimed_by_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("claimed_by", sa.String(length=8), nullable=True),
-        sa.Column("erased_at", rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("erased_at", core.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_member_imports_member_id_members")),
         sa.ForeignKeyConstraint(["claimed_by_id"], ["members.id"],
                                 name=op.f("fk_member_imports_claimed_by_id_members")),
@@ -53,7 +53,7 @@ def upgrade() -> None:
         "claim_attempts",
         sa.Column("line_user_id", sa.String(length=64), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("window_started_at", rewards.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("window_started_at", core.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("line_user_id", name=op.f("pk_claim_attempts")),
     )
 

@@ -6,7 +6,7 @@ Revises: h21a_phone_codes
 from alembic import op
 import sqlalchemy as sa
 
-import rewards.db_types
+import core.db_types
 
 revision = "h21c_spends_and_account_links"
 down_revision = "h21a_phone_codes"
@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-Instant = rewards.db_types.UTCDateTime(timezone=True)
+Instant = core.db_types.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:

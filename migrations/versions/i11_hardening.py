@@ -5,7 +5,7 @@ Revises: i9_worker_heartbeats
 """
 from alembic import op
 import sqlalchemy as sa
-import rewards.db_types
+import core.db_types
 
 
 revision = "i11_hardening"
@@ -20,9 +20,9 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("staff_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("created_at", rewards.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", rewards.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", rewards.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", core.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", core.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", core.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["staff_id"], ["staff_users.id"], name=op.f("fk_staff_sessions_staff_id_staff_users"),
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_sessions")),

@@ -5,7 +5,7 @@ Revises: i11_hardening
 """
 from alembic import op
 import sqlalchemy as sa
-import rewards.db_types
+import core.db_types
 
 
 revision = "i13_conversation"
@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-When = rewards.db_types.UTCDateTime(timezone=True)
+When = core.db_types.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:

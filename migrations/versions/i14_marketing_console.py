@@ -5,7 +5,7 @@ Revises: 3c7708a9496b
 """
 from alembic import op
 import sqlalchemy as sa
-import rewards.db_types
+import core.db_types
 
 revision = "i14_marketing_console"
 down_revision = "3c7708a9496b"
@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-When = rewards.db_types.UTCDateTime(timezone=True)
+When = core.db_types.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:

@@ -5,7 +5,7 @@ Revises: i14_marketing_console
 """
 from alembic import op
 import sqlalchemy as sa
-import rewards.db_types
+import core.db_types
 
 
 revision = "i9_worker_heartbeats"
@@ -18,8 +18,8 @@ def upgrade() -> None:
     op.create_table(
         "worker_heartbeats",
         sa.Column("worker_id", sa.String(length=120), nullable=False),
-        sa.Column("started_at", rewards.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("beat_at", rewards.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", core.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("beat_at", core.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("stats", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("worker_id", name=op.f("pk_worker_heartbeats")),
     )

@@ -6,7 +6,7 @@ Revises: h21c_spends_and_account_links
 from alembic import op
 import sqlalchemy as sa
 
-import rewards.db_types
+import core.db_types
 
 revision = "j20_shop_orders"
 down_revision = "h21c_spends_and_account_links"
@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-Instant = rewards.db_types.UTCDateTime(timezone=True)
+Instant = core.db_types.UTCDateTime(timezone=True)
 PLATFORMS = "platform in ('shopify', 'woocommerce', 'shopline')"
 
 

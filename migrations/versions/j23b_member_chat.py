@@ -7,7 +7,7 @@ Revises: h21c_spends_and_account_links
 from alembic import op
 import sqlalchemy as sa
 
-import rewards.db_types
+import core.db_types
 
 revision = "j23b_member_chat"
 down_revision = "j23a_broadcast_cards"
@@ -15,7 +15,7 @@ branch_labels = None
 depends_on = None
 
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-Instant = rewards.db_types.UTCDateTime(timezone=True)
+Instant = core.db_types.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:

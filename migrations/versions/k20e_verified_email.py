@@ -7,7 +7,7 @@ Revises: j23b_member_chat
 from alembic import op
 import sqlalchemy as sa
 
-import rewards.db_types
+import core.db_types
 
 revision = "k20e_verified_email"
 down_revision = "j23b_member_chat"
@@ -15,7 +15,7 @@ branch_labels = None
 depends_on = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-Instant = rewards.db_types.UTCDateTime(timezone=True)
+Instant = core.db_types.UTCDateTime(timezone=True)
 VERIFIED_EMAIL = sa.text("email_verified_at is not null and erased_at is null")
 
 

@@ -6,7 +6,7 @@ Revises: i12_partial_indexes
 from alembic import op
 import sqlalchemy as sa
 
-import rewards.db_types
+import core.db_types
 
 revision = "s_outbox_batches"
 down_revision = "i12_partial_indexes"
@@ -16,7 +16,7 @@ depends_on = None
 UNSENT = sa.text("status in ('pending', 'sending')")
 PENDING = sa.text("status = 'pending'")
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-Instant = rewards.db_types.UTCDateTime(timezone=True)
+Instant = core.db_types.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:

@@ -5,7 +5,7 @@ Revises: h19a_link_codes
 """
 from alembic import op
 import sqlalchemy as sa
-import rewards.db_types
+import core.db_types
 
 
 revision = "u18_labelled_examples"
@@ -21,7 +21,7 @@ def upgrade() -> None:
         sa.Column("text", sa.String(length=500), nullable=False),
         sa.Column("label", sa.String(length=80), nullable=False),
         sa.Column("staff_id", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", rewards.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", core.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_labelled_examples")),
     )
     op.create_index(op.f("ix_labelled_examples_label"), "labelled_examples", ["label"])

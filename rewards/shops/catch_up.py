@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.bulk import insert_new
@@ -129,8 +128,9 @@ def sweep(run: Callable[[Callable[[Session], Any]], Any], platform: str, now: da
                 break
             page += 1
     except SweepError as exc:
-        summary = f"read {seen} orders, then: {exc}"
-        run(lambda s: save(s, platform, now, latest, summary, str(exc)))
+        error = str(exc)
+        summary = f"read {seen} orders, then: {error}"
+        run(lambda s: save(s, platform, now, latest, summary, error))
         return summary
     codes = ", ".join(f"{n} {code}" for code, n in sorted(tally.items()))
     summary = f"read {seen} orders" + (f" ({codes})" if codes else "")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -35,7 +34,7 @@ from ..errors import DomainError, OrderConflict
 from ..models import Member, MemberLink, Order
 from ..order_input import OrderInput
 from ..settings import ProgramSettings
-from ..timeutil import require_aware
+from core.timeutil import require_aware
 from .events import OrderCancel, OrderRefund, PlacedOrder
 from .models import ShopOrder
 from .money import MoneyError, Rates, earning_amount

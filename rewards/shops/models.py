@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base, BigId, _in
+from core.orm import Base, BigId
+from ..models import _in
 
 PLATFORMS = ("shopify", "woocommerce", "shopline")
 DELIVERY_STATUSES = ("pending", "processing", "done", "ignored", "failed")

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from api.keys import create_key
 from app import create_app
 from rewards import coupons, ledger, membership
-from rewards.timeutil import end_of_local_day, local_midnight
+from core.timeutil import end_of_local_day, local_midnight
 
 from ..zones import date_times, not_in_zone
 from .conftest import CheckedClient

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.notice_messages import RENDERERS, RenderError, render
-from bot.outbox_sender import OutboxSender
+from bot.outbox.sender import OutboxSender
 from rewards import notices
 from rewards.models import Member
 from rewards.settings import ProgramSettings

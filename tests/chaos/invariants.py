@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from core.models import InboxEvent
 from rewards import ledger
-from rewards.models import Coupon, Member, Order, Outbox, OutboxBatch, PointsLedger, Refund
+from rewards.models import Coupon, Member, Order, Outbox, PointsLedger, Refund
+from bot.outbox.models import OutboxBatch
 
 from .system import Moment
 from .traffic import Journal

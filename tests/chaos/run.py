@@ -28,7 +28,8 @@ from sqlalchemy import func, select, text
 
 from core.db import Database
 from core.models import InboxEvent
-from rewards.models import Coupon, Outbox, OutboxBatch
+from rewards.models import Coupon, Outbox
+from bot.outbox.models import OutboxBatch
 
 from . import invariants, traffic
 from ..turned_away import terminate_connections

@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timezone
 
-from rewards.models import Member, Outbox, OutboxBatch
+from rewards.models import Member, Outbox
+
+from bot.outbox.models import OutboxBatch
 
 from .invariants import (LineRecord, events_answered_once, in_order_made, no_5xx_outside_kills,
                          outbox_delivered_once)

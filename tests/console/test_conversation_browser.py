@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import outbox_sender
+from bot.outbox import sender as outbox_sender
 from tests.e2e.chat import Chat, words
 
 from .conftest import create_staff

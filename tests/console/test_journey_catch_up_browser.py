@@ -45,7 +45,7 @@ def test_a_step_past_its_catch_up_window_is_shown_missed_and_one_within_it_goes_
     chat.join(LATE)
     clock.set(start + timedelta(days=12))  # day 3 for LATE was at day 11: within the 2-day window
     run_due(live_app, clock.now())
-    from bot import outbox_sender
+    from bot.outbox import sender as outbox_sender
     outbox_sender.drain(rt)
     assert any("手沖入門" in str(d["message"]) for d in line.delivered(LATE))  # sent late
     with rt.db.session() as s:
@@ -75,7 +75,7 @@ def test_a_step_past_its_catch_up_window_is_shown_missed_and_one_within_it_goes_
 
 
 def test_a_step_is_test_sent_to_the_staff_members_linked_line_account(app, rt, line, clock):
-    from bot import outbox_sender
+    from bot.outbox import sender as outbox_sender
 
     from .conftest import ConsoleClient
 

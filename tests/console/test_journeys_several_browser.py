@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import outbox_sender
+from bot.outbox import sender as outbox_sender
 from insights import segments as seg
 from messaging import journey
 from rewards import membership, orders

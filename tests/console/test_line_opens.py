@@ -98,7 +98,7 @@ def test_the_simulator_checks_the_statistics_call():
 
 def test_units_can_be_turned_off(database_url, simulator_server, clock):
     from tests.conftest import make_app
-    from bot.outbox_sender import OutboxSender
+    from bot.outbox.sender import OutboxSender
     app = make_app(database_url, simulator_server.url, clock, LINE_AGGREGATION_UNITS="no")
     try:
         rt = app.extensions["bot"]

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import outbox_sender
+from bot.outbox import sender as outbox_sender
 from rewards import membership, orders
 from tests.e2e.chat import Chat, postback_datas, words
 from worker.runner import run_due

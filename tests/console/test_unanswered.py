@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.texts import text as text_of
-from messaging import labelled_examples, misses
+from messaging import labelled_examples
 from messaging.models import LabelledExample
 
 from ..e2e.chat import Chat

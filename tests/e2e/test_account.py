@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rewards import catalog, coupons, ledger, membership, orders
-from rewards.models import Coupon, Member
+from rewards.models import Coupon
 
 from .chat import postback_datas, words
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 import requests
 
 from core import migrate, request_guard

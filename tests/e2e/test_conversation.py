@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import outbox_sender
+from bot.outbox import sender as outbox_sender
 from bot import preview
 from cli.content import sync_at_start
 from messaging import handoff, misses

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from api.keys import create_key
-from bot import outbox_sender
+from bot.outbox import sender as outbox_sender
 from rewards import adjustments, coupons, membership
 
 from .chat import words

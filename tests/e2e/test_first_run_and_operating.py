@@ -127,7 +127,7 @@ def test_the_start_page_links_the_console_health_api_and_simulator(simulator_ser
 
 
 def test_healthz_says_whether_the_worker_is_alive_and_how_old_the_oldest_pending_row_is(app, clock):
-    from bot import outbox_sender  # noqa: F401 - the outbox's own module is what queues rows in the app
+    from bot.outbox import sender as outbox_sender  # noqa: F401 - the outbox's own module is what queues rows in the app
     from rewards.models import Outbox
     from worker.heartbeat import Heartbeat
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import outbox_sender
+from bot.outbox import sender as outbox_sender
 from core.field_errors import FieldErrors
 from messaging import handoff, member_chat
 from messaging.models import Handoff

@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy import func, insert, select, update
 
 from bot.line_client import LineClient
-from bot.outbox_sender import OutboxSender, SendingRules
-from rewards.models import Member, Outbox, OutboxBatch
+from bot.outbox.sender import OutboxSender, SendingRules
+from rewards.models import Member, Outbox
+from bot.outbox.models import OutboxBatch
 
 from ..api.live_server import all_at_once
 

@@ -9,9 +9,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.line_client import LineClient
-from bot.outbox_flight import BatchesInFlight
-from bot.outbox_sender import OutboxSender, SendingRules
-from rewards.models import Outbox, OutboxBatch
+from bot.outbox.flight import BatchesInFlight
+from bot.outbox.sender import OutboxSender, SendingRules
+from rewards.models import Outbox
+from bot.outbox.models import OutboxBatch
 
 from .helpers import add_members, batch_of, drain_together, drain_until_killed, queue_rows, rows, user_id
 

@@ -1,4 +1,4 @@
-from bot.outbox_batches import Item, group_identical
+from bot.outbox.batches import Item, group_identical
 
 HELLO = [{"type": "text", "text": "hello"}]
 BYE = [{"type": "text", "text": "bye"}]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from bot.outbox_sender import OutboxSender, SendingRules
+from bot.outbox.sender import OutboxSender, SendingRules
 
 from .helpers import add_members, drain_until_killed, queue_rows, rows, user_id
 

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from bot.outbox_sender import SendingRules
+from bot.outbox.sender import SendingRules
 
 from ..conftest import ON_POSTGRES
 from .helpers import add_members, drain_together, queue_rows, rows, user_id

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from bot import outbox_claims as claims
-from bot.outbox_batches import Batch
-from bot.outbox_sender import OutboxSender, SendingRules
+from bot.outbox import claims as claims
+from bot.outbox.batches import Batch
+from bot.outbox.sender import OutboxSender, SendingRules
 from rewards.models import Outbox
 
 from .helpers import add_members, drain_together, queue_rows, rows, user_id

@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # bot/answers.py pushes no message of the bot's own: the answer to a member's event, when its reply
 # token went stale before it could go (once, under a retry key, recorded in the event's inbox row)
-ALLOWED = {"bot/line_client.py", "bot/outbox_sender.py", "bot/answers.py"}
+ALLOWED = {"bot/line_client.py", "bot/outbox/sender.py", "bot/answers.py"}
 # the LINE client's push/multicast, and the SDK's own sending calls
 CALL = re.compile(r"\.(push|multicast|push_message|narrowcast)\s*\(|messaging\.broadcast\s*\(")
 

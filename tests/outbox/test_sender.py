@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from bot.outbox_sender import OutboxSender, SendingRules
+from bot.outbox.sender import OutboxSender, SendingRules
 from messaging import sending_state
 from rewards.models import Member, Outbox
 

@@ -24,7 +24,8 @@ from core.db import normalise_url
 
 import rewards.models  # noqa: F401
 from rewards import ledger
-from rewards.models import Base, Member
+from core.orm import Base
+from rewards.models import Member
 from rewards.settings import ProgramSettings
 
 from rewards_testkit import IS_PG, NOW, PG_URL, TZ  # noqa: F401

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from bot import rich_menus
+from bot.richmenu import menus as rich_menus
 from core.models import InboxEvent
 from bot.models import RichMenuRecord
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot import rich_menus
-from bot.rich_menu_image import MAX_BYTES, FontError, installed_cjk_font, load_font, missing_glyphs
+from bot.richmenu import menus as rich_menus
+from bot.richmenu.image import MAX_BYTES, FontError, installed_cjk_font, load_font, missing_glyphs
 from bot.texts import text
 
 FONT = installed_cjk_font() or "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
@@ -80,7 +80,7 @@ def test_the_menus_offer_what_the_issue_asks():
 
 
 def test_without_any_cjk_font_the_menus_get_icons_and_english_labels(monkeypatch):
-    from bot import rich_menu_image
+    from bot.richmenu import image as rich_menu_image
 
     monkeypatch.setattr(rich_menu_image, "installed_cjk_font", lambda: None)
     png = rich_menus.menu_image(rich_menus.layout("member"), "")
@@ -90,7 +90,7 @@ def test_without_any_cjk_font_the_menus_get_icons_and_english_labels(monkeypatch
 
 
 def test_an_unset_font_path_finds_an_installed_cjk_font_through_fontconfig():
-    from bot import rich_menu_image
+    from bot.richmenu import image as rich_menu_image
 
     found = rich_menu_image.installed_cjk_font()
     if found is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot import rich_menus
+from bot.richmenu import menus as rich_menus
 from bot.models import RichMenuRecord
 from rewards.models import Member
 from tests.outbox.helpers import add_members, user_id

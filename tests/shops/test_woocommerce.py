@@ -2,7 +2,6 @@
 running in a process of its own (simulator/shops.py)."""
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest

@@ -1,7 +1,7 @@
-"""Send what the outbox holds, as the sending policy allows (bot/outbox_sender.py)."""
+"""Send what the outbox holds, as the sending policy allows (bot/outbox/sender.py)."""
 from __future__ import annotations
 
-from bot import outbox_sender
+from bot.outbox import sender as outbox_sender
 
 
 def run(rt, now) -> str:

@@ -1,8 +1,8 @@
 """Members whose tier or verified phone changed (an order through the API, the yearly review, a
-claim) are moved to the rich menu that now fits them, through LINE's bulk link (bot/rich_menus.py)."""
+claim) are moved to the rich menu that now fits them, through LINE's bulk link (bot/richmenu/menus.py)."""
 from __future__ import annotations
 
-from bot import rich_menus
+from bot.richmenu import menus as rich_menus
 
 
 def run(rt, now) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .rich_menu_icons import ICONS
+from .icons import ICONS
 
 MAX_BYTES = 1024 * 1024  # LINE refuses larger rich menu images
 BACKGROUND = "#FBF7F0"

@@ -6,8 +6,8 @@ import json
 
 from rewards.settings import ProgramSettings
 
-from .notice_messages import RenderError, render
-from .outbox_batches import message_key
+from ..notice_messages import RenderError, render
+from .batches import message_key
 
 KEEP = 10_000  # distinct renders kept (personalised messages are each their own)
 

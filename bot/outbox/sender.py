@@ -26,14 +26,14 @@ from typing import Callable
 
 from messaging import policy, sending_state
 
-from . import outbox_claims as claims
-from .line_client import LineApiError
-from .notice_messages import RenderError
-from .aggregation_units import unit_of
-from .outbox_batches import Batch, Item, group_identical
-from .outbox_claims import ClaimedRow, Loaded, Recipient
-from .outbox_flight import BatchesInFlight
-from .outbox_renders import Renders
+from . import claims
+from ..line_client import LineApiError
+from ..notice_messages import RenderError
+from ..aggregation_units import unit_of
+from .batches import Batch, Item, group_identical
+from .claims import ClaimedRow, Loaded, Recipient
+from .flight import BatchesInFlight
+from .renders import Renders
 from core.logs import describe_error
 
 log = logging.getLogger(__name__)

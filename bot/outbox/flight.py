@@ -4,7 +4,7 @@ then settling it in a unit of work of its own, while the sender's thread claims 
 Each batch is settled by the sender that claimed it, under its lease (the writes name the claim).
 The first batch of a drain goes alone: if LINE answers it with a rate limit or the monthly limit,
 nothing else was sent meanwhile. Two batches sharing a recipient never fly together (and the claim
-takes only the first of a member's messages still to send: bot/outbox_claims.py), so one member's
+takes only the first of a member's messages still to send: bot/outbox/claims.py), so one member's
 messages arrive in the order they were queued.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Callable, Generic, TypeVar
 
-from .outbox_batches import Batch
+from .batches import Batch
 
 Landed = TypeVar("Landed")
 

@@ -24,11 +24,11 @@ from sqlalchemy import case, or_, select, update
 
 from rewards.models import Member
 
-from . import messages as m
-from .line_client import BULK_LINK_MAX, LineApiError, LineClient
-from .models import RichMenuRecord
-from .rich_menu_image import ButtonFace, draw_menu
-from .texts import text
+from .. import messages as m
+from ..line_client import BULK_LINK_MAX, LineApiError, LineClient
+from ..models import RichMenuRecord
+from .image import ButtonFace, draw_menu
+from ..texts import text
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ LIFF_URL = "https://liff.line.me/{liff_id}"
 class Button:
     action: str  # postback action=..., answered like the words of the same intent
     label_key: str  # in bot/texts.py, shown in both languages
-    icon: str  # in bot/rich_menu_icons.py
+    icon: str  # in bot/richmenu/icons.py
     accent: str
 
 
