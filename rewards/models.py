@@ -105,7 +105,36 @@ class Member(Base):
         return f"<Member {self.id} {self.member_code} {self.status}>"
 
 
-class PhoneCode(Base):
+class OneTimeCode:
+    """The columns every table of one-time codes has (rewards/one_time_codes.py); the table adds its
+    address column. `provider_ref`: the carrier's id of the message (Twilio's sid, EVERY8D's batch
+    id, Mitake's msgid, the mail's Message-ID)."""
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(BigId, ForeignKey("members.id"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    provider: Mapped[str | None] = mapped_column(String(16))
+    provider_ref: Mapped[str | None] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+
+    @staticmethod
+    def table_args(table: str, address: str) -> tuple:
+        """The statuses, and the indexes the limits count by (the member's codes, the address's)."""
+        return (CheckConstraint("status in ('pending', 'sent', 'failed', 'replaced', 'used', 'dead')", name="status_known"),
+                CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+                Index(f"ix_{table}_member_created", "member_id", "created_at"),
+                Index(f"ix_{table}_{address}_created", address, "created_at"))
+
+    def __repr__(self) -> str:  # never prints the number or the address
+        return f"<{type(self).__name__} {self.id} member={self.member_id} {self.status}>"
+
+
+class PhoneCode(OneTimeCode, Base):
     """One SMS one-time code sent (or about to be) to prove a phone number (rewards/phone_verification.py).
 
     The code itself is never stored: only an HMAC of it, keyed from the app's secret and bound to
@@ -115,61 +144,21 @@ class PhoneCode(Base):
     """
 
     __tablename__ = "phone_codes"
-    __table_args__ = (
-        CheckConstraint("status in ('pending', 'sent', 'failed', 'replaced', 'used', 'dead')", name="status_known"),
-        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
-        Index("ix_phone_codes_member_created", "member_id", "created_at"),
-        Index("ix_phone_codes_phone_created", "phone", "created_at"),
-    )
+    __table_args__ = OneTimeCode.table_args("phone_codes", "phone")
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    member_id: Mapped[int] = mapped_column(BigId, ForeignKey("members.id"))
     # E.164; cleared when the member is erased
     phone: Mapped[str | None] = mapped_column(String(32))
-    code_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(12), default="pending")
-    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    provider: Mapped[str | None] = mapped_column(String(16))
-    # the gateway's id of the message (Twilio's sid, EVERY8D's batch id, Mitake's msgid)
-    provider_ref: Mapped[str | None] = mapped_column(String(64))
-    used_at: Mapped[datetime | None]
-
-    def __repr__(self) -> str:  # never prints the number
-        return f"<PhoneCode {self.id} member={self.member_id} {self.status}>"
 
 
-class EmailCode(Base):
+class EmailCode(OneTimeCode, Base):
     """One mailed one-time code proving an email address (rewards/email_verification.py): the same
     rules and statuses as PhoneCode (rewards/one_time_codes.py); only an HMAC of the code is kept."""
 
     __tablename__ = "email_codes"
-    __table_args__ = (
-        CheckConstraint("status in ('pending', 'sent', 'failed', 'replaced', 'used', 'dead')", name="status_known"),
-        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
-        Index("ix_email_codes_member_created", "member_id", "created_at"),
-        Index("ix_email_codes_email_created", "email", "created_at"),
-    )
+    __table_args__ = OneTimeCode.table_args("email_codes", "email")
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    member_id: Mapped[int] = mapped_column(BigId, ForeignKey("members.id"))
     # lower-cased; cleared when the member is erased
     email: Mapped[str | None] = mapped_column(String(254))
-    code_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(12), default="pending")
-    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    provider: Mapped[str | None] = mapped_column(String(16))
-    # the Message-ID the mail went with
-    provider_ref: Mapped[str | None] = mapped_column(String(64))
-    used_at: Mapped[datetime | None]
-
-    def __repr__(self) -> str:  # never prints the address
-        return f"<EmailCode {self.id} member={self.member_id} {self.status}>"
 
 
 # rows still to send; the same words in every query meant to use these partial indexes (SQLite
