@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from core import formats, phones
 from core.field_errors import FieldErrors
 from core.runtime import runtime
-from rewards import card_codes, coupons, ledger, membership
+from rewards import coupons, ledger, membership
 from rewards.errors import MemberNotFound
 from rewards.models import Member
 
+from . import scanned_codes
 from .errors import ApiError
 from .scope import api_endpoint
 
@@ -54,15 +55,8 @@ def _usable(member: Member | None) -> Member:
 
 @api_endpoint
 def get_member(session: Session, member_code: str):
-    """By member code, or by the card page's rotating code (`{member code}-{6 digits}`, accepted only
-    while current: rewards/card_codes.py), so a screenshot of an old card is refused (410)."""
-    if card_codes.is_rotating(member_code):
-        rt = runtime()
-        found = card_codes.member_code_of(card_codes.key_from(rt.config.SECRET_KEY), member_code, rt.clock.now())
-        if found is None:
-            raise ApiError(410, "card_code_expired", "this card code is not current: ask the member to open "
-                                                     "their card again (the code changes every few minutes)")
-        member_code = found
+    """By member code, or by the card page's rotating code while it is current (api/scanned_codes.py)."""
+    member_code = scanned_codes.member_code_of(member_code)
     member = membership.by_code(session, member_code) if len(member_code) <= 16 else None
     return member_body(session, _usable(member)), 200
 

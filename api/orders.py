@@ -14,6 +14,7 @@ from rewards.errors import MemberNotFound
 from rewards.models import Member, Order
 from rewards.order_input import OrderInput
 
+from . import scanned_codes
 from .body import check_types, json_object
 from .scope import api_endpoint
 
@@ -38,7 +39,7 @@ def create_order(session: Session):
     rt = runtime()
     now = rt.clock.now()
     data = OrderInput.parse(json_object(), now, rt.settings)
-    member = membership.by_code(session, data.member_code)
+    member = membership.by_code(session, scanned_codes.member_code_of(data.member_code))
     if member is None or member.status == "erased":
         raise MemberNotFound(fields={"member_code": data.member_code})
     # the store the id names (a store of the content library), for the receipt; unknown ids are kept as written

@@ -12,6 +12,7 @@ from rewards import membership, spends
 from rewards.errors import MemberNotFound
 from rewards.models import Member, PointsSpend
 
+from . import scanned_codes
 from .body import json_object
 from .scope import api_endpoint
 
@@ -23,6 +24,7 @@ def register(bp: Blueprint) -> None:
 
 
 def _member(session: Session, member_code: str) -> Member:
+    member_code = scanned_codes.member_code_of(member_code)  # the printed code, or the card page's current one
     member = membership.by_code(session, member_code) if len(member_code) <= 16 else None
     if member is None or not member.is_member:
         raise MemberNotFound(fields={"member_code": member_code})

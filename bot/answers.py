@@ -10,10 +10,7 @@ stored answer again (the handler never runs twice):
 
 * through the event's reply token while it is fresh: less than REPLY_AS_PUSH_AFTER_SECONDS (50)
   since LINE sent the event. LINE's tokens last about a minute and serve once, so a token an earlier
-  try already used is refused with 400: for a retry that means the answer went. A first try replies
-  only while a retry would still find the token fresh (a sweeper's round and the wait for a try on
-  its way to spare), so that a process dying during its reply call is followed by a reply, not a
-  push; an event first answered later than that (it waited behind others) is pushed at once;
+  try already used is refused with 400: for a retry that means the answer went;
 * after that as a push under the answer's X-Line-Retry-Key (made once, stored with the answer: LINE
   answers a second push under the same key 409 and delivers nothing), while LINE's monthly limit is
   not recorded as reached (messaging/sending_state.py). A push counts against the monthly quota;
@@ -29,7 +26,7 @@ never overtakes a reply still on its way. What LINE refuses for good, or what ca
 token expired and pushing is off, the monthly limit), leaves the event `unanswered`, the reason in
 `error`. The one case this cannot tell apart: a process that dies during its reply call (or after
 LINE accepted it, before the row says so), with no retry until the token is stale; the push then
-repeats an answer that may have gone. The first try's margin leaves a sweeper's round for the retry,
+repeats an answer that may have gone. The sweeper runs every 10 s, well inside the token's minute,
 so only a worker down as well gets there.
 """
 from __future__ import annotations
@@ -51,8 +48,6 @@ log = logging.getLogger(__name__)
 REPLY_WINDOW_SECONDS = 50.0
 # an answer still not accepted this long after its event is given up (LINE keeps retry keys a day)
 GIVE_UP_AFTER = timedelta(hours=1)
-# the inbox-sweeper's round (worker/schedule.py): a retry comes at most this long after it may
-SWEEP_EVERY_SECONDS = 10.0
 # X-Line-Retry-Key of an event's push: a UUID named by its webhookEventId, the same in every process
 RETRY_KEY_NAMESPACE = uuid.UUID("6f1d2a4e-3c5b-4f8e-9a7d-2b1c0e9f8a11")
 
@@ -113,9 +108,6 @@ class AnswerSender:
         self.push_after = push_after
         # a retry waits until any earlier try of the same answer has ended
         self.retry_after = timedelta(seconds=line_timeout + 1)
-        # a first try replies only while a retry could still use the token, should this process die
-        # during the call (a retry after the token went stale would push what may have gone)
-        self.first_try_margin = line_timeout + 1 + SWEEP_EVERY_SECONDS if push_after is not None else 0.0
 
     def deliver(self, answer: Answer, retry: bool) -> Outcome:
         """Send `answer` the way its age allows (see the module's doc). `retry`: an earlier try may
@@ -124,8 +116,7 @@ class AnswerSender:
         age = now.timestamp() - answer.token_at
         if retry and age > GIVE_UP_AFTER.total_seconds():
             return Outcome(problem=f"not accepted by LINE within {GIVE_UP_AFTER}")
-        reply_until = (self.push_after or REPLY_WINDOW_SECONDS) - (0.0 if retry else self.first_try_margin)
-        if answer.reply_token and (answer.reply_may_have_gone or age < reply_until):
+        if answer.reply_token and (answer.reply_may_have_gone or age < (self.push_after or REPLY_WINDOW_SECONDS)):
             return self._reply(answer, retry)
         if self.push_after is None:
             return Outcome(problem="the reply token expired and REPLY_AS_PUSH_AFTER_SECONDS is off")

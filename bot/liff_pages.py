@@ -7,6 +7,8 @@ languages come from bot/texts.py ("liff.*"); the member's own language is picked
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, render_template
 
 from core.runtime import runtime
@@ -34,7 +36,17 @@ def _page(name: str):
     response = render_template("liff/page.html", page=name, pages=PAGES, liff_id=config.LIFF_ID,
                                sdk_url=config.LIFF_SDK_URL, words=_words())
     return response, 200, {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
-                           "Referrer-Policy": "no-referrer"}
+                           "Referrer-Policy": "no-referrer", "Content-Security-Policy": _policy(config.LIFF_SDK_URL)}
+
+
+def _policy(sdk_url: str) -> str:
+    """Scripts from this site and LIFF's SDK only, so an injected one cannot run; the SDK's own calls
+    to LINE (wherever LINE serves them, over https) stay free, as do images over https. Framing is
+    left to LINE's clients (the simulator's chat shows the pages in a frame, as a phone would)."""
+    parts = urlsplit(sdk_url)
+    sdk_origin = f"{parts.scheme}://{parts.netloc}"
+    return (f"script-src 'self' {sdk_origin}; connect-src 'self' https: {sdk_origin}; "
+            "img-src 'self' https: data:; object-src 'none'; base-uri 'self'; form-action 'self'")
 
 
 @bp.get("/")

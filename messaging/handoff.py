@@ -3,6 +3,8 @@
 While a handoff is open (not closed and before `until`), the bot keeps quiet on the customer's free
 text and keeps it here for staff; menu taps (postbacks) are still answered. Staff read open chats in
 the console inbox, reply (a push through the outbox, a service message) and hand the chat back.
+Either way the member is told the bot answers again: when staff hand back, or when the chat's time
+runs out with nobody handing it back (`close_expired`, the worker's `handoff-expiry` sweep).
 
 The kept messages are personal data: they are deleted `retention` after the chat closed (or
 expired), erased with the member, and never logged.
@@ -24,6 +26,10 @@ from .models import Handoff, HandoffMessage
 
 MAX_TEXT = 2000
 DEFAULT_RETENTION = timedelta(days=30)
+EXPIRED = "expired"  # closed_by of a chat whose time ran out with nobody handing it back
+# a chat that ran out longer ago than this (the worker down for that long, or before this sweep existed)
+# is closed without telling the member: a "the bot is back" long after they last wrote makes no sense
+TELL_WITHIN = timedelta(hours=12)
 
 
 def is_open(now):
@@ -91,11 +97,33 @@ def reply(session: Session, handoff: Handoff, member: Member | None, text: str, 
 def hand_back(session: Session, handoff: Handoff, staff: str, now: datetime) -> None:
     """Close the chat; the member is told the bot answers again (a service push, once per chat)."""
     if handoff.closed_at is None:
-        handoff.closed_at, handoff.closed_by = now, staff
-        handoff.seen_at = handoff.seen_at or now
-        member = session.get(Member, handoff.member_id) if handoff.member_id else None
-        if member is not None and member.line_user_id and member.status != "erased":
-            notices.queue_notice(session, member, "handoff_ended", "service", {}, f"handoff_ended:{handoff.id}", now)
+        _close(session, handoff, staff, now, now, tell=True)
+
+
+def _close(session: Session, handoff: Handoff, by: str, at: datetime, now: datetime, tell: bool) -> bool:
+    """Close the chat as of `at`; with `tell`, queue the member's "the bot is back" (in their language, when
+    the outbox sends it). Returns whether it was queued."""
+    handoff.closed_at, handoff.closed_by = at, by
+    handoff.seen_at = handoff.seen_at or now
+    member = session.get(Member, handoff.member_id) if handoff.member_id else None
+    if not tell or member is None or not member.line_user_id or member.status == "erased":
+        return False
+    return notices.queue_notice(session, member, "handoff_ended", "service", {}, f"handoff_ended:{handoff.id}",
+                                now) is not None
+
+
+def close_expired(session: Session, now: datetime, limit: int = 500) -> tuple[int, int]:
+    """Close up to `limit` chats whose time ran out with nobody handing them back, as of when it ran out,
+    and tell each member the bot is back, as a hand back does (one ran out more than TELL_WITHIN ago is
+    closed quietly). Returns (closed, told)."""
+    require_aware(now)
+    closed = told = 0
+    for current in session.scalars(select(Handoff).where(Handoff.closed_at.is_(None), Handoff.until <= now)
+                                   .order_by(Handoff.id).limit(limit)).all():
+        closed += 1
+        told += _close(session, current, EXPIRED, current.until, now, tell=current.until > now - TELL_WITHIN)
+    session.flush()
+    return closed, told
 
 
 def mark_seen(handoff: Handoff, now: datetime) -> None:

@@ -153,6 +153,19 @@ class JourneyStep(Base):
     updated_at: Mapped[datetime]
     # which journey (messaging/journey.py JOURNEYS): welcome (from joining), first_purchase, win_back
     journey: Mapped[str] = mapped_column(String(16), default="welcome", server_default="welcome")
+    # a campaign coupon for each member the step goes to (messaging/campaign_coupons.Spec as a dict)
+    coupon: Mapped[dict | None] = mapped_column(JSON)
+
+
+class JourneySetting(Base):
+    """A journey's start as staff set it: for win-back, `start_days` without an order (none: the default)."""
+
+    __tablename__ = "journey_settings"
+
+    journey: Mapped[str] = mapped_column(String(16), primary_key=True)
+    start_days: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(200))
 
 
 class JourneyEnrolment(Base):

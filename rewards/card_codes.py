@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ WINDOW_SECONDS = 300
 GRACE_SECONDS = 30
 DIGITS = 6
 SEPARATOR = "-"
+_SHAPE = re.compile(r"[A-Z0-9]{1,16}" + re.escape(SEPARATOR) + r"[0-9]{%d}" % DIGITS)
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,9 @@ def current(key: bytes, member_code: str, now: datetime) -> CardCode:
 
 
 def is_rotating(code: str) -> bool:
-    return SEPARATOR in code
+    """Shaped as a card page's code: a member code (16 letters or digits at most) and 6 digits. Any
+    other text is no card code at all (a look-up then finds no member), not a stale one."""
+    return _SHAPE.fullmatch(code.strip().upper()) is not None
 
 
 def member_code_of(key: bytes, code: str, now: datetime) -> str | None:

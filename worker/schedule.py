@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from bot.answers import SWEEP_EVERY_SECONDS
 from worker import heartbeat
-from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, inbox, inbox_retention,
+from worker.sweeps import (birthday_coupons, broadcasts, content_drip, dashboard_rollups, handoff_expiry, inbox,
+                           inbox_retention,
                            kept_messages, line_statistics,
                            outbox, points_expiry, repurchase_reminders, rfm_scores, rich_menus, shop_deliveries,
                            shop_order_claims, shopline_catch_up, survey_invitations, tier_keep_warnings, tier_review,
@@ -46,9 +46,11 @@ SWEEPS: tuple[Sweep, ...] = (
     # LINE's opens and clicks per broadcast (its aggregation units), for 30 days after each is sent
     Sweep("line-statistics", line_statistics.run, every=timedelta(minutes=30)),
     Sweep("welcome-journey", welcome_journey.run, every=timedelta(minutes=10)),
+    # a chat handed to staff that ran out: closed, and the member told the bot is back
+    Sweep("handoff-expiry", handoff_expiry.run, every=timedelta(minutes=1)),
     Sweep("kept-messages-retention", kept_messages.run, every=timedelta(hours=6)),
     # often: an answer a crash left unsent should go while its reply token (about a minute) serves
-    Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=SWEEP_EVERY_SECONDS), catch_up=False),
+    Sweep("inbox-sweeper", inbox.run, every=timedelta(seconds=10), catch_up=False),
     Sweep("inbox-retention", inbox_retention.run, every=timedelta(hours=6)),
     Sweep("unclaimed-imports", unclaimed_imports.run, every=timedelta(hours=6)),
     # online shops: deliveries left unprocessed, waiting orders whose customer was linked since

@@ -71,6 +71,9 @@ def _concept_pattern() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
 
 
 _CONCEPT_RE, _CONCEPT_OF = _concept_pattern()
+# the concepts' single English words are known words too: "movie" or "golf" is never "corrected" to a
+# word of the examples ("move", "gold"), and a typo of them ("freinds") is corrected to them
+CONCEPT_WORDS = frozenset(w for w in _CONCEPT_OF if w.isascii() and w.isalpha())
 
 
 def _concepts_of(found: str) -> tuple[str, ...]:
@@ -100,8 +103,9 @@ class Featuriser:
     """Turns text into features; knows the training vocabulary so it can correct English typos."""
 
     def __init__(self, vocabulary: set[str] | None = None):
-        self.vocabulary = sorted(w for w in (vocabulary or ()) if len(w) >= CORRECTED_FROM - 1)
-        self._known = frozenset(vocabulary or ())
+        words = set(vocabulary or ()) | (CONCEPT_WORDS if vocabulary else set())
+        self.vocabulary = sorted(w for w in words if len(w) >= CORRECTED_FROM - 1)
+        self._known = frozenset(words)
 
     def all_words(self, form: str) -> list[str]:
         """Every English word, corrected and stemmed, stop words included (for word pairs)."""

@@ -19,6 +19,7 @@ from messaging.models import Broadcast
 from insights.models import Segment
 
 from .. import line_quota
+from ..coupon_form import coupon_from
 from ..auth import requires
 from ..blueprint import bp
 from ..formatting import local
@@ -74,23 +75,8 @@ def _message(form, files=None) -> tuple[bc.Message, dict[str, str]]:
                          content_item_id=int_or_none(form.get("content_item_id")),
                          cards=tuple(c for c in cards if not c.is_empty),
                          variants=_variants(form, files, problems),
-                         coupon=_coupon(form, problems))
+                         coupon=coupon_from(form, problems))
     return message, problems
-
-
-COUPON_FIELDS = ("coupon_value", "coupon_days", "coupon_limit", "coupon_title_zh", "coupon_title_en")
-
-
-def _coupon(form, problems: dict[str, str]) -> campaign_coupons.Spec | None:
-    """The campaign coupon as entered (no value and no title: none). A refused one is kept as typed
-    (a Spec of what was entered, so the form shows it) with its problems."""
-    if not (form.get("coupon_value", "").strip() or form.get("coupon_title_zh", "").strip()):
-        return None
-    try:
-        return campaign_coupons.check(*(form.get(f, "") for f in COUPON_FIELDS))
-    except FieldErrors as exc:
-        problems.update(exc.problems)
-        return campaign_coupons.Spec(*(form.get(f, "") for f in COUPON_FIELDS))  # as typed; never saved
 
 
 def _share(value: str | None) -> int | None:

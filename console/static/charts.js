@@ -41,6 +41,19 @@
 
   function width(box) { return Math.max(320, Math.round(box.clientWidth || 560)); }
 
+  // how wide `text` is drawn in `svg` (already on the page): the margins are made to fit every label
+  function textWidth(svg, text) {
+    var t = el("text", {x: 0, y: 0}, svg);
+    t.textContent = text;
+    var w = t.getBBox().width;
+    svg.removeChild(t);
+    return w;
+  }
+
+  function widest(svg, texts) {
+    return texts.reduce(function (most, text) { return Math.max(most, textWidth(svg, text)); }, 0);
+  }
+
   function el(name, attrs, parent) {
     var node = document.createElementNS(NS, name);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -105,26 +118,34 @@
   }
 
   function verticalChart(box, chart) {
-    var W = width(box), H = 260, left = 64, right = 10, top = 12, bottom = 40;
+    var W = width(box), H = 260, right = 10, top = 12, bottom = 40, gap = 6, edge = 2;
     var svg = el("svg", {viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img"}, box);
     var values = allValues(chart);
     var highest = Math.max.apply(null, values.concat([0]));
     var step = niceStep(highest, chart.format !== "percent");
     var ticks = Math.max(1, Math.ceil(highest / step - 1e-9)), max = ticks * step;
-    var plotW = W - left - right, plotH = H - top - bottom;
+    var tickValues = [], g;
+    for (g = 0; g <= ticks; g++) tickValues.push(Math.round(step * g * 1e6) / 1e6);
+    var tickTexts = tickValues.map(function (v) { return fmt(v, chart.format, true); });
+    // the value axis is as wide as its widest tick (NT$5,000 is wider than NT$40k), never clipped
+    var left = Math.ceil(Math.max(40, widest(svg, tickTexts) + gap + edge));
     var n = chart.labels.length || 1;
+    function short(label) { return String(label).length > 7 ? String(label).slice(2) : String(label); }
+    // the latest label is centred under its slot: the right margin leaves room for half of it
+    var lastHalf = textWidth(svg, short(chart.labels[chart.labels.length - 1])) / 2 + edge;
+    right = Math.ceil(Math.max(right, (lastHalf - (W - left) / (2 * n)) / (1 - 1 / (2 * n))));
+    var plotW = W - left - right, plotH = H - top - bottom;
     function y(v) { return top + plotH - (v / max) * plotH; }
-    for (var g = 0; g <= ticks; g++) {
-      var gv = Math.round(step * g * 1e6) / 1e6;
+    tickValues.forEach(function (gv, k) {
       el("line", {x1: left, x2: W - right, y1: y(gv), y2: y(gv), stroke: "#e5e9ed"}, svg);
-      el("text", {x: left - 6, y: y(gv) + 5, "text-anchor": "end"}, svg).textContent = fmt(gv, chart.format, true);
-    }
+      el("text", {x: left - gap, y: y(gv) + 5, "text-anchor": "end"}, svg).textContent = tickTexts[k];
+    });
     var slot = plotW / n;
     chart.labels.forEach(function (label, i) {
       var every = Math.max(1, Math.ceil(n * FONT * 3.6 / plotW));  // as many labels as fit at body size
       if ((n - 1 - i) % every !== 0) return;  // always the latest
       var t = el("text", {x: left + slot * i + slot / 2, y: H - bottom + 20, "text-anchor": "middle"}, svg);
-      t.textContent = String(label).length > 7 ? String(label).slice(2) : label;
+      t.textContent = short(label);
     });
     chart.series.forEach(function (s, si) {
       var colour = COLOURS[si % COLOURS.length];
@@ -151,16 +172,29 @@
     });
   }
 
+  // a label cut to fit `room`, with an ellipsis
+  function fitted(svg, label, room) {
+    var text = String(label);
+    if (textWidth(svg, text) <= room) return text;
+    while (text.length > 1 && textWidth(svg, text + "…") > room) text = text.slice(0, -1);
+    return text + "…";
+  }
+
   function horizontalChart(box, chart) {
-    var rowH = 30, W = width(box), left = Math.min(200, Math.round(W * 0.42)), right = 80;
+    var rowH = 30, W = width(box), edge = 2;
     var H = rowH * chart.labels.length + 10;
     var svg = el("svg", {viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img"}, box);
     svg.style.height = H + "px";
     var s = chart.series[0];
     var max = niceMax(Math.max.apply(null, allValues(chart).concat([0])));
+    // the names as wide as the widest (at most 42% of the chart), the values' room as wide as the widest value
+    var left = Math.ceil(Math.max(40, Math.min(widest(svg, chart.labels) + 8 + edge, W * 0.42)));
+    var right = Math.ceil(widest(svg, s.values.map(function (v) { return fmt(v || 0, chart.format); })) + 6 + edge);
     chart.labels.forEach(function (label, i) {
       var v = s.values[i] || 0, yy = 5 + i * rowH;
-      el("text", {x: left - 8, y: yy + 20, "text-anchor": "end"}, svg).textContent = label;
+      var name = el("text", {x: left - 8, y: yy + 20, "text-anchor": "end"}, svg);
+      name.textContent = fitted(svg, label, left - 8 - edge);
+      if (name.textContent !== String(label)) el("title", {}, name).textContent = label;  // cut: whole on hover
       var w = (W - left - right) * v / max;
       el("rect", {x: left, y: yy + 4, width: Math.max(w, 1), height: rowH - 10, rx: 3, fill: COLOURS[0]}, svg);
       el("text", {x: left + w + 6, y: yy + 20}, svg).textContent = fmt(v, chart.format);  // the value, in words

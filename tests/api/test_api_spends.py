@@ -235,3 +235,32 @@ def test_cancels_and_a_refund_at_once_give_back_once(app, rt, auth, make_member)
     assert sorted(r.status_code for r in replies) == [200] * 9 + [201]
     assert len({r.text for r in replies[1:]}) == 1  # every cancel answers the same
     assert balance_and_ledger(rt, member) == (300, 300)
+
+
+def test_the_till_may_scan_the_card_pages_rotating_code_to_spend_and_to_record_an_order(api, auth, rt, make_member):
+    """Whatever names a member at the till takes the card page's code while it is current, and refuses
+    an old one (a screenshot) with 410, as the look-up does."""
+    from datetime import timedelta
+
+    from rewards import card_codes
+
+    member = make_member(points=500)
+    key = card_codes.key_from(rt.config.SECRET_KEY)
+    now = rt.clock.now()
+    current = card_codes.current(key, member.code, now).code
+    stale = card_codes.current(key, member.code, now - timedelta(minutes=10)).code
+    spent = api.post(f"/api/v1/members/{current}/points/spend", json={"order_id": "POS-R1", "points": 100},
+                     headers=auth)
+    assert spent.status == 201 and spent.json["balance"] == 400
+    refused = api.post(f"/api/v1/members/{stale}/points/spend", json={"order_id": "POS-R2", "points": 100},
+                       headers=auth)
+    assert refused.status == 410 and refused.json["error"]["code"] == "card_code_expired"
+    cancelled = api.post(f"/api/v1/members/{current}/points/spend/{spent.json['spend_id']}/cancel", headers=auth)
+    assert cancelled.status == 200 and cancelled.json["balance"] == 500
+    ordered = api.post("/api/v1/orders", json=order_body(member, "POS-R3", 1000) | {"member_code": current},
+                       headers=auth)
+    assert ordered.status == 201 and ordered.json["member_code"] == member.code
+    stale_order = api.post("/api/v1/orders", json=order_body(member, "POS-R4", 1000) | {"member_code": stale},
+                           headers=auth)
+    assert stale_order.status == 410
+    assert balance_and_ledger(rt, member)[0] == 500 + ordered.json["points_earned"]

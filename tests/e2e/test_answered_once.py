@@ -288,16 +288,3 @@ def test_only_a_connection_never_made_says_line_never_saw_the_request():
     assert _no_answer(refused).may_have_arrived is False
     assert _no_answer(u.ReadTimeoutError(None, "/v2/bot/message/reply", "read timed out")).may_have_arrived is True
     assert _no_answer(u.ProtocolError("Connection aborted.")).may_have_arrived is True
-
-
-def test_an_event_first_answered_late_is_pushed_at_once(app, chat, line, clock):
-    """Answered 40 s after LINE sent it (it waited behind others): a reply now could leave a retry only
-    a stale token, should the process die during the call, so it goes as a push at once."""
-    line.add_user(UID, "小明", "zh-TW")
-    chat.join(UID)
-    event = chat.sender.text(UID, "點數")
-    event["timestamp"] = int((clock.now() - timedelta(seconds=40)).timestamp() * 1000)
-    assert chat.post(redelivered(event)).status_code == 200
-    row = row_of(app, event)
-    assert (row.status, row.answered_by) == ("done", "push")
-    assert chat.replies_to(event) == [] and [c.status for c in line.calls_to("/v2/bot/message/push")] == [200]

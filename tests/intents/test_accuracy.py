@@ -25,9 +25,11 @@ REQUIRED_MEMORY = 0.95
 # scored at the end of the session that built the step (2026-12-07): member 168/191, faq 62/72,
 # handoff 22/22, store 11/13, small talk 22/22, chit-chat answered as a member intent 9 of 56;
 # then (issue 18, naive Bayes among the close readings, more concepts, examples/varied.tsv): member
-# 183/191, faq 67/72, handoff 22/22, store 11/13, small talk 22/22, 8 leaks
+# 183/191, faq 67/72, handoff 22/22, store 11/13, small talk 22/22, 8 leaks; then (issue 18, und2: other
+# worlds for clubs, sports, weather, the news; concept words never corrected away; decoy examples) the
+# same, with 6 leaks
 HELDOUT_FLOORS = {"member": 0.958, "faq": 0.930, "handoff": 1.0, "store": 0.846, "small_talk": 1.0}
-HELDOUT_MAX_LEAKS = 8
+HELDOUT_MAX_LEAKS = 6
 
 
 def category(name: str | None) -> str:

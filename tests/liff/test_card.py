@@ -87,3 +87,10 @@ def test_wallet_history_and_stores(client, scene, bearer, clock, rt):
     history = client.get("/liff/api/history", headers=bearer(uid)).json
     assert history["rows"][0]["delta"] == "+10" and "NT$1,000" in history["rows"][0]["text"]
     assert client.get("/liff/api/stores", headers=bearer(uid)).json["stores"] == []
+
+
+def test_only_a_code_shaped_as_the_cards_counts_as_one():
+    assert card_codes.is_rotating("T00000001-123456") and card_codes.is_rotating(" t00000001-123456 ")
+    for other in ("T00000001", "T00000001-12345", "T00000001-1234567", "-123456", "T0000-0001-12345x",
+                  "ÊČú-123456", "A" * 17 + "-123456"):
+        assert not card_codes.is_rotating(other), other

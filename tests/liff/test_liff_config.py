@@ -34,3 +34,17 @@ def test_the_pages_answer_404_without_a_login_channel(database_url, simulator_se
     finally:
         app.extensions["inbox_worker"].shutdown()
         app.extensions["bot"].db.dispose()
+
+
+def test_the_pages_run_scripts_of_this_site_and_the_sdk_only(database_url, simulator_server, line, clock):
+    from ..conftest import make_app
+
+    app = make_app(database_url, simulator_server.url, clock, LIFF_ID="1650000000-AbCd", LIFF_CHANNEL_ID="1650000000",
+                   LIFF_SDK_URL="https://static.line-scdn.net/liff/edge/2/sdk.js")
+    try:
+        for path in ("/liff/", "/liff/wallet", "/liff/profile"):
+            policy = app.test_client().get(path).headers["Content-Security-Policy"]
+            assert "script-src 'self' https://static.line-scdn.net;" in policy
+            assert "object-src 'none'" in policy and "unsafe-inline" not in policy
+    finally:
+        app.extensions["bot"].db.dispose()
