@@ -2,7 +2,7 @@
 only their HMAC kept) and the waiting online orders' email, so a member who verifies it claims them
 
 Revision ID: k20e_verified_email
-Revises: j23b_member_chat
+Revises: k23c_journey_coupons
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import core.db_types
 
 revision = "k20e_verified_email"
-down_revision = "j23b_member_chat"
+down_revision = "k23c_journey_coupons"
 branch_labels = None
 depends_on = None
 
