@@ -32,6 +32,7 @@ from bot.line_client import LineClient, account_link_token
 from bot.member_qr_route import bp as member_qr_bp
 from bot.liff_api import bp as liff_api_bp
 from bot.liff_pages import bp as liff_pages_bp
+from bot.richmenu.menus import LIFF_URL
 from bot.short_link_route import bp as short_link_bp
 from bot.media_route import bp as media_bp
 from core.media_store import store_from as media_store_from
@@ -80,6 +81,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
                         qr_url=partial(member_qr.signed_qr_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
                         coupon_qr_url=partial(member_qr.signed_coupon_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
                         default_language=config.BOT_LANGUAGE,
+                        card_page_url=LIFF_URL.format(liff_id=config.LIFF_ID) if config.LIFF_ID else "",
                         handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS,
                         sms=sms_gateway_from(config),
                         phone_policy=PhonePolicy(allow_foreign=config.phone_allow_foreign()),

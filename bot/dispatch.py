@@ -81,6 +81,8 @@ class Services:
     link_token: Callable[[str], str | None] | None = None
     # the shop's login page for the account link (empty: not offered)
     account_link_login_url: str = ""
+    # the card page inside LINE (https://liff.line.me/{LIFF_ID}; empty: no LIFF app)
+    card_page_url: str = ""
     # a customer who asks for a person: how long the bot keeps quiet, and the hours staff answer
     handoff_hours: int = 24
     service_hours: str = "10:00-18:00"

@@ -459,6 +459,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "card.phone_none": {"zh-TW": "尚未驗證手機，驗證後結帳報手機即可累積點數", "en": "No verified phone yet: verify it to "
                                                                          "be found by your number at the till"},
     "card.phone_verify": {"zh-TW": "驗證手機", "en": "Verify phone"},
+    "card.open_page": {"zh-TW": "開啟會員卡（條碼）", "en": "Open my card (barcode)"},
     # -- the member pages inside LINE (LIFF, /liff/): the page reads every "liff.*" word from here
     "liff.nav.card": {"zh-TW": "會員卡", "en": "Card"},
     "liff.nav.wallet": {"zh-TW": "優惠券", "en": "Coupons"},

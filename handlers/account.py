@@ -66,10 +66,14 @@ def member_card(ctx: Context):
              m.flex_text(t("card.show_at_counter"), size="xs", color="#888888", align="center")]
     qr = ctx.services.qr_url(member.member_code, ctx.now) if ctx.services.qr_url else None
     hero = {"type": "image", "url": qr, "size": "full", "aspectRatio": "1:1", "aspectMode": "fit"} if qr else None
-    verify = None if masked else [m.flex_button(m.postback_action(t("card.phone_verify"), "verify_phone",
-                                                                  display_text=t("card.phone_verify")), style="link")]
+    footer = []
+    if ctx.services.card_page_url:  # the card page: its code changes every few minutes, so a screenshot fails
+        footer.append(m.flex_button(m.uri_action(t("card.open_page"), ctx.services.card_page_url)))
+    if not masked:
+        footer.append(m.flex_button(m.postback_action(t("card.phone_verify"), "verify_phone",
+                                                      display_text=t("card.phone_verify")), style="link"))
     bubble = m.flex_bubble(header=[m.flex_text(f"{t('card.title')} · {member.display_name or ''}", weight="bold")],
-                           hero=hero, body=rows, footer=verify)
+                           hero=hero, body=rows, footer=footer or None)
     return [m.flex_message(t("card.alt", balance=fmt.number(member.balance), tier=tier_name), bubble,
                            standard_quick_replies(ctx))]
 

@@ -1,7 +1,7 @@
 """The one understanding step: a message in, one typed `Understanding` out.
 
 1. Small talk made only of greetings, thanks and the like, and asking for a person, are found by
-   their words (bot/understanding/routing.py).
+   their words (bot/understanding/finders.py).
 2. A message that is word for word one intent's words (and fillers) is that intent: menu taps and
    quick replies send exactly these, and nothing may second-guess them.
 3. Everything else is decided by the evidence together: the classifier learned from the labelled
@@ -23,7 +23,7 @@ from .concepts import OTHER_WORLDS
 from .examples import from_catalog, from_phrases, known_intents
 from .normalise import is_cjk, normalise
 from .phrase_matcher import AMBIGUOUS, IntentMatcher, Match
-from .routing import AnswerMatcher, asks_for_person, refine, small_talk
+from .finders import AnswerMatcher, asks_for_person, refine, small_talk
 
 OTHER_WORLD_NAMES = frozenset(OTHER_WORLDS)
 

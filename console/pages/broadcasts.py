@@ -18,6 +18,7 @@ from insights import segments as seg
 from messaging.models import Broadcast
 from insights.models import Segment
 
+
 from .. import line_quota
 from ..coupon_form import coupon_from
 from ..auth import requires
@@ -26,6 +27,7 @@ from ..formatting import local
 from ..segment_form import describe
 from ..web import db_session, get_or_404, int_or_none, now, record, settings
 from . import staff_line
+from ..refusals import refusing
 
 SAMPLE_NAMES = {"zh-TW": "王小明", "en": "Amy"}  # only when the audience has nobody to show
 SKIP_LABELS = {"unsubscribed": "已退訂 unsubscribed", "blocked": "已封鎖 blocked", "weekly_cap": "每週上限 weekly cap",
@@ -218,13 +220,13 @@ def broadcast_create():
     message, upload_problems = _message(request.form, request.files)
     segment_id = int_or_none(request.form.get("segment_id"))
     with db_session() as s:
-        try:
+        with refusing(s, FieldErrors) as refused:
             if upload_problems:
                 raise FieldErrors(upload_problems)
             b = bc.save_draft(s, request.form.get("name", ""), segment_id, message, g.staff.email, now())
             _set_holdout(b, request.form.get("holdout_pct"))
-        except FieldErrors as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             return render_template("console/broadcast_new.html", segments=seg.saved(s), segment_id=segment_id,
                                    content_items=library_admin.active_items(s), message=message,
                                    name=request.form.get("name", ""), cards=_cards_to_show(message),
@@ -277,13 +279,13 @@ def _save(broadcast_id: int):
     name, segment_id = request.form.get("name", ""), int_or_none(request.form.get("segment_id"))
     with db_session() as s:
         b = get_or_404(s, Broadcast, broadcast_id)
-        try:
+        with refusing(s, FieldErrors) as refused:
             if upload_problems:
                 raise FieldErrors(upload_problems)
             bc.save_draft(s, name, segment_id, message, g.staff.email, now(), broadcast=b)
             _set_holdout(b, request.form.get("holdout_pct"))
-        except FieldErrors as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             problems = upload_problems | exc.problems
         else:
             record(s, "broadcast.update", f"broadcast:{b.id}", {"name": b.name, "type": b.message_type,
@@ -315,7 +317,7 @@ def broadcast_action(broadcast_id: int):
     with db_session() as s:
         b = get_or_404(s, Broadcast, broadcast_id)
         target = f"broadcast:{b.id}"
-        try:
+        with refusing(s, FieldErrors) as refused:
             if what == "test":
                 samples = bc.sample_members(s, bc.audience_filter(s, b, _tier_codes()), now())
                 member = _chosen(samples, request.form.get("member"))
@@ -345,7 +347,7 @@ def broadcast_action(broadcast_id: int):
                 flash("已取消。Cancelled.", "ok")
             else:
                 abort(400)
-        except FieldErrors as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             flash("未完成 Not done: " + " ".join(exc.problems.values()), "error")  # words, no field codes
     return redirect(url_for("console.broadcast_detail", broadcast_id=broadcast_id))

@@ -12,6 +12,7 @@ from content.models import ContentItem
 from ..auth import requires
 from ..blueprint import bp
 from ..web import db_session, get_or_404, now, record
+from ..refusals import refusing
 
 
 def _fields(form) -> library.ContentFields:
@@ -61,15 +62,15 @@ def content_save(item_id: int | None = None):
             flash("已下架。Retired.", "ok")
             return redirect(url_for("console.content_items"))
         fields = _fields(request.form)
-        try:
+        with refusing(s, FieldErrors) as refused:
             if item is None:
                 item = library.create(s, fields, g.staff.email, now())
                 record(s, "content.create", f"content:{item.id}", {"title": item.title_zh, "status": item.status})
             else:
                 library.update(item, fields, now(), g.staff.email)
                 record(s, "content.update", f"content:{item.id}", {"title": item.title_zh, "status": item.status})
-        except FieldErrors as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             return render_template("console/content_form.html", item=item if item_id else None, fields=fields,
                                    problems=exc.problems, kinds=KINDS), 400
         saved_id = item.id

@@ -16,6 +16,7 @@ from ..blueprint import bp
 from ..coupon_form import coupon_from
 from . import staff_line
 from ..web import db_session, int_or_none, now, record, settings
+from ..refusals import refusing
 
 SKIP_LABELS = {"unsubscribed": "已退訂 unsubscribed", "blocked": "已封鎖 blocked", "weekly_cap": "每週上限 weekly cap",
                "erased": "已刪除資料 erased", "left": "已離開 left", "cancelled": "已取消 cancelled"}
@@ -119,10 +120,10 @@ def journey_win_back_wait():
     """How many days without a purchase start the win-back journey."""
     with db_session() as s:
         before = journey.win_back_days(s)
-        try:
+        with refusing(s, journey.JourneyError) as refused:
             days = journey.set_win_back_days(s, request.form.get("win_back_days"), g.staff.email, now())
-        except journey.JourneyError as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             return _page(exc.problems, 400, shown="win_back")
         record(s, "journey.win_back_wait", "journey:win_back", {"from": before, "to": days})
     flash(f"已儲存：最後一次消費後 {days:,} 天沒有再消費，就開始喚回旅程。"
@@ -157,10 +158,10 @@ def journey_step_test(step_id: int):
         if step is None:
             abort(404)
         to, current = staff_line.test_send_target(s, g.staff) or "", step.journey
-        try:
+        with refusing(s, journey.JourneyError) as refused:
             journey.queue_test(s, step, to, now(), name="陳小華")
-        except journey.JourneyError as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             flash("未送出測試 Test not sent: " + "；".join(exc.problems.values()), "error")
             return redirect(url_for("console.journey_page", j=current) + f"#preview-{step_id}")
         record(s, "journey.step_test", f"journey_step:{step_id}", {"to": to})

@@ -14,6 +14,7 @@ from messaging import handoff
 from messaging import member_chat as chats
 from privacy import member_data
 
+
 from .. import line_quota, line_reads
 from ..auth import requires
 from ..blueprint import bp
@@ -21,6 +22,7 @@ from ..staff import all_staff
 from ..texts import STICKERS
 from ..web import db_session, now, record, settings
 from .members import _member_or_404
+from ..refusals import refusing
 
 def _back(code: str):
     return redirect(url_for("console.member_chat", code=code, survey=request.form.get("survey") or None) + "#chat")
@@ -57,11 +59,11 @@ def _on_chat(code: str, action: str, act, failed: str, done) -> object:
     `done(chat)`; a ChatError changes nothing and is said with `failed`."""
     with db_session() as s:
         member = _member_or_404(s, code)
-        try:
+        with refusing(s, chats.ChatError) as refused:
             chat = chats.begin(s, member, g.staff.email, now(), timedelta(hours=runtime().config.HANDOFF_HOURS))
             details = act(s, member, chat)
-        except chats.ChatError as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             flash(f"{failed}: {exc}", "error")
             return _back(code)
         record(s, action, f"handoff:{chat.id}", details)  # who did it; the words stay out of the audit

@@ -25,6 +25,7 @@ from ..texts import RFM_LABELS
 from ..segment_form import describe, filter_from_form
 from ..blueprint import bp
 from ..web import db_session, int_or_none, now, record, settings
+from ..refusals import refusing
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +106,13 @@ def member_points(code: str):
     delta = int_or_none(request.form.get("delta"))
     with db_session() as s:
         member = _member_or_404(s, code)
-        try:
+        with refusing(s, DomainError, ValueError) as refused:
             if member.status != "member":
                 raise ValueError("only members' points can be adjusted")
             adjustments.adjust_points(s, member, delta if delta is not None else 0, request.form.get("reason", ""),
                                       g.staff.email, now(), settings(), key=request.form.get("nonce") or None)
-        except (DomainError, ValueError) as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             flash(f"未調整 Not adjusted: {getattr(exc, 'message', exc)}", "error")
             return redirect(url_for("console.member_detail", code=code))
     flash(f"已調整 {signed(delta)} 點。Points adjusted.", "ok")

@@ -11,6 +11,7 @@ from rewards.models import Reward
 from ..auth import requires
 from ..blueprint import bp
 from ..web import db_session, get_or_404, int_or_none, now, record, settings
+from ..refusals import refusing
 
 
 def _fields(form) -> catalog_admin.RewardFields:
@@ -35,13 +36,13 @@ def rewards():
 def reward_create():
     fields = _fields(request.form)
     with db_session() as s:
-        try:
+        with refusing(s, FieldErrors) as refused:
             catalog_admin.check(fields)
             reward = catalog.create_reward(s, fields.name_zh.strip(), fields.name_en.strip(), fields.cost,
                                            fields.coupon_value, now(), stock=fields.stock,
                                            description=fields.description.strip())
-        except FieldErrors as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             return render_template("console/rewards.html", rewards=catalog.list_rewards(s, active_only=False),
                                    tiers=sorted(settings().tiers, key=lambda t: t.threshold), settings=settings(),
                                    problems=exc.problems, fields=fields), 400
@@ -71,10 +72,10 @@ def reward_detail(reward_id: int):
             # stock untouched in the form: keep what redemptions have made of it meanwhile
             fields = catalog_admin.RewardFields(fields.name_zh, fields.name_en, fields.description, fields.cost,
                                                 fields.coupon_value, reward.stock)
-        try:
+        with refusing(s, FieldErrors) as refused:
             changes = catalog_admin.update(reward, fields)
-        except FieldErrors as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             return render_template("console/reward.html", reward=reward, problems=exc.problems), 400
         if changes:
             record(s, "reward.update", f"reward:{reward.id}", {"name": reward.name_zh, "changes": changes})

@@ -16,6 +16,7 @@ from ..formatting import local
 from ..segment_form import describe, filter_from_form
 from ..texts import RFM_LABELS
 from ..web import db_session, get_or_404, now, record, settings
+from ..refusals import refusing
 
 
 PREVIEW = 50  # members shown under the builder
@@ -110,11 +111,11 @@ def segment_save(segment_id: int | None = None):
             record(s, "segment.archive", f"segment:{segment.id}", {"name": segment.name})
             flash(f"已封存「{segment.name}」。Segment archived.", "ok")
             return redirect(url_for("console.segments"))
-        try:
+        with refusing(s, FieldErrors) as refused:
             f = filter_from_form(request.form, _tier_codes())
             saved = seg.save(s, request.form.get("name", ""), f, g.staff.email, now(), segment)
-        except FieldErrors as exc:
-            s.rollback()
+        if refused:
+            exc = refused.error
             flash("未儲存 Not saved: " + str(exc), "error")
             try:
                 f = filter_from_form(request.form, _tier_codes())

@@ -11,6 +11,7 @@ from core.field_errors import FieldErrors
 from ..auth import requires
 from ..blueprint import bp
 from ..web import db_session, get_or_404, now, record
+from ..refusals import refusing
 
 
 def _store_or_404(session, item_id):
@@ -49,13 +50,13 @@ def store_save(item_id: int | None = None):
     fields = stores_admin.StoreFields.from_form(request.form)
     with db_session() as s:
         item = _store_or_404(s, item_id)
-        try:
+        with refusing(s, FieldErrors) as refused:
             if item is None:
                 item = stores_admin.create(s, fields, g.staff.email, now())
             else:
                 stores_admin.update(item, fields, g.staff.email, now())
-        except FieldErrors as exc:
-            s.rollback()  # every field stays as typed, each problem beside its field
+        if refused:  # every field stays as typed, each problem beside its field
+            exc = refused.error
             return render_template("console/store_form.html", item=item, fields=fields, problems=exc.problems), 400
         record(s, "store.save", f"content:{item.id}", {"title": item.title_zh, "hours": fields.hours})
         saved = item.id

@@ -187,3 +187,25 @@ def test_points_owed_after_a_refund_are_shown_in_the_chat_in_both_languages(app,
     assert "Owed points repaid -100" in after and "You owe" not in after
     assert "You have 20 points" in chat.say(en, "points")[0]["text"]
     assert shop.consistent(zh) and shop.consistent(en)
+
+
+def test_the_chats_card_opens_the_card_page_when_there_is_a_liff_app(database_url, simulator_server, line, clock,
+                                                                      sender):
+    from ..conftest import make_app
+    from .chat import Chat
+
+    for uid, liff_id, expected in (("U" + "4" * 31 + "f", "1650000000-AbCd", "https://liff.line.me/1650000000-AbCd"),
+                                   ("U" + "5" * 31 + "f", "", None)):
+        app = make_app(database_url, simulator_server.url, clock, LIFF_ID=liff_id, LIFF_CHANNEL_ID="1650000000")
+        try:
+            chat = Chat(app.test_client(), sender, line)
+            line.add_user(uid, "小明", "zh-TW")
+            chat.join(uid)
+            [card] = chat.say(uid, "會員卡")
+            uris = [b["action"]["uri"] for b in card["contents"].get("footer", {}).get("contents", [])
+                    if b["action"]["type"] == "uri"]
+            assert uris == ([expected] if expected else [])
+            if expected:
+                assert "開啟會員卡" in words([card])
+        finally:
+            app.extensions["bot"].db.dispose()

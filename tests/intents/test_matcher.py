@@ -83,7 +83,7 @@ def test_phrase_tables_use_the_same_intent_names():
 
 
 # -- issue 13: pronunciation, small talk, the answers matcher
-from bot.understanding.routing import asks_for_person, small_talk  # noqa: E402
+from bot.understanding.finders import asks_for_person, small_talk  # noqa: E402
 from bot.understanding.normalise import sound  # noqa: E402
 
 

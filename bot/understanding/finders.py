@@ -22,7 +22,7 @@ _TIER_NAME = re.compile(r"金卡|銀卡|gold|silver|vip")
 
 
 @dataclass(frozen=True)
-class Route:
+class Finding:
     kind: str | None  # intent, faq, store, stores, handoff, reward, small_talk, or None (not understood)
     key: str | None = None  # the intent, faq slug, store slug, reward id or kind of small talk
     match: Match | None = None
@@ -102,19 +102,19 @@ class AnswerMatcher:
             add(terms, f"faq:{faq.slug}", faq.asked_zh + faq.asked_en + (faq.title_zh, faq.title_en))
         self.matcher = IntentMatcher(terms=terms, expressions=expressions, solo=solo, off_topic=())
 
-    def match(self, text: str) -> Route:
+    def match(self, text: str) -> Finding:
         kind = small_talk(text)
         if kind:
-            return Route("small_talk", kind)
+            return Finding("small_talk", kind)
         found = self.matcher.match(text)
         name = found.top if found.intent == AMBIGUOUS else found.intent
         if name is None:
-            return Route(None, match=found)
+            return Finding(None, match=found)
         store = next((n for n in (found.top, found.runner_up) if n and n.startswith("store:")), None)
         if store and (name == "stores" or name.startswith("faq:")):
             name = store  # "信義店幾點開": that store's hours
         kind, _, key = name.partition(":")
-        return Route(kind, key or None, found)
+        return Finding(kind, key or None, found)
 
 
 _person: IntentMatcher | None = None
