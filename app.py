@@ -46,6 +46,7 @@ from core.runtime import Runtime
 from bot.webhook import bp as webhook_bp
 from cli.worker import jobs_cli, worker_cli
 from console import init_console
+from messaging.mail.smtp import mailer_from
 from messaging.sms.choice import gateway_from as sms_gateway_from
 from rewards import membership
 from rewards.phone_verification import Policy as PhonePolicy, code_key as phone_code_key
@@ -97,6 +98,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     app.extensions["shop_settings"] = shop_settings
+    app.extensions["mailer"] = mailer_from(config)  # email verification (None: not offered)
     app.extensions["shop_worker"] = ShopDeliveryWorker(db, rt.clock, rt.settings, shop_settings, config.INBOX_MODE)
 
     app.register_blueprint(webhook_bp)

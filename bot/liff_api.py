@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 
-from core import phones
+from core import emails, phones
 from core.field_errors import FieldErrors
 from core.runtime import runtime
-from rewards import card_codes, membership, profile
+from messaging.mail import delivery as mail_delivery
+from rewards import card_codes, email_verification, membership, profile
 
 from . import liff_auth, liff_views
 from .texts import text
@@ -142,6 +143,58 @@ def profile_post(session, member, now):
     except FieldErrors as exc:
         return {"error": "invalid", "fields": liff_views.field_errors(exc.codes, member.language)}, 422
     return {**_profile(member, now), "saved": True}, 200
+
+
+def _email_refused(member, refused) -> tuple[dict, int]:
+    minutes = int(email_verification.Policy().code_ttl.total_seconds() // 60)
+    return {"error": "refused", "code": refused.code,
+            "message": text(f"email.refused.{refused.code}", member.language, minutes=minutes, **refused.params)}, 422
+
+
+def _string(name: str) -> str:
+    given = request.get_json(silent=True)
+    value = given.get(name) if isinstance(given, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+@bp.post("/email")
+@member_endpoint(write=True)
+def email_send(session, member, now):
+    """{"email"}: a 6-digit code mailed to the address (rewards/email_verification.py)."""
+    mailer = current_app.extensions.get("mailer")
+    if mailer is None:
+        return {"error": "unavailable", "message": text("email.unavailable", member.language)}, 503
+    policy = email_verification.Policy()
+    try:
+        issued = email_verification.issue(session, member, _string("email"), now, policy,
+                                          email_verification.code_key(runtime().config.SECRET_KEY))
+    except email_verification.Refused as refused:
+        return _email_refused(member, refused)
+    minutes = int(policy.code_ttl.total_seconds() // 60)
+    words = {"code": issued.code, "minutes": minutes}
+    if not mail_delivery.send_code(session, mailer, issued, text("email.subject", member.language, **words),
+                                   text("email.body", member.language, **words), now, member.id):
+        return {"error": "send_failed", "message": text("email.send_failed", member.language)}, 502
+    return {"sent": True, "masked": issued.masked,
+            "message": text("email.sent", member.language, masked=issued.masked, minutes=minutes)}, 200
+
+
+@bp.post("/email/verify")
+@member_endpoint(write=True)
+def email_verify(session, member, now):
+    """{"code"}: the mailed code verifies the address; the online orders waiting with it are credited."""
+    rt = runtime()
+    try:
+        verified = email_verification.check(session, member, _string("code"), now, email_verification.Policy(),
+                                            email_verification.code_key(rt.config.SECRET_KEY), rt.settings,
+                                            current_app.extensions["shop_settings"].claim_days)
+    except email_verification.Refused as refused:
+        return _email_refused(member, refused)
+    masked = emails.mask(verified.email)
+    words = [text("email.verified", member.language, masked=masked)]
+    if verified.credited:
+        words.append(text("email.credited", member.language, count=verified.credited))
+    return {**_profile(member, now), "verified": True, "credited": verified.credited, "message": " ".join(words)}, 200
 
 
 @bp.get("/stores")

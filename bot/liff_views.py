@@ -8,6 +8,7 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from content import answers
+from core import emails
 from core import formats as fmt
 from rewards import card_codes, coupons, ledger, profile, tiers
 from rewards.models import Member
@@ -77,6 +78,8 @@ def profile_of(member: Member, now: datetime, masked_phone: str | None) -> dict:
     birthday = (f"{member.birthday_month:02d}-{member.birthday_day:02d}" if member.birthday_month else None)
     return {"language": t.language, "name": member.display_name or "", "birthday": birthday,
             "phone": masked_phone, "phone_verified": member.phone_verified_at is not None,
+            "email": emails.mask(member.email) if member.email_verified_at else None,
+            "email_verified": member.email_verified_at is not None,
             "interests": profile.interests_of(member),
             "interest_choices": [{"key": k, "label": t(f"liff.profile.interest.{k}")} for k in profile.INTERESTS],
             "marketing_opt_in": bool(member.marketing_opt_in),

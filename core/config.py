@@ -123,6 +123,16 @@ class Config:
     MITAKE_PASSWORD: str = ""
     # "yes": numbers of other countries (written with their country code) may be verified
     PHONE_ALLOW_FOREIGN: str = "no"
+    # email verification's mail server (messaging/mail/smtp.py); unset SMTP_HOST: emails are not
+    # verified (and so name no member of an online order). SMTP_STARTTLS=yes upgrades the connection
+    # (port 587); a login when SMTP_USER is set. SMTP_FROM: the sender, e.g. "Shop <no-reply@shop.tw>"
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = 587
+    SMTP_USER: str = ""
+    SMTP_PASSWORD: str = ""
+    SMTP_FROM: str = ""
+    SMTP_STARTTLS: str = "yes"
+    SMTP_TIMEOUT_SECONDS: float = 10.0
     # set by gunicorn.conf.py for prometheus-client's multiprocess mode (every worker's counters)
     PROMETHEUS_MULTIPROC_DIR: str = ""
     # online shops' order webhooks (/webhooks/<platform>, rewards/shops/): each platform's secret;
@@ -204,6 +214,7 @@ class Config:
             raise ConfigError("OUTBOX_LEASE_SECONDS must be positive")
         self.reply_as_push_after()  # refuses a malformed REPLY_AS_PUSH_AFTER_SECONDS at start-up
         self._check_sms()
+        self._check_smtp()
         if not 1 <= self.LIFF_SESSION_MINUTES <= 60:
             raise ConfigError("LIFF_SESSION_MINUTES must be from 1 to 60 (a session is short)")
         if self.LIFF_ID and not self.LIFF_CHANNEL_ID and self.is_production:
@@ -291,6 +302,17 @@ class Config:
 
     def phone_allow_foreign(self) -> bool:
         return self.PHONE_ALLOW_FOREIGN.strip().lower() in ("yes", "true", "1", "on")
+
+    def smtp_starttls(self) -> bool:
+        return self.SMTP_STARTTLS.strip().lower() in ("yes", "true", "1", "on")
+
+    def _check_smtp(self) -> None:
+        if self.SMTP_STARTTLS.strip().lower() not in ("yes", "no", "true", "false", "1", "0", "on", "off"):
+            raise ConfigError(f"SMTP_STARTTLS must be yes or no, not {self.SMTP_STARTTLS!r}")
+        if self.SMTP_HOST and "@" not in self.SMTP_FROM:
+            raise ConfigError("SMTP_HOST needs SMTP_FROM, the sender's address (Shop <no-reply@shop.example>)")
+        if self.SMTP_HOST and not 0 < self.SMTP_PORT < 65536:
+            raise ConfigError(f"SMTP_PORT must be a port number, not {self.SMTP_PORT}")
 
     def _check_sms(self) -> None:
         provider = self.sms_provider()

@@ -4,11 +4,12 @@ The one erasure service: the chat and the console call `erase_member` and do not
 but what only they can (the console's audit row, the LINE call that resets the rich menu, with the
 LINE user id this returns). What goes:
 
-* the member record forgets who they are (rewards.membership.erase: name, birthday, phone, tags,
+* the member record forgets who they are (rewards.membership.erase: name, birthday, phone, verified email, tags,
   referral code, LINE user id, the email and claim code of a record moved in from another
   programme that they claimed, linked shop customer ids and account-link requests; pending messages
   are cancelled), and the count of claim codes they tried;
-* what the bot was waiting for from them (conversation state), and the numbers their SMS codes went to;
+* what the bot was waiting for from them (conversation state), and the numbers and addresses their SMS
+  and email codes went to;
 * survey comments (may hold personal details; ratings stay as anonymous numbers) and what content
   they opened;
 * the parameters of every message row kept for them (a name in a sent broadcast's text, a coupon
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from core import conversation
 from core.models import InboxEvent
-from rewards import membership, phone_verification
+from rewards import email_verification, membership, phone_verification
 from rewards.models import ClaimAttempt, Member, Outbox
 
 from content.models import ContentView
@@ -46,6 +47,7 @@ def erase_member(session: Session, member: Member, now: datetime) -> str | None:
     handoff.erase(session, line_user_id, member.id)  # kept chat and unanswered messages
     membership.erase(session, member, now)
     phone_verification.forget(session, member)
+    email_verification.forget(session, member)
     session.execute(update(Outbox).where(Outbox.member_id == member.id).values(params={})
                     .execution_options(synchronize_session=False))
     session.execute(update(SurveyResponse).where(SurveyResponse.member_id == member.id)

@@ -72,6 +72,7 @@ def export(session: Session, member: Member, now: datetime) -> dict[str, Any]:
         "member": {
             "member_code": m.member_code, "line_user_id": m.line_user_id, "display_name": m.display_name,
             "language": m.language, "status": m.status, "phone": m.phone, "einvoice_carrier": m.einvoice_carrier,
+            "email": m.email, "email_verified_at": _when(m.email_verified_at),
             "birthday": (f"--{m.birthday_month:02d}-{m.birthday_day:02d}" if m.birthday_month else None),
             "tier": m.tier, "tier_since": _when(m.tier_since), "balance": m.balance, "points_owed": m.points_debt, "tags": list(m.tags or []),
             "followed_at": _when(m.followed_at), "joined_at": _when(m.joined_at), "consent_at": _when(m.consent_at),

@@ -71,6 +71,13 @@ def by_verified_phone(session: Session, e164: str) -> Member | None:
                                               Member.erased_at.is_(None)))
 
 
+def by_verified_email(session: Session, email: str) -> Member | None:
+    """The member who verified this address (lower-cased, core/emails.py); unverified addresses never
+    match. At most one: the partial unique index `uq_members_verified_email` says so."""
+    return session.scalar(select(Member).where(Member.email == email, Member.email_verified_at.is_not(None),
+                                              Member.erased_at.is_(None)))
+
+
 def get_or_create(session: Session, line_user_id: str, now: datetime, language: str = "zh-TW") -> Member:
     """The record of a LINE user who talks to the account, created on first contact as a friend."""
     member = by_line_user(session, line_user_id)
@@ -170,6 +177,7 @@ def set_marketing_opt_in(member: Member, opted_in: bool, now: datetime) -> bool:
 def erased_values(now: datetime) -> dict:
     """What a member row holds once erased (one place for `erase` and the set-based erasures)."""
     return dict(display_name=None, birthday_month=None, birthday_day=None, phone=None, phone_verified_at=None,
+                email=None, email_verified_at=None,
                 einvoice_carrier=None, rich_menu=None, tags=[], referral_code=None, line_user_id=None, marketing_opt_in=False, status="erased",
                 erased_at=now)
 
@@ -177,7 +185,7 @@ def erased_values(now: datetime) -> dict:
 def erase(session: Session, member: Member, now: datetime) -> None:
     """Forget who the member is; keep the anonymous ledger and order totals (they are the shop's books).
 
-    Name, birthday, phone, e-invoice carrier, tags, referral code, LINE user id and linked shop accounts go, and the
+    Name, birthday, phone, verified email, e-invoice carrier, tags, referral code, LINE user id and linked shop accounts go, and the
     email and claim code of any record moved in from another programme that was theirs or that they
     claimed; no message of any kind is sent again, and pending ones are cancelled.
     """

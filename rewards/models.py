@@ -21,6 +21,8 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 # the members a phone number identifies (the till's look-up): verified and not erased
 VERIFIED_PHONE = "phone_verified_at is not null and erased_at is null"
+# the members an email address identifies (an online order's): verified and not erased
+VERIFIED_EMAIL = "email_verified_at is not null and erased_at is null"
 
 
 class Member(Base):
@@ -41,6 +43,9 @@ class Member(Base):
         # a verified number belongs to one person (core/phones.py writes it in E.164)
         Index("uq_members_verified_phone", "phone", unique=True, sqlite_where=text(VERIFIED_PHONE),
               postgresql_where=text(VERIFIED_PHONE)),
+        # a verified email address belongs to one person (lower-cased, rewards/email_verification.py)
+        Index("uq_members_verified_email", "email", unique=True, sqlite_where=text(VERIFIED_EMAIL),
+              postgresql_where=text(VERIFIED_EMAIL)),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -67,6 +72,10 @@ class Member(Base):
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
     # when the member proved the number is theirs (an SMS code); only a verified phone finds them
     phone_verified_at: Mapped[datetime | None]
+    # the email address the member proved theirs with a mailed code (lower-cased, stripped): an online
+    # order with this address is theirs (rewards/shops/crediting.py)
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_verified_at: Mapped[datetime | None]
     tier: Mapped[str] = mapped_column(String(32), default="member")
     tier_since: Mapped[datetime | None]
     # the e-invoice mobile carrier (手機條碼, "/" and 7 of 0-9 A-Z . + -) the member chose to show on
@@ -96,7 +105,36 @@ class Member(Base):
         return f"<Member {self.id} {self.member_code} {self.status}>"
 
 
-class PhoneCode(Base):
+class OneTimeCode:
+    """The columns every table of one-time codes has (rewards/one_time_codes.py); the table adds its
+    address column. `provider_ref`: the carrier's id of the message (Twilio's sid, EVERY8D's batch
+    id, Mitake's msgid, the mail's Message-ID)."""
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(BigId, ForeignKey("members.id"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    provider: Mapped[str | None] = mapped_column(String(16))
+    provider_ref: Mapped[str | None] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+
+    @staticmethod
+    def table_args(table: str, address: str) -> tuple:
+        """The statuses, and the indexes the limits count by (the member's codes, the address's)."""
+        return (CheckConstraint("status in ('pending', 'sent', 'failed', 'replaced', 'used', 'dead')", name="status_known"),
+                CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+                Index(f"ix_{table}_member_created", "member_id", "created_at"),
+                Index(f"ix_{table}_{address}_created", address, "created_at"))
+
+    def __repr__(self) -> str:  # never prints the number or the address
+        return f"<{type(self).__name__} {self.id} member={self.member_id} {self.status}>"
+
+
+class PhoneCode(OneTimeCode, Base):
     """One SMS one-time code sent (or about to be) to prove a phone number (rewards/phone_verification.py).
 
     The code itself is never stored: only an HMAC of it, keyed from the app's secret and bound to
@@ -106,30 +144,21 @@ class PhoneCode(Base):
     """
 
     __tablename__ = "phone_codes"
-    __table_args__ = (
-        CheckConstraint("status in ('pending', 'sent', 'failed', 'replaced', 'used', 'dead')", name="status_known"),
-        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
-        Index("ix_phone_codes_member_created", "member_id", "created_at"),
-        Index("ix_phone_codes_phone_created", "phone", "created_at"),
-    )
+    __table_args__ = OneTimeCode.table_args("phone_codes", "phone")
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    member_id: Mapped[int] = mapped_column(BigId, ForeignKey("members.id"))
     # E.164; cleared when the member is erased
     phone: Mapped[str | None] = mapped_column(String(32))
-    code_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(12), default="pending")
-    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    provider: Mapped[str | None] = mapped_column(String(16))
-    # the gateway's id of the message (Twilio's sid, EVERY8D's batch id, Mitake's msgid)
-    provider_ref: Mapped[str | None] = mapped_column(String(64))
-    used_at: Mapped[datetime | None]
 
-    def __repr__(self) -> str:  # never prints the number
-        return f"<PhoneCode {self.id} member={self.member_id} {self.status}>"
+
+class EmailCode(OneTimeCode, Base):
+    """One mailed one-time code proving an email address (rewards/email_verification.py): the same
+    rules and statuses as PhoneCode (rewards/one_time_codes.py); only an HMAC of the code is kept."""
+
+    __tablename__ = "email_codes"
+    __table_args__ = OneTimeCode.table_args("email_codes", "email")
+
+    # lower-cased; cleared when the member is erased
+    email: Mapped[str | None] = mapped_column(String(254))
 
 
 # rows still to send; the same words in every query meant to use these partial indexes (SQLite

@@ -15,14 +15,9 @@ is proved (`taken`), so nobody learns which numbers are members' by asking for c
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import phones
@@ -31,39 +26,17 @@ from core.phones import Phone
 
 from .claims import Claimed, claim_by_phone
 from .models import Member, PhoneCode
+from .one_time_codes import CODE_DIGITS, Codes, Limits, Refused, read_code  # noqa: F401 - this module's words
 from .settings import ProgramSettings
 
-CODE_DIGITS = 6
-# the codes that count against the daily limits: all but those the gateway refused
-COUNTED = ("pending", "sent", "replaced", "used", "dead")
-DAY = timedelta(days=1)
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+CODES = Codes(PhoneCode, "phone")
 
 
 @dataclass(frozen=True)
-class Policy:
-    """The limits. `allow_foreign` comes from PHONE_ALLOW_FOREIGN; the rest are the issue's numbers."""
+class Policy(Limits):
+    """The limits (rewards/one_time_codes.py); `allow_foreign` comes from PHONE_ALLOW_FOREIGN."""
 
     allow_foreign: bool = False
-    code_ttl: timedelta = timedelta(minutes=10)
-    max_attempts: int = 5
-    resend_after: timedelta = timedelta(seconds=60)
-    per_number_per_day: int = 5
-    per_member_per_day: int = 5
-
-
-class Refused(Exception):
-    """Why not, as a stable `code` (the chat picks its words by it) and parameters.
-
-    Codes: the phone's (`empty`, `not_a_number`, `landline`, `foreign`, `invalid`), `already_verified`,
-    `too_early` (seconds), `number_limit`, `member_limit`, `no_code`, `not_a_code`, `wrong` (left),
-    `expired`, `attempts_used`, `replayed`, `taken`.
-    """
-
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -85,20 +58,9 @@ def code_key(secret: str) -> bytes:
     return derived_key(secret, b"phone-verification-code-v1")
 
 
-def _digest(key: bytes, code_id: int, phone: str, code: str) -> str:
-    return hmac.new(key, f"{code_id}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
-
-
 def latest(session: Session, member: Member) -> PhoneCode | None:
     """The member's newest code that reached (or is on its way to) the gateway."""
-    return session.scalars(select(PhoneCode).where(PhoneCode.member_id == member.id,
-                                                   PhoneCode.status != "failed")
-                           .order_by(PhoneCode.created_at.desc(), PhoneCode.id.desc()).limit(1)).first()
-
-
-def _count(session: Session, where, now: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(PhoneCode).where(
-        where, PhoneCode.status.in_(COUNTED), PhoneCode.created_at > now - DAY))
+    return CODES.latest(session, member)
 
 
 def issue(session: Session, member: Member, text: str, now: datetime, policy: Policy, key: bytes,
@@ -115,8 +77,7 @@ def resend(session: Session, member: Member, now: datetime, policy: Policy, key:
            code: str | None = None) -> Issued:
     """A new code for the number of the member's last try, also one the gateway failed to send (the
     old code stops working)."""
-    last = session.scalars(select(PhoneCode).where(PhoneCode.member_id == member.id)
-                           .order_by(PhoneCode.created_at.desc(), PhoneCode.id.desc()).limit(1)).first()
+    last = CODES.last_tried(session, member)
     if last is None or last.phone is None or last.status == "used":
         raise Refused("no_code")
     return _issue(session, member, Phone(last.phone), now, policy, key, code)
@@ -124,54 +85,18 @@ def resend(session: Session, member: Member, now: datetime, policy: Policy, key:
 
 def recently_used(session: Session, member: Member, now: datetime, policy: Policy) -> bool:
     """The member's last code verified their number less than a code's lifetime ago."""
-    last = latest(session, member)
-    return last is not None and last.status == "used" and last.used_at is not None \
-        and last.used_at > now - policy.code_ttl
+    return CODES.recently_used(session, member, now, policy)
 
 
 def _issue(session: Session, member: Member, phone: Phone, now: datetime, policy: Policy, key: bytes,
            code: str | None) -> Issued:
     if member.phone == phone.e164 and member.phone_verified_at is not None:
         raise Refused("already_verified", masked=phone.masked)
-    last = latest(session, member)
-    if last is not None and last.created_at > now - policy.resend_after:
-        wait = last.created_at + policy.resend_after - now
-        raise Refused("too_early", seconds=max(1, int(wait.total_seconds() + 0.999)))
-    if _count(session, PhoneCode.phone == phone.e164, now) >= policy.per_number_per_day:
-        raise Refused("number_limit")
-    if _count(session, PhoneCode.member_id == member.id, now) >= policy.per_member_per_day:
-        raise Refused("member_limit")
-    session.execute(update(PhoneCode).where(PhoneCode.member_id == member.id,
-                                            PhoneCode.status.in_(("pending", "sent")))
-                    .values(status="replaced"))
-    row = PhoneCode(member_id=member.id, phone=phone.e164, code_hash="", status="pending", attempts=0,
-                    created_at=now, expires_at=now + policy.code_ttl)
-    session.add(row)
-    session.flush()
-    plain = code or "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
-    row.code_hash = _digest(key, row.id, phone.e164, plain)
+    row, plain = CODES.start(session, member, phone.e164, now, policy, key, code)
     return Issued(row.id, phone, plain, f"code-{row.id}-{row.code_hash[:16]}")
 
 
-def mark_sent(session: Session, code_id: int, provider: str, reference: str | None, now: datetime) -> None:
-    session.execute(update(PhoneCode).where(PhoneCode.id == code_id, PhoneCode.sent_at.is_(None))
-                    .values(status="sent", sent_at=now, provider=provider, provider_ref=(reference or "")[:64]))
-
-
-def mark_failed(session: Session, code_id: int, provider: str) -> None:
-    """The gateway refused or could not be reached: the code never went out and counts for nothing."""
-    session.execute(update(PhoneCode).where(PhoneCode.id == code_id, PhoneCode.sent_at.is_(None))
-                    .values(status="failed", provider=provider))
-
-
-def is_sent(session: Session, code_id: int) -> bool:
-    return session.scalar(select(PhoneCode.sent_at).where(PhoneCode.id == code_id)) is not None
-
-
-def read_code(text: str) -> str | None:
-    """The 6 digits the member typed ("123 456", full-width), or None if it is not a code."""
-    digits = "".join((text or "").translate(_FULL_WIDTH_DIGITS).split()).replace("-", "")
-    return digits if len(digits) == CODE_DIGITS and digits.isascii() and digits.isdigit() else None
+mark_sent, mark_failed, is_sent = CODES.mark_sent, CODES.mark_failed, CODES.is_sent
 
 
 @dataclass(frozen=True)
@@ -184,44 +109,10 @@ class Verified:
 def check(session: Session, member: Member, text: str, now: datetime, policy: Policy, key: bytes,
           settings: ProgramSettings) -> Verified:
     """Verify the member's number with the code they typed; what was verified and claimed, or Refused."""
-    typed = read_code(text)
-    if typed is None:
-        raise Refused("not_a_code")
-    row = latest(session, member)
-    if row is None or row.phone is None or row.status == "pending":
-        raise Refused("no_code")
-    right = hmac.compare_digest(row.code_hash, _digest(key, row.id, row.phone, typed))
-    if row.status == "used":
-        raise Refused("replayed" if right else "no_code")
-    if row.status == "dead" or row.attempts >= policy.max_attempts:
-        raise Refused("attempts_used")
-    if row.expires_at <= now:
-        raise Refused("expired")
-    if not right:
-        row.attempts += 1
-        if row.attempts >= policy.max_attempts:
-            row.status = "dead"
-            raise Refused("attempts_used")
-        raise Refused("wrong", left=policy.max_attempts - row.attempts)
+    row = CODES.prove(session, member, text, now, policy, key)
     phone = Phone(row.phone)
-    if _verified_by_another(session, member, phone.e164):
-        raise Refused("taken")
-    try:
-        with session.begin_nested():  # another member verifying the same number this instant
-            member.phone, member.phone_verified_at = phone.e164, now
-            row.status, row.used_at = "used", now
-            session.flush()
-    except IntegrityError:
-        session.refresh(member)
-        session.refresh(row)
-        raise Refused("taken") from None
+    CODES.use(session, member, row, now, "phone", phone.e164)
     return Verified(phone, after_verified(session, member, now, settings))
-
-
-def _verified_by_another(session: Session, member: Member, e164: str) -> bool:
-    return session.scalar(select(Member.id).where(
-        Member.phone == e164, Member.phone_verified_at.is_not(None), Member.erased_at.is_(None),
-        Member.id != member.id).limit(1)) is not None
 
 
 def after_verified(session: Session, member: Member, now: datetime, settings: ProgramSettings) -> tuple[Claimed, ...]:
@@ -232,4 +123,4 @@ def after_verified(session: Session, member: Member, now: datetime, settings: Pr
 
 def forget(session: Session, member: Member) -> None:
     """Erasure: the member's codes lose their numbers (the rows stay, for the daily counts' sake)."""
-    session.execute(update(PhoneCode).where(PhoneCode.member_id == member.id).values(phone=None))
+    CODES.forget(session, member)

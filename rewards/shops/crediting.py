@@ -6,11 +6,13 @@ back refunds and cancellations, and keep the orders nobody could be found for.
   `online`, order id `shopify:<shop>:<id>` (a CSV import of the same order uses the same id), store
   the platform's name. The same order by webhook, retry or catch-up sweep is credited once.
 * The member, tried in order: the member code given at checkout; the platform customer id linked
-  to a member (member_links); the customer's phone, in E.164, verified by a member. The project
-  keeps no verified email address, so an email never names a member. The first match by code or
-  phone links the platform customer id to the member, so the next order matches by link.
+  to a member (member_links); the customer's phone, in E.164, verified by a member; the customer's
+  email address (lower-cased) verified by a member (rewards/email_verification.py). The first match
+  by code, phone or email links the platform customer id to the member, so the next order matches
+  by link.
 * Nobody found: the order waits (`waiting`); `claim_waiting` credits it once its customer id is
-  linked within `claim_days`, after which it `expired`.
+  linked within `claim_days`, after which it `expired`; `claim_by_email` credits the ones with an
+  address when a member verifies it within `claim_days`.
 * Refunds: once per refund id, through `orders.refund` (points taken back in proportion); a
   cancellation refunds what is left (refund id `cancel`).
 """
@@ -23,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core import phones
+from core import emails, phones
 from core.bulk import insert_new
 from core.field_errors import FieldErrors
 
@@ -76,6 +78,8 @@ def order_key(platform: str, shop: str, order_id: str) -> str:
 
 
 def _settle(session: Session, row: ShopOrder, now: datetime, **values) -> None:
+    if "contact" in values and values["contact"] is None:
+        values["email"] = None  # what the matching needed goes with it
     session.execute(update(ShopOrder).where(ShopOrder.id == row.id).values(updated_at=now, **values)
                     .execution_options(synchronize_session=False))
     for name, value in values.items():
@@ -83,7 +87,7 @@ def _settle(session: Session, row: ShopOrder, now: datetime, **values) -> None:
 
 
 def find_member(session: Session, platform: str, contact: dict) -> tuple[Member, str] | None:
-    """The member an order names, and how: `code`, `link` or `phone` (see the module's doc)."""
+    """The member an order names, and how: `code`, `link`, `phone` or `email` (see the module's doc)."""
     code = contact.get("member_code")
     if code:
         member = membership.by_code(session, code)
@@ -102,6 +106,11 @@ def find_member(session: Session, platform: str, contact: dict) -> tuple[Member,
         member = membership.by_verified_phone(session, e164) if e164 else None
         if member is not None and member.status == "member":
             return member, "phone"
+    email = emails.normalised_or_none(contact.get("email"))
+    if email:
+        member = membership.by_verified_email(session, email)
+        if member is not None and member.status == "member":
+            return member, "email"
     return None
 
 
@@ -131,7 +140,7 @@ def place(session: Session, event: PlacedOrder, now: datetime, settings: Program
         "platform": event.platform, "shop": event.shop, "external_id": event.order_id, "order_name": event.order_name,
         "customer_id": event.contact.customer_id, "amount": amount, "placed_at": event.placed_at,
         "status": "skipped" if reason else "waiting", "reason": reason, "contact": None if reason else contact,
-        "received_at": now, "updated_at": now}], returning=(ShopOrder.__table__.c.id,))
+        "email": None if reason else emails.normalised_or_none(event.contact.email), "received_at": now, "updated_at": now}], returning=(ShopOrder.__table__.c.id,))
     if reason:
         return Outcome("skipped" if inserted else "duplicate", reason)
     if inserted:  # (written whole: made from its values, not read back)
@@ -226,7 +235,7 @@ def claim_waiting(session: Session, now: datetime, settings: ProgramSettings, sh
     expire. Returns (credited, expired)."""
     since = now - timedelta(days=shop.claim_days)
     expired = session.execute(update(ShopOrder).where(ShopOrder.status == "waiting", ShopOrder.received_at < since)
-                              .values(status="expired", contact=None, updated_at=now,
+                              .values(status="expired", contact=None, email=None, updated_at=now,
                                       reason=f"no member linked within {shop.claim_days} days")
                               .execution_options(synchronize_session=False)).rowcount
     rows = session.scalars(
@@ -239,6 +248,17 @@ def claim_waiting(session: Session, now: datetime, settings: ProgramSettings, sh
         if member is not None and _credit(session, row, now, settings, (member, "link")).code == "credited":
             credited += 1
     return credited, int(expired or 0)
+
+
+def claim_by_email(session: Session, member: Member, email: str, now: datetime, settings: ProgramSettings,
+                   claim_days: int) -> int:
+    """The orders waiting with this address (lower-cased) and received within `claim_days` are
+    credited to `member`, who has just verified it (call in the same unit of work); each links its
+    customer id as a first match does. How many were credited."""
+    since = now - timedelta(days=claim_days)
+    rows = session.scalars(select(ShopOrder).where(ShopOrder.email == email, ShopOrder.status == "waiting",
+                                                   ShopOrder.received_at >= since).order_by(ShopOrder.id)).all()
+    return sum(_credit(session, row, now, settings, (member, "email")).code == "credited" for row in rows)
 
 
 def waiting(session: Session, limit: int = 200) -> list[ShopOrder]:

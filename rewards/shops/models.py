@@ -54,6 +54,7 @@ class ShopOrder(Base):
         CheckConstraint(_in("platform", PLATFORMS), name="platform_known"),
         CheckConstraint(_in("status", SHOP_ORDER_STATUSES), name="status_known"),
         Index("ix_shop_orders_waiting", "status", "platform", "customer_id"),
+        Index("ix_shop_orders_email", "email"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -70,6 +71,9 @@ class ShopOrder(Base):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     # what the matching needs while it waits (member code, phone, email); cleared once settled
     contact: Mapped[dict | None]
+    # the customer's email address, lower-cased, while the order waits: a member who verifies it
+    # later claims the order (rewards/shops/crediting.py); cleared with `contact`
+    email: Mapped[str | None] = mapped_column(String(254))
     received_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

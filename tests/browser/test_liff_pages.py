@@ -218,3 +218,35 @@ def test_nothing_runs_off_the_screen_from_360_to_414px(liff_world, chromium, clo
                                  ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
         assert smallest >= 14, (path, smallest)  # legible at arm's length
     page.close()
+
+
+@pytest.mark.parametrize("language, words", [("zh-TW", {"sent": "驗證碼已寄到", "wrong": "驗證碼不正確", "done": "驗證完成"}),
+                                             ("en", {"sent": "We emailed a code", "wrong": "not right", "done": "is verified"})])
+def test_the_profile_page_verifies_an_email_with_the_mailed_code(database_url, clock, phone, tmp_path, language, words):
+    from ..mail_server import mail_server
+
+    with mail_server(tmp_path / "mail") as mail:
+        def configure(sim_url, bot_url):
+            return {"LIFF_ID": LIFF_ID, "LIFF_CHANNEL_ID": CHANNEL, "LIFF_SDK_URL": sim_url + SDK, **mail.settings()}
+
+        with running_bot(database_url, clock, configure) as (app, sim):
+            sim.platform.liff.register(LIFF_ID, app.extensions["bot"].config.BOT_PUBLIC_URL + "/liff", CHANNEL)
+            uid = _member(app, sim, clock, 3, language, "王小明")
+            phone.goto(f"{sim.url}/__sim/liff/open/{LIFF_ID}?user={uid}")
+            phone.wait_for_selector("#card .qr svg")
+            phone.click("nav a[href='/liff/profile']")
+            phone.wait_for_selector("#email #f-email")
+            phone.fill("#f-email", " Jon@Example.com ")
+            phone.click("#email-send")
+            phone.wait_for_selector(f"#email-status.ok >> text={words['sent']}")
+            got = mail.last()
+            assert got.to == ["jon@example.com"]
+            phone.fill("#f-email-code", "000000" if got.code != "000000" else "111111")
+            phone.click("#email-verify")
+            phone.wait_for_selector(f"#email-status.bad >> text={words['wrong']}")
+            phone.fill("#f-email-code", got.code)
+            phone.click("#email-verify")
+            phone.wait_for_selector(f"#status.ok >> text={words['done']}")
+            assert phone.input_value("#f-email") == "j***@example.com" and phone.is_disabled("#f-email")
+            OUT.mkdir(exist_ok=True)
+            phone.screenshot(path=str(OUT / f"liff-email-{language}.png"), full_page=True)

@@ -186,11 +186,50 @@
         });
       }).catch(onError);
     };
-    show(form);
+    show(form, drawEmail(p));
     var verify = form.querySelector("#verify-phone");
     if (verify) verify.onclick = function () {
       liff.sendMessages([{ type: "text", text: w("liff.profile.phone_words") }]).then(function () { liff.closeWindow(); }).catch(onError);
     };
+  }
+
+  // the email address: given, a 6-digit code mailed to it (POST /liff/api/email), typed back (/email/verify)
+  function drawEmail(p) {
+    var panel = el("section", { class: "panel form", id: "email" });
+    if (p.email_verified) {
+      panel.appendChild(field("email", w("liff.profile.email"), el("input", { id: "f-email", value: p.email, disabled: "" }),
+        w("liff.profile.email_verified")));
+      return panel;
+    }
+    var address = el("input", { id: "f-email", type: "email", autocomplete: "email", inputmode: "email", maxlength: "254" });
+    var send = el("button", { type: "button", class: "secondary", id: "email-send", text: w("liff.profile.email_send") });
+    var code = el("input", { id: "f-email-code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "7" });
+    var check = el("button", { type: "button", class: "primary", id: "email-verify", text: w("liff.profile.email_verify") });
+    var typed = field("email-code", w("liff.profile.email_code"), code);
+    var status = el("p", { role: "status", id: "email-status" });
+    typed.hidden = check.hidden = true;
+    panel.appendChild(field("email", w("liff.profile.email"), address));
+    panel.appendChild(send);
+    panel.appendChild(typed);
+    panel.appendChild(check);
+    panel.appendChild(status);
+    function said(got) {
+      status.className = got.status === 200 ? "ok" : "bad";
+      status.textContent = got.body.message || w("liff.error");
+      return got;
+    }
+    send.onclick = function () {
+      api("email", { method: "POST", body: JSON.stringify({ email: address.value }) }).then(said).then(function (got) {
+        if (got.status === 200) { typed.hidden = check.hidden = false; code.focus(); }
+      }).catch(onError);
+    };
+    check.onclick = function () {
+      api("email/verify", { method: "POST", body: JSON.stringify({ code: code.value }) }).then(function (got) {
+        if (got.status === 200) return drawProfile(got.body, got.body.message);
+        said(got);
+      }).catch(onError);
+    };
+    return panel;
   }
 
   function drawStores(d) {
