@@ -82,6 +82,7 @@ def create_app(overrides: dict | None = None, clock: Clock | None = None) -> Fla
                         coupon_qr_url=partial(member_qr.signed_coupon_url, config.BOT_PUBLIC_URL, config.SECRET_KEY),
                         default_language=config.BOT_LANGUAGE,
                         card_page_url=LIFF_URL.format(liff_id=config.LIFF_ID) if config.LIFF_ID else "",
+                        order_claim_days=config.ORDER_CLAIM_DAYS,
                         handoff_hours=config.HANDOFF_HOURS, service_hours=config.SERVICE_HOURS,
                         sms=sms_gateway_from(config),
                         phone_policy=PhonePolicy(allow_foreign=config.phone_allow_foreign()),

@@ -90,6 +90,8 @@ class Services:
     sms: object | None = None
     phone_policy: PhonePolicy = field(default_factory=PhonePolicy)
     phone_code_key: bytes = b""
+    # online orders waiting for a member are claimed by a phone verified within this many days
+    order_claim_days: int = 30
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,7 @@ def _check(ctx: Context) -> list[dict]:
     services = ctx.services
     try:
         verified = verification.check(ctx.session, ctx.member, ctx.event.text, ctx.now, services.phone_policy,
-                                      services.phone_code_key, ctx.settings)
+                                      services.phone_code_key, ctx.settings, services.order_claim_days)
     except verification.Refused as refused:
         if refused.code in ("taken", "replayed"):
             conversation.clear(ctx.session, ctx.event.user_id)

@@ -28,6 +28,7 @@ from .claims import Claimed, claim_by_phone
 from .models import Member, PhoneCode
 from .one_time_codes import CODE_DIGITS, Codes, Limits, Refused, read_code  # noqa: F401 - this module's words
 from .settings import ProgramSettings
+from .shops import crediting
 
 CODES = Codes(PhoneCode, "phone")
 
@@ -104,15 +105,18 @@ class Verified:
     phone: Phone
     # the records moved in from another programme with this number, now the member's (rewards/claims.py)
     claimed: tuple[Claimed, ...] = ()
+    # online orders waiting with this number (rewards/shops/crediting.py), now credited to the member
+    orders_credited: int = 0
 
 
 def check(session: Session, member: Member, text: str, now: datetime, policy: Policy, key: bytes,
-          settings: ProgramSettings) -> Verified:
+          settings: ProgramSettings, claim_days: int = 30) -> Verified:
     """Verify the member's number with the code they typed; what was verified and claimed, or Refused."""
     row = CODES.prove(session, member, text, now, policy, key)
     phone = Phone(row.phone)
     CODES.use(session, member, row, now, "phone", phone.e164)
-    return Verified(phone, after_verified(session, member, now, settings))
+    return Verified(phone, after_verified(session, member, now, settings),
+                    crediting.claim_by_phone(session, member, phone.e164, now, settings, claim_days))
 
 
 def after_verified(session: Session, member: Member, now: datetime, settings: ProgramSettings) -> tuple[Claimed, ...]:

@@ -49,12 +49,16 @@ def upgrade() -> None:
     op.create_index("ix_email_codes_email_created", "email_codes", ["email", "created_at"])
     with op.batch_alter_table("shop_orders") as batch_op:
         batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
+        batch_op.add_column(sa.Column("phone", sa.String(length=16), nullable=True))
     op.create_index("ix_shop_orders_email", "shop_orders", ["email"])
+    op.create_index("ix_shop_orders_phone", "shop_orders", ["phone"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_shop_orders_phone", table_name="shop_orders")
     op.drop_index("ix_shop_orders_email", table_name="shop_orders")
     with op.batch_alter_table("shop_orders") as batch_op:
+        batch_op.drop_column("phone")
         batch_op.drop_column("email")
     op.drop_index("ix_email_codes_email_created", table_name="email_codes")
     op.drop_index("ix_email_codes_member_created", table_name="email_codes")

@@ -11,8 +11,9 @@ back refunds and cancellations, and keep the orders nobody could be found for.
   by code, phone or email links the platform customer id to the member, so the next order matches
   by link.
 * Nobody found: the order waits (`waiting`); `claim_waiting` credits it once its customer id is
-  linked within `claim_days`, after which it `expired`; `claim_by_email` credits the ones with an
-  address when a member verifies it within `claim_days`.
+  linked within `claim_days`, after which it `expired`; `claim_by_phone` and `claim_by_email`
+  credit the ones with a number or an address when a member verifies it within `claim_days`
+  (rewards/phone_verification.py, rewards/email_verification.py).
 * Refunds: once per refund id, through `orders.refund` (points taken back in proportion); a
   cancellation refunds what is left (refund id `cancel`).
 """
@@ -79,7 +80,7 @@ def order_key(platform: str, shop: str, order_id: str) -> str:
 
 def _settle(session: Session, row: ShopOrder, now: datetime, **values) -> None:
     if "contact" in values and values["contact"] is None:
-        values["email"] = None  # what the matching needed goes with it
+        values["email"] = values["phone"] = None  # what the matching needed goes with it
     session.execute(update(ShopOrder).where(ShopOrder.id == row.id).values(updated_at=now, **values)
                     .execution_options(synchronize_session=False))
     for name, value in values.items():
@@ -98,12 +99,9 @@ def find_member(session: Session, platform: str, contact: dict) -> tuple[Member,
         member = account_links.member_for(session, platform, customer_id)
         if member is not None:
             return member, "link"
-    if contact.get("phone"):
-        try:
-            e164 = phones.parse(contact["phone"], allow_foreign=True).e164
-        except phones.PhoneError:
-            e164 = None
-        member = membership.by_verified_phone(session, e164) if e164 else None
+    e164 = _e164_or_none(contact.get("phone"))
+    if e164:
+        member = membership.by_verified_phone(session, e164)
         if member is not None and member.status == "member":
             return member, "phone"
     email = emails.normalised_or_none(contact.get("email"))
@@ -140,7 +138,9 @@ def place(session: Session, event: PlacedOrder, now: datetime, settings: Program
         "platform": event.platform, "shop": event.shop, "external_id": event.order_id, "order_name": event.order_name,
         "customer_id": event.contact.customer_id, "amount": amount, "placed_at": event.placed_at,
         "status": "skipped" if reason else "waiting", "reason": reason, "contact": None if reason else contact,
-        "email": None if reason else emails.normalised_or_none(event.contact.email), "received_at": now, "updated_at": now}], returning=(ShopOrder.__table__.c.id,))
+        "email": None if reason else emails.normalised_or_none(event.contact.email),
+        "phone": None if reason else _e164_or_none(event.contact.phone), "received_at": now, "updated_at": now}],
+        returning=(ShopOrder.__table__.c.id,))
     if reason:
         return Outcome("skipped" if inserted else "duplicate", reason)
     if inserted:  # (written whole: made from its values, not read back)
@@ -235,7 +235,7 @@ def claim_waiting(session: Session, now: datetime, settings: ProgramSettings, sh
     expire. Returns (credited, expired)."""
     since = now - timedelta(days=shop.claim_days)
     expired = session.execute(update(ShopOrder).where(ShopOrder.status == "waiting", ShopOrder.received_at < since)
-                              .values(status="expired", contact=None, email=None, updated_at=now,
+                              .values(status="expired", contact=None, email=None, phone=None, updated_at=now,
                                       reason=f"no member linked within {shop.claim_days} days")
                               .execution_options(synchronize_session=False)).rowcount
     rows = session.scalars(
@@ -255,10 +255,30 @@ def claim_by_email(session: Session, member: Member, email: str, now: datetime, 
     """The orders waiting with this address (lower-cased) and received within `claim_days` are
     credited to `member`, who has just verified it (call in the same unit of work); each links its
     customer id as a first match does. How many were credited."""
+    return _claim_by(session, ShopOrder.email, email, "email", member, now, settings, claim_days)
+
+
+def claim_by_phone(session: Session, member: Member, e164: str, now: datetime, settings: ProgramSettings,
+                   claim_days: int) -> int:
+    """As `claim_by_email`, for the orders waiting with this phone number (E.164)."""
+    return _claim_by(session, ShopOrder.phone, e164, "phone", member, now, settings, claim_days)
+
+
+def _claim_by(session: Session, column, value: str, how: str, member: Member, now: datetime,
+              settings: ProgramSettings, claim_days: int) -> int:
     since = now - timedelta(days=claim_days)
-    rows = session.scalars(select(ShopOrder).where(ShopOrder.email == email, ShopOrder.status == "waiting",
+    rows = session.scalars(select(ShopOrder).where(column == value, ShopOrder.status == "waiting",
                                                    ShopOrder.received_at >= since).order_by(ShopOrder.id)).all()
-    return sum(_credit(session, row, now, settings, (member, "email")).code == "credited" for row in rows)
+    return sum(_credit(session, row, now, settings, (member, how)).code == "credited" for row in rows)
+
+
+def _e164_or_none(text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return phones.parse(text, allow_foreign=True).e164
+    except phones.PhoneError:
+        return None
 
 
 def waiting(session: Session, limit: int = 200) -> list[ShopOrder]:

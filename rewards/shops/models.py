@@ -55,6 +55,7 @@ class ShopOrder(Base):
         CheckConstraint(_in("status", SHOP_ORDER_STATUSES), name="status_known"),
         Index("ix_shop_orders_waiting", "status", "platform", "customer_id"),
         Index("ix_shop_orders_email", "email"),
+        Index("ix_shop_orders_phone", "phone"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -74,6 +75,9 @@ class ShopOrder(Base):
     # the customer's email address, lower-cased, while the order waits: a member who verifies it
     # later claims the order (rewards/shops/crediting.py); cleared with `contact`
     email: Mapped[str | None] = mapped_column(String(254))
+    # the customer's phone in E.164, while the order waits: a member who verifies it later claims the
+    # order, as for the email; cleared with `contact`
+    phone: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

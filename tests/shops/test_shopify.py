@@ -144,6 +144,45 @@ def test_an_unverified_phone_finds_nobody(rt, shopify, make_member):
     assert balance(rt, member) == 0
 
 
+def test_a_waiting_order_is_credited_when_a_member_verifies_its_phone_later(rt, shopify, make_member, clock):
+    """The order waits in "online orders without a member" with the number in E.164; the member who
+    proves that number within ORDER_CLAIM_DAYS gets it, once, and the customer is linked."""
+    from rewards import phone_verification as pv
+    from rewards.models import Member
+
+    member = make_member()
+    shopify.send("orders/paid", shopify.order(phone="0912-345-678"))
+    assert rows(rt, select(ShopOrder.status, ShopOrder.phone)) == [("waiting", "+886912345678")]
+    key = pv.code_key("test-secret")
+    with rt.db.session(write=True) as s:
+        who = s.get(Member, member.id)
+        issued = pv.issue(s, who, "0912 345 678", clock.now(), pv.Policy(), key, code="123456")
+        pv.mark_sent(s, issued.code_id, "test", None, clock.now())
+        verified = pv.check(s, who, "123456", clock.now(), pv.Policy(), key, rt.settings, claim_days=30)
+    assert verified.orders_credited == 1 and issued.phone.e164 == "+886912345678"
+    assert balance(rt, member) == 12
+    assert rows(rt, select(ShopOrder.status, ShopOrder.matched_by, ShopOrder.phone)) == [("credited", "phone", None)]
+    assert rows(rt, select(MemberLink.member_id, MemberLink.customer_id)) == [(member.id, CUSTOMER)]
+    shopify.send("orders/paid", shopify.order(phone="0912-345-678"))  # the same order again: nothing more
+    assert balance(rt, member) == 12
+
+
+def test_a_phone_verified_after_the_claim_window_claims_nothing(rt, shopify, make_member, clock):
+    from rewards import phone_verification as pv
+    from rewards.models import Member
+
+    member = make_member()
+    shopify.send("orders/paid", shopify.order(phone="0912-345-678"))
+    later = clock.now() + timedelta(days=31)
+    key = pv.code_key("test-secret")
+    with rt.db.session(write=True) as s:
+        who = s.get(Member, member.id)
+        pv.mark_sent(s, pv.issue(s, who, "0912345678", later, pv.Policy(), key, code="654321").code_id, "test", None,
+                     later)
+        assert pv.check(s, who, "654321", later, pv.Policy(), key, rt.settings, claim_days=30).orders_credited == 0
+    assert balance(rt, member) == 0
+
+
 @pytest.mark.parametrize("signature", ["", "bm90IHRoZSBzaWduYXR1cmU=", None])
 def test_a_wrong_or_missing_signature_is_401_and_nothing_is_recorded(rt, shopify, make_member, signature):
     member = make_member()
