@@ -301,14 +301,13 @@ class Config:
         return self.SMS_PROVIDER.strip().lower() or ("" if self.is_production else "console")
 
     def phone_allow_foreign(self) -> bool:
-        return self.PHONE_ALLOW_FOREIGN.strip().lower() in ("yes", "true", "1", "on")
+        return _yes(self.PHONE_ALLOW_FOREIGN)
 
     def smtp_starttls(self) -> bool:
-        return self.SMTP_STARTTLS.strip().lower() in ("yes", "true", "1", "on")
+        return _yes(self.SMTP_STARTTLS)
 
     def _check_smtp(self) -> None:
-        if self.SMTP_STARTTLS.strip().lower() not in ("yes", "no", "true", "false", "1", "0", "on", "off"):
-            raise ConfigError(f"SMTP_STARTTLS must be yes or no, not {self.SMTP_STARTTLS!r}")
+        _check_yes_or_no("SMTP_STARTTLS", self.SMTP_STARTTLS)
         if self.SMTP_HOST and "@" not in self.SMTP_FROM:
             raise ConfigError("SMTP_HOST needs SMTP_FROM, the sender's address (Shop <no-reply@shop.example>)")
         if self.SMTP_HOST and not 0 < self.SMTP_PORT < 65536:
@@ -318,8 +317,7 @@ class Config:
         provider = self.sms_provider()
         if provider not in SMS_CREDENTIALS and provider != "":
             raise ConfigError(f"SMS_PROVIDER must be twilio, every8d, mitake or console, not {self.SMS_PROVIDER!r}")
-        if self.PHONE_ALLOW_FOREIGN.strip().lower() not in ("yes", "no", "true", "false", "1", "0", "on", "off"):
-            raise ConfigError(f"PHONE_ALLOW_FOREIGN must be yes or no, not {self.PHONE_ALLOW_FOREIGN!r}")
+        _check_yes_or_no("PHONE_ALLOW_FOREIGN", self.PHONE_ALLOW_FOREIGN)
         if self.is_production and provider == "console":
             raise ConfigError("SMS_PROVIDER=console only shows the codes in the log: production needs twilio, "
                               "every8d or mitake")
@@ -363,6 +361,20 @@ def instance_secret_key(folder: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key + "\n")
     return key
+
+
+# how a yes-or-no setting may be written
+_YES = ("yes", "true", "1", "on")
+_NO = ("no", "false", "0", "off")
+
+
+def _yes(raw: str) -> bool:
+    return raw.strip().lower() in _YES
+
+
+def _check_yes_or_no(name: str, raw: str) -> None:
+    if raw.strip().lower() not in _YES + _NO:
+        raise ConfigError(f"{name} must be yes or no, not {raw!r}")
 
 
 def _cast(kind, raw: str):

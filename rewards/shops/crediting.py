@@ -99,7 +99,7 @@ def find_member(session: Session, platform: str, contact: dict) -> tuple[Member,
         member = account_links.member_for(session, platform, customer_id)
         if member is not None:
             return member, "link"
-    e164 = _e164_or_none(contact.get("phone"))
+    e164 = phones.normalise_or_none(contact.get("phone"))
     if e164:
         member = membership.by_verified_phone(session, e164)
         if member is not None and member.status == "member":
@@ -139,7 +139,7 @@ def place(session: Session, event: PlacedOrder, now: datetime, settings: Program
         "customer_id": event.contact.customer_id, "amount": amount, "placed_at": event.placed_at,
         "status": "skipped" if reason else "waiting", "reason": reason, "contact": None if reason else contact,
         "email": None if reason else emails.normalised_or_none(event.contact.email),
-        "phone": None if reason else _e164_or_none(event.contact.phone), "received_at": now, "updated_at": now}],
+        "phone": None if reason else phones.normalise_or_none(event.contact.phone), "received_at": now, "updated_at": now}],
         returning=(ShopOrder.__table__.c.id,))
     if reason:
         return Outcome("skipped" if inserted else "duplicate", reason)
@@ -270,15 +270,6 @@ def _claim_by(session: Session, column, value: str, how: str, member: Member, no
     rows = session.scalars(select(ShopOrder).where(column == value, ShopOrder.status == "waiting",
                                                    ShopOrder.received_at >= since).order_by(ShopOrder.id)).all()
     return sum(_credit(session, row, now, settings, (member, how)).code == "credited" for row in rows)
-
-
-def _e164_or_none(text: str | None) -> str | None:
-    if not text:
-        return None
-    try:
-        return phones.parse(text, allow_foreign=True).e164
-    except phones.PhoneError:
-        return None
 
 
 def waiting(session: Session, limit: int = 200) -> list[ShopOrder]:
