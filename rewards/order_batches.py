@@ -22,12 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, and_, any_, bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.schema import CreateTable
 
-from core.bulk import dialect_of, insert_new_counted
+from core.bulk import insert_new_counted, one_of
 
 from . import notices, tiers
 from core.db_types import UTCDateTime
@@ -102,10 +101,7 @@ def record_chunk(session: Session, rows: list[tuple[int, OrderInput]], now: date
 def _lock_members(session: Session, column, values: list) -> dict[int, _MemberState]:
     if not values:
         return {}
-    if dialect_of(session) == "postgresql":  # one array parameter, not thousands of placeholders
-        match = column == any_(bindparam("wanted", values, type_=ARRAY(column.type)))
-    else:
-        match = column.in_(values)
+    match = one_of(session, column, values)
     found = session.execute(
         select(Member.id, Member.member_code, Member.status, Member.tier, Member.tier_since, Member.balance,
                Member.points_debt, Member.referred_by_id).where(match).order_by(Member.id).with_for_update()).all()

@@ -19,10 +19,10 @@ import uuid
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import (ARRAY, BigInteger, Text, and_, any_, bindparam, cast, delete, insert, literal_column, or_,
-                        select, text, update)
+from sqlalchemy import Text, and_, cast, delete, insert, literal_column, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from core.bulk import one_of
 from rewards.models import UNSENT, Member, Outbox
 
 from .batches import Batch
@@ -32,14 +32,6 @@ from .models import OutboxBatch
 # than the rest of the work.
 OUTBOX = Outbox.__table__
 BATCHES = OutboxBatch.__table__
-
-def _one_of(session: Session, ids: list[int]):
-    """`outbox.id` is one of `ids`: on PostgreSQL one array parameter (`= ANY(...)`), since a list of
-    500 bound values costs more to write and parse than the update itself; elsewhere `IN (...)`."""
-    if session.get_bind().dialect.name == "postgresql":
-        return OUTBOX.c.id == any_(bindparam("ids", list(ids), type_=ARRAY(BigInteger)))
-    return OUTBOX.c.id.in_(ids)
-
 
 # spelled as the partial indexes spell them (a bound parameter would not match them on SQLite)
 _PENDING = OUTBOX.c.status == literal_column("'pending'")
@@ -116,7 +108,7 @@ def open_batches(session: Session, batches: list[Batch], now: datetime) -> None:
              claimed_at=now, not_before=now) for b in batches]).all())
     for batch in batches:
         batch.id = ids[batch.retry_key]
-        session.execute(update(OUTBOX).where(_one_of(session, batch.row_ids))
+        session.execute(update(OUTBOX).where(one_of(session, OUTBOX.c.id, batch.row_ids))
                         .values(status="sending", batch_id=batch.id))
 
 
@@ -125,7 +117,7 @@ def mark(session: Session, ids: list[int], status: str, **values) -> int:
     'pending' (held: with not_before)."""
     if not ids:
         return 0
-    return session.execute(update(OUTBOX).where(_one_of(session, ids), _UNSENT)
+    return session.execute(update(OUTBOX).where(one_of(session, OUTBOX.c.id, ids), _UNSENT)
                            .values(status=status, **values)).rowcount
 
 
