@@ -145,10 +145,15 @@ def profile_post(session, member, now):
     return {**_profile(member, now), "saved": True}, 200
 
 
+def _code_minutes() -> int:
+    """How long a mailed code serves, in whole minutes, as the member is told."""
+    return int(email_verification.Policy().code_ttl.total_seconds() // 60)
+
+
 def _email_refused(member, refused) -> tuple[dict, int]:
-    minutes = int(email_verification.Policy().code_ttl.total_seconds() // 60)
     return {"error": "refused", "code": refused.code,
-            "message": text(f"email.refused.{refused.code}", member.language, minutes=minutes, **refused.params)}, 422
+            "message": text(f"email.refused.{refused.code}", member.language, minutes=_code_minutes(),
+                            **refused.params)}, 422
 
 
 def _string(name: str) -> str:
@@ -164,13 +169,12 @@ def email_send(session, member, now):
     mailer = current_app.extensions.get("mailer")
     if mailer is None:
         return {"error": "unavailable", "message": text("email.unavailable", member.language)}, 503
-    policy = email_verification.Policy()
     try:
-        issued = email_verification.issue(session, member, _string("email"), now, policy,
+        issued = email_verification.issue(session, member, _string("email"), now, email_verification.Policy(),
                                           email_verification.code_key(runtime().config.SECRET_KEY))
     except email_verification.Refused as refused:
         return _email_refused(member, refused)
-    minutes = int(policy.code_ttl.total_seconds() // 60)
+    minutes = _code_minutes()
     words = {"code": issued.code, "minutes": minutes}
     if not mail_delivery.send_code(session, mailer, issued, text("email.subject", member.language, **words),
                                    text("email.body", member.language, **words), now, member.id):
