@@ -33,6 +33,8 @@ def test_demo_members_play_see_whole_carousel_cards_and_new_replies_after_a_relo
     app, sim = demo
     OUT.mkdir(exist_ok=True)
     page.goto(sim.url + "/")
+    # the page fills the list from the simulator after it loads (chat.js, loadUsers): read it once filled
+    page.wait_for_function("() => document.querySelectorAll('#user-select option').length >= 3")
     options = page.locator("#user-select option").all_text_contents()
     assert any("王小明" in o for o in options) and any("Amy Chen" in o for o in options)
     assert any("林美玲" in o for o in options)
