@@ -26,6 +26,13 @@ from .phrase_matcher import AMBIGUOUS, IntentMatcher, Match
 from .finders import AnswerMatcher, asks_for_person, refine, small_talk
 
 OTHER_WORLD_NAMES = frozenset(OTHER_WORLDS)
+# the ways of paying and sending the shop shares with banks and other shops ("悠遊卡", "7-11", "全家"):
+# an faq question naming one is ours, whatever other shop it names
+SHARED_MEANS = frozenset({"wallet", "card_brand", "cash", "ship"})
+# a named store's page tells its hours (and where it is); a question at a named store about anything
+# the faqs answer ("can I park at the Taichung store", "does Xinyi take Apple Pay") is the faq's
+STORE_PAGE = frozenset({"hours"})
+FAQ_TOPICS = frozenset({"parking", "vehicle", "pay", "wallet", "card_brand", "cash", "return", "ship", "earn", "rule"})
 
 # kinds of Understanding
 INTENT, FAQ, STORE, STORES, HANDOFF, REWARD, SMALL_TALK_KIND, ASK_BACK = (
@@ -36,7 +43,8 @@ ACCEPT = 0.25
 NAMED_ACCEPT = 0.15  # when the phrase matcher also found the reading's words in the message
 NONE_MARGIN = 0.03
 NONE_POSTERIOR = 1.0  # naive Bayes finds "none" at least this much likelier than the best reading
-CLOSE_RATIO = 0.97  # a second reading this close to the best is asked back
+CLOSE_RATIO = 0.97
+FAQ_AT_STORE = 0.75  # how close behind a named store an faq must be to be the reading (see _store_or_faq)  # a second reading this close to the best is asked back
 PHRASE_BONUS = 0.06  # the reading's own words were found in the message
 EXACT_OVERRULED_BY = 0.02  # how much surer the classifier must be to overrule an intent's words
 # naive Bayes's share in telling apart the close readings (it knows which words go with which label)
@@ -117,12 +125,27 @@ class Understander:
         self.member_intents = known_intents()
         self.classifier = Classifier(examples + from_phrases() + from_catalog(catalog), self._concepts)
 
-    def _about_another_world(self, features: dict[str, float], intent: str) -> bool:
-        """A member word next to a game, a bank, a friend, the news: about something else."""
-        named = self.classifier.concepts(features) & OTHER_WORLD_NAMES
-        if intent in ("referral", "join"):
-            named.discard("other_people")
+    def _about_another_world(self, features: dict[str, float], label: str) -> bool:
+        """A member word next to a game, a bank, a friend, the news: about something else. So is a
+        word of an faq ("points", "card", "parking") next to a game, a school, the weather."""
+        concepts = self.classifier.concepts(features)
+        named = concepts & OTHER_WORLD_NAMES
+        if label in ("referral", "join") or label.startswith("faq:"):
+            named.discard("other_people")  # "my friend wants to join", "can my mum pay by card"
+        if label.startswith("faq:") and concepts & SHARED_MEANS:
+            named.discard("other_services")
         return bool(named)
+
+    def _store_or_faq(self, ranked: list[tuple[str, float]], features: dict[str, float]) -> list[tuple[str, float]]:
+        """A named store is the reading when asked about its page; asked about an faq's topic there,
+        the nearest faq close behind is (the store only says where)."""
+        concepts = self.classifier.concepts(features)
+        if concepts & STORE_PAGE or not concepts & FAQ_TOPICS:
+            return ranked
+        score = ranked[0][1]
+        if not any(label.startswith("faq:") and s >= FAQ_AT_STORE * score for label, s in ranked):
+            return ranked
+        return [(label, s) for label, s in ranked if not label.startswith("store:")]
 
     def _words_say_more(self, text: str, found: Match, intent: str) -> bool:
         """An intent's words with only "fillers" around them, where the fillers change the question:
@@ -196,10 +219,14 @@ class Understander:
             for label in sorted(scores, key=lambda label: -scores[label])[:CONTENDERS]:
                 scores[label] += POSTERIOR_WEIGHT * posterior.get(label, 0.0)
         ranked = sorted(scores.items(), key=lambda pair: -pair[1])
+        if ranked[0][0].startswith("store:"):
+            ranked = self._store_or_faq(ranked, features)
         (best, score), runner = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0.0)
         if none_p > NONE_POSTERIOR * posterior.get(best, 0.0):
             return Understanding(None, None, round(score, 3), tuple(l for l, _ in ranked[:2]), language)
         if best in self.member_intents and (phrase.off_topic or self._about_another_world(features, best)):
+            return Understanding(None, None, round(score, 3), (best,), language)
+        if best.startswith("faq:") and self._about_another_world(features, best):
             return Understanding(None, None, round(score, 3), (best,), language)
         if best == "rewards" and answer.kind == REWARD:
             return Understanding(REWARD, answer.key, round(score, 3), (), language)
