@@ -116,7 +116,8 @@ OTHER_WORLDS: dict[str, tuple[str, ...]] = {
                      "daughter", "son", "wife", "husband", "boyfriend", "girlfriend", "kid", "kids", "baby", "cat",
                      "dog", "grandma", "grandpa", "family", "neighbor", "neighbour", "teacher", "老師", "roommate", "classmate",
                      "uncle", "aunt", "cousin", "niece", "nephew", "partner", "舅舅", "叔叔", "阿姨", "姑姑", "表哥", "表姊",
-                     "室友", "鄰居", "她的", "他的", "his", "her", "hers", "him", "she"),
+                     "室友", "鄰居", "她的", "他的", "his", "her", "hers", "him", "she", "姪子", "姪女", "外甥", "外甥女",
+                     "孫子", "孫女", "表弟", "表妹", "堂哥", "堂姊", "堂弟", "堂妹", "給他", "給她", "送他", "送她"),
     "games": ("遊戲", "手遊", "電玩", "打怪", "關卡", "副本", "寶可夢", "卡牌", "撲克", "game", "games", "gaming", "player",
               "boss", "league", "pokemon", "poker", "ranked", "xp", "quest", "gacha", "抽卡", "抽卡池",
               "段位", "牌位", "升段", "傳說對決", "英雄聯盟", "lol", "minecraft", "fortnite",
@@ -125,7 +126,7 @@ OTHER_WORLDS: dict[str, tuple[str, ...]] = {
               "touchdown", "scored", "scoring", "goal", "goals", "match", "quiz", "fantasy", "medal", "medals", "olympic",
               "olympics", "rugby", "hockey", "volleyball", "cricket", "badminton", "bridge", "blackjack",
               "mahjong", "麻將", "橋牌", "橄欖球", "排球", "羽球", "桌球", "網球", "桌遊", "board game", "card game", "uno",
-              "金牌", "銀牌", "銅牌", "獎牌", "奧運", "character", "characters", "avatar", "guild", "raid",
+              "這關", "過關", "闖關", "下一關", "金牌", "銀牌", "銅牌", "獎牌", "奧運", "character", "characters", "avatar", "guild", "raid",
               "dungeon", "gems", "loot", "skin", "skins", "角色", "練等", "練功", "轉蛋", "儲值", "天堂", "期中考", "期末考",
               "overtime", "lost by", "won by", "比分", "won gold", "won silver", "won bronze", "拿金牌", "tournament"),
     "other_services": ("銀行", "航空", "哩程", "里程", "飯店", "旅館", "健身房", "電信", "蝦皮", "momo", "netflix", "spotify",
@@ -137,7 +138,7 @@ OTHER_WORLDS: dict[str, tuple[str, ...]] = {
                        "hilton", "marriott", "uniqlo", "line 貼圖", "貼圖", "sticker", "stickers", "instagram", "ig",
                        "facebook", "fb", "tiktok", "抖音", "profile picture", "大頭貼", "頭貼", "supermarket", "超市", "全聯", "bus", "公車", "捷運", "mrt", "metro", "train", "火車", "悠遊卡加值", "library", "圖書館", "借書證", "library card", "bus card", "transit card", "other apps", "app store", "apps", "電視", "tv", "television", "driver's license", "駕照", "passport", "護照", "id card", "身分證", "健保卡", "health insurance card", "student card", "學生證", "taxi", "計程車",
                        "麥當勞", "mcdonald", "mcdonalds", "domino", "dominos", "pizza hut", "kfc", "肯德基", "grocery",
-                       "groceries", "uber eats", "好市多", "熊貓", "burger king", "漢堡王", "subway", "mos burger", "摩斯", "pizza", "全家", "萊爾富", "ok mart",
+                       "groceries", "uber eats", "好市多", "熊貓", "burger king", "漢堡王", "credit card points", "card points", "信用卡點數", "信用卡的點數", "信用卡紅利", "刷卡紅利", "subway", "mos burger", "摩斯", "pizza", "全家", "萊爾富", "ok mart",
                        "familymart", "family mart", "屈臣氏", "康是美", "watsons", "誠品", "amazon prime"),
     "world": ("新聞", "選舉", "總統", "地震", "颱風", "下雨", "天氣", "股票", "股市", "疫情", "戰爭", "election", "president",
               "earthquake", "typhoon", "weather", "rain", "raining", "stock", "stocks", "war", "politics", "world",
@@ -151,7 +152,7 @@ OTHER_WORLDS: dict[str, tuple[str, ...]] = {
                "lesson", "lecture", "university", "college", "documentary", "channel", "browser", "瀏覽器", "math", "數學",
                "history class", "teacher", "professor", "教授", "grade", "grades", "成績", "學期", "semester",
                "補習", "tutor", "poem", "詩", "novel", "小說",
-               "textbook", "課本", "ntu", "台大", "learn", "learning", "study", "studying", "讀書",
+               "times", "plus", "minus", "divided", "乘以", "除以", "加上", "減掉", "textbook", "課本", "ntu", "台大", "learn", "learning", "study", "studying", "讀書",
                "學中文", "學英文", "難學"),
     # clubs, bands and teams: their "members" are not ours ("a member of your club" is, so no bare "club")
     "groups": ("golf", "band", "choir", "orchestra", "book club", "dance club", "fan club", "chess club",
@@ -165,7 +166,8 @@ OTHER_WORLDS: dict[str, tuple[str, ...]] = {
              "動漫", "joke", "笑話", "sick", "生病", "感冒", "doctor", "醫生", "hospital", "醫院", "concert", "演唱會", "fascinating", "depressing", "interesting", "有趣", "好看", "難過", "開心", "happy", "sad", "angry", "生氣",
              "打工", "couch", "sofa", "furniture", "家具", "搬家", "move house", "moving house", "screen", "螢幕", "charger",
              "充電器", "手機殼", "phone case", "candle", "candles", "蠟燭", "battery", "電池", "沒電",
-             "hungry", "餓", "resume", "履歷", "job", "interview", "面試", "hiking", "爬山", "登山", "健行", "laptop", "筆電", "電腦", "computer", "冷氣", "air conditioner", "elevator", "電梯"),
+             "hungry", "餓", "去哪玩", "去哪裡玩", "出去玩", "tyre", "tyres", "tire", "tires", "mechanic", "engine",
+             "oil change", "won't start", "wont start", "flat tire", "爆胎", "修車", "車壞了", "保養", "resume", "履歷", "job", "interview", "面試", "hiking", "爬山", "登山", "健行", "laptop", "筆電", "電腦", "computer", "冷氣", "air conditioner", "elevator", "電梯"),
 }
 
 # Places people name a store by (a district, a road, a landmark): matched like any concept.

@@ -39,7 +39,7 @@ INTENT, FAQ, STORE, STORES, HANDOFF, REWARD, SMALL_TALK_KIND, ASK_BACK = (
     "intent", "faq", "store", "stores", "handoff", "reward", "small_talk", "ask_back")
 
 # how far ahead of "none" and of the runner-up the best reading must be, on the classifier's scale
-ACCEPT = 0.25
+ACCEPT = 0.22
 NAMED_ACCEPT = 0.15  # when the phrase matcher also found the reading's words in the message
 # when the message names none of the things we know (no concept, no words of ours): only its
 # characters and words are near, which a chat about something else shares as often
