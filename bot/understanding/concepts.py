@@ -130,7 +130,7 @@ OTHER_WORLDS: dict[str, tuple[str, ...]] = {
               "mahjong", "麻將", "橋牌", "橄欖球", "排球", "羽球", "桌球", "網球", "桌遊", "board game", "card game", "uno",
               "這關", "過關", "闖關", "下一關", "金牌", "銀牌", "銅牌", "獎牌", "奧運", "character", "characters", "avatar", "guild", "raid",
               "dungeon", "gems", "loot", "skin", "skins", "角色", "練等", "練功", "轉蛋", "儲值", "天堂", "期中考", "期末考",
-              "overtime", "lost by", "won by", "比分", "won gold", "won silver", "won bronze", "拿金牌", "tournament"),
+              "overtime", "lost by", "won by", "score", "scores", "referee", "裁判", "team", "球員", "比分", "won gold", "won silver", "won bronze", "拿金牌", "tournament"),
     "other_services": ("銀行", "航空", "哩程", "里程", "飯店", "旅館", "健身房", "電信", "蝦皮", "momo", "netflix", "spotify",
                        "youtube", "uber", "foodpanda", "高鐵", "台鐵", "星巴克", "7-11", "全聯", "家樂福", "國泰", "玉山",
                        "中信", "台新", "富邦", "bank", "airline", "airlines", "miles", "mileage", "hotel", "gym", "telecom",
@@ -168,7 +168,8 @@ OTHER_WORLDS: dict[str, tuple[str, ...]] = {
              "動漫", "joke", "笑話", "sick", "生病", "感冒", "doctor", "醫生", "hospital", "醫院", "concert", "演唱會", "fascinating", "depressing", "interesting", "有趣", "好看", "難過", "開心", "happy", "sad", "angry", "生氣",
              "打工", "couch", "sofa", "furniture", "家具", "搬家", "move house", "moving house", "screen", "螢幕", "charger",
              "充電器", "手機殼", "phone case", "candle", "candles", "蠟燭", "battery", "電池", "沒電",
-             "hungry", "餓", "去哪玩", "去哪裡玩", "出去玩", "tyre", "tyres", "tire", "tires", "mechanic", "engine",
+             "hungry", "餓", "photo", "photos", "picture", "pictures", "照片", "相片", "相簿", "repair", "修理",
+             "magazine", "雜誌", "podcast", "去哪玩", "去哪裡玩", "出去玩", "tyre", "tyres", "tire", "tires", "mechanic", "engine",
              "oil change", "won't start", "wont start", "flat tire", "爆胎", "修車", "車壞了", "保養", "resume", "履歷", "job", "interview", "面試", "hiking", "爬山", "登山", "健行", "laptop", "筆電", "電腦", "computer", "冷氣", "air conditioner", "elevator", "電梯"),
 }
 

@@ -82,11 +82,6 @@ def _concepts_of(found: str) -> tuple[str, ...]:
     return _CONCEPT_OF.get(found[:-1]) or (_CONCEPT_OF.get(found[:-2], ()) if found.endswith("es") else ())
 
 
-def named_concepts(text: str) -> set[str]:
-    """The concepts a message names in its own words (no typo corrected): for the finders' rules."""
-    return {c for found in _CONCEPT_RE.findall(normalise(text)) for c in _concepts_of(found)}
-
-
 def _stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
