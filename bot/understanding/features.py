@@ -82,6 +82,11 @@ def _concepts_of(found: str) -> tuple[str, ...]:
     return _CONCEPT_OF.get(found[:-1]) or (_CONCEPT_OF.get(found[:-2], ()) if found.endswith("es") else ())
 
 
+def named_concepts(form: str) -> set[str]:
+    """The concepts normalised words name as written (no typo corrected)."""
+    return {c for found in _CONCEPT_RE.findall(form) for c in _concepts_of(found)}
+
+
 def _stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"

@@ -21,6 +21,7 @@ from content.answers import Catalog
 from .classifier import NONE, Classifier, Example
 from .concepts import OTHER_WORLDS
 from .examples import from_catalog, from_phrases, known_intents
+from .features import named_concepts
 from .normalise import is_cjk, normalise
 from .phrase_matcher import AMBIGUOUS, IntentMatcher, Match
 from .finders import AnswerMatcher, asks_for_person, refine, small_talk
@@ -56,6 +57,13 @@ CONTENDERS = 4  # the readings nearest by similarity that it chooses among
 LONGEST = 300  # longer messages are letters for staff, not questions the bot answers
 
 _LATIN_RE = re.compile(r"[A-Za-z]{2,}")
+# an English sentence about a third thing ("the cafe down the road stamps a card", "the buffet has three
+# levels"), neither a question, nor a request ("a list of what you can do", "the menu please"), nor
+# about the member or one of our things ("the points from Monday never arrived"): a remark
+_ABOUT_A_THIRD_THING = re.compile(r"^(?:the|a|an|his|her|their|our|this|that|these|those) ")
+_SPEAKER_OR_BOT = re.compile(r"\b(?:i|me|my|mine|im|ive|id|ill|myself|you|your|u|ur|please|pls|plz|app|bot|chat|account|"
+                             r"purchases?|orders?|receipts?|transactions?|system)\b")
+REMARK_WORDS = 4  # "the menu", "a human" are requests however short
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,14 @@ def _as_understanding(label: str, confidence: float, alternatives=(), language=N
     if label == SMALL_TALK_KIND:
         return Understanding(SMALL_TALK_KIND, None, confidence, (), language, exact)
     return Understanding(INTENT, label, confidence, tuple(alternatives), language, exact)
+
+
+def _a_remark_about_a_third_thing(text: str) -> bool:
+    form = normalise(text)
+    if not _ABOUT_A_THIRD_THING.match(form) or len(form.split()) < REMARK_WORDS:
+        return False
+    subject = " ".join(form.split()[1:3])
+    return not _SPEAKER_OR_BOT.search(form) and "?" not in text and not named_concepts(subject) - OTHER_WORLD_NAMES
 
 
 class Understander:
@@ -189,9 +205,9 @@ class Understander:
         if answer.kind == FAQ and answer.match and answer.match.score == 100:  # an faq's question word for word
             return Understanding(FAQ, answer.key, 1.0, (), language, exact=True)
         features = self.classifier.features_of(text, self._concepts(text, found))
-        return self._weigh(features, phrase, answer, language)
+        return self._weigh(text, features, phrase, answer, language)
 
-    def _weigh(self, features: dict[str, float], phrase: Match, answer, language: str | None) -> Understanding:
+    def _weigh(self, text: str, features: dict[str, float], phrase: Match, answer, language: str | None) -> Understanding:
         scores = dict(self.classifier.scores(features))
         named: dict[str, float] = {}
         if phrase.intent not in (None,):
@@ -229,7 +245,8 @@ class Understander:
         (best, score), runner = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0.0)
         if none_p > NONE_POSTERIOR * posterior.get(best, 0.0):
             return Understanding(None, None, round(score, 3), tuple(l for l, _ in ranked[:2]), language)
-        if best in self.member_intents and (phrase.off_topic or self._about_another_world(features, best)):
+        if best in self.member_intents and (phrase.off_topic or self._about_another_world(features, best)
+                                            or _a_remark_about_a_third_thing(text)):
             return Understanding(None, None, round(score, 3), (best,), language)
         if best.startswith("faq:") and self._about_another_world(features, best):
             return Understanding(None, None, round(score, 3), (best,), language)

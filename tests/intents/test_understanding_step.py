@@ -90,6 +90,16 @@ def test_context_decides_between_a_store_an_faq_and_chit_chat(text, label):
     assert understander().understand(text).label == label
 
 
+@pytest.mark.parametrize("text, label", [
+    ("the buffet has three levels of desserts", None),  # a remark about a third thing
+    ("the birthday coupon never came", "birthday_gift"),  # ... but about one of ours
+    ("the last purchase did not give points", "history"),
+    ("the menu", "help"),  # a request, however short
+])
+def test_an_english_remark_about_a_third_thing_is_not_a_member_question(text, label):
+    assert understander().understand(text).label == label
+
+
 def test_a_message_naming_nothing_of_ours_needs_a_nearer_reading(monkeypatch):
     model = understander()
     features = model.classifier.features_of("這本書有幾頁")
