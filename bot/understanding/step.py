@@ -64,6 +64,13 @@ _ABOUT_A_THIRD_THING = re.compile(r"^(?:the|a|an|his|her|their|our|this|that|the
 _SPEAKER_OR_BOT = re.compile(r"\b(?:i|me|my|mine|im|ive|id|ill|myself|you|your|u|ur|please|pls|plz|app|bot|chat|account|"
                              r"purchases?|orders?|receipts?|transactions?|system)\b")
 REMARK_WORDS = 4  # "the menu", "a human" are requests however short
+# a language the member says they cannot read ("我中文不太好", "I can't read chinese")
+_LANGUAGES = {"english": ("英文", "english"), "chinese": ("中文", "chinese")}
+# (the negation before the language first: in "用英文我看不太懂中文" it is the Chinese that is not read)
+_TURNED_DOWN = (re.compile(r"(?:看不太?懂|不太?懂|不太?會)(英文|中文)"
+                           r"|\b(?:dont|do not|cant|cannot|can not) (?:read|understand|speak) (english|chinese)\b"),
+                re.compile(r"(英文|中文)[^ ]{0,3}?(?:不太?好|看不太?懂|不太?會|不行|不熟)"
+                           r"|\b(english|chinese) (?:is ?nt|is not|not) (?:good|great|very good)\b"))
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,18 @@ def _a_remark_about_a_third_thing(text: str) -> bool:
         return False
     subject = " ".join(form.split()[1:3])
     return not _SPEAKER_OR_BOT.search(form) and "?" not in text and not named_concepts(subject) - OTHER_WORLD_NAMES
+
+
+def _language_wanted(text: str, best: str) -> str:
+    """Both languages named and the best one turned down ("用英文跟我說 我中文不太好"): the other one."""
+    form = normalise(text)
+    turned_down: set[str] = set()
+    for pattern in _TURNED_DOWN:
+        turned_down = turned_down or {word for match in pattern.finditer(form) for word in match.groups() if word}
+    other = next(name for name in _LANGUAGES if name != best)
+    if turned_down & set(_LANGUAGES[best]) and any(word in form for word in _LANGUAGES[other]):
+        return other
+    return best
 
 
 class Understander:
@@ -250,6 +269,8 @@ class Understander:
             return Understanding(None, None, round(score, 3), (best,), language)
         if best.startswith("faq:") and self._about_another_world(features, best):
             return Understanding(None, None, round(score, 3), (best,), language)
+        if best in _LANGUAGES:
+            best = _language_wanted(text, best)
         if best == "rewards" and answer.kind == REWARD:
             return Understanding(REWARD, answer.key, round(score, 3), (), language)
         if runner[0] and runner[1] >= CLOSE_RATIO * score and runner[1] >= floor:

@@ -100,6 +100,15 @@ def test_an_english_remark_about_a_third_thing_is_not_a_member_question(text, la
     assert understander().understand(text).label == label
 
 
+@pytest.mark.parametrize("text, label", [
+    ("之後請用英文 我看不太懂中文", "english"),  # the language turned down is not the one wanted
+    ("請用中文回我 英文我不太會", "chinese"),
+    ("I can't read chinese, reply in english", "english"),
+])
+def test_a_language_the_member_cannot_read_is_not_the_one_they_ask_for(text, label):
+    assert understander().understand(text).label == label
+
+
 def test_a_message_naming_nothing_of_ours_needs_a_nearer_reading(monkeypatch):
     model = understander()
     features = model.classifier.features_of("這本書有幾頁")
