@@ -142,7 +142,7 @@ class Featuriser:
         raw_runs = _CJK_RUN.findall(form)
         # the words as typed (corrected) and as stemmed: a concept is written in either form ("news",
         # which the stemmer makes "new"; "hours" and "hour")
-        searched = " ".join(corrected) + " | " + " ".join(every) + " | " + " ".join(raw_runs)
+        searched = " ".join(corrected) + (" | " + " ".join(every) if every != corrected else "") + " | " + " ".join(raw_runs)
         for found in _CONCEPT_RE.findall(searched):
             for concept in _concepts_of(found):
                 out["@" + concept] = CONCEPT_WEIGHT
