@@ -3,17 +3,22 @@
     with db.session(write=...) as s: ...      # a block: commits when it ends, rolls back on an error
     db.run(work, write=...)                    # the same for `work(s)`, run again on a transient conflict
     db.run(work, write=..., core=True)         # the same on a Core connection: statements only
+    db.run(work, core=True, autocommit=True)   # a unit that is ONE write statement: no transaction around it
 
 Units are opened by the edges (a webhook event, an API request, a console page, a CLI command, a
 sweep's batch), outside the domain functions they call: those take the session as a parameter and
 never commit or roll back themselves. `write=True` says the unit reads and then writes (SQLite then
 takes its write lock up front). `core=True` is for the webhook's hot path, whose units are a few
-prepared statements: a Core connection's transaction costs half an ORM session's.
+prepared statements: a Core connection's transaction costs half an ORM session's. `autocommit=True`
+is for a unit whose one write is a single statement (atomic by itself; reads may come after it):
+each statement commits as it runs, which on PostgreSQL is one round trip instead of three (BEGIN,
+the statement, COMMIT) and the same wait for the commit to reach the disk.
 """
 from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
@@ -83,8 +88,9 @@ def make_engine(url: str) -> Engine:
         def _sqlite_begin(conn):
             # a unit of work that will write takes the write lock up front: it then waits its turn
             # (busy_timeout) instead of failing when another writer commits between its read and write
-            immediate = conn.get_execution_options().get("sqlite_immediate")
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            options = conn.get_execution_options()
+            if not options.get("sqlite_autocommit"):  # else each statement is its own transaction
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN")
 
         return engine
     # no ping per checkout (a round trip on every unit of work): connections are recycled before
@@ -106,10 +112,15 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def connection(self, write: bool = False) -> Iterator[Connection]:
-        """`session`'s unit of work on a Core connection (statements only, no ORM objects)."""
+    def connection(self, write: bool = False, autocommit: bool = False) -> Iterator[Connection]:
+        """`session`'s unit of work on a Core connection (statements only, no ORM objects);
+        `autocommit`: no transaction, each statement commits as it runs (see the module's doc)."""
         conn = self.engine.connect()
-        if write and self.engine.dialect.name == "sqlite":
+        sqlite = self.engine.dialect.name == "sqlite"
+        if autocommit:
+            # SQLite's driver runs in autocommit already (the "connect" listener): only the BEGIN is left out
+            conn = conn.execution_options(**({"sqlite_autocommit": True} if sqlite else {"isolation_level": "AUTOCOMMIT"}))
+        elif write and sqlite:
             conn = conn.execution_options(sqlite_immediate=True)
         try:
             with conn.begin():
@@ -149,13 +160,17 @@ class Database:
         message = str(getattr(exc, "orig", exc)).lower()
         return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
 
-    def run(self, work: Callable[[Session], T], write: bool = False, attempts: int = 5, core: bool = False) -> T:
+    def run(self, work: Callable[[Session], T], write: bool = False, attempts: int = 5, core: bool = False,
+            autocommit: bool = False) -> T:
         """`work(session)` as one unit of work, run again (from scratch) on a transient conflict;
-        `core=True` hands it a Core connection instead (`connection`).
+        `core=True` hands it a Core connection instead (`connection`), `autocommit=True` one with no
+        transaction around the work (its one write must be a single statement).
 
         The work must be safe to re-run: its effects were rolled back, so nothing happens twice.
         """
-        unit = self.connection if core else self.session
+        if autocommit and not core:
+            raise ValueError("autocommit is for Core units (core=True)")
+        unit = partial(self.connection, autocommit=autocommit) if core else self.session
         for attempt in range(1, attempts + 1):
             try:
                 with unit(write=write) as session:
@@ -165,6 +180,12 @@ class Database:
                     raise
                 time.sleep(0.05 * attempt)
         raise AssertionError("unreachable")
+
+    @staticmethod
+    def is_autocommit(conn: Connection) -> bool:
+        """Whether `conn` runs each statement as its own transaction (`connection(autocommit=True)`)."""
+        options = conn.get_execution_options()
+        return bool(options.get("sqlite_autocommit")) or options.get("isolation_level") == "AUTOCOMMIT"
 
     def ping(self) -> bool:
         try:
