@@ -138,7 +138,7 @@ def receive(platform: str):
         return new
 
     # on a Core connection: the answer waits for one INSERT ... ON CONFLICT DO NOTHING RETURNING, not an ORM session
-    new_id = rt.db.run(record, write=True, core=True)
+    new_id = rt.db.run(record, write=True, core=True, urgent=True)  # before the pool's processing, on SQLite
     metrics.shop_delivery(platform, "recorded" if new_id is not None or error else "duplicate")
     if new_id is not None and claim:
         worker.submit_claimed(new_id, claimed)

@@ -100,8 +100,9 @@ def make_engine(url: str) -> Engine:
 
 class WriterQueue:
     """SQLite's writers, one at a time across this file's processes, waiting in a queue that wakes
-    the next at once: a lock of this process's threads, then an flock on a file beside the
-    database held for the write transaction.
+    the next at once: this process's threads take turns (an `urgent` unit, a short one someone is
+    waiting for, goes before the others waiting here), then the one whose turn it is takes an flock
+    on a file beside the database for its write transaction.
 
     SQLite's own wait for its write lock (busy_timeout) polls, sleeping up to 100 ms between tries,
     so a writer that has waited a while keeps missing the lock to newcomers: with 16 senders a
@@ -110,15 +111,20 @@ class WriterQueue:
 
     def __init__(self, path: str):
         self.path = path
-        self.lock = threading.Lock()
+        self._fresh()
+
+    def _fresh(self) -> None:
+        self.turns = threading.Condition()
+        self.busy = False
+        self.urgent_waiting = 0
         self.held = threading.local()
         self.fd: int | None = None
         self.pid = os.getpid()
 
     @contextmanager
-    def turn(self) -> Iterator[None]:
+    def turn(self, urgent: bool = False) -> Iterator[None]:
         if self.pid != os.getpid():  # a forked child: the parent's descriptor would share its lock
-            self.lock, self.held, self.fd, self.pid = threading.Lock(), threading.local(), None, os.getpid()
+            self._fresh()
         if getattr(self.held, "depth", 0):
             self.held.depth += 1
             try:
@@ -126,9 +132,17 @@ class WriterQueue:
             finally:
                 self.held.depth -= 1
             return
-        with self.lock:
+        with self.turns:
+            self.urgent_waiting += urgent
+            try:
+                while self.busy or (not urgent and self.urgent_waiting):
+                    self.turns.wait()
+            finally:
+                self.urgent_waiting -= urgent
+            self.busy = True
             if self.fd is None:
                 self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
             fcntl.flock(self.fd, fcntl.LOCK_EX)
             self.held.depth = 1
             try:
@@ -136,9 +150,15 @@ class WriterQueue:
             finally:
                 self.held.depth = 0
                 fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            with self.turns:
+                self.busy = False
+                self.turns.notify_all()
 
     def close(self) -> None:
-        with self.lock:
+        with self.turns:
+            while self.busy:
+                self.turns.wait()
             if self.fd is not None:
                 os.close(self.fd)
                 self.fd = None
@@ -159,18 +179,20 @@ class Database:
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self.writers = writer_queue(self.engine)
 
-    def _turn(self, write: bool):
+    def _turn(self, write: bool, urgent: bool = False):
         """A write unit's place in SQLite's queue of writers (nothing to wait for otherwise)."""
-        return self.writers.turn() if write and self.writers is not None else nullcontext()
+        return self.writers.turn(urgent) if write and self.writers is not None else nullcontext()
 
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def connection(self, write: bool = False) -> Iterator[Connection]:
-        """`session`'s unit of work on a Core connection (statements only, no ORM objects)."""
-        with self._turn(write):
+    def connection(self, write: bool = False, urgent: bool = False) -> Iterator[Connection]:
+        """`session`'s unit of work on a Core connection (statements only, no ORM objects).
+        `urgent`: a short write an answer waits for, which on SQLite goes before the other
+        writers waiting in this process (WriterQueue)."""
+        with self._turn(write, urgent):
             conn = self.engine.connect()
             if write and self.engine.dialect.name == "sqlite":
                 conn = conn.execution_options(sqlite_immediate=True)
@@ -213,16 +235,16 @@ class Database:
         message = str(getattr(exc, "orig", exc)).lower()
         return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
 
-    def run(self, work: Callable[[Session], T], write: bool = False, attempts: int = 5, core: bool = False) -> T:
+    def run(self, work: Callable[[Session], T], write: bool = False, attempts: int = 5, core: bool = False,
+            urgent: bool = False) -> T:
         """`work(session)` as one unit of work, run again (from scratch) on a transient conflict;
-        `core=True` hands it a Core connection instead (`connection`).
+        `core=True` hands it a Core connection instead (`connection`, where `urgent` applies).
 
         The work must be safe to re-run: its effects were rolled back, so nothing happens twice.
         """
-        unit = self.connection if core else self.session
         for attempt in range(1, attempts + 1):
             try:
-                with unit(write=write) as session:
+                with (self.connection(write, urgent) if core else self.session(write)) as session:
                     return work(session)
             except Exception as exc:
                 if attempt == attempts or not self.is_transient(exc):
