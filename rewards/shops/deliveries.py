@@ -152,15 +152,6 @@ def act(session: Session, row, now: datetime, settings: ProgramSettings, shop: S
         sum(o.points for o in done))
 
 
-def lock_order(found: list[events.Event] | Outcome) -> str:
-    """Deliveries acted on together in one unit of work go in this order, so two such units lock
-    the same members in the same order (the member code given at checkout, else the customer id)."""
-    if isinstance(found, Outcome):
-        return ""
-    contacts = [e.contact for e in found if isinstance(e, events.PlacedOrder)]
-    return min(((c.member_code or "") + "\0" + (c.customer_id or "") for c in contacts), default="")
-
-
 def apply(session: Session, event: events.Event, now: datetime, settings: ProgramSettings,
           shop: ShopSettings) -> Outcome:
     """One event, whether from a delivery or a catch-up sweep."""
@@ -183,10 +174,10 @@ def process(session: Session, delivery_id: int, now: datetime, settings: Program
 
 
 def process_claimed(session: Session, delivery_id: int, row, now: datetime, settings: ProgramSettings,
-                    shop: ShopSettings, found: list[events.Event] | Outcome | None = None) -> Outcome:
+                    shop: ShopSettings) -> Outcome:
     """Act on a delivery this process holds the claim of (`row`: its platform, topic, shop and
-    payload; `found`: what it says, read already) and finish it, in the caller's unit of work."""
-    outcome = act(session, row, now, settings, shop, found)
+    payload) and finish it, in the caller's unit of work."""
+    outcome = act(session, row, now, settings, shop)
     finish(session, delivery_id, now, outcome, status=_status_of(outcome))
     return outcome
 
