@@ -4,9 +4,10 @@ events are in bot/inbox.py).
 * `record`: once per (platform, delivery id), INSERT ... ON CONFLICT DO NOTHING; a body that cannot
   be read is recorded `failed` at once with its reason (and what was sent), so it shows on the
   console's Shops page and nothing is lost.
-* The web process that will process a delivery itself (INBOX_MODE thread or sync) records it
+* The web process that will process a delivery itself (INBOX_MODE=thread) records it
   claimed already, and hands its payload over in memory (`Claimed`, `process_claimed`): no claim
   statement, no payload read back.
+* `receive` (INBOX_MODE=sync) acts on a delivery and then records it finished, in one unit of work.
 * `claim` takes a pending delivery (or one whose claim is older than LEASE) with a conditional
   UPDATE; `process` reads it with its platform's module and acts in the caller's unit of work;
   `finish` records the outcome. A delivery whose processing raised is pending again, and failed
