@@ -64,8 +64,9 @@ def prepare(db, members: int, reset: bool, now: datetime) -> None:
     with db.session() as s:
         if reset:
             s.execute(delete(Outbox))
-            if "outbox_batches" in Base.metadata.tables:
-                s.execute(delete(Base.metadata.tables["outbox_batches"]))
+            for table in ("outbox_claims", "outbox_batches"):
+                if table in Base.metadata.tables:
+                    s.execute(delete(Base.metadata.tables[table]))
             s.execute(delete(Member))
         elif s.scalar(select(func.count()).select_from(Member)):
             raise SystemExit("the database already holds members; pass --reset to empty outbox and members first")
@@ -83,7 +84,7 @@ def prepare(db, members: int, reset: bool, now: datetime) -> None:
                 for mid in ids[first:first + 5000]])
     if db.is_postgres:  # statistics for the planner, and no dead rows left by --reset
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE outbox, outbox_batches, members")
+            conn.exec_driver_sql("VACUUM ANALYZE outbox, outbox_batches, outbox_claims, members")
 
 
 def one_run(sim_url: str, database_url: str, members: int, reset: bool) -> tuple[float, float]:
