@@ -5,7 +5,7 @@ row, and when LINE takes the call the batch's row is the only write. So a claime
 batch's state (waiting for a retry, being sent, sent at the batch's `sent_at`, or failed with its
 error), whatever its own row still says. The outbox rows are settled later, set-based (`settle`):
 their status, sent_at, batch_id and last_error copied from the batch and the claims deleted. Readers
-read `status`, `sent_at`, `batch_id` and `last_error` through `STATE` (from `FROM_`), so they get
+read `status`, `sent_at`, `batch_id`, `last_error` and `not_before` through `STATE` (from `FROM_`), so they get
 the same answer before and after the settle.
 
     select(STATE.status, func.count()).select_from(FROM_).where(...).group_by(STATE.status)
@@ -37,6 +37,8 @@ class STATE:
     sent_at = case((_claimed, BATCHES.c.sent_at), else_=OUTBOX.c.sent_at)
     batch_id = case((_claimed, BATCHES.c.id), else_=OUTBOX.c.batch_id)
     last_error = case((_claimed, BATCHES.c.last_error), else_=OUTBOX.c.last_error)
+    # when it goes: a batch waiting for a retry, at its not_before
+    not_before = case((BATCHES.c.status == "pending", BATCHES.c.not_before), else_=OUTBOX.c.not_before)
 
 
 def unclaimed(outbox=OUTBOX):
@@ -47,12 +49,14 @@ def unclaimed(outbox=OUTBOX):
 
 def with_state(session: Session, rows: Iterable[Outbox]) -> list[Outbox]:
     """ORM rows as a reader should see them: a claimed row's status, sent_at, batch_id and last_error
-    set from its batch, as loaded values (nothing is written)."""
+    set from its batch (and not_before, while the batch waits for a retry), as loaded values (nothing
+    is written)."""
     rows = list(rows)
     if not rows:
         return rows
     found = {r.outbox_id: r for r in session.execute(
-        select(CLAIMS.c.outbox_id, BATCHES.c.id, BATCHES.c.status, BATCHES.c.sent_at, BATCHES.c.last_error)
+        select(CLAIMS.c.outbox_id, BATCHES.c.id, BATCHES.c.status, BATCHES.c.sent_at, BATCHES.c.last_error,
+               BATCHES.c.not_before)
         .join(BATCHES, BATCHES.c.id == CLAIMS.c.batch_id)
         .where(one_of(session, CLAIMS.c.outbox_id, [r.id for r in rows])))}
     for row in rows:
@@ -61,6 +65,8 @@ def with_state(session: Session, rows: Iterable[Outbox]) -> list[Outbox]:
             for name, value in (("status", batch.status), ("sent_at", batch.sent_at), ("batch_id", batch.id),
                                 ("last_error", batch.last_error)):
                 set_committed_value(row, name, value)
+            if batch.status == "pending":
+                set_committed_value(row, "not_before", batch.not_before)
     return rows
 
 
