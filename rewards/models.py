@@ -251,7 +251,9 @@ class OutboxClaim(Base):
     __tablename__ = "outbox_claims"
 
     outbox_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    batch_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    # no index: a claim writes thousands at once, and only a retry, a give-back and the settle look
+    # rows up by batch (the table holds the claims not settled yet, a drain's at the most)
+    batch_id: Mapped[int] = mapped_column(BigInteger)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ def upgrade() -> None:
         sa.Column("batch_id", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("outbox_id", name=op.f("pk_outbox_claims")),
     )
-    op.create_index(op.f("ix_outbox_claims_batch_id"), "outbox_claims", ["batch_id"], unique=False)
     with op.batch_alter_table("outbox_batches") as batch_op:
         batch_op.add_column(sa.Column("sent_at", Instant, nullable=True))
     # rows in a batch still unsettled become its claims, their own rows pending
@@ -48,5 +47,4 @@ def downgrade() -> None:
                "where id in (select outbox_id from outbox_claims)")
     with op.batch_alter_table("outbox_batches") as batch_op:
         batch_op.drop_column("sent_at")
-    op.drop_index(op.f("ix_outbox_claims_batch_id"), table_name="outbox_claims")
     op.drop_table("outbox_claims")
