@@ -123,6 +123,12 @@ def receive(platform: str):
     # processed by this process: recorded claimed, its payload handed to the pool (no claim, no re-read)
     claim = worker.processes_here and error is None and handles(delivery.topic)
 
+    claimed = deliveries.Claimed(platform, delivery.topic[:64], delivery.shop[:128], payload)
+    if claim and worker.mode == "sync":  # recorded and processed in one unit of work
+        new_id = worker.receive(delivery_id, claimed, now)
+        metrics.shop_delivery(platform, "recorded" if new_id is not None else "duplicate")
+        return jsonify({})
+
     def record(conn):
         new = deliveries.record(conn, platform, delivery_id, delivery.topic, delivery.shop, payload, now, error,
                                 claim=claim)
@@ -132,10 +138,10 @@ def receive(platform: str):
         return new
 
     # on a Core connection: the answer waits for one INSERT ... ON CONFLICT DO NOTHING RETURNING, not an ORM session
-    new_id = rt.db.run(record, write=True, core=True)
+    new_id = rt.db.run(record, write=True, core=True, urgent=True)  # before the pool's processing, on SQLite
     metrics.shop_delivery(platform, "recorded" if new_id is not None or error else "duplicate")
     if new_id is not None and claim:
-        worker.submit_claimed(new_id, deliveries.Claimed(platform, delivery.topic[:64], delivery.shop[:128], payload))
+        worker.submit_claimed(new_id, claimed)
     return jsonify({})
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,7 +29,7 @@ from sqlalchemy import String, cast, delete, func, insert, literal, select  # no
 from sqlalchemy.orm import Session  # noqa: E402
 
 import models_registry  # noqa: E402,F401
-from app import create_app  # noqa: E402
+from bench.runtime import bench_runtime  # noqa: E402
 from core.bulk import json_with  # noqa: E402
 from worker.sweeps import birthday_coupons  # noqa: E402
 from core.orm import Base  # noqa: E402
@@ -119,11 +118,7 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse", action="store_true", help="keep the members a previous run seeded")
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        app = create_app({"BOT_ENV": "development", "DATABASE_URL": url, "INBOX_MODE": "off",
-                          "CONTENT_LIBRARY_DIR": f"{tmp}/no-library"})
-        rt = app.extensions["bot"]
+    with bench_runtime(args.database_url) as (rt, tmp):
         if args.full:
             args.members = 1_000_000
         seed(rt.db, args.members, args.reset, args.reuse)

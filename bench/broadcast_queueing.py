@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import String, cast, delete, func, insert, literal, select  # noqa: E402
 
 import models_registry  # noqa: E402,F401
-from app import create_app  # noqa: E402
+from bench.runtime import bench_runtime  # noqa: E402
 from core.bulk import insert_select_new, json_with  # noqa: E402
 from messaging import broadcasts  # noqa: E402
 from core.orm import Base  # noqa: E402
@@ -89,11 +88,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     members = 1_000_000 if args.full else args.members
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        app = create_app({"BOT_ENV": "development", "DATABASE_URL": url, "INBOX_MODE": "off",
-                          "CONTENT_LIBRARY_DIR": f"{tmp}/no-library"})
-        rt = app.extensions["bot"]
+    with bench_runtime(args.database_url) as (rt, tmp):
         seed(rt.db, members)
         floors, sweeps = [], []
         for _ in range(args.runs):

@@ -15,7 +15,6 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 from functools import partial
 from pathlib import Path
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 import models_registry  # noqa: E402,F401
-from app import create_app  # noqa: E402
+from bench.runtime import bench_runtime  # noqa: E402
 from rewards import ledger, member_imports  # noqa: E402
 from rewards.member_rows import COLUMNS  # noqa: E402
 from core.orm import Base  # noqa: E402
@@ -60,15 +59,11 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        app = create_app({"BOT_ENV": "development", "DATABASE_URL": url, "INBOX_MODE": "off",
-                          "CONTENT_LIBRARY_DIR": f"{tmp}/no-library"})
-        rt = app.extensions["bot"]
+    with bench_runtime(args.database_url) as (rt, tmp):
         Base.metadata.drop_all(rt.db.engine)
         Base.metadata.create_all(rt.db.engine)
         now = rt.clock.now()
-        path = Path(tmp) / "members.csv"
+        path = tmp / "members.csv"
         write_csv(path, args.rows)
         took, summary = run_import(rt, path, now)
         again_s, again = run_import(rt, path, now)

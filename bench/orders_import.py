@@ -18,7 +18,6 @@ import argparse
 import csv
 import random
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -30,7 +29,7 @@ from functools import partial  # noqa: E402
 from sqlalchemy import delete, func, insert, select  # noqa: E402
 
 import models_registry  # noqa: E402,F401
-from app import create_app  # noqa: E402
+from bench.runtime import bench_runtime  # noqa: E402
 from rewards import ledger  # noqa: E402
 from rewards.importer import csv_rows, import_orders  # noqa: E402
 from core.orm import Base  # noqa: E402
@@ -115,14 +114,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     orders = 1_000_000 if args.full else args.orders
     members = args.members or max(1, orders // 10)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        app = create_app({"BOT_ENV": "development", "DATABASE_URL": url, "INBOX_MODE": "off",
-                          "CONTENT_LIBRARY_DIR": f"{tmp}/no-library"})
-        rt = app.extensions["bot"]
+    with bench_runtime(args.database_url) as (rt, tmp):
         now = rt.clock.now()
         seed(rt.db, members, now)
-        path = Path(tmp) / "orders.csv"
+        path = tmp / "orders.csv"
         write_csv(path, orders, members, now)
 
         floor_s = floor(rt.db, path, now, rt.settings)

@@ -25,48 +25,61 @@ UNFINISHED = ("pending", "processing")
 # The statements on every event's path are built once, on the table (not the mapped class): building
 # a statement and the ORM's handling of it cost more than running it.
 INBOX = InboxEvent.__table__
-_RECORD: dict[str, object] = {}
+_RECORD: dict[tuple[str, bool], object] = {}
 
 
-def _record_statement(session: Session):
-    """Built once per dialect: INSERT ... ON CONFLICT (webhook_event_id) DO NOTHING RETURNING id."""
-    dialect = dialect_of(session)
-    if dialect not in _RECORD:
-        _RECORD[dialect] = (insert_for(session, INBOX).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-                            .returning(INBOX.c.id))
-    return _RECORD[dialect]
+def _record_statement(session: Session, claiming: bool):
+    """Built once per dialect: INSERT ... ON CONFLICT (webhook_event_id) DO NOTHING RETURNING id, the
+    row's status; `claiming`: the new row is claimed as it is written ("processing") unless an
+    earlier event of its conversation is unfinished. Only where writers take turns (SQLite's one
+    write lock): two writers at once would each miss the other's uncommitted row."""
+    key = (dialect_of(session), claiming)
+    if key not in _RECORD:
+        stmt = insert_for(session, INBOX)
+        if claiming:
+            earlier = INBOX.alias("earlier")
+            waits = exists().where(earlier.c.user_key == bindparam("of_user"), earlier.c.status.in_(UNFINISHED))
+            stmt = stmt.values(status=case((waits, "pending"), else_="processing"),
+                               claimed_at=case((waits, None), else_=bindparam("claimed_now")),
+                               attempts=case((waits, 0), else_=1))
+        _RECORD[key] = (stmt.on_conflict_do_nothing(index_elements=["webhook_event_id"])
+                        .returning(INBOX.c.id, INBOX.c.status))
+    return _RECORD[key]
 
 
 def record(session: Session, events: list[dict], now: datetime) -> list[int]:
     """Insert each event unless its webhookEventId is known; return the ids of the new rows."""
-    return [row_id for row_id, _event in _insert_new(session, events, now)]
+    return [row_id for row_id, _event, _status in _insert_new(session, events, now, claiming=False)]
 
 
 def record_and_claim(session: Session, events: list[dict], now: datetime) -> tuple[list[int], dict[int, tuple]]:
-    """`record`, then `claim` each new event in the same transaction where it may go now: the ids of
-    the new rows, and for those claimed their (payload, user_key, received_at) for `process`.
+    """`record`, each new event claimed by its INSERT where it may go now (as `claim` would): the ids
+    of the new rows, and for those claimed their (payload, user_key, received_at) for `process`.
 
-    On SQLite this saves the claim's own transaction (its one write lock is already held here); a
-    new event behind an earlier unfinished one of its conversation stays pending, as `claim` says."""
+    For SQLite, whose writers take turns: it saves the claim's statement (and, for a body of one
+    event, its transaction: the INSERT is the whole unit). A new event behind an earlier unfinished
+    one of its conversation stays pending, as `claim` says."""
     new_ids, claimed = [], {}
-    for row_id, event in _insert_new(session, events, now):
+    for row_id, event, status in _insert_new(session, events, now, claiming=True):
         new_ids.append(row_id)
-        if claim(session, row_id, now):
+        if status == "processing":
             claimed[row_id] = (event, conversation_key(event)[:64], now)
     return new_ids, claimed
 
 
-def _insert_new(session: Session, events: list[dict], now: datetime) -> list[tuple[int, dict]]:
-    stmt = _record_statement(session)
+def _insert_new(session: Session, events: list[dict], now: datetime, claiming: bool) -> list[tuple[int, dict, str]]:
+    stmt = _record_statement(session, claiming)
     new = []
     for event in events:
-        inserted = session.execute(stmt, {
-            "webhook_event_id": event["webhookEventId"], "event_type": str(event.get("type") or "")[:40],
-            "user_key": conversation_key(event)[:64],
-            "is_redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery")),
-            "payload": event, "status": "pending", "received_at": now, "attempts": 0}).scalar()
-        if inserted is not None:
-            new.append((inserted, event))
+        params = {"webhook_event_id": event["webhookEventId"], "event_type": str(event.get("type") or "")[:40],
+                  "user_key": conversation_key(event)[:64],
+                  "is_redelivery": bool((event.get("deliveryContext") or {}).get("isRedelivery")),
+                  "payload": event, "received_at": now}
+        # (the claiming statement's own names for what the row's columns also get)
+        params |= {"of_user": params["user_key"], "claimed_now": now} if claiming else {"status": "pending", "attempts": 0}
+        row = session.execute(stmt, params).first()
+        if row is not None:
+            new.append((row[0], event, row[1]))
     return new
 
 
@@ -84,10 +97,15 @@ def _claim_statement():
 
 CLAIM = _claim_statement()
 CLAIM_RETURNING = CLAIM.returning(INBOX.c.payload, INBOX.c.user_key, INBOX.c.received_at)
+# the next pending event of the updated row's conversation, read in its UPDATE's RETURNING
+_PENDING = INBOX.alias("pending")
+NEXT_OF_ROW = (select(_PENDING.c.id).where(_PENDING.c.user_key == INBOX.c.user_key, _PENDING.c.status == "pending")
+               .order_by(_PENDING.c.id).limit(1).correlate(INBOX).scalar_subquery())
 # an answer to send makes the event "answering" (claimed_at: when, for the retries' wait)
 FINISH = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "processing")
           .values(status=bindparam("status"), processed_at=bindparam("now"), error=bindparam("error"), payload=None,
-                  answer=bindparam("answer"), claimed_at=bindparam("now")))
+                  answer=bindparam("answer"), claimed_at=bindparam("now"))
+          .returning(NEXT_OF_ROW))
 CLAIM_ANSWER = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "answering",
                                     INBOX.c.claimed_at < bindparam("tried_before"))
                 .values(claimed_at=bindparam("now"), attempts=INBOX.c.attempts + 1).returning(INBOX.c.answer))
@@ -99,8 +117,6 @@ ANSWERED = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.sta
 UNANSWERED = (update(INBOX).where(INBOX.c.id == bindparam("event_id"), INBOX.c.status == "answering")
               .values(status="unanswered", answer=None,
                       error=func.coalesce(INBOX.c.error + "; ", "") + "answer not delivered: " + bindparam("why")))
-NEXT_PENDING = (select(INBOX.c.id).where(INBOX.c.user_key == bindparam("user_key"), INBOX.c.status == "pending")
-                .order_by(INBOX.c.id).limit(1))
 
 
 def claim(session: Session, event_id: int, now: datetime) -> bool:
@@ -117,12 +133,14 @@ def claim_payload(session: Session, event_id: int, now: datetime) -> tuple[dict 
 
 
 def finish(session: Session, event_id: int, now: datetime, status: str = "done", error: str | None = None,
-           answer: dict | None = None) -> bool:
+           answer: dict | None = None) -> tuple[bool, int | None]:
     """Mark a claimed event handled (in the same transaction as its effects): with an `answer` still
-    to send it is "answering", else `status` at once. False if the claim was lost."""
-    result = session.execute(FINISH, {"event_id": event_id, "now": now, "error": error, "answer": answer,
-                                      "status": "answering" if answer is not None else status})
-    return result.rowcount == 1
+    to send it is "answering", else `status` at once. Returns whether the claim still held, and the
+    next pending event of its conversation (read by the same statement), which is the caller's to
+    process: recorded meanwhile, it could not be claimed while this one was unfinished."""
+    row = session.execute(FINISH, {"event_id": event_id, "now": now, "error": error, "answer": answer,
+                                   "status": "answering" if answer is not None else status}).first()
+    return (True, row[0]) if row is not None else (False, None)
 
 
 def claim_answer(session: Session, event_id: int, now: datetime, tried_before: datetime) -> tuple[dict | None] | None:
@@ -146,10 +164,6 @@ def answered(session: Session, event_id: int, now: datetime, by: str) -> bool:
 def unanswered(session: Session, event_id: int, why: str) -> bool:
     """The answer cannot go: say why, after the handler's error if there was one."""
     return session.execute(UNANSWERED, {"event_id": event_id, "why": why[:500]}).rowcount == 1
-
-
-def next_pending_of(session: Session, user_key: str) -> int | None:
-    return session.scalar(NEXT_PENDING, {"user_key": user_key})
 
 
 def stale(session: Session, now: datetime, pending_for: timedelta = timedelta(seconds=30)) -> list[int]:

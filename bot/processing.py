@@ -69,9 +69,9 @@ class EventProcessor:
         started = time.perf_counter()
         if claimed is None and not self.db.is_postgres:
             # SQLite: a claim is a write, and its one write lock would be held through the handler's
-            # LINE calls, stalling every webhook's record: claim in a short transaction of its own
-            # (the webhook's record claims what it hands over, under its own lock)
-            with self.db.connection() as conn:
+            # LINE calls, stalling every webhook's record: claim by one UPDATE committed as it runs
+            # (the webhook's INSERT claims what it hands over)
+            with self.db.connection(autocommit=True) as conn:
                 claimed = inbox.claim_payload(conn, inbox_id, now)
             if claimed is None:
                 return None
@@ -87,13 +87,8 @@ class EventProcessor:
         sent = self.answers.deliver(answer, retry=False) if answer is not None else None  # the member waits
         self._carry_out(event, ctx.effects)
         metrics.event_processed(time.perf_counter() - started, False)
-        if sent is not None or not self.db.is_postgres:
-            def record(session):
-                if sent is not None:
-                    self._record(session, inbox_id, sent)
-                return next_id if self.db.is_postgres else inbox.next_pending_of(session, next_id)
-
-            next_id = self.db.run(record, core=True)  # run again on a fresh connection if this one is lost
+        if sent is not None:
+            self._noted(inbox_id, sent)
         return next_id
 
     def answer_again(self, inbox_id: int) -> None:
@@ -108,12 +103,16 @@ class EventProcessor:
             stored = taken[0]
             sent = (self.answers.deliver(Answer.from_json(stored), retry=True) if stored
                     else Outcome(problem="the answer was erased with the member"))
-            self.db.run(lambda session: self._record(session, inbox_id, sent), core=True)
+            self._noted(inbox_id, sent)
+
+    def _noted(self, inbox_id: int, sent: Outcome) -> None:
+        """Record what became of the answer: one UPDATE, committed as it runs. `db.run` writes it again
+        if the database connection is lost meanwhile: LINE has taken the answer, and a later try after
+        the reply token went stale would push it a second time."""
+        self.db.run(lambda conn: self._record(conn, inbox_id, sent), core=True, autocommit=True)
 
     def _record(self, session, inbox_id: int, sent: Outcome) -> None:
-        """What became of the answer. Callers run it with `db.run`, so it is written again if the
-        database connection is lost meanwhile: LINE has taken the answer, and a later try after the
-        reply token went stale would push it a second time."""
+        """What became of the answer, in one statement (`_noted`)."""
         if sent.by is not None:
             inbox.answered(session, inbox_id, self.clock.now(), sent.by)
         elif sent.problem is not None:
@@ -127,17 +126,16 @@ class EventProcessor:
         claimed = claimed or inbox.claim_payload(session, inbox_id, now)
         if claimed is None:
             return None  # another worker has it, it is done, or an earlier event must go first
-        payload, user_key, received_at = claimed
+        payload, _user_key, received_at = claimed
         event = Incoming.from_json(payload or {})
         ctx = self._context(session, event, now)
         messages, status = self._run(ctx)
         # only an event LINE lets us answer (it came with a reply token) gets an answer
         answer = Answer.for_event(event, messages, received_at) if messages and event.reply_token else None
-        if not inbox.finish(session, inbox_id, now, status, answer=answer.to_json() if answer else None):
+        held, next_id = inbox.finish(session, inbox_id, now, status, answer=answer.to_json() if answer else None)
+        if not held:
             raise RuntimeError("inbox claim lost")
-        if not self.db.is_postgres:
-            return event, ctx, answer, user_key  # looked up after the reply (below)
-        return event, ctx, answer, inbox.next_pending_of(session, user_key)
+        return event, ctx, answer, next_id
 
     def _failed(self, inbox_id: int, exc: Exception) -> int | None:
         """The handler's effects were rolled back: mark the event failed and answer the fallback."""
@@ -149,19 +147,17 @@ class EventProcessor:
                                           .where(InboxEvent.id == inbox_id, InboxEvent.status == "processing")).first()
             if claimed is None:
                 return None
-            payload, user_key, received_at = claimed
+            payload, _user_key, received_at = claimed
             event = Incoming.from_json(payload or {})
             log.error("event %s (%s) failed: %s", inbox_id, event.type, error)
             member = membership.by_line_user(session, event.user_id) if event.user_id else None
             language = member.language if member else self.services.default_language
             answer = (Answer.for_event(event, [m.text_message(text("error", language))], received_at)
                       if event.mode == "active" and event.reply_token else None)
-            inbox.finish(session, inbox_id, self.clock.now(), "failed", error=error,
-                         answer=answer.to_json() if answer else None)
-            next_id = inbox.next_pending_of(session, user_key)
+            _held, next_id = inbox.finish(session, inbox_id, self.clock.now(), "failed", error=error,
+                                          answer=answer.to_json() if answer else None)
         if answer is not None:
-            sent = self.answers.deliver(answer, retry=False)
-            self.db.run(lambda session: self._record(session, inbox_id, sent), core=True)
+            self._noted(inbox_id, self.answers.deliver(answer, retry=False))
         return next_id
 
     def _context(self, session, event: Incoming, now) -> Context:

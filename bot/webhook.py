@@ -50,8 +50,8 @@ def callback():
     # would have LINE redeliver what is recorded once anyway (ON CONFLICT DO NOTHING)
     now = rt.clock.now()
     worker = current_app.extensions["inbox_worker"]
-    # SQLite: the events this process will handle now are claimed here, under the write lock this
-    # transaction holds anyway, instead of in a transaction of their own (bot/processing.py)
+    # SQLite: the events this process will handle now are claimed here, by the INSERT that records
+    # them (its writers take turns), instead of in a transaction of their own (bot/processing.py)
     claim_here = not rt.db.is_postgres and worker.mode != "off"
 
     def record(session):
@@ -66,7 +66,9 @@ def callback():
             waiting, unanswered = inbox.waiting(session, [e["webhookEventId"] for e in events])
         return new_ids, claimed, waiting, unanswered
 
-    new_ids, claimed, waiting, unanswered = rt.db.run(record, write=True, core=True)
+    # one event (LINE's usual body): its INSERT is the whole write, committed as it runs (no
+    # transaction around it: on PostgreSQL one round trip instead of three)
+    new_ids, claimed, waiting, unanswered = rt.db.run(record, write=True, core=True, autocommit=len(events) == 1)
     metrics.events_received(len(new_ids))
     worker.submit(new_ids + [i for i in waiting if i not in new_ids], claimed)
     worker.submit_answers(unanswered)

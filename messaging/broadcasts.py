@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, and_, case, cast, func, literal, select, update
@@ -73,21 +73,28 @@ class Card:
 
 
 VARIANT_KEYS = ("A", "B", "C", "D")
-# what a variant B-D may say differently from A (the type, audience, cards and time are A's)
-VARIANT_FIELDS = ("text_zh", "text_en", "image_url", "button_label_zh", "button_label_en", "button_url")
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One message of an A/B test: its share of those not held out (%), and for B-D its own words."""
-    key: str
-    share: int
+@dataclass(frozen=True, kw_only=True)
+class Wording:
+    """What a message says in both languages, its picture and its button: all that a variant B-D of an
+    A/B test may say differently from A (the type, audience, cards and time are A's)."""
     text_zh: str = ""
     text_en: str = ""
     image_url: str = ""
     button_label_zh: str = ""
     button_label_en: str = ""
     button_url: str = ""
+
+
+VARIANT_FIELDS = tuple(f.name for f in fields(Wording))
+
+
+@dataclass(frozen=True)
+class Variant(Wording):
+    """One message of an A/B test: its share of those not held out (%), and for B-D its own words."""
+    key: str
+    share: int
 
     def as_dict(self) -> dict:
         return {"key": self.key, "share": self.share} | (
@@ -102,15 +109,9 @@ EDITABLE = ("draft", "scheduled")
 
 
 @dataclass(frozen=True)
-class Message:
+class Message(Wording):
     """What staff compose."""
     message_type: str = "text"
-    text_zh: str = ""
-    text_en: str = ""
-    image_url: str = ""
-    button_label_zh: str = ""
-    button_label_en: str = ""
-    button_url: str = ""
     content_item_id: int | None = None
     cards: tuple[Card, ...] = ()
     variants: tuple[Variant, ...] = ()  # empty: one message, no A/B test
@@ -255,14 +256,14 @@ def split_counts(b_holdout_pct: int, message: Message, audience: int) -> dict[st
 
 
 def message_of(b: Broadcast) -> Message:
-    return Message(b.message_type, b.text_zh or "", b.text_en or "", b.image_url or "", b.button_label_zh or "",
-                   b.button_label_en or "", b.button_url or "", b.content_item_id,
+    return Message(b.message_type, b.content_item_id,
                    tuple(Card(**{k: v or "" for k, v in c.items() if k in Card.__dataclass_fields__})
                          for c in (b.cards or [])),
                    tuple(Variant(**{k: v or ("" if k != "share" else 0) for k, v in d.items()
                                     if k in Variant.__dataclass_fields__}) for d in (b.variants or [])),
                    campaign_coupons.Spec(**{k: v for k, v in b.coupon.items() if k in campaign_coupons.Spec.__dataclass_fields__})
-                   if b.coupon else None)
+                   if b.coupon else None,
+                   **{f: getattr(b, f) or "" for f in VARIANT_FIELDS})
 
 
 def schedule(session: Session, b: Broadcast, at: datetime, now: datetime) -> None:

@@ -3,6 +3,7 @@ import argparse
 import json
 import logging
 import os
+from pathlib import Path
 
 from simulator.app import create_app
 from simulator.platform import LinePlatform
@@ -33,12 +34,15 @@ def main(argv=None):
     parser.add_argument("--liff", action="append", default=[], metavar="LIFF_ID=ENDPOINT_URL@CHANNEL_ID",
                         help="a LIFF app on a LINE Login channel: liff.line.me/LIFF_ID opens ENDPOINT_URL, its ID "
                              "tokens are for CHANNEL_ID (repeatable)")
+    parser.add_argument("--mail-dir", type=Path, default=None,
+                        help="the development mail server's folder (python -m simulator.mail_server --dir): "
+                             "its mails are shown at /__sim/mail/page")
     args = parser.parse_args(argv)
     level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").upper())  # quiet with LOG_LEVEL=WARNING
     logging.basicConfig(level=level if isinstance(level, int) else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
     platform = LinePlatform(quota_limit=None if args.quota in ("none", "0") else int(args.quota))
-    app = create_app(platform=platform, bot_url=args.bot_url, channel_secret=args.secret)
+    app = create_app(platform=platform, bot_url=args.bot_url, channel_secret=args.secret, mail_dir=args.mail_dir)
     if args.users:
         add_users(platform, json.load(args.users))
     for liff in args.liff:

@@ -11,7 +11,7 @@ SMALL_TALK: dict[str, tuple[str, ...]] = {
                  "hi", "hello", "hey", "hiya", "yo", "good morning", "good afternoon", "good evening", "hi there",
                  "hello there", "how are you", "新年快樂"),
     "thanks": ("謝謝", "謝啦", "感謝", "多謝", "非常感謝", "感恩", "3q", "thanks", "thank you", "thank u", "thx", "ty",
-               "many thanks", "辛苦了"),
+               "many thanks", "辛苦了", "cheers", "much appreciated", "appreciated", "appreciate it"),
     "ack": ("好的", "好", "好喔", "好唷", "ok", "okay", "okey", "收到", "了解", "瞭解", "知道了", "沒問題", "got it", "sure",
             "alright", "noted", "nice", "cool", "great", "讚"),
     "bye": ("再見", "掰掰", "拜拜", "下次見", "明天見", "晚安", "bye", "bye bye", "goodbye", "see you", "see ya",
@@ -20,7 +20,7 @@ SMALL_TALK: dict[str, tuple[str, ...]] = {
 # Words that may surround small talk without making it something else.
 SMALL_TALK_FILLERS: tuple[str, ...] = (
     "啊", "呀", "喔", "唷", "囉", "啦", "哦", "嗎", "你", "你們", "您", "so", "much", "a", "lot", "very", "again",
-    "you", "all", "guys", "everyone", "了", "~",
+    "you", "all", "guys", "everyone", "了", "~", "機器人", "bot",
 )
 # Emoji that say thanks, yes or hello on their own.
 SMALL_TALK_EMOJI: dict[str, str] = {"👍": "ack", "👌": "ack", "🙏": "thanks", "👋": "greeting", "🙂": "ack",

@@ -82,6 +82,11 @@ def _concepts_of(found: str) -> tuple[str, ...]:
     return _CONCEPT_OF.get(found[:-1]) or (_CONCEPT_OF.get(found[:-2], ()) if found.endswith("es") else ())
 
 
+def named_concepts(form: str) -> set[str]:
+    """The concepts normalised words name as written (no typo corrected)."""
+    return {c for found in _CONCEPT_RE.findall(form) for c in _concepts_of(found)}
+
+
 def _stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -109,11 +114,16 @@ class Featuriser:
 
     def all_words(self, form: str) -> list[str]:
         """Every English word, corrected and stemmed, stop words included (for word pairs)."""
-        return [w if w in _STOP else _stem(self._correct(w)) for w in _ASCII_WORD.findall(form) if not w.isdigit()]
+        return [_stem(w) for w in self._corrected_words(form)]
+
+    def _corrected_words(self, form: str) -> list[str]:
+        return [w if w in _STOP else self._correct(w) for w in _ASCII_WORD.findall(form) if not w.isdigit()]
 
     def _correct(self, word: str) -> str:
         if word in self._known or len(word) < CORRECTED_FROM or not self.vocabulary:
             return word
+        if word.endswith("s") and (word[:-1] in self._known or (word.endswith("es") and word[:-2] in self._known)):
+            return word  # the plural (or "dad's") of a known word, not a typo of another ("dads" is not "ads")
         allowed = 1 if len(word) < 8 else 2
         hit = process.extractOne(word, self.vocabulary, scorer=OSA.distance, score_cutoff=allowed)
         if not hit:
@@ -127,9 +137,12 @@ class Featuriser:
         form = normalise(text)
         out: dict[str, float] = {}
         get = out.get
-        every = self.all_words(form)
+        corrected = self._corrected_words(form)
+        every = [_stem(w) for w in corrected]
         raw_runs = _CJK_RUN.findall(form)
-        searched = " ".join(every) + " " + " ".join(raw_runs)
+        # the words as typed (corrected) and as stemmed: a concept is written in either form ("news",
+        # which the stemmer makes "new"; "hours" and "hour")
+        searched = " ".join(corrected) + (" | " + " ".join(every) if every != corrected else "") + " | " + " ".join(raw_runs)
         for found in _CONCEPT_RE.findall(searched):
             for concept in _concepts_of(found):
                 out["@" + concept] = CONCEPT_WEIGHT

@@ -19,6 +19,8 @@ _ASKS_WHAT = re.compile(r"是什麼|有什麼|是啥|什麼禮|哪些禮|\bwhat\
 _GIFT = re.compile(r"禮|gift|present|reward")
 _ASKS_HOW = re.compile(r"怎麼|怎樣|如何|條件|資格|門檻|要多少|\bhow\b|\brequire|\bcriteria\b|\btake\b")
 _TIER_NAME = re.compile(r"金卡|銀卡|gold|silver|vip")
+# a birthday and a coupon or a gift named apart ("我生日有優惠券嗎"): the birthday coupon
+_A_BIRTHDAY_COUPON = ({"birthday", "coupons"}, {"birthday", "rewards"})
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ def refine(match: Match, text: str) -> Match:
         return replace(match, intent="birthday_gift")
     if match.intent == "tier" and _ASKS_HOW.search(form) and _TIER_NAME.search(form):
         return replace(match, intent="tier_rules")
+    if match.intent == AMBIGUOUS and {match.top, match.runner_up} in _A_BIRTHDAY_COUPON:
+        return replace(match, intent="birthday_gift", top="birthday_gift", runner_up=None)
     return match
 
 

@@ -263,8 +263,11 @@ class IntentMatcher:
 
     # -- deciding
     def _decide(self, text: str, form: str, spans: list[_Span]) -> Match:
-        if not spans or any(s.intent == _OFF_TOPIC for s in spans):
+        if not spans:
             return Match(None, 0)
+        if any(s.intent == _OFF_TOPIC for s in spans):
+            # off topic when that is all of ours the message names ("推薦什麼好"), as when it is the whole message
+            return Match(None, 0, off_topic=all(s.intent == _OFF_TOPIC for s in spans))
         strength: dict[str, float] = {}
         for s in sorted(spans, key=lambda s: s.start):
             weight = _weight(form[s.start:s.end]) * (TYPO_WEIGHT if s.edits else 1)

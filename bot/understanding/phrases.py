@@ -11,7 +11,8 @@ TERMS: dict[str, tuple[str, ...]] = {
     "member_card": ("會員卡", "出示會員", "電子卡", "會員證", "會員條碼", "會員碼", "會員號碼", "電子會員卡", "會員qr",
                     "member card", "membership card", "member code", "qr code", "qrcode", "barcode"),
     "points": ("點數", "積分", "積點", "紅利", "紅利點數", "點數餘額", "累積點數", "會員點數", "points", "point",
-               "point balance", "points balance", "balance"),
+               "point balance", "points balance", "balance", "pts", "reward points", "rewards points", "reward pts",
+               "rewards pts", "loyalty points", "member points"),
     "tier_rules": ("等級制度", "升等條件", "升級條件", "會員制度", "會員權益", "會員福利", "tier rules", "tier benefits",
                    "membership benefits", "member benefits"),
     "tier": ("等級", "會員等級", "卡別", "升級", "升等", "級別", "tier", "membership level", "member level",
@@ -117,5 +118,6 @@ LEFTOVER_FILLERS: tuple[str, ...] = (
     "謝謝", "感謝", "在哪裡", "在哪", "哪裡", "哪些", "哪個", "什麼", "甚麼", "是", "有沒有", "沒有", "有", "多少",
     "幾", "怎麼", "怎樣", "如何", "目前", "現在", "還", "剩", "我", "你們", "你", "您", "這個", "那個", "訊息",
     "好嗎", "再", "出示", "顯示", "用", "和", "跟", "或", "最近", "本月", "這個月", "切換", "說", "講", "輸入", "設定",
-    "會員", "語言", "介面", "messages", "message", "enter", "set", "up", "member", "membership", "language",
+    "會員", "語言", "介面", "不好意思", "打擾了", "打擾", "先謝謝", "謝謝你", "謝謝您", "想請問", "想問",
+    "問一下", "請教", "想請教", "麻煩你", "麻煩您", "拜託", "messages", "message", "enter", "set", "up", "member", "membership", "language",
 )

@@ -81,8 +81,8 @@ def order_key(platform: str, shop: str, order_id: str) -> str:
 def _settle(session: Session, row: ShopOrder, now: datetime, **values) -> None:
     if "contact" in values and values["contact"] is None:
         values["email"] = values["phone"] = None  # what the matching needed goes with it
-    session.execute(update(ShopOrder).where(ShopOrder.id == row.id).values(updated_at=now, **values)
-                    .execution_options(synchronize_session=False))
+    table = ShopOrder.__table__  # a Core statement: the row is not in the session
+    session.execute(update(table).where(table.c.id == row.id).values(updated_at=now, **values))
     for name, value in values.items():
         setattr(row, name, value)
 

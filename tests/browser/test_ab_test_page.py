@@ -10,24 +10,27 @@ import pytest
 from insights.models import Segment
 from worker.runner import run_due
 
-from ..console.conftest import PASSWORD, create_staff
+from ..console.conftest import create_staff
+from ..console.test_browser import log_in
 from ..console.people import add_member, add_order
 from .test_chat_page import OUT, running_bot
 
 pytestmark = pytest.mark.browser
 
 
-def log_in(page, base):
-    page.goto(base + "/console/login")
-    page.fill("input[name=email]", "ab@shop.example")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+def half_and_half(page, b_zh: str, b_en: str) -> None:
+    """Opens the A/B test on the compose page: A and B half each, B with its own words."""
+    page.click("#ab-test summary")
+    page.fill("input[name=variant_A_share]", "50")
+    page.fill("input[name=variant_B_share]", "50")
+    page.fill("textarea[name=variant_B_text_zh]", b_zh)
+    page.fill("textarea[name=variant_B_text_en]", b_en)
 
 
-def test_an_ab_test_with_an_honest_verdict(database_url, clock, browser_page):
-    page = browser_page
-    page.on("dialog", lambda dialog: dialog.accept())
-    OUT.mkdir(exist_ok=True)
+
+
+def test_an_ab_test_with_an_honest_verdict(database_url, clock, console_page):
+    page = console_page
     with running_bot(database_url, clock) as (app, sim):
         rt = app.extensions["bot"]
         now = clock.now()
@@ -36,18 +39,14 @@ def test_an_ab_test_with_an_honest_verdict(database_url, clock, browser_page):
             s.add(Segment(name="六位 Six", definition={"tags": ["ab"]}, created_by="t", created_at=now, updated_at=now))
         create_staff(app, "ab@shop.example", "marketer")
         base = rt.config.BOT_PUBLIC_URL
-        log_in(page, base)
+        log_in(page, base, "ab@shop.example")
         page.goto(base + "/console/broadcasts/new")
         page.fill("input[name=name]", "週末 A/B")
         page.select_option("select[name=segment_id]", label="六位 Six")
         page.fill("input[name=holdout_pct]", "50")
         page.fill("textarea[name=text_zh]", "{name}，週末 9 折")
         page.fill("textarea[name=text_en]", "{name}, 10% off this weekend")
-        page.click("#ab-test summary")
-        page.fill("input[name=variant_A_share]", "50")
-        page.fill("input[name=variant_B_share]", "50")
-        page.fill("textarea[name=variant_B_text_zh]", "{name}，週末滿千折百")
-        page.fill("textarea[name=variant_B_text_en]", "{name}, NT$100 off NT$1,000 this weekend")
+        half_and_half(page, "{name}，週末滿千折百", "{name}, NT$100 off NT$1,000 this weekend")
         page.click("text=儲存並預覽")
         page.wait_for_selector("#split")
         split = page.inner_text("#split")
@@ -61,7 +60,7 @@ def test_an_ab_test_with_an_honest_verdict(database_url, clock, browser_page):
             for m in people[:2]:
                 add_order(s, s.get(Member, m.id), 810, now + timedelta(hours=5))
         clock.advance(timedelta(days=1))
-        log_in(page, base)
+        log_in(page, base, "ab@shop.example")
         page.goto(base + "/console/broadcasts")
         page.click("text=週末 A/B")
         page.wait_for_selector("#ab-results")

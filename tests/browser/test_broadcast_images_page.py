@@ -49,10 +49,8 @@ def shop(app, clock):
     create_staff(app, "pics@shop.example", "marketer")
 
 
-def test_a_marketer_uploads_pictures_and_sees_them_in_the_preview(database_url, clock, browser_page):
-    page = browser_page
-    page.on("dialog", lambda dialog: dialog.accept())  # "Send it?"
-    OUT.mkdir(exist_ok=True)
+def test_a_marketer_uploads_pictures_and_sees_them_in_the_preview(database_url, clock, console_page):
+    page = console_page
     with running_bot(database_url, clock) as (app, sim):
         shop(app, clock)
         base = app.extensions["bot"].config.BOT_PUBLIC_URL

@@ -17,26 +17,20 @@ from messaging import journey
 from rewards.models import Coupon, Member
 from worker.runner import run_due
 
-from ..console.conftest import PASSWORD, create_staff
+from ..console.conftest import create_staff
+from ..console.test_browser import log_in
 from ..console.people import add_member, add_order
+from .test_ab_test_page import half_and_half
 from .test_broadcast_images_page import poster, upload
 from .test_chat_page import OUT, running_bot
 
 pytestmark = pytest.mark.browser
 
 
-def log_in(page, base):
-    page.goto(base + "/console/login")
-    page.fill("input[name=email]", "week@shop.example")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/console/")
 
 
-def test_the_marketers_week(database_url, clock, browser_page):
-    page = browser_page
-    page.on("dialog", lambda dialog: dialog.accept())
-    OUT.mkdir(exist_ok=True)
+def test_the_marketers_week(database_url, clock, console_page):
+    page = console_page
     with running_bot(database_url, clock) as (app, sim):
         rt = app.extensions["bot"]
         now = clock.now()
@@ -52,7 +46,7 @@ def test_the_marketers_week(database_url, clock, browser_page):
         base = rt.config.BOT_PUBLIC_URL
 
         # Monday: the dashboard
-        log_in(page, base)
+        log_in(page, base, "week@shop.example")
         page.wait_for_selector(".chart svg")
         page.screenshot(path=str(OUT / "week-1-dashboard.png"), full_page=True)
 
@@ -82,11 +76,7 @@ def test_the_marketers_week(database_url, clock, browser_page):
         page.fill("input[name=coupon_days]", "14")
         page.fill("input[name=coupon_title_zh]", "熱拿鐵折價券")
         page.fill("input[name=coupon_title_en]", "Latte coupon")
-        page.click("#ab-test summary")
-        page.fill("input[name=variant_A_share]", "50")
-        page.fill("input[name=variant_B_share]", "50")
-        page.fill("textarea[name=variant_B_text_zh]", "{name}，第二杯半價，只到週日！")
-        page.fill("textarea[name=variant_B_text_en]", "{name}, half price on your second cup, until Sunday!")
+        half_and_half(page, "{name}，第二杯半價，只到週日！", "{name}, half price on your second cup, until Sunday!")
         page.click("text=儲存並預覽")
         page.wait_for_selector("#preview .phone")
         split = page.inner_text("#split")
@@ -116,7 +106,7 @@ def test_the_marketers_week(database_url, clock, browser_page):
         run_due(app, clock.now())
 
         # Friday: the results, with LINE's opens
-        log_in(page, base)
+        log_in(page, base, "week@shop.example")
         page.goto(base + "/console/broadcasts")
         page.click("text=冬季咖啡 A/B")
         page.wait_for_selector("#ab-results")

@@ -9,17 +9,16 @@ import pytest
 from insights.models import Segment
 from worker.runner import run_due
 
-from ..console.conftest import PASSWORD, create_staff
+from ..console.conftest import create_staff
+from ..console.test_browser import log_in
 from ..console.people import add_member
 from .test_chat_page import OUT, running_bot
 
 pytestmark = pytest.mark.browser
 
 
-def test_waiting_for_quota_and_resume(database_url, clock, browser_page):
-    page = browser_page
-    page.on("dialog", lambda dialog: dialog.accept())
-    OUT.mkdir(exist_ok=True)
+def test_waiting_for_quota_and_resume(database_url, clock, console_page):
+    page = console_page
     with running_bot(database_url, clock) as (app, sim):
         rt = app.extensions["bot"]
         now = clock.now()
@@ -28,10 +27,7 @@ def test_waiting_for_quota_and_resume(database_url, clock, browser_page):
             s.add(Segment(name="Q", definition={"tags": ["q"]}, created_by="t", created_at=now, updated_at=now))
         create_staff(app, "q@shop.example", "marketer")
         base = rt.config.BOT_PUBLIC_URL
-        page.goto(base + "/console/login")
-        page.fill("input[name=email]", "q@shop.example")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        log_in(page, base, "q@shop.example")
         page.goto(base + "/console/broadcasts/new")
         page.fill("input[name=name]", "月底促銷")
         page.select_option("select[name=segment_id]", label="Q")

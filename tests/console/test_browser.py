@@ -67,6 +67,16 @@ def log_in(page, base, email):
     page.wait_for_url(base + "/console/")
 
 
+def marketer_page(live_app, browser, errors):
+    """A new marketer, logged in on a new page: (page, base URL)."""
+    create_staff(live_app, "marketer@shop.example", "marketer")
+    base = live_app.config["LIVE_URL"]
+    OUTPUT.mkdir(exist_ok=True)
+    page = new_page(browser, errors)
+    log_in(page, base, "marketer@shop.example")
+    return page, base
+
+
 @pytest.fixture
 def shop(live_app, clock):
     """Members to talk to, some history for the dashboard, a marketer and a viewer."""

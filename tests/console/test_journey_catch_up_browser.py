@@ -15,7 +15,7 @@ from tests.e2e.chat import Chat
 from worker.runner import run_due
 
 from .conftest import create_staff
-from .test_browser import OUTPUT, browser, live_app, log_in, new_page  # noqa: F401 - fixtures
+from .test_browser import OUTPUT, browser, live_app, marketer_page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 EARLY, LATE = "U" + "1" * 31 + "e", "U" + "2" * 31 + "e"
@@ -54,12 +54,8 @@ def test_a_step_past_its_catch_up_window_is_shown_missed_and_one_within_it_goes_
     assert (figures[3].missed, figures[3].sent, figures[0].missed, figures[0].sent) == (1, 1, 1, 1)
     assert figures[3].title == "手沖入門 · Pour-over basics"
 
-    create_staff(live_app, "marketer@shop.example", "marketer")
-    base = live_app.config["LIVE_URL"]
-    OUTPUT.mkdir(exist_ok=True)
     errors: list[str] = []
-    page = new_page(browser, errors)
-    log_in(page, base, "marketer@shop.example")
+    page, base = marketer_page(live_app, browser, errors)
     page.goto(base + "/console/journey")
     rows = page.locator("#journey-steps").inner_text()
     assert "手沖入門 · Pour-over basics" in rows

@@ -13,8 +13,7 @@ from content.models import ContentItem
 from core.config import PROJECT_ROOT
 from tests.e2e.chat import Chat, words
 
-from .conftest import create_staff
-from .test_browser import OUTPUT, browser, live_app, log_in, new_page  # noqa: F401 - fixtures
+from .test_browser import OUTPUT, browser, live_app, marketer_page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 LIBRARY = PROJECT_ROOT / "content" / "library"
@@ -26,12 +25,8 @@ def test_a_store_and_an_article_edited_in_the_console_survive_a_sync(live_app, b
     shutil.copytree(LIBRARY, folder)
     runner = live_app.test_cli_runner()
     assert runner.invoke(args=["content", "sync", "--dir", str(folder)]).exit_code == 0
-    create_staff(live_app, "marketer@shop.example", "marketer")
-    base = live_app.config["LIVE_URL"]
-    OUTPUT.mkdir(exist_ok=True)
     errors: list[str] = []
-    page = new_page(browser, errors)
-    log_in(page, base, "marketer@shop.example")
+    page, base = marketer_page(live_app, browser, errors)
 
     page.goto(base + "/console/content")
     page.click("#stores-link")

@@ -114,3 +114,11 @@ def test_not_small_talk(text):
                                          ("真人客復", True), ("客服", False), ("help", False)])
 def test_asking_for_a_person(text, person):
     assert asks_for_person(text) is person
+
+
+@pytest.mark.parametrize("text, off_topic", [("推薦什麼", True), ("推薦什麼好", True), ("有推薦的嗎謝謝", True),
+                                             ("推薦朋友要怎麼付款", False)])
+def test_a_message_that_names_only_off_topic_things_of_ours_is_off_topic(text, off_topic):
+    """Off topic when that is all of ours it names, whole or with other words around it; not when it
+    also names a member question (the referral here)."""
+    assert IntentMatcher().match(text).off_topic is off_topic

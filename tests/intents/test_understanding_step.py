@@ -11,6 +11,8 @@ from bot.understanding import Understanding, language_of
 from bot.understanding import current
 from bot.understanding.classifier import Classifier, Example, NONE
 from bot.understanding.examples import read_file
+from bot.understanding import step
+from bot.understanding.features import Featuriser
 from bot.understanding.step import ASK_BACK
 from messaging import labelled_examples
 
@@ -64,6 +66,56 @@ def test_every_wording_understood_says_its_language_and_words_of_the_menu_are_ex
     assert (menu.kind, menu.key, menu.exact, menu.language) == ("intent", "points", True, "zh-TW")
     padded = model.understand("不好意思想請問一下，我上週在信義店買了豆子，現在點數累積到多少了呢")
     assert (padded.kind, padded.exact) == ("intent", False) and padded.key in ("points", "history")
+
+
+def test_a_concept_is_found_in_a_plural_and_a_plural_is_not_corrected_to_another_word():
+    featuriser = Featuriser({"news", "ads", "dad", "hours"})
+    assert {"@news", "@hours"} <= set(featuriser.features("any news today"))  # the stemmer makes "news" "new"
+    dads = featuriser.features("my dads birthday")
+    assert "@other_people" in dads and "@message" not in dads  # "dads" is not "ads" mistyped
+
+
+@pytest.mark.parametrize("text, label", [
+    # a question about an faq's topic at a named store is the faq's; its hours are the store's
+    ("can I park my car at the Taichung store", "faq:faq-parking"),
+    ("台中店附近停車方便嗎", "faq:faq-parking"),
+    ("台中店幾點開", "store:store-taichung"),
+    # a birthday and a coupon named apart: the birthday coupon, not a question back
+    ("do I get a coupon on my birthday", "birthday_gift"),
+    # an faq's words next to a game: chit-chat
+    ("my poker buddies only accept cash", None),
+    ("打麻將要怎麼算分", None),
+])
+def test_context_decides_between_a_store_an_faq_and_chit_chat(text, label):
+    assert understander().understand(text).label == label
+
+
+@pytest.mark.parametrize("text, label", [
+    ("the buffet has three levels of desserts", None),  # a remark about a third thing
+    ("the birthday coupon never came", "birthday_gift"),  # ... but about one of ours
+    ("the last purchase did not give points", "history"),
+    ("the menu", "help"),  # a request, however short
+])
+def test_an_english_remark_about_a_third_thing_is_not_a_member_question(text, label):
+    assert understander().understand(text).label == label
+
+
+@pytest.mark.parametrize("text, label", [
+    ("之後請用英文 我看不太懂中文", "english"),  # the language turned down is not the one wanted
+    ("請用中文回我 英文我不太會", "chinese"),
+    ("I can't read chinese, reply in english", "english"),
+])
+def test_a_language_the_member_cannot_read_is_not_the_one_they_ask_for(text, label):
+    assert understander().understand(text).label == label
+
+
+def test_a_message_naming_nothing_of_ours_needs_a_nearer_reading(monkeypatch):
+    model = understander()
+    features = model.classifier.features_of("這本書有幾頁")
+    assert not any(name.startswith("@") for name in features)
+    assert model.understand("這本書有幾頁").kind is None
+    monkeypatch.setattr(step, "UNNAMED_ACCEPT", step.ACCEPT)
+    assert model.understand("這本書有幾頁").kind is not None  # it was near a reading, only not near enough
 
 
 def test_the_process_model_sees_a_label_after_its_refresh_interval_and_another_database_at_once(db, monkeypatch):

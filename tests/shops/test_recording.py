@@ -47,9 +47,32 @@ def test_an_unknown_topic_is_recorded_as_ignored_in_the_same_unit(rt, shopify):
     assert rows(rt, select(ShopDelivery.status, ShopDelivery.outcome)) == [("ignored", "ignored")]
 
 
-def test_a_delivery_processed_by_the_process_that_recorded_it_is_recorded_claimed(rt, shopify, make_member):
-    """INBOX_MODE=sync (as thread): written claimed, its payload handed over in memory, so the row is
-    written twice in all (the INSERT, the finish) with no claim and no read back."""
+def test_a_delivery_processed_in_its_request_is_one_unit_of_work(rt, shopify, make_member):
+    """INBOX_MODE=sync: acted on, then recorded finished by one INSERT (no payload kept, no claim, no
+    second write of the delivery), in one transaction; the crediting is the orders API's own
+    statements plus the shop order's two writes and the customer's link."""
+    member = make_member()
+    assert shopify.send("orders/paid", shopify.order(order_id=1, member_code=member.code)).status_code == 200  # warm
+    begin = ["BEGIN"] if rt.db.engine.dialect.name == "sqlite" else []
+    with statements(rt) as seen:
+        assert shopify.send("orders/paid", shopify.order(order_id=2, member_code=member.code)).status_code == 200
+    assert seen == begin + [
+        "INSERT",  # the shop order, once per (platform, shop, order id)
+        "SELECT",  # its member, by the code given at checkout
+        "UPDATE", "SELECT", "INSERT", "UPDATE", "INSERT", "INSERT",  # rewards/orders.py: lock, spend, order, balance, ledger, receipt
+        "INSERT",  # the customer id linked to the member
+        "UPDATE",  # the shop order credited
+        "INSERT",  # the delivery, finished
+    ], seen
+    assert rows(rt, select(ShopDelivery.status, ShopDelivery.outcome, ShopDelivery.attempts, ShopDelivery.payload)
+                .order_by(ShopDelivery.id)) == [("done", "credited", 1, None)] * 2
+    assert balance(rt, member) == 24
+
+
+@pytest.mark.parametrize("shop_settings", [{"INBOX_MODE": "thread"}])
+def test_a_delivery_processed_by_the_process_that_recorded_it_is_recorded_claimed(app, rt, shopify, make_member):
+    """INBOX_MODE=thread: recorded claimed before the answer, its payload handed to the pool in
+    memory, so the row is written twice in all (the INSERT, the finish) with no claim and no read back."""
     member = make_member()
     with rt.db.engine.connect() as conn:
         conn.exec_driver_sql("SELECT 1")  # the pool's connection opened before counting
@@ -62,11 +85,34 @@ def test_a_delivery_processed_by_the_process_that_recorded_it_is_recorded_claime
     event.listen(rt.db.engine, "before_cursor_execute", listen)
     try:
         assert shopify.send("orders/paid", shopify.order(member_code=member.code)).status_code == 200
+        app.extensions["shop_worker"].shutdown(wait=True)  # the pool has processed it
     finally:
         event.remove(rt.db.engine, "before_cursor_execute", listen)
     assert seen == ["INSERT", "UPDATE"]
     assert rows(rt, select(ShopDelivery.status, ShopDelivery.outcome, ShopDelivery.attempts)) == [
         ("done", "credited", 1)]
+    assert balance(rt, member) == 12
+
+
+def test_a_delivery_whose_processing_raised_is_recorded_pending_for_the_sweep(rt, app, shopify, make_member,
+                                                                               monkeypatch):
+    """INBOX_MODE=sync: the one unit of work is rolled back, and the delivery is recorded apart,
+    pending with the reason (nothing lost before the 200); the sweep credits it once."""
+    member = make_member()
+    real = deliveries.act
+
+    def broken(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(deliveries, "act", broken)
+    assert shopify.send("orders/paid", shopify.order(member_code=member.code), webhook_id="w-1").status_code == 200
+    assert rows(rt, select(ShopDelivery.status, ShopDelivery.attempts, ShopDelivery.error)) == [
+        ("pending", 1, "RuntimeError: the database went away")]
+    assert balance(rt, member) == 0
+    monkeypatch.setattr(deliveries, "act", real)
+    assert app.extensions["shop_worker"].sweep(rt.clock.now() + timedelta(seconds=10)) == 1
+    assert shopify.send("orders/paid", shopify.order(member_code=member.code), webhook_id="w-1").status_code == 200
+    assert rows(rt, select(ShopDelivery.status, ShopDelivery.outcome)) == [("done", "credited")]
     assert balance(rt, member) == 12
 
 

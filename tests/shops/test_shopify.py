@@ -1,5 +1,5 @@
 """Shopify's signed order webhooks, end to end through the app: recorded, answered, processed
-(INBOX_MODE=sync: inside the request, after the record is committed), credited once."""
+(INBOX_MODE=sync: recorded and processed in one unit of work, inside the request), credited once."""
 from __future__ import annotations
 
 import json
