@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from rewards.models import Member, Outbox
+from rewards.outbox_state import FROM_, STATE
 from core.timeutil import require_aware
 
 from .interests import interests_of
@@ -69,9 +70,9 @@ def sent_content(session: Session, member_ids: Iterable[int]) -> dict[int, set[i
     sent: dict[int, set[int]] = {member_id: set() for member_id in ids}
     for i in range(0, len(ids), CHUNK):
         for member_id, params in session.execute(
-                select(Outbox.member_id, Outbox.params)
+                select(Outbox.member_id, Outbox.params).select_from(FROM_)
                 .where(Outbox.member_id.in_(ids[i:i + CHUNK]), Outbox.kind.in_(CONTENT_KINDS),
-                       Outbox.status.not_in(("skipped", "failed", "cancelled")))):
+                       STATE.status.not_in(("skipped", "failed", "cancelled")))):
             params = params or {}
             content_id = params.get("content_id") or (params.get("content") or {}).get("content_id")
             if isinstance(content_id, int):

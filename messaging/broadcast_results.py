@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from rewards.models import Member, Outbox
+from rewards.outbox_state import FROM_, STATE
 
 from insights.attribution import After, after
 from messaging import ab_split, ab_stats
@@ -78,8 +79,8 @@ class Earned:
 def earned(session: Session, broadcast_id: int, now: datetime) -> Earned:
     base = bc.results(session, broadcast_id)
     skipped = {reason: n for reason, n in base.skipped.items() if reason != bc.HOLDOUT}
-    rows = session.execute(select(Outbox.member_id, Outbox.status, Outbox.skip_reason, Outbox.sent_at,
-                                  Outbox.created_at)
+    rows = session.execute(select(Outbox.member_id, STATE.status, Outbox.skip_reason, STATE.sent_at,
+                                  Outbox.created_at).select_from(FROM_)
                            .where(Outbox.campaign_id == broadcast_id, Outbox.kind == bc.KIND)).all()
     sent = [(mid, at) for mid, status, _, at, _ in rows if status == "sent"]
     held = [(mid, created) for mid, status, reason, _, created in rows
@@ -156,12 +157,13 @@ def latest(session: Session, limit: int = 10) -> list[BroadcastResult]:
         return []
     ids = [b.id for b in recent]
     sent = {cid: int(n) for cid, n in session.execute(
-        select(Outbox.campaign_id, func.count()).where(Outbox.campaign_id.in_(ids), Outbox.status == "sent")
+        select(Outbox.campaign_id, func.count()).select_from(FROM_)
+        .where(Outbox.campaign_id.in_(ids), STATE.status == "sent")
         .group_by(Outbox.campaign_id))}
     blocked = {cid: int(n) for cid, n in session.execute(
-        select(Outbox.campaign_id, func.count()).join(Member, Member.id == Outbox.member_id)
-        .where(Outbox.campaign_id.in_(ids), Outbox.status == "sent", Member.is_blocked.is_(True),
-               _within_a_day(Member.blocked_at, Outbox.sent_at, dialect))
+        select(Outbox.campaign_id, func.count()).select_from(FROM_.join(Member, Member.id == Outbox.member_id))
+        .where(Outbox.campaign_id.in_(ids), STATE.status == "sent", Member.is_blocked.is_(True),
+               _within_a_day(Member.blocked_at, STATE.sent_at, dialect))
         .group_by(Outbox.campaign_id))}
     return [BroadcastResult(b.id, b.name, b.queued_at, b.recipients or 0, sent.get(b.id, 0), blocked.get(b.id, 0))
             for b in recent]

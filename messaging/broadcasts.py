@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from rewards import notices
 from rewards.models import Member, Outbox
+from rewards.outbox_state import FROM_, STATE, unclaimed
 from rewards.settings import ProgramSettings
 from core.timeutil import require_aware
 
@@ -291,7 +292,7 @@ def cancel(session: Session, b: Broadcast, actor: str, now: datetime) -> int:
     if b.status not in ("draft", "scheduled", "queuing", "queued"):
         raise FieldErrors({"status": f"這則推播已無法取消。A {b.status} broadcast cannot be cancelled."})
     stopped = session.execute(
-        update(Outbox).where(Outbox.campaign_id == b.id, Outbox.kind == KIND, Outbox.status == "pending")
+        update(Outbox).where(Outbox.campaign_id == b.id, Outbox.kind == KIND, Outbox.status == "pending", unclaimed())
         .values(status="cancelled", skip_reason="cancelled").execution_options(synchronize_session=False)).rowcount
     b.status, b.cancelled_at, b.cancelled_by, b.updated_at = "cancelled", now, actor, now
     return stopped or 0
@@ -535,9 +536,9 @@ def results(session: Session, broadcast_id: int) -> Results:
     r = Results()
     skipped: Counter[str] = Counter()
     for status, reason, n in session.execute(
-            select(Outbox.status, Outbox.skip_reason, func.count())
+            select(STATE.status, Outbox.skip_reason, func.count()).select_from(FROM_)
             .where(Outbox.campaign_id == broadcast_id, Outbox.kind == KIND)
-            .group_by(Outbox.status, Outbox.skip_reason)):
+            .group_by(STATE.status, Outbox.skip_reason)):
         r.total += n
         if status in ("pending", "sending"):
             r.waiting += n
@@ -552,8 +553,9 @@ def results(session: Session, broadcast_id: int) -> Results:
     r.skipped = dict(skipped)
     if r.failed:
         r.errors = list(session.scalars(
-            select(Outbox.last_error).where(Outbox.campaign_id == broadcast_id, Outbox.status == "failed")
-            .group_by(Outbox.last_error).limit(3)))
+            select(STATE.last_error).select_from(FROM_).where(Outbox.campaign_id == broadcast_id,
+                                                              STATE.status == "failed")
+            .group_by(STATE.last_error).limit(3)))
     return r
 
 

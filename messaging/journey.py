@@ -30,6 +30,7 @@ from messaging import campaign_coupons, policy
 from messaging.broadcasts import SAMPLE_COUPON_CODE, TEST_REFUSED
 from rewards import notices
 from rewards.models import Member, Order, Outbox
+from rewards.outbox_state import FROM_, STATE, unclaimed
 from core.timeutil import require_aware
 from rewards.tx import isolated
 
@@ -239,7 +240,7 @@ def stop_for_leavers(session: Session) -> int:
     """Cancel the steps still waiting for members who left (blocked the account, or are no longer members)."""
     gone = select(Member.id).where(or_(Member.status != "member", Member.is_blocked.is_(True)))
     return session.execute(
-        update(Outbox).where(Outbox.kind == KIND, Outbox.status == "pending", Outbox.member_id.in_(gone))
+        update(Outbox).where(Outbox.kind == KIND, Outbox.status == "pending", Outbox.member_id.in_(gone), unclaimed())
         .values(status="cancelled", skip_reason=LEFT).execution_options(synchronize_session=False)).rowcount or 0
 
 
@@ -365,7 +366,7 @@ def figures(session: Session, now: datetime, journey: str | None = None) -> list
         f = StepFigures(step)
         got = []
         for member_id, status, reason, sent_at in session.execute(
-                select(Outbox.member_id, Outbox.status, Outbox.skip_reason, Outbox.sent_at)
+                select(Outbox.member_id, STATE.status, Outbox.skip_reason, STATE.sent_at).select_from(FROM_)
                 .where(Outbox.kind == KIND, Outbox.dedup_key.like(f"{KIND}:{step.id}:%"))):
             if status == "sent":
                 f.sent += 1

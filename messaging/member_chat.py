@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from core.field_errors import FieldErrors
 from rewards import notices
 from rewards.models import Member, Outbox
+from rewards.outbox_state import FROM_, STATE
 from core.timeutil import require_aware
 
 from . import handoff
@@ -127,7 +128,8 @@ class Delivery:
 def deliveries(session: Session, messages: list[HandoffMessage]) -> dict[int, Delivery]:
     """For each sent staff message: its outbox row's status and its cost (one push each)."""
     keys = {f"handoff_reply:{m.id}": m.id for m in messages if m.direction == "out" and m.kind != "note"}
-    found = dict(session.execute(select(Outbox.dedup_key, Outbox.status).where(Outbox.dedup_key.in_(keys))).all()) \
+    found = dict(session.execute(select(Outbox.dedup_key, STATE.status).select_from(FROM_)
+                                .where(Outbox.dedup_key.in_(keys))).all()) \
         if keys else {}
     return {message_id: Delivery(found.get(key, "missing"), 1) for key, message_id in keys.items()}
 

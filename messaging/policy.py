@@ -18,6 +18,7 @@ from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from rewards.models import Member, Outbox
+from rewards.outbox_state import FROM_, STATE
 from rewards.settings import ProgramSettings
 from core.timeutil import require_aware
 
@@ -116,9 +117,9 @@ def recent_marketing_counts(session: Session, member_ids: Iterable[int], now: da
     for i in range(0, len(ids), 1000):
         chunk = ids[i:i + 1000]
         result = session.execute(
-            select(Outbox.member_id, func.count())
-            .where(Outbox.member_id.in_(chunk), Outbox.category == "marketing", Outbox.status == "sent",
-                   Outbox.sent_at > now - CAP_WINDOW)
+            select(Outbox.member_id, func.count()).select_from(FROM_)
+            .where(Outbox.member_id.in_(chunk), Outbox.category == "marketing", STATE.status == "sent",
+                   STATE.sent_at > now - CAP_WINDOW)
             .group_by(Outbox.member_id))
         counts.update({member_id: count for member_id, count in result})
     return counts
@@ -129,8 +130,8 @@ def predict_skips_of(session: Session, members, now: datetime, settings: Program
     """`predict_skips` in one grouped query over the members a SELECT of `members.id` finds (an
     audience of any size, read where it is): (members, reason -> how many). The same rules in SQL."""
     require_aware(now)
-    recent = (select(Outbox.member_id, func.count().label("n"))
-              .where(Outbox.category == "marketing", Outbox.status == "sent", Outbox.sent_at > now - CAP_WINDOW)
+    recent = (select(Outbox.member_id, func.count().label("n")).select_from(FROM_)
+              .where(Outbox.category == "marketing", STATE.status == "sent", STATE.sent_at > now - CAP_WINDOW)
               .group_by(Outbox.member_id).subquery())
     whens = [(or_(Member.status == "erased", Member.line_user_id.is_(None)), "erased"),
              (Member.is_blocked.is_(True), "blocked")]

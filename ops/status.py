@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from core.models import WorkerHeartbeat
 from rewards.models import Outbox
+from rewards.outbox_state import FROM_, STATE, unclaimed
 from worker.heartbeat import EVERY_SECONDS, latest, recent
 
 # a worker whose last beat is older than this is taken for dead (or stuck)
@@ -35,13 +36,14 @@ def worker_status(session, now: datetime) -> WorkerStatus:
 
 def oldest_pending_seconds(session, now: datetime) -> float:
     """How long the oldest due pending outbox row has been waiting (0 when none is)."""
+    # (a message in a batch waiting for a retry is the batch's, counted by its state below)
     oldest = session.scalar(select(func.min(Outbox.not_before)).where(Outbox.status == "pending",
-                                                                      Outbox.not_before <= now))
+                                                                      Outbox.not_before <= now, unclaimed()))
     return max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
 
 
 def outbox_by_status(session) -> dict[str, int]:
-    return dict(session.execute(select(Outbox.status, func.count()).group_by(Outbox.status)).all())
+    return dict(session.execute(select(STATE.status, func.count()).select_from(FROM_).group_by(STATE.status)).all())
 
 
 def worker_stats(session, now: datetime) -> list[WorkerHeartbeat]:

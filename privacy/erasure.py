@@ -33,6 +33,7 @@ from core import conversation
 from core.models import InboxEvent
 from rewards import email_verification, membership, phone_verification
 from rewards.models import ClaimAttempt, Member, Outbox
+from rewards.outbox_state import unclaimed
 
 from content.models import ContentView
 from insights.models import SurveyResponse
@@ -59,7 +60,7 @@ def erase_member(session: Session, member: Member, now: datetime) -> str | None:
         session.execute(delete(ClaimAttempt).where(ClaimAttempt.line_user_id == line_user_id)
                         .execution_options(synchronize_session=False))
         staff_link.forget_account(session, line_user_id)  # no test send goes to an erased person
-        session.execute(update(Outbox).where(Outbox.to_user_id == line_user_id, Outbox.status == "pending")
+        session.execute(update(Outbox).where(Outbox.to_user_id == line_user_id, Outbox.status == "pending", unclaimed())
                         .values(status="cancelled", skip_reason="erased").execution_options(synchronize_session=False))
         session.execute(update(Outbox).where(Outbox.to_user_id == line_user_id).values(to_user_id=None, params={})
                         .execution_options(synchronize_session=False))

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core import formats
-from rewards import account_links
+from rewards import account_links, outbox_state
 from rewards.models import Coupon, Member, MemberImport, Order, Outbox, PointsLedger, PointsSpend
 from rewards.settings import ProgramSettings
 from rewards.tiers import TierStatus, tier_status
@@ -46,8 +46,9 @@ def profile(session: Session, member: Member, now: datetime, settings: ProgramSe
         order_count=int(order_count), lifetime_spend=int(spend),
         coupons=list(session.scalars(select(Coupon).where(Coupon.member_id == member.id)
                                      .order_by(Coupon.created_at.desc(), Coupon.id.desc()).limit(limit))),
-        messages=list(session.scalars(select(Outbox).where(Outbox.member_id == member.id)
-                                      .order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(20))),
+        messages=outbox_state.with_state(session, session.scalars(
+            select(Outbox).where(Outbox.member_id == member.id)
+            .order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(20))),
         rfm=session.get(RfmScore, member.id),
         survey_answers=survey_reports.answers_of(session, member.id),
     )
@@ -59,7 +60,8 @@ def export(session: Session, member: Member, now: datetime) -> dict[str, Any]:
     ledger = session.scalars(select(PointsLedger).where(PointsLedger.member_id == m.id).order_by(PointsLedger.id))
     orders = session.scalars(select(Order).where(Order.member_id == m.id).order_by(Order.id))
     coupons = session.scalars(select(Coupon).where(Coupon.member_id == m.id).order_by(Coupon.id))
-    messages = session.scalars(select(Outbox).where(Outbox.member_id == m.id).order_by(Outbox.id))
+    messages = outbox_state.with_state(session, session.scalars(select(Outbox).where(Outbox.member_id == m.id)
+                                                                .order_by(Outbox.id)))
     rfm = session.get(RfmScore, m.id)
     moved_in = session.scalars(select(MemberImport).where(or_(MemberImport.claimed_by_id == m.id,
                                                               MemberImport.member_id == m.id)).order_by(MemberImport.id))

@@ -190,6 +190,7 @@ def erase(session: Session, member: Member, now: datetime) -> None:
     claimed; no message of any kind is sent again, and pending ones are cancelled.
     """
     from .models import MemberImport, Outbox
+    from .outbox_state import unclaimed
 
     for name, value in erased_values(now).items():
         setattr(member, name, value)
@@ -200,7 +201,7 @@ def erase(session: Session, member: Member, now: datetime) -> None:
                                                MemberImport.erased_at.is_(None), MemberImport.claimed_at.is_(None))
                     .values(erased_at=now).execution_options(synchronize_session=False))
     account_links.forget(session, member.id)  # shop customer ids, link tokens and nonces
-    session.execute(update(Outbox).where(Outbox.member_id == member.id, Outbox.status == "pending")
+    session.execute(update(Outbox).where(Outbox.member_id == member.id, Outbox.status == "pending", unclaimed())
                     .values(status="cancelled", skip_reason="erased").execution_options(synchronize_session=False))
 
 

@@ -171,8 +171,9 @@ class Outbox(Base):
 
     The domain records *what* to tell (kind + params); the bot renders it into LINE messages when it
     sends. `dedup_key` is the business idempotency key: one row per (cause, member), ever.
-    `status` says what became of it for every reader; while it is being sent ('sending', or 'pending'
-    again until a retry) it belongs to one `outbox_batches` row, which holds the retry key.
+    Once claimed into a call to LINE it belongs to one `outbox_batches` row (through `outbox_claims`),
+    whose state is its state until the row is settled, set-based, after the call: so `status` is read
+    through rewards/outbox_state.py, never alone. A settled row keeps its batch in `batch_id`.
     """
 
     __tablename__ = "outbox"
@@ -183,7 +184,6 @@ class Outbox(Base):
         # partial: only rows still to send (sent, failed and skipped rows are most of the table)
         Index("ix_outbox_due", "not_before", "id", sqlite_where=text("status = 'pending'"),
               postgresql_where=text("status = 'pending'")),
-        Index("ix_outbox_batch", "batch_id", sqlite_where=text(UNSENT), postgresql_where=text(UNSENT)),
         # a member's messages still to send, in the order they were made (the sender sends the first)
         Index("ix_outbox_member_unsent", "member_id", "id", sqlite_where=text(UNSENT),
               postgresql_where=text(UNSENT)),
@@ -201,12 +201,59 @@ class Outbox(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending")
     not_before: Mapped[datetime]
     created_at: Mapped[datetime]
-    # the outbox_batches row it is sent in (no foreign key: a claim sets it on thousands of rows at
-    # once, and PostgreSQL would check each one)
+    # the outbox_batches row it was sent in, written when the row is settled (no foreign key: a
+    # settle writes thousands of rows at once, and PostgreSQL would check each one)
     batch_id: Mapped[int | None] = mapped_column(BigInteger)
     sent_at: Mapped[datetime | None]
     skip_reason: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+# what a call to LINE may be in: waiting for a retry, being sent, or landed
+BATCH_LANDED = ("sent", "failed")
+
+
+class OutboxBatch(Base):
+    """One call to LINE (a push, or a multicast of up to 500) and its X-Line-Retry-Key.
+
+    The sender's own state lives here, once per call instead of on every recipient's row: the retry
+    key (stored and committed before LINE is first called, reused for every retry), the attempts,
+    the lease (`claimed_at` of a 'sending' batch) and when to try again. When LINE takes it, this
+    row is the only write (`status` 'sent', `sent_at`): its messages (`outbox_claims`) are in its
+    state from then on, and their outbox rows are settled later (bot/outbox/claims.py).
+    """
+
+    __tablename__ = "outbox_batches"
+    __table_args__ = (
+        CheckConstraint("status in ('pending', 'sending', 'sent', 'failed')", name="status_known"),
+        Index("ix_outbox_batches_due", "status", "not_before", sqlite_where=text(UNSENT),
+              postgresql_where=text(UNSENT)),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    retry_key: Mapped[str] = mapped_column(String(36))
+    # decided at the first attempt and kept for every retry under the key
+    multicast: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    first_attempt_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    not_before: Mapped[datetime]
+    sent_at: Mapped[datetime | None]  # when LINE took it
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxClaim(Base):
+    """An outbox row claimed into a batch and not settled yet: a narrow row, so that claiming a
+    recipient writes nothing to the wide outbox row (whose every update rewrites its index entries).
+    Deleted when the row is settled with its batch's state, judged again, or given back."""
+
+    __tablename__ = "outbox_claims"
+
+    outbox_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # no index: a claim writes thousands at once, and only a retry, a give-back and the settle look
+    # rows up by batch (the table holds the claims not settled yet, a drain's at the most)
+    batch_id: Mapped[int] = mapped_column(BigInteger)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,12 +1,17 @@
 """The database side of the outbox sender: claiming due rows into batches, and settling batches.
 
 A batch is one call to LINE: an `outbox_batches` row holding its retry key, attempts and lease, and
-the outbox rows that point to it. Fresh rows are claimed, judged and batched in one transaction:
-the due rows never tried are read with their members (on PostgreSQL locked FOR UPDATE SKIP LOCKED,
-so concurrent senders take different rows; on SQLite the unit holds the write lock), and the same
-transaction records every verdict and every batch with its new key. So the key is committed before
-LINE is called, and a recipient's row is written twice on its way to 'sent': claimed into its batch,
-then settled with it by one UPDATE ... WHERE batch_id.
+the outbox rows claimed into it (`outbox_claims`, narrow rows). Fresh rows are claimed, judged and
+batched in one transaction: the due rows never tried and not claimed are read with their members,
+and the same transaction records every verdict and every batch with its new key and its claims. The
+claim's primary key is the lock: on PostgreSQL two senders may read the same rows, and the second's
+claims wait for the first's to commit and then write nothing (ON CONFLICT DO NOTHING), so the rows
+it did not get leave its batches before LINE is called (locking the wide rows FOR UPDATE would write
+each of them); on SQLite the unit holds the write lock. So the key is committed before LINE is
+called, and the wide outbox row is not written on its way to 'sent': when LINE takes the batch, the
+batch's row is the only write, and its messages are in its state from then on, whatever their rows
+say (a verdict another sender wrote meanwhile included; rewards/outbox_state.py). `settle_landed`
+copies that state onto the outbox rows later, set-based (the worker, after each drain).
 
 A batch in 'sending' is leased (`claimed_at`) to the sender that claimed it; every later write names
 the claim, so a sender whose lease ran out cannot overwrite the new owner's work. A batch that LINE
@@ -15,23 +20,26 @@ of a request LINE accepted under the key would be answered 409 later and wrongly
 """
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Text, and_, cast, delete, insert, literal_column, or_, select, text, update
+from sqlalchemy import Text, and_, cast, delete, exists, func, insert, literal_column, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from core.bulk import one_of
-from rewards.models import UNSENT, Member, Outbox
+from core.bulk import dialect_of, one_of
+from rewards import outbox_state
+from rewards.models import BATCH_LANDED, UNSENT, Member, Outbox
 
 from .batches import Batch
-from .models import OutboxBatch
+from .models import OutboxBatch, OutboxClaim
 
 # Core statements on the tables: a drain touches thousands of rows, and ORM objects would cost more
 # than the rest of the work.
 OUTBOX = Outbox.__table__
 BATCHES = OutboxBatch.__table__
+CLAIMS = OutboxClaim.__table__
 
 # spelled as the partial indexes spell them (a bound parameter would not match them on SQLite)
 _PENDING = OUTBOX.c.status == literal_column("'pending'")
@@ -62,15 +70,26 @@ _MEMBER = [Member.__table__.c[f] for f in Recipient._fields]
 Loaded = list[tuple[ClaimedRow, Recipient | None]]
 
 
-def _load(session: Session, where, order_by, limit: int | None = None, lock: bool = False) -> Loaded:
+def _load(session: Session, where, order_by, limit: int | None = None, batch_id=None) -> Loaded:
     members = Member.__table__
-    q = (select(*_ROW, *_MEMBER).select_from(OUTBOX.outerjoin(members, members.c.id == OUTBOX.c.member_id))
-         .where(*where).order_by(*order_by).limit(limit))
-    if lock:
-        q = q.with_for_update(skip_locked=True, of=OUTBOX)
+    rows = OUTBOX.outerjoin(members, members.c.id == OUTBOX.c.member_id)
+    if batch_id is not None:
+        rows = rows.join(CLAIMS, and_(CLAIMS.c.outbox_id == OUTBOX.c.id, CLAIMS.c.batch_id == batch_id))
+    q = select(*_ROW, *_MEMBER).select_from(rows).where(*where).order_by(*order_by).limit(limit)
     n = len(_ROW)
     row, member = ClaimedRow._make, Recipient._make
     return [(row(r[:n]), member(r[n:]) if r[n] is not None else None) for r in session.execute(q).all()]
+
+
+def _claimed(outbox, landed: bool = False):
+    """The row is claimed into a batch (`landed`: a batch LINE took, or that failed). An index probe
+    per row whatever the planner's statistics say (a subquery with LIMIT is never made a join): the
+    claims come and go by the thousand between two ANALYZEs."""
+    if not landed:
+        return select(CLAIMS.c.outbox_id).where(CLAIMS.c.outbox_id == outbox.c.id).limit(1).scalar_subquery() \
+            .is_not(None)
+    return exists().where(CLAIMS.c.outbox_id == outbox.c.id, BATCHES.c.id == CLAIMS.c.batch_id,
+                          BATCHES.c.status.in_(BATCH_LANDED))
 
 
 # ---------------------------------------------------------------------------- fresh rows
@@ -79,28 +98,55 @@ def _first_of_its_member(now: datetime):
     time, in the order they were made, whatever the number of senders (a later row waits while an
     earlier one is claimed by another sender, in flight, or waiting for a retry, in its batch or
     given back with its error). A row not due yet and never tried (held for quiet hours, or
-    scheduled) does not hold back what was made after it."""
+    scheduled) does not hold back what was made after it, nor does one whose batch has landed (its
+    row not settled yet)."""
     earlier = OUTBOX.alias("earlier")
     return ~(select(literal_column("1")).where(
         earlier.c.member_id == OUTBOX.c.member_id, earlier.c.id < OUTBOX.c.id, text("earlier." + UNSENT),
-        or_(earlier.c.batch_id.is_not(None), earlier.c.not_before <= now, earlier.c.last_error.is_not(None)))
+        or_(earlier.c.not_before <= now, earlier.c.last_error.is_not(None), _claimed(earlier)),
+        ~_claimed(earlier, landed=True))
         .exists())
 
 
-def claim_fresh(session: Session, now: datetime, limit: int) -> Loaded:
-    """Up to `limit` due rows never tried, oldest first, with their members, each the first of its
-    member's still to send; locked until the unit of work ends, which must record a verdict or a
-    batch for each (`mark`, `open_batches`)."""
-    return _load(session, [_PENDING, OUTBOX.c.not_before <= now, OUTBOX.c.batch_id.is_(None),
-                           _first_of_its_member(now)],
-                 [OUTBOX.c.not_before, OUTBOX.c.id], limit, lock=True)
+def claim_fresh(session: Session, now: datetime, limit: int, after: tuple[datetime, int] | None = None) -> Loaded:
+    """Up to `limit` due rows never tried, oldest first (after `after`, a row's (not_before, id), when
+    given), with their members, each the first of its member's still to send. The unit of work must
+    record a verdict or a batch for each (`mark`, `open_batches`)."""
+    where = [_PENDING, OUTBOX.c.not_before <= now, ~_claimed(OUTBOX), _first_of_its_member(now)]
+    order = [OUTBOX.c.not_before, OUTBOX.c.id]
+    postgres = dialect_of(session) == "postgresql"
+    if postgres:  # read the due rows in the index's order, never all of them sorted: the planner cannot
+        # know how many are claimed (claims come and go by the thousand between two ANALYZEs)
+        session.execute(text("set local enable_sort = off"))
+    if after is None:
+        rows = _load(session, where, order, limit)
+    else:  # in two parts, each a seek in the index (SQLite scans (not_before, id) > (?, ?) from not_before)
+        rows = _load(session, [*where, OUTBOX.c.not_before == after[0], OUTBOX.c.id > after[1]], order, limit)
+        if len(rows) < limit:
+            rows += _load(session, [*where, OUTBOX.c.not_before > after[0]], order, limit - len(rows))
+    if postgres:
+        session.execute(text("set local enable_sort = on"))
+    return rows
 
 
-def open_batches(session: Session, batches: list[Batch], now: datetime) -> None:
-    """Record each batch with a new retry key, its first attempt now and its lease, and point its
-    rows to it."""
+def position(session: Session, row_id: int) -> tuple[datetime, int]:
+    """A row's place in the claims' order, for the next claim to go on `after`."""
+    return session.scalar(select(OUTBOX.c.not_before).where(OUTBOX.c.id == row_id)), row_id
+
+
+# claims in one statement, the row ids as one parameter: on PostgreSQL all of them, answering the
+# rows claimed (a row another sender claimed first is left out); on SQLite, one batch's
+_CLAIM_ALL = text("insert into outbox_claims (outbox_id, batch_id) "
+                  "select * from unnest(cast(:ids as bigint[]), cast(:batch_ids as bigint[])) "
+                  "on conflict do nothing returning outbox_id")
+_CLAIM_BATCH = text("insert into outbox_claims (outbox_id, batch_id) select value, :batch_id from json_each(:ids)")
+
+
+def open_batches(session: Session, batches: list[Batch], now: datetime) -> list[Batch]:
+    """Record each batch with a new retry key, its first attempt now and its lease, and claim its
+    rows into it; the batches to send, without the rows another sender claimed first."""
     if not batches:
-        return
+        return batches
     for batch in batches:
         batch.retry_key, batch.first_attempt_at, batch.attempts = str(uuid.uuid4()), now, 1
     ids = dict(session.execute(insert(BATCHES).returning(BATCHES.c.retry_key, BATCHES.c.id), [
@@ -108,17 +154,39 @@ def open_batches(session: Session, batches: list[Batch], now: datetime) -> None:
              claimed_at=now, not_before=now) for b in batches]).all())
     for batch in batches:
         batch.id = ids[batch.retry_key]
-        session.execute(update(OUTBOX).where(one_of(session, OUTBOX.c.id, batch.row_ids))
-                        .values(status="sending", batch_id=batch.id))
+    if dialect_of(session) != "postgresql":
+        session.execute(_CLAIM_BATCH, [{"ids": json.dumps(b.row_ids), "batch_id": b.id} for b in batches])
+        return batches
+    ids = [row_id for b in batches for row_id in b.row_ids]
+    got = set(session.scalars(_CLAIM_ALL, {"ids": ids, "batch_ids": [b.id for b in batches for _r in b.row_ids]}))
+    if len(got) == len(ids):
+        return batches
+    kept = []
+    for batch in batches:
+        pairs = [(r, u) for r, u in zip(batch.row_ids, batch.user_ids) if r in got]
+        batch.row_ids, batch.user_ids = [r for r, _u in pairs], [u for _r, u in pairs]
+        batch._members = set(batch.user_ids)
+        if pairs:
+            kept.append(batch)
+        else:
+            session.execute(delete(BATCHES).where(BATCHES.c.id == batch.id))
+    return kept
 
 
-def mark(session: Session, ids: list[int], status: str, **values) -> int:
+def mark(session: Session, ids: list[int], status: str, claimed: bool = False, **values) -> int:
     """A verdict on claimed rows: 'skipped' (with skip_reason), 'failed' (with last_error), or
-    'pending' (held: with not_before)."""
+    'pending' (held: with not_before). `claimed`: rows of a batch, which leave it."""
     if not ids:
         return 0
+    if claimed:
+        session.execute(delete(CLAIMS).where(one_of(session, CLAIMS.c.outbox_id, ids)))
     return session.execute(update(OUTBOX).where(one_of(session, OUTBOX.c.id, ids), _UNSENT)
                            .values(status=status, **values)).rowcount
+
+
+def settle_landed(session: Session) -> int:
+    """Settle the outbox rows of landed batches (rewards/outbox_state.py); how many."""
+    return outbox_state.settle(session)
 
 
 # ---------------------------------------------------------------------------- batches tried before
@@ -133,16 +201,15 @@ def due_batches(session: Session, now: datetime, lease: timedelta, limit: int) -
 
 
 def claim_batch(session: Session, batch_id: int, now: datetime, lease: timedelta) -> tuple[Batch, Loaded] | None:
-    """Lease one due batch and count an attempt; its rows still unsent, with their members. None
-    when another sender has it."""
+    """Lease one due batch and count an attempt; its rows (all of them: a claimed row is its
+    batch's, whatever its own row says), with their members. None when another sender has it."""
     found = session.execute(
         update(BATCHES).where(BATCHES.c.id == batch_id, _due(now, lease))
         .values(status="sending", claimed_at=now, attempts=BATCHES.c.attempts + 1)
         .returning(BATCHES.c.retry_key, BATCHES.c.multicast, BATCHES.c.attempts, BATCHES.c.first_attempt_at)).first()
     if found is None:
         return None
-    session.execute(update(OUTBOX).where(OUTBOX.c.batch_id == batch_id, _UNSENT).values(status="sending"))
-    rows = _load(session, [OUTBOX.c.batch_id == batch_id, _UNSENT], [OUTBOX.c.id])
+    rows = _load(session, [], [OUTBOX.c.id], batch_id=batch_id)
     batch = Batch(row_ids=[], user_ids=[], messages=[], id=batch_id, retry_key=found.retry_key,
                   multicast=bool(found.multicast), attempts=found.attempts, first_attempt_at=found.first_attempt_at)
     return batch, rows
@@ -155,21 +222,27 @@ def _own(session: Session, batch: Batch, claim: datetime, **values) -> bool:
                                                  BATCHES.c.claimed_at == claim).values(**values)).rowcount == 1
 
 
-def _rows_of(session: Session, batch: Batch, **values) -> int:
-    return session.execute(update(OUTBOX).where(OUTBOX.c.batch_id == batch.id, _UNSENT).values(**values)).rowcount
+def _claims_of(batch: Batch):
+    return select(CLAIMS.c.outbox_id).where(CLAIMS.c.batch_id == batch.id)
 
 
 def settle_sent(session: Session, batch: Batch, claim: datetime, now: datetime) -> int:
-    """LINE took the batch: it and its rows are sent. Returns how many rows (0: not ours any more)."""
-    if not _own(session, batch, claim, status="sent", claimed_at=None, last_error=None):
+    """LINE took the batch: it is sent, and so are its rows (one write, the batch's). Returns how
+    many rows (0: not ours any more)."""
+    if dialect_of(session) == "postgresql":
+        # no wait for the WAL to reach the disk: should a crash lose this commit, the lease runs out and
+        # the retry under the same key is answered 409, which counts as sent (the claim's commit, made
+        # before LINE is called, waits: lost, it would let a new key deliver again)
+        session.execute(text("set local synchronous_commit = off"))
+    if not _own(session, batch, claim, status="sent", sent_at=now, claimed_at=None, last_error=None):
         return 0
-    return _rows_of(session, batch, status="sent", sent_at=now, last_error=None)
+    return batch.size
 
 
 def settle_failed(session: Session, batch: Batch, claim: datetime, error: str) -> int:
     if not _own(session, batch, claim, status="failed", claimed_at=None, last_error=error[:2000]):
         return 0
-    return _rows_of(session, batch, status="failed", last_error=error[:2000])
+    return batch.size or session.scalar(select(func.count()).select_from(_claims_of(batch).subquery()))
 
 
 def release(session: Session, batch: Batch, claim: datetime, not_before: datetime | None = None,
@@ -183,10 +256,7 @@ def release(session: Session, batch: Batch, claim: datetime, not_before: datetim
         values["last_error"] = error[:2000]
     if untried:
         values["attempts"] = BATCHES.c.attempts - 1
-    if not _own(session, batch, claim, **values):
-        return 0
-    values.pop("claimed_at"), values.pop("attempts", None)
-    return _rows_of(session, batch, **values)
+    return batch.size if _own(session, batch, claim, **values) else 0
 
 
 def dissolve(session: Session, batch: Batch, claim: datetime, not_before: datetime | None = None,
@@ -196,11 +266,13 @@ def dissolve(session: Session, batch: Batch, claim: datetime, not_before: dateti
     key later cannot deliver anything twice."""
     if not _own(session, batch, claim, claimed_at=None):
         return 0
-    values: dict = {"status": "pending", "batch_id": None}
+    values: dict = {}
     if not_before is not None:
         values["not_before"] = not_before
     if error is not None:
         values["last_error"] = error[:2000]
-    released = _rows_of(session, batch, **values)
+    if values:
+        session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(_claims_of(batch)), _UNSENT).values(**values))
+    released = session.execute(delete(CLAIMS).where(CLAIMS.c.batch_id == batch.id)).rowcount
     session.execute(delete(BATCHES).where(BATCHES.c.id == batch.id))
     return released

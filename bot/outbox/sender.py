@@ -106,6 +106,7 @@ class OutboxSender:
         self.rules = rules
         self._limit_recorded = False
         self._renders = Renders(settings)
+        self._after: tuple[datetime, int] | None = None  # the last fresh row claimed in this drain
 
     @classmethod
     def from_runtime(cls, rt, rules: SendingRules | None = None) -> "OutboxSender":
@@ -122,6 +123,7 @@ class OutboxSender:
         if not self._may_send(summary):
             return summary
         self._renders = Renders(self.settings)  # settings may have changed since the last drain
+        self._after = None
         with BatchesInFlight(self._send, self.rules.in_flight) as flight:
             while summary.stopped is None:
                 worked = self._send_due_batches(flight, summary)  # tried before: they have waited longest
@@ -136,6 +138,16 @@ class OutboxSender:
         if not summary.is_empty:
             log.info("outbox drain: %s", summary)
         return summary
+
+    def settle(self) -> int:
+        """Write what became of the messages of landed batches onto their outbox rows, set-based
+        (readers get the same answer before: rewards/outbox_state.py); how many rows."""
+        settled = 0
+        while True:
+            done = self.db.run(claims.settle_landed, write=True)
+            settled += done
+            if not done:
+                return settled
 
     def _may_send(self, summary: DrainSummary) -> bool:
         now = self.clock.now()
@@ -171,13 +183,18 @@ class OutboxSender:
         claim = self.clock.now()
 
         def work(session):
-            rows = claims.claim_fresh(session, claim, self.rules.claim_size)
+            # on from the last row claimed (the rows before it are claimed, and not settled yet), then
+            # from the start for what is left there (a member's next message, say)
+            rows = claims.claim_fresh(session, claim, self.rules.claim_size, self._after)
+            if not rows and self._after is not None:
+                rows = claims.claim_fresh(session, claim, self.rules.claim_size)
             if not rows:
                 return None
+            self._after = claims.position(session, rows[-1][0].id)
             items, verdicts = self._judge(session, rows, claim)
             counts = self._record_verdicts(session, verdicts, claim)
             batches = group_identical(items)
-            claims.open_batches(session, batches, claim)
+            batches = claims.open_batches(session, batches, claim)
             return batches, counts
 
         claimed = self.db.run(work, write=True)
@@ -293,9 +310,9 @@ class OutboxSender:
                 continue
             items.append(Item(row.id, user_id, messages, key, unit_of(row)))
         for reason, row_ids in skipped.items():
-            rebuilt.skipped[reason] += claims.mark(session, row_ids, "skipped", skip_reason=reason)
+            rebuilt.skipped[reason] += claims.mark(session, row_ids, "skipped", claimed=True, skip_reason=reason)
         for error, row_ids in failed.items():
-            rebuilt.failed += claims.mark(session, row_ids, "failed", last_error=error[:2000])
+            rebuilt.failed += claims.mark(session, row_ids, "failed", claimed=True, last_error=error[:2000])
             log.warning("outbox rows %s failed: %s", row_ids[:10], error[:80])
         if not items:
             claims.settle_failed(session, batch, claim, "nobody left to send it to")
@@ -406,5 +423,9 @@ class _Rebuilt(Batch):
 
 
 def drain(rt) -> DrainSummary:
-    """Drain the outbox with the runtime's database, LINE client and clock."""
-    return OutboxSender.from_runtime(rt).drain()
+    """Drain the outbox with the runtime's database, LINE client and clock, then settle the outbox
+    rows of what landed."""
+    sender = OutboxSender.from_runtime(rt)
+    summary = sender.drain()
+    sender.settle()
+    return summary

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from core.models import InboxEvent
 from rewards import ledger
 from rewards.models import Coupon, Member, Order, Outbox, PointsLedger, Refund
+from rewards.outbox_state import FROM_, STATE
 from bot.outbox.models import OutboxBatch
 
 from .system import Moment
@@ -66,8 +67,9 @@ def outbox_delivered_once(s, line: LineRecord) -> tuple[list[str], Counter]:
     for key, calls in by_key.items():
         if len(calls) > 1:
             problems.append(f"retry key {key} delivered {len(calls)} times")
-    rows = s.execute(select(Outbox.id, Outbox.kind, Outbox.batch_id, Outbox.status, Member.line_user_id, Outbox.to_user_id)
-                     .outerjoin(Member, Member.id == Outbox.member_id).where(Outbox.status == "sent")).all()
+    rows = s.execute(select(Outbox.id, Outbox.kind, STATE.batch_id, STATE.status, Member.line_user_id, Outbox.to_user_id)
+                     .select_from(FROM_.outerjoin(Member, Member.id == Outbox.member_id))
+                     .where(STATE.status == "sent")).all()
     expected = Counter()
     for row_id, kind, batch_id, _status, member_uid, to_uid in rows:
         uid = to_uid or member_uid
@@ -80,7 +82,8 @@ def outbox_delivered_once(s, line: LineRecord) -> tuple[list[str], Counter]:
         extra = sum(len(to) for to in calls[:1]) - expected[key]
         if extra > 0:
             problems.append(f"retry key {key}: {extra} deliveries no sent outbox row accounts for")
-    failed = Counter(s.execute(select(Outbox.kind, Outbox.last_error).where(Outbox.status == "failed")).all())
+    failed = Counter(s.execute(select(Outbox.kind, STATE.last_error).select_from(FROM_)
+                               .where(STATE.status == "failed")).all())
     problems += [f"{n} outbox rows {kind} failed: {error}" for (kind, error), n in failed.items()]
     return problems, outside
 
@@ -96,9 +99,9 @@ def in_order_made(s, line: LineRecord) -> list[str]:
         for uid in to:
             first_delivery.setdefault((key, uid), at)
     keys = dict(s.execute(select(OutboxBatch.id, OutboxBatch.retry_key)).all())
-    rows = s.execute(select(Outbox.member_id, Outbox.id, Outbox.kind, Outbox.batch_id, Member.line_user_id)
-                     .join(Member, Member.id == Outbox.member_id)
-                     .where(Outbox.status == "sent", Outbox.kind.in_(SENT_AT_ONCE), Member.line_user_id.is_not(None))
+    rows = s.execute(select(Outbox.member_id, Outbox.id, Outbox.kind, STATE.batch_id, Member.line_user_id)
+                     .select_from(FROM_.join(Member, Member.id == Outbox.member_id))
+                     .where(STATE.status == "sent", Outbox.kind.in_(SENT_AT_ONCE), Member.line_user_id.is_not(None))
                      .order_by(Outbox.member_id, Outbox.id)).all()
     problems, last = [], {}
     for member_id, row_id, kind, batch_id, uid in rows:
@@ -222,10 +225,10 @@ def nothing_stuck(s, now: datetime) -> list[str]:
     inbox = Counter(dict(s.execute(select(InboxEvent.status, func.count()).where(
         InboxEvent.status.in_(("pending", "processing"))).group_by(InboxEvent.status)).all()))
     problems += [f"{n} webhook events still {status}" for status, n in inbox.items()]
-    outbox = Counter(dict(s.execute(select(Outbox.status, func.count()).where(
-        Outbox.status == "sending").group_by(Outbox.status)).all()))
-    outbox["pending (due)"] = s.scalar(select(func.count()).select_from(Outbox).where(
-        Outbox.status == "pending", Outbox.not_before <= now)) or 0
+    outbox = Counter(dict(s.execute(select(STATE.status, func.count()).select_from(FROM_).where(
+        STATE.status == "sending").group_by(STATE.status)).all()))
+    outbox["pending (due)"] = s.scalar(select(func.count()).select_from(FROM_).where(
+        STATE.status == "pending", Outbox.not_before <= now)) or 0
     problems += [f"{n} outbox rows still {status}" for status, n in outbox.items() if n]
     batches = Counter(dict(s.execute(select(OutboxBatch.status, func.count()).where(
         OutboxBatch.status.in_(("pending", "sending"))).group_by(OutboxBatch.status)).all()))

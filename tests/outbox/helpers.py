@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, literal, select
 
 from bot.line_client import LineClient
 from bot.outbox.sender import OutboxSender, SendingRules
+from rewards import outbox_state
 from rewards.models import Member, Outbox
-from bot.outbox.models import OutboxBatch
+from bot.outbox.models import OutboxBatch, OutboxClaim
 
 from ..api.live_server import all_at_once
 
@@ -46,11 +47,11 @@ def queue_rows(db, member_ids: list[int], now: datetime, kind: str = "text", cat
 
 
 def rows(db, **where) -> list[Outbox]:
+    """The outbox rows as readers see them (a claimed row in its batch's state: nothing is settled
+    here), those with the given attributes."""
     with db.session() as s:
-        q = select(Outbox).order_by(Outbox.id)
-        for name, value in where.items():
-            q = q.where(getattr(Outbox, name) == value)
-        return list(s.scalars(q))
+        found = outbox_state.with_state(s, s.scalars(select(Outbox).order_by(Outbox.id)))
+        return [r for r in found if all(getattr(r, name) == value for name, value in where.items())]
 
 
 def sender_for(app, **rules) -> OutboxSender:
@@ -80,8 +81,7 @@ def tried_before(db, retry_key: str, first_attempt_at: datetime, attempts: int =
                             last_error=error)
         s.add(batch)
         s.flush()
-        s.execute(update(Outbox).values(batch_id=batch.id, status="sending" if status == "sending" else "pending",
-                                        last_error=error))
+        s.execute(insert(OutboxClaim).from_select(["outbox_id", "batch_id"], select(Outbox.id, literal(batch.id))))
         return batch.id
 
 

@@ -1,0 +1,105 @@
+"""A recipient's sent state is its batch's: the drain writes no outbox row on the way to 'sent' (a
+claim is a narrow outbox_claims row, LINE taking a batch one UPDATE of the batch's row), readers see
+'sent' before the rows are settled, and the set-based settle writes the same onto the rows. Both
+databases."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from types import SimpleNamespace
+
+from sqlalchemy import event, func, select
+
+from bot.outbox.sender import OutboxSender
+from messaging import broadcasts, policy
+from ops import status
+from rewards.models import Outbox, OutboxBatch, OutboxClaim
+
+from .helpers import add_members, queue_rows, rows
+
+WRITE = re.compile(r"^\s*(insert\s+into|update|delete\s+from)\s+(\w+)", re.IGNORECASE)
+
+
+def writes_during(db, work) -> Counter:
+    """(verb, table) -> how many statements `work()` wrote (an executemany counts once)."""
+    seen: Counter = Counter()
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        found = WRITE.match(statement)
+        if found:
+            seen[(found.group(1).split()[0].lower(), found.group(2).lower())] += 1
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    return seen
+
+
+def test_a_drain_writes_one_row_per_batch_and_no_outbox_row(rt, unlimited_quota, clock):
+    mids = add_members(rt.db, 1200, clock.now())
+    queue_rows(rt.db, mids, clock.now(), category="marketing", campaign_id=7, key="campaign:7")
+    sender = OutboxSender.from_runtime(rt)
+    summary = None
+
+    def drain():
+        nonlocal summary
+        summary = sender.drain()
+
+    writes = writes_during(rt.db, drain)
+    assert (summary.sent, summary.calls) == (1200, 3)
+    # one claim (2,000 rows at most): its batches in one INSERT, their claims in one (on SQLite an
+    # executemany, one per batch); then per batch the one UPDATE of its row when LINE took it.
+    # Nothing written to the outbox rows.
+    assert writes == Counter({("insert", "outbox_batches"): 1, ("insert", "outbox_claims"): 1,
+                              ("update", "outbox_batches"): 3})
+
+
+def test_readers_see_sent_before_the_rows_are_settled_and_the_settle_writes_the_same(rt, unlimited_quota, clock):
+    mids = add_members(rt.db, 600, clock.now())
+    queue_rows(rt.db, mids, clock.now(), category="marketing", campaign_id=8, key="campaign:8")
+    sender = OutboxSender.from_runtime(rt)
+    assert sender.drain().sent == 600
+
+    with rt.db.session() as s:
+        assert set(s.scalars(select(Outbox.status))) == {"pending"}  # not settled yet
+        assert s.scalar(select(func.count()).select_from(OutboxClaim)) == 600
+        assert status.outbox_by_status(s) == {"sent": 600}
+        assert status.oldest_pending_seconds(s, clock.now()) == 0
+        assert policy.recent_marketing_counts(s, mids, clock.now()) == {m: 1 for m in mids}
+    before = [(r.id, r.status, r.sent_at, r.batch_id) for r in rows(rt.db)]
+    assert {b for _i, _s, _t, b in before} != {None} and {st for _i, st, _t, _b in before} == {"sent"}
+    assert {t for _i, _s, t, _b in before} == {clock.now()}
+
+    # the next claim skips them though their rows still say pending: nothing goes twice
+    assert sender.drain().sent == 0
+
+    assert sender.settle() == 600
+    with rt.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxClaim)) == 0
+        settled = [(r.id, r.status, r.sent_at, r.batch_id) for r in s.scalars(select(Outbox).order_by(Outbox.id))]
+        assert status.outbox_by_status(s) == {"sent": 600}
+    assert settled == before
+    assert sender.settle() == 0
+
+
+def test_a_claimed_message_is_not_cancelled(rt, clock):
+    """Cancelling a broadcast stops what waits, never a message in a call to LINE (LINE may have
+    taken it): it stays its batch's, before and after the settle."""
+    mids = add_members(rt.db, 3, clock.now())
+    queue_rows(rt.db, mids, clock.now(), kind=broadcasts.KIND, category="marketing", campaign_id=9, key="campaign:9",
+               params={"text": "hi"})
+    with rt.db.session() as s:
+        batch = OutboxBatch(retry_key="k", multicast=False, status="sent", attempts=1, first_attempt_at=clock.now(),
+                            not_before=clock.now(), sent_at=clock.now())
+        s.add(batch)
+        s.flush()
+        s.add(OutboxClaim(outbox_id=s.scalar(select(func.min(Outbox.id))), batch_id=batch.id))
+    with rt.db.session() as s:
+        assert broadcasts.cancel(s, SimpleNamespace(id=9, status="queued"), "staff", clock.now()) == 2
+        assert (broadcasts.results(s, 9).sent, broadcasts.results(s, 9).cancelled) == (1, 2)
+    assert [r.status for r in rows(rt.db)] == ["sent", "cancelled", "cancelled"]
+    assert OutboxSender.from_runtime(rt).settle() == 1
+    with rt.db.session() as s:
+        assert list(s.scalars(select(Outbox.status).order_by(Outbox.id))) == ["sent", "cancelled", "cancelled"]
