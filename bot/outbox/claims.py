@@ -10,7 +10,7 @@ it did not get leave its batches before LINE is called (locking the wide rows FO
 each of them); on SQLite the unit holds the write lock. So the key is committed before LINE is
 called, and the wide outbox row is not written on its way to 'sent': when LINE takes the batch, the
 batch's row is the only write, and its messages are in its state from then on, whatever their rows
-say (a verdict another sender wrote meanwhile included; rewards/outbox_state.py). `settle_landed`
+say (a verdict another sender wrote meanwhile included; rewards/outbox_state.py). `outbox_state.settle`
 copies that state onto the outbox rows later, set-based (the worker, after each drain).
 
 A batch in 'sending' is leased (`claimed_at`) to the sender that claimed it; every later write names
@@ -29,7 +29,6 @@ from sqlalchemy import Text, and_, cast, delete, exists, func, insert, literal_c
 from sqlalchemy.orm import Session
 
 from core.bulk import dialect_of, one_of
-from rewards import outbox_state
 from rewards.models import BATCH_LANDED, UNSENT, Member, Outbox
 
 from .batches import Batch
@@ -182,11 +181,6 @@ def mark(session: Session, ids: list[int], status: str, claimed: bool = False, *
         session.execute(delete(CLAIMS).where(one_of(session, CLAIMS.c.outbox_id, ids)))
     return session.execute(update(OUTBOX).where(one_of(session, OUTBOX.c.id, ids), _UNSENT)
                            .values(status=status, **values)).rowcount
-
-
-def settle_landed(session: Session) -> int:
-    """Settle the outbox rows of landed batches (rewards/outbox_state.py); how many."""
-    return outbox_state.settle(session)
 
 
 # ---------------------------------------------------------------------------- batches tried before

@@ -25,6 +25,7 @@ from functools import partial
 from typing import Callable
 
 from messaging import policy, sending_state
+from rewards import outbox_state
 
 from . import claims
 from ..line_client import LineApiError
@@ -144,7 +145,7 @@ class OutboxSender:
         (readers get the same answer before: rewards/outbox_state.py); how many rows."""
         settled = 0
         while True:
-            done = self.db.run(claims.settle_landed, write=True)
+            done = self.db.run(outbox_state.settle, write=True)
             settled += done
             if not done:
                 return settled
