@@ -13,6 +13,7 @@ ms, the SQL statements each answer ran, and the bytes each page loads (the LIFF 
 from __future__ import annotations
 
 import argparse
+import secrets
 import statistics
 import sys
 import tempfile
@@ -31,7 +32,8 @@ from core.migrate import upgrade  # noqa: E402
 from rewards import coupons, ledger, membership  # noqa: E402
 from simulator.testing import running_simulator  # noqa: E402
 
-UID = "U" + "b" * 32
+# A new member each run, so a given database can be measured again (its earlier members stay).
+UID = "U" + secrets.token_hex(16)
 PAGES = ("/liff/", "/liff/wallet", "/liff/history", "/liff/profile", "/liff/stores")
 ENDPOINTS = ("card", "wallet", "history", "profile", "stores")
 
@@ -43,11 +45,11 @@ def seed(rt) -> None:
         membership.join(s, member, now, display_name="林美華")
         member.einvoice_carrier = "/ABC+123"
         for n in range(50):
-            ledger.credit(s, member, 10 + n, "adjust", "adjust", {"reason": "bench"}, f"bench:{n}",
+            ledger.credit(s, member, 10 + n, "adjust", "adjust", {"reason": "bench"}, f"bench:{UID}:{n}",
                           now - timedelta(days=n), rt.settings)
         for n in range(30):
             coupon = coupons.issue(s, member, "campaign", 50, now + timedelta(days=n - 10), now - timedelta(days=40),
-                                   ("週年慶", "Anniversary"), uniqueness_key=f"bench:{n}")
+                                   ("週年慶", "Anniversary"), uniqueness_key=f"bench:{UID}:{n}")
             if n % 3 == 0:
                 coupon.redeemed_at = now - timedelta(days=1)
 
