@@ -163,8 +163,9 @@ def place(session: Session, event: PlacedOrder, now: datetime, settings: Program
 def _first_by_code(session: Session, event: PlacedOrder, values: dict, code: str, now: datetime,
                    settings: ProgramSettings) -> Outcome | None:
     """The common case in few statements: an order received for the first time that names its
-    member by a code given at checkout. One SELECT reads the member with whether the shop order was
-    received before and whether the customer id (or the member) is linked on this platform already;
+    member by a code given at checkout. One UPDATE ... RETURNING reads the member with whether the shop order was
+    received before and whether the customer id (or the member) is linked on this platform already,
+    and locks the member as it reads them (tx.lock_member_where: the orders path takes no lock again);
     the order is then recorded, and the shop order written once, settled (no waiting row to update
     after) and the link only when new. None when that is not the case (no such member, or the shop
     order was received before): `place` takes the general way, which decides as before."""
@@ -177,13 +178,12 @@ def _first_by_code(session: Session, event: PlacedOrder, values: dict, code: str
     linked = exists().where(links.c.platform == event.platform,
                             or_(links.c.member_id == Member.id, links.c.customer_id == customer_id)
                             if customer_id else links.c.member_id == Member.id)
-    found = session.execute(select(Member, received, linked)
-                            .where(Member.member_code == code.strip().upper())).first()
+    found = membership.locked_by_code(session, code, also=(received, linked))
     if found is None or found[0].status != "member" or found[1]:
         return None
     member, _received, is_linked = found
     settled, outcome = _record(session, member, "code", event.platform, event.shop, event.order_id, customer_id,
-                               values["amount"], event.placed_at, now, settings, linked=is_linked)
+                               values["amount"], event.placed_at, now, settings, linked=is_linked, locked=True)
     written = insert_new(session, ShopOrder.__table__, [{**values, "reason": None, **settled, "email": None,
                                                          "phone": None}], returning=(ShopOrder.__table__.c.id,))
     # written by another delivery of the same order in between: the order's own key credited it once
@@ -205,7 +205,7 @@ def _credit(session: Session, row: ShopOrder, now: datetime, settings: ProgramSe
 
 def _record(session: Session, member: Member, how: str, platform: str, shop: str, external_id: str,
             customer_id: str | None, amount: int, placed_at: datetime, now: datetime, settings: ProgramSettings,
-            linked: bool = False) -> tuple[dict, Outcome]:
+            linked: bool = False, locked: bool = False) -> tuple[dict, Outcome]:
     """The order recorded for `member` through the orders API's path (and the customer id linked to
     them when found otherwise than by link, unless `linked` says it or the member is already):
     (what the shop order settles to, the outcome)."""
@@ -215,7 +215,7 @@ def _record(session: Session, member: Member, how: str, platform: str, shop: str
         data = OrderInput.parse({"channel": "online", "order_id": key,
                                  "member_code": member.member_code, "amount": amount, "placed_at": placed_at,
                                  "store_id": platform}, now, settings)
-        result = orders.record_order(session, member, data, now, settings, store_names=(name, name))
+        result = orders.record_order(session, member, data, now, settings, store_names=(name, name), locked=locked)
     except OrderConflict:  # recorded by another way in (an import of the same order id): once
         earlier = orders._get_order(session, "online", key)
         return ({"status": "credited", "matched_by": "order", "order_id": earlier.id, "contact": None},

@@ -51,17 +51,17 @@ def test_an_unknown_topic_is_recorded_as_ignored_in_the_same_unit(rt, shopify):
 def test_a_delivery_processed_in_its_request_is_one_unit_of_work(rt, shopify, make_member):
     """INBOX_MODE=sync: acted on, then recorded finished by one INSERT (no payload kept, no claim, no
     second write of the delivery), in one transaction; the crediting is the orders API's own
-    statements, the member read with whether the order was received before and whether the customer
-    is linked already, and the shop order written once, settled. The customer's link is written
+    statements, the member locked and read with whether the order was received before and whether
+    the customer is linked already (one UPDATE ... RETURNING), and the shop order written once, settled. The customer's link is written
     only when new (the first order links it)."""
     member = make_member()
     begin = ["BEGIN"] if rt.db.engine.dialect.name == "sqlite" else []
-    orders_path = ["UPDATE", "SELECT", "INSERT", "UPDATE", "INSERT", "INSERT"]  # rewards/orders.py: lock, spend,
-    # order, balance, ledger, receipt
+    orders_path = ["SELECT", "INSERT", "UPDATE", "INSERT", "INSERT"]  # rewards/orders.py: spend, order, balance,
+    # ledger, receipt (the member locked already)
     with statements(rt) as first:
         assert shopify.send("orders/paid", shopify.order(order_id=1, member_code=member.code)).status_code == 200
     assert first == begin + [
-        "SELECT",  # its member by the code given at checkout; the shop order received before? the customer linked?
+        "UPDATE",  # its member by the code given at checkout, locked; the order received before? the customer linked?
         *orders_path,
         "INSERT",  # the customer id linked to the member: new
         "INSERT",  # the shop order, once per (platform, shop, order id), credited
@@ -69,7 +69,7 @@ def test_a_delivery_processed_in_its_request_is_one_unit_of_work(rt, shopify, ma
     ], first
     with statements(rt) as seen:
         assert shopify.send("orders/paid", shopify.order(order_id=2, member_code=member.code)).status_code == 200
-    assert seen == begin + ["SELECT", *orders_path, "INSERT", "INSERT"], seen  # linked already: no link written
+    assert seen == begin + ["UPDATE", *orders_path, "INSERT", "INSERT"], seen  # linked already: no link written
     assert rows(rt, select(ShopDelivery.status, ShopDelivery.outcome, ShopDelivery.attempts, ShopDelivery.payload)
                 .order_by(ShopDelivery.id)) == [("done", "credited", 1, None)] * 2
     assert rows(rt, select(ShopOrder.status, ShopOrder.matched_by, ShopOrder.contact, ShopOrder.order_id.is_not(None))
