@@ -13,7 +13,7 @@ from core.field_errors import FieldErrors
 
 from . import account_links
 from .models import Member
-from .tx import LOCK_WHERE, ensure_transaction, lock_member_where
+from .tx import LOCK_WHERE, ensure_transaction
 
 # No look-alike characters (0/O, 1/I/L), so a code read aloud or off a screen is unambiguous.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -65,12 +65,10 @@ def by_code(session: Session, member_code: str) -> Member | None:
     return session.scalar(select(Member).where(Member.member_code == member_code.strip().upper()))
 
 
-def locked_by_code(session: Session, member_code: str, also: tuple = ()):
-    """`by_code`, with the member's lock taken in the same statement (tx.lock_member_where): the
-    Member, or with `also` (SQL expressions read alongside) the row (Member, *also); None if unknown."""
-    if also:
-        return lock_member_where(session, Member.member_code == member_code.strip().upper(), also=also)
-    ensure_transaction(session)  # the orders API's case: the statement built once
+def locked_by_code(session: Session, member_code: str) -> Member | None:
+    """`by_code`, with the member's lock taken in the same statement (an UPDATE ... RETURNING, built
+    once: tx.LOCK_WHERE), so `record_order(..., locked=True)` takes no lock again."""
+    ensure_transaction(session)
     return session.scalar(LOCK_BY_CODE, {"lock_code": member_code.strip().upper()})
 
 

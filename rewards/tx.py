@@ -52,15 +52,9 @@ def lock_member(session: Session, member_id: int, returning: tuple = ()):
     return session.execute(stmt.returning(*returning)).one()
 
 
-def lock_member_where(session: Session, *criteria, also: tuple = ()):
-    """Lock the member the `criteria` name and read them whole in the same statement (an UPDATE ...
-    RETURNING, the lock_member above on a member not yet read): (Member, *`also`) with any SQL
-    expressions `also` gives evaluated in it, or None when no member matches. The Member is read
-    fresh after any wait for the lock, so `record_order(..., locked=True)` takes no lock again."""
-    ensure_transaction(session)
-    return session.execute(LOCK_WHERE.where(*criteria).returning(Member, *also)).first()
-
-
+# a member locked and read whole in one statement (the lock_member above on a member not yet read),
+# to be given its WHERE and RETURNING (Member, ...): rewards/membership.locked_by_code. The Member is
+# read fresh after any wait for the lock, so `record_order(..., locked=True)` takes no lock again.
 LOCK_WHERE = (update(Member).values(balance=Member.balance)
               .execution_options(synchronize_session=False, populate_existing=True))
 

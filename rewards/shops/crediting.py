@@ -23,7 +23,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import emails, phones
@@ -35,6 +35,7 @@ from ..errors import DomainError, OrderConflict
 from ..models import Member, MemberLink, Order
 from ..order_input import OrderInput
 from ..settings import ProgramSettings
+from ..tx import LOCK_WHERE, ensure_transaction
 from core.timeutil import require_aware
 from .events import OrderCancel, OrderRefund, PlacedOrder
 from .models import ShopOrder
@@ -163,31 +164,38 @@ def place(session: Session, event: PlacedOrder, now: datetime, settings: Program
 def _first_by_code(session: Session, event: PlacedOrder, values: dict, code: str, now: datetime,
                    settings: ProgramSettings) -> Outcome | None:
     """The common case in few statements: an order received for the first time that names its
-    member by a code given at checkout. One UPDATE ... RETURNING reads the member with whether the shop order was
-    received before and whether the customer id (or the member) is linked on this platform already,
-    and locks the member as it reads them (tx.lock_member_where: the orders path takes no lock again);
-    the order is then recorded, and the shop order written once, settled (no waiting row to update
+    member by a code given at checkout. One UPDATE ... RETURNING (FIRST_BY_CODE) locks and reads the
+    member, with whether the shop order was received before and whether the customer id (or the
+    member) is linked on this platform already (the orders path takes no lock again); the order is
+    then recorded, and the shop order written once, settled (no waiting row to update
     after) and the link only when new. None when that is not the case (no such member, or the shop
     order was received before): `place` takes the general way, which decides as before."""
-    shop_orders, links = ShopOrder.__table__, MemberLink.__table__
-    received = (select(shop_orders.c.id).where(shop_orders.c.platform == event.platform,
-                                               shop_orders.c.shop == event.shop,
-                                               shop_orders.c.external_id == event.order_id)
-                .correlate(None).exists())
-    customer_id = event.contact.customer_id
-    linked = exists().where(links.c.platform == event.platform,
-                            or_(links.c.member_id == Member.id, links.c.customer_id == customer_id)
-                            if customer_id else links.c.member_id == Member.id)
-    found = membership.locked_by_code(session, code, also=(received, linked))
+    ensure_transaction(session)
+    found = session.execute(FIRST_BY_CODE, {
+        "lock_code": code.strip().upper(), "probe_platform": event.platform, "probe_shop": event.shop,
+        "probe_order": event.order_id, "probe_customer": event.contact.customer_id}).first()
     if found is None or found[0].status != "member" or found[1]:
         return None
     member, _received, is_linked = found
-    settled, outcome = _record(session, member, "code", event.platform, event.shop, event.order_id, customer_id,
-                               values["amount"], event.placed_at, now, settings, linked=is_linked, locked=True)
+    settled, outcome = _record(session, member, "code", event.platform, event.shop, event.order_id,
+                               event.contact.customer_id, values["amount"], event.placed_at, now, settings,
+                               linked=is_linked, locked=True)
     written = insert_new(session, ShopOrder.__table__, [{**values, "reason": None, **settled, "email": None,
                                                          "phone": None}], returning=(ShopOrder.__table__.c.id,))
     # written by another delivery of the same order in between: the order's own key credited it once
     return outcome if written else Outcome("duplicate", points=outcome.points)
+
+
+_SHOP_ORDERS, _LINKS = ShopOrder.__table__, MemberLink.__table__
+# _first_by_code's one statement, built once: the member by code, locked (tx.LOCK_WHERE), with whether
+# the shop order was received before and whether the customer id (NULL: none) or the member is linked
+FIRST_BY_CODE = LOCK_WHERE.where(Member.member_code == bindparam("lock_code")).returning(
+    Member,
+    select(_SHOP_ORDERS.c.id).where(_SHOP_ORDERS.c.platform == bindparam("probe_platform"),
+                                    _SHOP_ORDERS.c.shop == bindparam("probe_shop"),
+                                    _SHOP_ORDERS.c.external_id == bindparam("probe_order")).correlate(None).exists(),
+    exists().where(_LINKS.c.platform == bindparam("probe_platform"),
+                   or_(_LINKS.c.member_id == Member.id, _LINKS.c.customer_id == bindparam("probe_customer"))))
 
 
 def _credit(session: Session, row: ShopOrder, now: datetime, settings: ProgramSettings,
