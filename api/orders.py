@@ -39,14 +39,15 @@ def create_order(session: Session):
     rt = runtime()
     now = rt.clock.now()
     data = OrderInput.parse(json_object(), now, rt.settings)
-    member = membership.by_code(session, scanned_codes.member_code_of(data.member_code))
+    # the member locked and read in one statement (record_order takes no lock of its own then)
+    member = membership.locked_by_code(session, scanned_codes.member_code_of(data.member_code))
     if member is None or member.status == "erased":
         raise MemberNotFound(fields={"member_code": data.member_code})
     # the store the id names (a store of the content library), for the receipt; unknown ids are kept as written
     store = answers.store_named(answers.stores(session), data.store_id) if data.store_id else None
     # through the domain, so the receipt and any tier-up notice are queued with the points
     result = orders.record_order(session, member, data, now, rt.settings,
-                                 store_names=(store.title_zh, store.title_en) if store else None)
+                                 store_names=(store.title_zh, store.title_en) if store else None, locked=True)
     return order_body(result, member), 201 if result.created else 200
 
 

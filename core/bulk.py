@@ -46,11 +46,28 @@ def insert_new(session: Session, model, rows: list[dict], returning: tuple = ())
     rows actually inserted are returned with those columns."""
     if not rows:
         return []
-    stmt = insert_for(session, model).on_conflict_do_nothing()
+    stmt = _insert_new_statement(dialect_of(session), model, returning)
     if not returning:
         session.execute(stmt, rows)
         return []
-    return list(session.execute(stmt.returning(*returning), rows))
+    return list(session.execute(stmt, rows))
+
+
+_INSERT_NEW: dict[tuple, Any] = {}
+
+
+def _insert_new_statement(dialect: str, model, returning: tuple):
+    """`insert_new`'s statement, built once per (dialect, table, returning) and kept: statements are
+    immutable, and one built at each call cost the hot paths (an order, a delivery) more in Python
+    than its SQL takes (its construction and cache key, at each of an order's 3-4 INSERTs)."""
+    key = (dialect, model, returning)
+    stmt = _INSERT_NEW.get(key)
+    if stmt is None:
+        stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(model).on_conflict_do_nothing()
+        if returning:
+            stmt = stmt.returning(*returning)
+        _INSERT_NEW[key] = stmt
+    return stmt
 
 
 def insert_new_counted(session: Session, model, rows: list[dict]) -> int:

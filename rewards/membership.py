@@ -6,13 +6,14 @@ import hmac
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.field_errors import FieldErrors
 
 from . import account_links
 from .models import Member
+from .tx import LOCK_WHERE, ensure_transaction
 
 # No look-alike characters (0/O, 1/I/L), so a code read aloud or off a screen is unambiguous.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -62,6 +63,16 @@ def by_line_user(session: Session, line_user_id: str) -> Member | None:
 
 def by_code(session: Session, member_code: str) -> Member | None:
     return session.scalar(select(Member).where(Member.member_code == member_code.strip().upper()))
+
+
+def locked_by_code(session: Session, member_code: str) -> Member | None:
+    """`by_code`, with the member's lock taken in the same statement (an UPDATE ... RETURNING, built
+    once: tx.LOCK_WHERE), so `record_order(..., locked=True)` takes no lock again."""
+    ensure_transaction(session)
+    return session.scalar(LOCK_BY_CODE, {"lock_code": member_code.strip().upper()})
+
+
+LOCK_BY_CODE = LOCK_WHERE.where(Member.member_code == bindparam("lock_code")).returning(Member)
 
 
 def by_verified_phone(session: Session, e164: str) -> Member | None:

@@ -124,12 +124,13 @@ def record_fields(session: Session, member: Member, channel: str, external_id: s
 
 
 def record_order(session: Session, member: Member, data: OrderInput, now: datetime, settings: ProgramSettings,
-                 notify: bool = True, store_names: tuple[str, str] | None = None) -> OrderResult:
+                 notify: bool = True, store_names: tuple[str, str] | None = None, locked: bool = False) -> OrderResult:
     """Record a paid order once and credit its points; see the module's doc for the rules. `data`
     was checked by OrderInput.parse. `notify=False` (imports of history): nothing is queued for the
     member (no receipt, no tier_up, no referral_bonus notice).
     `store_names`: the (Chinese, English) name of the store `store_id` names, for the receipt; an
-    unknown store id is shown as written."""
+    unknown store id is shown as written. `locked`: the caller locked the member and read them in
+    the same statement already (tx.lock_member_where), in this unit of work."""
     require_aware(now)
     channel, external_id, amount, placed_at = data.channel, data.order_id, data.amount, data.placed_at
     store_id, items = data.store_id, data.items
@@ -137,9 +138,10 @@ def record_order(session: Session, member: Member, data: OrderInput, now: dateti
     # the member's lock first (one UPDATE ... RETURNING, which also reads their tier, status and
     # balance fresh): concurrent orders of one member are serialised, so what follows is computed
     # from what it read, without reading it again
-    tier_now, tier_since, status, balance, debt = lock_member(
-        session, member.id, returning=(Member.tier, Member.tier_since, Member.status, Member.balance,
-                                       Member.points_debt))
+    tier_now, tier_since, status, balance, debt = (
+        (member.tier, member.tier_since, member.status, member.balance, member.points_debt) if locked else
+        lock_member(session, member.id, returning=(Member.tier, Member.tier_since, Member.status, Member.balance,
+                                                   Member.points_debt)))
     if status != "member":
         existing = _get_order(session, channel, external_id)
         if existing is not None:

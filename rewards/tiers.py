@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -81,11 +81,14 @@ def spend_in_window(session: Session, member_id: int, as_of: datetime, settings:
                     until: datetime | None = None) -> int:
     """Net spend (after refunds) of orders placed after `as_of` minus the window; `until` bounds it
     above (the yearly review counts up to its instant; live evaluation counts everything)."""
-    q = select(func.coalesce(func.sum(Order.net_amount), 0)).where(
-        Order.member_id == member_id, Order.placed_at > window_start(as_of, settings))
-    if until is not None:
-        q = q.where(Order.placed_at <= until)
-    return int(session.scalar(q))
+    params = {"spend_member": member_id, "spend_since": window_start(as_of, settings)}
+    if until is None:  # every order's path: the statement built once
+        return int(session.scalar(SPEND, params))
+    return int(session.scalar(SPEND.where(Order.placed_at <= until), params))
+
+
+SPEND = select(func.coalesce(func.sum(Order.net_amount), 0)).where(
+    Order.member_id == bindparam("spend_member"), Order.placed_at > bindparam("spend_since"))
 
 
 def _period_key(now: datetime, settings: ProgramSettings) -> str:

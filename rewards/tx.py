@@ -52,6 +52,13 @@ def lock_member(session: Session, member_id: int, returning: tuple = ()):
     return session.execute(stmt.returning(*returning)).one()
 
 
+# a member locked and read whole in one statement (the lock_member above on a member not yet read),
+# to be given its WHERE and RETURNING (Member, ...): rewards/membership.locked_by_code. The Member is
+# read fresh after any wait for the lock, so `record_order(..., locked=True)` takes no lock again.
+LOCK_WHERE = (update(Member).values(balance=Member.balance)
+              .execution_options(synchronize_session=False, populate_existing=True))
+
+
 @contextmanager
 def isolated(session: Session, skips: "Skips | None", row_id) -> Iterator[None]:
     """One row of a sweep's loop. Without `skips` (the fast path) nothing changes: an error is

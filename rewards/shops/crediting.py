@@ -23,7 +23,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import emails, phones
@@ -35,6 +35,7 @@ from ..errors import DomainError, OrderConflict
 from ..models import Member, MemberLink, Order
 from ..order_input import OrderInput
 from ..settings import ProgramSettings
+from ..tx import LOCK_WHERE, ensure_transaction
 from core.timeutil import require_aware
 from .events import OrderCancel, OrderRefund, PlacedOrder
 from .models import ShopOrder
@@ -134,12 +135,18 @@ def place(session: Session, event: PlacedOrder, now: datetime, settings: Program
         amount = shop.rates.to_twd(earning_amount(event.total, event.shipping, event.paid_with_points), event.currency)
     except MoneyError as exc:
         amount, reason = 0, str(exc)
+    values = {"platform": event.platform, "shop": event.shop, "external_id": event.order_id,
+              "order_name": event.order_name, "customer_id": event.contact.customer_id, "amount": amount,
+              "placed_at": event.placed_at, "received_at": now, "updated_at": now}
+    if reason is None and contact.get("member_code"):
+        first = _first_by_code(session, event, values, contact["member_code"], now, settings)
+        if first is not None:
+            return first
     inserted = insert_new(session, ShopOrder.__table__, [{
-        "platform": event.platform, "shop": event.shop, "external_id": event.order_id, "order_name": event.order_name,
-        "customer_id": event.contact.customer_id, "amount": amount, "placed_at": event.placed_at,
-        "status": "skipped" if reason else "waiting", "reason": reason, "contact": None if reason else contact,
+        **values, "status": "skipped" if reason else "waiting", "reason": reason,
+        "contact": None if reason else contact,
         "email": None if reason else emails.normalised_or_none(event.contact.email),
-        "phone": None if reason else phones.normalise_or_none(event.contact.phone), "received_at": now, "updated_at": now}],
+        "phone": None if reason else phones.normalise_or_none(event.contact.phone)}],
         returning=(ShopOrder.__table__.c.id,))
     if reason:
         return Outcome("skipped" if inserted else "duplicate", reason)
@@ -154,6 +161,43 @@ def place(session: Session, event: PlacedOrder, now: datetime, settings: Program
     return _credit(session, row, now, settings)  # type: ignore[arg-type]
 
 
+def _first_by_code(session: Session, event: PlacedOrder, values: dict, code: str, now: datetime,
+                   settings: ProgramSettings) -> Outcome | None:
+    """The common case in few statements: an order received for the first time that names its
+    member by a code given at checkout. One UPDATE ... RETURNING (FIRST_BY_CODE) locks and reads the
+    member, with whether the shop order was received before and whether the customer id (or the
+    member) is linked on this platform already (the orders path takes no lock again); the order is
+    then recorded, and the shop order written once, settled (no waiting row to update
+    after) and the link only when new. None when that is not the case (no such member, or the shop
+    order was received before): `place` takes the general way, which decides as before."""
+    ensure_transaction(session)
+    found = session.execute(FIRST_BY_CODE, {
+        "lock_code": code.strip().upper(), "probe_platform": event.platform, "probe_shop": event.shop,
+        "probe_order": event.order_id, "probe_customer": event.contact.customer_id}).first()
+    if found is None or found[0].status != "member" or found[1]:
+        return None
+    member, _received, is_linked = found
+    settled, outcome = _record(session, member, "code", event.platform, event.shop, event.order_id,
+                               event.contact.customer_id, values["amount"], event.placed_at, now, settings,
+                               linked=is_linked, locked=True)
+    written = insert_new(session, ShopOrder.__table__, [{**values, "reason": None, **settled, "email": None,
+                                                         "phone": None}], returning=(ShopOrder.__table__.c.id,))
+    # written by another delivery of the same order in between: the order's own key credited it once
+    return outcome if written else Outcome("duplicate", points=outcome.points)
+
+
+_SHOP_ORDERS, _LINKS = ShopOrder.__table__, MemberLink.__table__
+# _first_by_code's one statement, built once: the member by code, locked (tx.LOCK_WHERE), with whether
+# the shop order was received before and whether the customer id (NULL: none) or the member is linked
+FIRST_BY_CODE = LOCK_WHERE.where(Member.member_code == bindparam("lock_code")).returning(
+    Member,
+    select(_SHOP_ORDERS.c.id).where(_SHOP_ORDERS.c.platform == bindparam("probe_platform"),
+                                    _SHOP_ORDERS.c.shop == bindparam("probe_shop"),
+                                    _SHOP_ORDERS.c.external_id == bindparam("probe_order")).correlate(None).exists(),
+    exists().where(_LINKS.c.platform == bindparam("probe_platform"),
+                   or_(_LINKS.c.member_id == Member.id, _LINKS.c.customer_id == bindparam("probe_customer"))))
+
+
 def _credit(session: Session, row: ShopOrder, now: datetime, settings: ProgramSettings,
             found: tuple[Member, str] | None = None) -> Outcome:
     """Credit a waiting order to the member it names (`found`, else looked for)."""
@@ -161,25 +205,36 @@ def _credit(session: Session, row: ShopOrder, now: datetime, settings: ProgramSe
     if found is None:
         return Outcome("waiting", "no member found for this order yet")
     member, how = found
-    name = NAMES[row.platform]
-    key = order_key(row.platform, row.shop, row.external_id)
+    settled, outcome = _record(session, member, how, row.platform, row.shop, row.external_id, row.customer_id,
+                               row.amount, row.placed_at, now, settings)
+    _settle(session, row, now, **settled)
+    return outcome
+
+
+def _record(session: Session, member: Member, how: str, platform: str, shop: str, external_id: str,
+            customer_id: str | None, amount: int, placed_at: datetime, now: datetime, settings: ProgramSettings,
+            linked: bool = False, locked: bool = False) -> tuple[dict, Outcome]:
+    """The order recorded for `member` through the orders API's path (and the customer id linked to
+    them when found otherwise than by link, unless `linked` says it or the member is already):
+    (what the shop order settles to, the outcome)."""
+    name = NAMES[platform]
+    key = order_key(platform, shop, external_id)
     try:
         data = OrderInput.parse({"channel": "online", "order_id": key,
-                                 "member_code": member.member_code, "amount": row.amount, "placed_at": row.placed_at,
-                                 "store_id": row.platform}, now, settings)
-        result = orders.record_order(session, member, data, now, settings, store_names=(name, name))
+                                 "member_code": member.member_code, "amount": amount, "placed_at": placed_at,
+                                 "store_id": platform}, now, settings)
+        result = orders.record_order(session, member, data, now, settings, store_names=(name, name), locked=locked)
     except OrderConflict:  # recorded by another way in (an import of the same order id): once
         earlier = orders._get_order(session, "online", key)
-        _settle(session, row, now, status="credited", matched_by="order", order_id=earlier.id, contact=None)
-        return Outcome("duplicate", "the order was recorded before by another way in")
+        return ({"status": "credited", "matched_by": "order", "order_id": earlier.id, "contact": None},
+                Outcome("duplicate", "the order was recorded before by another way in"))
     except (FieldErrors, DomainError) as exc:
         why = "; ".join(f"{k} {v}" for k, v in exc.problems.items()) if isinstance(exc, FieldErrors) else exc.message
-        _settle(session, row, now, status="skipped", reason=why[:200], contact=None)
-        return Outcome("skipped", why)
-    if how != "link":
-        _link(session, member, row.platform, row.customer_id, now)
-    _settle(session, row, now, status="credited", matched_by=how, order_id=result.order.id, contact=None, reason=None)
-    return Outcome("credited" if result.created else "duplicate", points=result.points_earned)
+        return {"status": "skipped", "reason": why[:200], "contact": None}, Outcome("skipped", why)
+    if how != "link" and not linked:
+        _link(session, member, platform, customer_id, now)
+    return ({"status": "credited", "matched_by": how, "order_id": result.order.id, "contact": None, "reason": None},
+            Outcome("credited" if result.created else "duplicate", points=result.points_earned))
 
 
 def refund(session: Session, event: OrderRefund, now: datetime, settings: ProgramSettings,

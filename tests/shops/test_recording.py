@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import event, select
 
 from rewards.shops import deliveries
-from rewards.shops.models import ShopDelivery
+from rewards.models import MemberLink
+from rewards.shops.models import ShopDelivery, ShopOrder
 
 from ..api.conftest import statements
 from .conftest import SHOP_DOMAIN, balance, rows
@@ -50,23 +51,44 @@ def test_an_unknown_topic_is_recorded_as_ignored_in_the_same_unit(rt, shopify):
 def test_a_delivery_processed_in_its_request_is_one_unit_of_work(rt, shopify, make_member):
     """INBOX_MODE=sync: acted on, then recorded finished by one INSERT (no payload kept, no claim, no
     second write of the delivery), in one transaction; the crediting is the orders API's own
-    statements plus the shop order's two writes and the customer's link."""
+    statements, the member locked and read with whether the order was received before and whether
+    the customer is linked already (one UPDATE ... RETURNING), and the shop order written once, settled. The customer's link is written
+    only when new (the first order links it)."""
     member = make_member()
-    assert shopify.send("orders/paid", shopify.order(order_id=1, member_code=member.code)).status_code == 200  # warm
     begin = ["BEGIN"] if rt.db.engine.dialect.name == "sqlite" else []
+    orders_path = ["SELECT", "INSERT", "UPDATE", "INSERT", "INSERT"]  # rewards/orders.py: spend, order, balance,
+    # ledger, receipt (the member locked already)
+    with statements(rt) as first:
+        assert shopify.send("orders/paid", shopify.order(order_id=1, member_code=member.code)).status_code == 200
+    assert first == begin + [
+        "UPDATE",  # its member by the code given at checkout, locked; the order received before? the customer linked?
+        *orders_path,
+        "INSERT",  # the customer id linked to the member: new
+        "INSERT",  # the shop order, once per (platform, shop, order id), credited
+        "INSERT",  # the delivery, finished
+    ], first
     with statements(rt) as seen:
         assert shopify.send("orders/paid", shopify.order(order_id=2, member_code=member.code)).status_code == 200
-    assert seen == begin + [
-        "INSERT",  # the shop order, once per (platform, shop, order id)
-        "SELECT",  # its member, by the code given at checkout
-        "UPDATE", "SELECT", "INSERT", "UPDATE", "INSERT", "INSERT",  # rewards/orders.py: lock, spend, order, balance, ledger, receipt
-        "INSERT",  # the customer id linked to the member
-        "UPDATE",  # the shop order credited
-        "INSERT",  # the delivery, finished
-    ], seen
+    assert seen == begin + ["UPDATE", *orders_path, "INSERT", "INSERT"], seen  # linked already: no link written
     assert rows(rt, select(ShopDelivery.status, ShopDelivery.outcome, ShopDelivery.attempts, ShopDelivery.payload)
                 .order_by(ShopDelivery.id)) == [("done", "credited", 1, None)] * 2
+    assert rows(rt, select(ShopOrder.status, ShopOrder.matched_by, ShopOrder.contact, ShopOrder.order_id.is_not(None))
+                .order_by(ShopOrder.id)) == [("credited", "code", None, True)] * 2
+    assert rows(rt, select(MemberLink.member_id, MemberLink.platform)) == [(member.id, "shopify")]
     assert balance(rt, member) == 24
+
+
+def test_an_order_received_before_takes_the_general_way(rt, shopify, make_member):
+    """The same order again by another delivery (a new webhook id): read as received before, so it
+    is settled as it was (a duplicate, nothing credited twice, the shop order written once)."""
+    member = make_member()
+    order = shopify.order(order_id=7, member_code=member.code)
+    assert shopify.send("orders/paid", order, webhook_id="a").status_code == 200
+    assert shopify.send("orders/paid", order, webhook_id="b").status_code == 200
+    assert rows(rt, select(ShopDelivery.delivery_id, ShopDelivery.outcome).order_by(ShopDelivery.id)) == [
+        ("a", "credited"), ("b", "duplicate")]
+    assert rows(rt, select(ShopOrder.status)) == [("credited",)]
+    assert balance(rt, member) == 12
 
 
 @pytest.mark.parametrize("shop_settings", [{"INBOX_MODE": "thread"}])
