@@ -4,8 +4,8 @@ conversation state). The dispatcher's filters ask these of every text message; t
 the Context (`in_handoff`, `waiting_for`), and ask the database only for a Context built without them.
 
 On PostgreSQL, where an event is claimed in its own unit of work, the claim and this read are one
-statement too (`claim_and_read`: the claim's UPDATE in a WITH, the user taken from the payload it
-returns): a round trip less on every event.
+statement too (`claim_and_read`: the claim's UPDATE in a WITH, the user's the event's conversation
+key): a round trip less on every event.
 """
 from __future__ import annotations
 
@@ -45,11 +45,13 @@ READ = _read_statement()
 
 def _claim_and_read_statement():
     """Built once (PostgreSQL: an UPDATE ... RETURNING in a WITH): the claim (`inbox.claim_payload`)
-    and, for the user the claimed event's payload names, what `read` reads; no row when not claimed."""
+    and what `read` reads for the event's conversation key, which is its user id whenever the event
+    names a user (`bot.events.conversation_key`; the payload is not looked into: PostgreSQL refuses to
+    take a text out of a JSON document holding a NUL escape); no row when not claimed."""
     claimed = inbox.CLAIM_RETURNING.cte("claimed")
-    user_id = claimed.c.payload["source"]["userId"].as_string()
+    user_id = claimed.c.user_key
     open_handoff = exists().where(Handoff.line_user_id == user_id, handoff.is_open(bindparam("now")))
-    return (select(claimed.c.payload, claimed.c.user_key, claimed.c.received_at, user_id.label("user_id"),
+    return (select(claimed.c.payload, claimed.c.user_key, claimed.c.received_at,
                    Member, ConversationState, open_handoff.label("in_handoff"))
             .select_from(claimed)
             .outerjoin(Member, Member.line_user_id == user_id)
@@ -59,16 +61,17 @@ def _claim_and_read_statement():
 CLAIM_AND_READ = _claim_and_read_statement()
 
 
-def claim_and_read(session: Session, event_id: int, now: datetime) -> tuple[tuple, str | None, Chat] | None:
-    """Claim the event (`inbox.claim_payload`) and read its user's chat (`read`) in one statement
-    (PostgreSQL): its (payload, user_key, received_at), the user id its payload names and that user's
-    Chat (read for nobody when it names none: no member, no handoff, no state); None when not taken."""
+def claim_and_read(session: Session, event_id: int, now: datetime) -> tuple[tuple, Chat] | None:
+    """Claim the event (`inbox.claim_payload`) and read the chat of its conversation key as a user
+    (`read`) in one statement (PostgreSQL): its (payload, user_key, received_at) and that Chat, which
+    is the event's user's when its user id is its key (for an event without a user id the key is a
+    group's or room's, and the Chat nobody's); None when not taken."""
     row = session.execute(CLAIM_AND_READ, {"event_id": event_id, "now": now,
                                            "stale_before": now - inbox.LEASE}).first()
     if row is None:
         return None
-    payload, user_key, received_at, user_id, member, state, in_handoff = row
-    return (payload, user_key, received_at), user_id, Chat(member, bool(in_handoff), conversation.current(state, now))
+    payload, user_key, received_at, member, state, in_handoff = row
+    return (payload, user_key, received_at), Chat(member, bool(in_handoff), conversation.current(state, now))
 
 
 def read(session: Session, user_id: str, now: datetime) -> Chat:

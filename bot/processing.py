@@ -129,18 +129,17 @@ class EventProcessor:
         # neither: LINE could not take it now; the event stays answering for the sweeper
 
     def _unit(self, session, inbox_id: int, now, claimed=None):
-        chat, user_id = None, None
+        chat = None
         if claimed is None and self.db.is_postgres:  # the claim and the user's chat in one statement
-            taken = chat_state.claim_and_read(session, inbox_id, now)
-            claimed, user_id, chat = taken if taken is not None else (None, None, None)
+            claimed, chat = chat_state.claim_and_read(session, inbox_id, now) or (None, None)
         elif claimed is None:
             claimed = inbox.claim_payload(session.connection(), inbox_id, now)
         if claimed is None:
             return None  # another worker has it, it is done, or an earlier event must go first
         payload, _user_key, received_at = claimed
         event = Incoming.from_json(payload or {})
-        if chat is not None and user_id != event.user_id:
-            chat = None  # a payload whose user id is not a plain string: read for the event's own
+        if chat is not None and claimed[1] != event.user_id:
+            chat = None  # read for its conversation key, which is not its user's (see claim_and_read)
         ctx = self._context(session, event, now, chat)
         messages, status = self._run(ctx)
         # only an event LINE lets us answer (it came with a reply token) gets an answer

@@ -66,12 +66,12 @@ def test_the_claim_and_the_chat_are_one_statement_with_what_each_reads_alone(db)
     with db.session() as s:
         taken, seen = statements_while(db, lambda: chat_state.claim_and_read(s, first, NOW))
         assert len(seen) == 1 and seen[0].lstrip().upper().startswith("WITH")
-        (payload, user_key, received_at), user_id, chat = taken
+        (payload, user_key, received_at), chat = taken
         assert payload["webhookEventId"] == "e1" and user_key == MEMBER and received_at == NOW
-        assert user_id == MEMBER and chat.member.id == member_id and chat.in_handoff
+        assert chat.member.id == member_id and chat.in_handoff
         assert chat.state.data == {"response_id": 7}
         assert chat_state.claim_and_read(s, first, NOW) is None  # claimed: not taken twice
         assert chat_state.claim_and_read(s, later, NOW) is None  # behind an unfinished event of its user
-        (payload, _key, _at), user_id, chat = chat_state.claim_and_read(s, group, NOW)  # nobody named
-        assert payload["webhookEventId"] == "e2" and user_id is None
+        (payload, key, _at), chat = chat_state.claim_and_read(s, group, NOW)  # the group's key: nobody's
+        assert payload["webhookEventId"] == "e2" and key == "C" + "9" * 32
         assert chat == chat_state.Chat(None, False, None)
