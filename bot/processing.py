@@ -108,8 +108,14 @@ class EventProcessor:
     def _noted(self, inbox_id: int, sent: Outcome) -> None:
         """Record what became of the answer: one UPDATE, committed as it runs. `db.run` writes it again
         if the database connection is lost meanwhile: LINE has taken the answer, and a later try after
-        the reply token went stale would push it a second time."""
-        self.db.run(lambda conn: self._record(conn, inbox_id, sent), core=True, autocommit=True)
+        the reply token went stale would push it a second time.
+
+        Not waited onto the disk (`durable=False`, PostgreSQL): only a crash of the database server
+        in the next fraction of a second loses it, and the event is then as if this process had died
+        just before writing it: "answering", its answer sent again by the sweeper within the reply
+        token's minute, which LINE refuses as used (bot/answers.py: the answer went). A commit that
+        waits for the disk would cost the event a wait as long as its other two."""
+        self.db.run(lambda conn: self._record(conn, inbox_id, sent), core=True, autocommit=True, durable=False)
 
     def _record(self, session, inbox_id: int, sent: Outcome) -> None:
         """What became of the answer, in one statement (`_noted`)."""
@@ -123,16 +129,26 @@ class EventProcessor:
         # neither: LINE could not take it now; the event stays answering for the sweeper
 
     def _unit(self, session, inbox_id: int, now, claimed=None):
-        claimed = claimed or inbox.claim_payload(session, inbox_id, now)
+        chat = None
+        if claimed is None and self.db.is_postgres:  # the claim and the user's chat in one statement
+            claimed, chat = chat_state.claim_and_read(session, inbox_id, now) or (None, None)
+        elif claimed is None:
+            claimed = inbox.claim_payload(session.connection(), inbox_id, now)
         if claimed is None:
             return None  # another worker has it, it is done, or an earlier event must go first
         payload, _user_key, received_at = claimed
         event = Incoming.from_json(payload or {})
-        ctx = self._context(session, event, now)
+        if chat is not None and claimed[1] != event.user_id:
+            chat = None  # read for its conversation key, which is not its user's (see claim_and_read)
+        ctx = self._context(session, event, now, chat)
         messages, status = self._run(ctx)
         # only an event LINE lets us answer (it came with a reply token) gets an answer
         answer = Answer.for_event(event, messages, received_at) if messages and event.reply_token else None
-        held, next_id = inbox.finish(session, inbox_id, now, status, answer=answer.to_json() if answer else None)
+        # the inbox's UPDATE on the session's connection (a Core statement on the table: the session's
+        # ORM handling would cost more than running it), after the handler's changes, as it would be
+        session.flush()
+        held, next_id = inbox.finish(session.connection(), inbox_id, now, status,
+                                     answer=answer.to_json() if answer else None)
         if not held:
             raise RuntimeError("inbox claim lost")
         return event, ctx, answer, next_id
@@ -160,8 +176,12 @@ class EventProcessor:
             self._noted(inbox_id, self.answers.deliver(answer, retry=False))
         return next_id
 
-    def _context(self, session, event: Incoming, now) -> Context:
-        chat = chat_state.read(session, event.user_id, now) if event.user_id else None
+    def _context(self, session, event: Incoming, now, chat: chat_state.Chat | None = None) -> Context:
+        """`chat`: the user's, read already (with the claim)."""
+        if not event.user_id:
+            chat = None
+        elif chat is None:
+            chat = chat_state.read(session, event.user_id, now)
         member = chat.member if chat else None
         understood = self.dispatcher.understand(event, session)
         language = reply_language(member, understood, self.services.default_language)

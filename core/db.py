@@ -64,9 +64,10 @@ def _connect_patiently(dialect, _record, cargs, cparams):
     raise AssertionError("unreachable")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, durable: bool = True) -> Engine:
     """The engine; `hide_parameters`: an error's text (which Flask's default handler logs) never
-    carries the statement's values (search terms, LINE user ids, payloads)."""
+    carries the statement's values (search terms, LINE user ids, payloads). `durable=False`
+    (PostgreSQL): a small pool whose commits return before they reach the disk (see `connection`)."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -99,8 +100,9 @@ def make_engine(url: str) -> Engine:
     # servers or proxies drop idle ones, and a unit of work that meets a dead one is retried
     # no JIT: it compiles for a second or so whenever the planner's estimate is high (a sweep's
     # INSERT ... SELECT over a batch of members), and short statements gain nothing from it
-    return create_engine(url, pool_recycle=300, pool_size=10, max_overflow=20, hide_parameters=True,
-                         connect_args={"options": "-c jit=off"})
+    return create_engine(url, pool_recycle=300, pool_size=10 if durable else 2, max_overflow=20,
+                         hide_parameters=True,
+                         connect_args={"options": "-c jit=off" + ("" if durable else " -c synchronous_commit=off")})
 
 
 class WriterQueue:
@@ -183,6 +185,12 @@ class Database:
         self.engine = make_engine(self.url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self.writers = writer_queue(self.engine)
+        # PostgreSQL: the engine of the units that need not wait for the disk (its pool connects on
+        # first use); SQLite's commits in WAL mode with synchronous=NORMAL wait for no disk anyway
+        self.lazy_engine = make_engine(self.url, durable=False) if self.is_postgres else self.engine
+
+    def _engine(self, durable: bool) -> Engine:
+        return self.engine if durable else self.lazy_engine
 
     def _turn(self, write: bool, urgent: bool = False):
         """A write unit's place in SQLite's queue of writers (nothing to wait for otherwise)."""
@@ -193,13 +201,17 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def connection(self, write: bool = False, urgent: bool = False, autocommit: bool = False) -> Iterator[Connection]:
+    def connection(self, write: bool = False, urgent: bool = False, autocommit: bool = False,
+                   durable: bool = True) -> Iterator[Connection]:
         """`session`'s unit of work on a Core connection (statements only, no ORM objects).
         `urgent`: a short write an answer waits for, which on SQLite goes before the other writers
         waiting in this process (WriterQueue); `autocommit`: no transaction, each statement commits
-        as it runs (see the module's doc)."""
+        as it runs (see the module's doc); `durable=False`: on PostgreSQL the commit returns before
+        it reaches the disk (synchronous_commit off: a crash of the server, not of this process,
+        may lose the last fraction of a second of such commits), for a write whose loss the
+        caller recovers from anyway; any durable commit after it carries it to the disk too."""
         with self._turn(write, urgent):
-            conn = self.engine.connect()
+            conn = self._engine(durable).connect()
             sqlite = self.engine.dialect.name == "sqlite"
             if autocommit:
                 # SQLite's driver runs in autocommit already (the "connect" listener): only the BEGIN is left out
@@ -247,9 +259,9 @@ class Database:
         return isinstance(exc, OperationalError) and ("locked" in message or "busy" in message)
 
     def run(self, work: Callable[[Session], T], write: bool = False, attempts: int = 5, core: bool = False,
-            urgent: bool = False, autocommit: bool = False) -> T:
+            urgent: bool = False, autocommit: bool = False, durable: bool = True) -> T:
         """`work(session)` as one unit of work, run again (from scratch) on a transient conflict;
-        `core=True` hands it a Core connection instead (`connection`, where `urgent` and
+        `core=True` hands it a Core connection instead (`connection`, where `urgent`, `durable` and
         `autocommit` apply: `autocommit=True`, no transaction around the work, whose one write must
         be a single statement).
 
@@ -259,7 +271,7 @@ class Database:
             raise ValueError("autocommit is for Core units (core=True)")
         for attempt in range(1, attempts + 1):
             try:
-                with (self.connection(write, urgent, autocommit) if core else self.session(write)) as session:
+                with (self.connection(write, urgent, autocommit, durable) if core else self.session(write)) as session:
                     return work(session)
             except Exception as exc:
                 if attempt == attempts or not self.is_transient(exc):
@@ -283,5 +295,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.lazy_engine is not self.engine:
+            self.lazy_engine.dispose()
         if self.writers is not None:
             self.writers.close()

@@ -315,7 +315,10 @@ def expiring_next(session: Session, member: Member, now: datetime) -> tuple[int,
     require_aware(now)
     # one statement in the usual case: the live points summed per expiry instant, soonest first; the
     # first day's are all here unless every instant read falls on that day (then the sum is asked for)
-    soonest = session.execute(SOONEST_EXPIRIES, {"member_id": member.id, "now": now}).all()
+    # (on the session's connection: a Core statement, which the session's ORM handling would cost more
+    # than running; flushed first, as the session would)
+    session.flush()
+    soonest = session.connection().execute(SOONEST_EXPIRIES, {"member_id": member.id, "now": now}).all()
     if not soonest:
         return None
     first = soonest[0][0]

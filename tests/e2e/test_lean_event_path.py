@@ -1,7 +1,9 @@
 """The `點數` question's path to the database: the webhook's record is one INSERT committed as it runs
 (on SQLite it also claims the event); the event's one transaction reads the member and the points
-expiring next and finishes the event (the UPDATE also reads the conversation's next pending event);
-recording that the answer went is one UPDATE committed as it runs, after the reply."""
+expiring next and finishes the event (the UPDATE also reads the conversation's next pending event;
+on PostgreSQL the claim and the member are one statement, a WITH); recording that the answer went is
+one UPDATE committed as it runs, after the reply (on PostgreSQL on the engine whose commits do not
+wait for the disk)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -14,8 +16,8 @@ UID = "U" + "c" * 32
 
 
 @contextmanager
-def units(engine):
-    """Each unit of work run on `engine` meanwhile: ("transaction" or "autocommit", the first word of
+def units(*engines):
+    """Each unit of work run on `engines` meanwhile: ("transaction" or "autocommit", the first word of
     each of its statements)."""
     seen: list[tuple[str, list[str]]] = []
 
@@ -30,13 +32,14 @@ def units(engine):
     def savepoint(_conn, _name):
         seen.append(("savepoint", []))
 
-    hooks = (("begin", begin), ("before_cursor_execute", listen), ("savepoint", savepoint))
-    for name, fn in hooks:
+    hooks = [(engine, name, fn) for engine in dict.fromkeys(engines)
+             for name, fn in (("begin", begin), ("before_cursor_execute", listen), ("savepoint", savepoint))]
+    for engine, name, fn in hooks:
         event.listen(engine, name, fn)
     try:
         yield seen
     finally:
-        for name, fn in hooks:
+        for engine, name, fn in hooks:
             event.remove(engine, name, fn)
 
 
@@ -46,19 +49,20 @@ def test_the_points_question_is_one_transaction_between_two_single_statements(ap
     monkeypatch.setattr(current, "REFRESH_SECONDS", 60.0)
     line.add_user(UID, "小美", "zh-TW")
     chat.join(UID)
-    engine = app.extensions["bot"].db.engine
+    db = app.extensions["bot"].db
     chat.say(UID, "點數")  # warm
-    with units(engine) as seen:
+    with units(db.engine, db.lazy_engine) as seen:
         reply = chat.say(UID, "點數")
     assert reply, "answered"
-    postgres = app.extensions["bot"].db.is_postgres
+    postgres = db.is_postgres
     # the record: one INSERT (SQLite: which claims the event too, its writers taking turns; PostgreSQL
     # claims in the event's transaction, with the payload)
-    # the event's transaction: [the claim;] the member with their handoff and conversation state (one
-    # SELECT); the points expiring next; finish, which also reads the next pending event. Understanding
+    # the event's transaction: the member with their handoff and conversation state (one SELECT; on
+    # PostgreSQL with the claim's UPDATE in its WITH); the points expiring next; finish, which also
+    # reads the next pending event. Understanding
     # reads nothing: its model is this process's, and whether the catalog or staff labels changed is
     # asked every few seconds at most
     # then the reply, and "answered": one UPDATE
     assert seen == [("autocommit", ["INSERT"]),
-                    ("transaction", (["UPDATE"] if postgres else []) + ["SELECT", "SELECT", "UPDATE"]),
+                    ("transaction", ["WITH" if postgres else "SELECT", "SELECT", "UPDATE"]),
                     ("autocommit", ["UPDATE"])], seen
