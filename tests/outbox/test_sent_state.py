@@ -108,3 +108,27 @@ def test_a_claimed_message_is_not_cancelled(rt, clock):
     assert OutboxSender.from_runtime(rt).settle() == 1
     with rt.db.session() as s:
         assert list(s.scalars(select(Outbox.status).order_by(Outbox.id))) == ["sent", "cancelled", "cancelled"]
+
+
+def test_a_broadcasts_drain_reads_each_due_row_once(rt, unlimited_quota, clock):
+    """The claims go on from where the last one ended, and no claim reads from the first due row
+    again when none was held back behind an earlier message of its member: the claimed rows (all
+    still 'pending' until the settle) are not read twice."""
+    mids = add_members(rt.db, 1200, clock.now())
+    queue_rows(rt.db, mids, clock.now(), category="marketing", campaign_id=10, key="campaign:10")
+    reads: list[str] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        if re.search(r"from outbox left outer join members", statement, re.IGNORECASE):
+            reads.append(statement)
+
+    event.listen(rt.db.engine, "before_cursor_execute", listen)
+    try:
+        assert OutboxSender.from_runtime(rt).drain().sent == 1200
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", listen)
+    # from the first due row (500: one call's worth); on from there (the rows at the same not_before
+    # after it, then those after that not_before); the same twice more, finding nothing (once the
+    # calls flew, once they landed)
+    assert len(reads) == 1 + 2 + 2 + 2
+    assert [("outbox.id >" in r.replace('"', "")) for r in reads] == [False] + [True, False] * 3
