@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 MULTICAST_LIMIT = 500
 
 
-@dataclass
-class Item:
+class Item(NamedTuple):  # (a claim makes thousands: the cheapest to build)
     row_id: int
     user_id: str
     messages: list[dict]
@@ -53,11 +53,21 @@ def message_key(messages: list[dict]) -> str:
 
 def group_identical(items: list[Item], limit: int = MULTICAST_LIMIT) -> list[Batch]:
     """Batches in the order their first row came (so one member's notices keep their order)."""
-    groups: dict[str, list[Batch]] = {}
+    groups: dict[tuple, list] = {}  # (unit, message key) -> [index of the first batch with room, its batches]
     ordered: list[Batch] = []
     for item in items:
-        chunks = groups.setdefault(f"{item.unit or ''}|{item.key or message_key(item.messages)}", [])
-        target = next((b for b in chunks if b.size < limit and item.user_id not in b._members), None)
+        group = groups.get((item.unit, item.key or message_key(item.messages)))
+        if group is None:
+            group = groups[(item.unit, item.key or message_key(item.messages))] = [0, []]
+        first, chunks = group
+        while first < len(chunks) and len(chunks[first].row_ids) >= limit:
+            first += 1
+        group[0] = first
+        # the first batch with room, unless the member is in it already: then the first without them
+        target = chunks[first] if first < len(chunks) else None
+        if target is not None and item.user_id in target._members:
+            target = next((b for b in chunks[first:] if len(b.row_ids) < limit and item.user_id not in b._members),
+                          None)
         if target is None:
             target = Batch(row_ids=[], user_ids=[], messages=item.messages, unit=item.unit)
             chunks.append(target)
@@ -66,5 +76,5 @@ def group_identical(items: list[Item], limit: int = MULTICAST_LIMIT) -> list[Bat
         target.user_ids.append(item.user_id)
         target._members.add(item.user_id)
     for batch in ordered:
-        batch.multicast = batch.size > 1
+        batch.multicast = len(batch.row_ids) > 1
     return ordered

@@ -25,7 +25,8 @@ import uuid
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Text, and_, cast, delete, exists, func, insert, literal_column, or_, select, text, update
+from sqlalchemy import (String, Text, and_, cast, delete, exists, func, insert, literal_column, or_, select, text,
+                        type_coerce, update)
 from sqlalchemy.orm import Session
 
 from core.bulk import dialect_of, one_of
@@ -65,19 +66,23 @@ class Recipient(NamedTuple):
 
 
 _ROW = [OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.category, cast(OUTBOX.c.params, Text), OUTBOX.c.to_user_id]
+# a row's not_before as the database hands it over (text on SQLite): only the last row's is used, as
+# where the next claim goes on, and turning each into a datetime would cost more than the rest of the row
+_RAW_NOT_BEFORE = type_coerce(OUTBOX.c.not_before, String())
 _MEMBER = [Member.__table__.c[f] for f in Recipient._fields]
 Loaded = list[tuple[ClaimedRow, Recipient | None]]
 
 
-def _load(session: Session, where, order_by, limit: int | None = None, batch_id=None) -> Loaded:
+def _load(session: Session, where, order_by, limit: int | None = None, batch_id=None, extra=()) -> list:
+    """The rows with their members (None for a row without one), and after them the `extra` columns."""
     members = Member.__table__
     rows = OUTBOX.outerjoin(members, members.c.id == OUTBOX.c.member_id)
     if batch_id is not None:
         rows = rows.join(CLAIMS, and_(CLAIMS.c.outbox_id == OUTBOX.c.id, CLAIMS.c.batch_id == batch_id))
-    q = select(*_ROW, *_MEMBER).select_from(rows).where(*where).order_by(*order_by).limit(limit)
-    n = len(_ROW)
+    q = select(*_ROW, *_MEMBER, *extra).select_from(rows).where(*where).order_by(*order_by).limit(limit)
+    n, m = len(_ROW), len(_ROW) + len(_MEMBER)
     row, member = ClaimedRow._make, Recipient._make
-    return [(row(r[:n]), member(r[n:]) if r[n] is not None else None) for r in session.execute(q).all()]
+    return [(row(r[:n]), member(r[n:m]) if r[n] is not None else None, *r[m:]) for r in session.execute(q).all()]
 
 
 def _claimed(outbox, landed: bool = False):
@@ -92,52 +97,78 @@ def _claimed(outbox, landed: bool = False):
 
 
 # ---------------------------------------------------------------------------- fresh rows
-def _first_of_its_member(now: datetime):
-    """No earlier message of the same member is due or on its way: a member's messages go one at a
+def _held_back(now: datetime):
+    """An earlier message of the same member is due or on its way: a member's messages go one at a
     time, in the order they were made, whatever the number of senders (a later row waits while an
     earlier one is claimed by another sender, in flight, or waiting for a retry, in its batch or
     given back with its error). A row not due yet and never tried (held for quiet hours, or
     scheduled) does not hold back what was made after it, nor does one whose batch has landed (its
-    row not settled yet)."""
+    row not settled yet). An index probe per row (ix_outbox_member_unsent), which finds nothing at
+    once for a member with one message waiting."""
     earlier = OUTBOX.alias("earlier")
-    return ~(select(literal_column("1")).where(
+    return select(literal_column("1")).where(
         earlier.c.member_id == OUTBOX.c.member_id, earlier.c.id < OUTBOX.c.id, text("earlier." + UNSENT),
         or_(earlier.c.not_before <= now, earlier.c.last_error.is_not(None), _claimed(earlier)),
-        ~_claimed(earlier, landed=True))
-        .exists())
+        ~_claimed(earlier, landed=True)).exists()
 
 
-def claim_fresh(session: Session, now: datetime, limit: int, after: tuple[datetime, int] | None = None) -> Loaded:
-    """Up to `limit` due rows never tried, oldest first (after `after`, a row's (not_before, id), when
-    given), with their members, each the first of its member's still to send. The unit of work must
-    record a verdict or a batch for each (`mark`, `open_batches`)."""
-    where = [_PENDING, OUTBOX.c.not_before <= now, ~_claimed(OUTBOX), _first_of_its_member(now)]
+class Fresh(NamedTuple):
+    """What a claim of fresh rows read: the rows to judge, with their members (the first of their
+    member's still to send); how many it passed over, held back behind an earlier message of their
+    member (they go once that one has landed: `claim_fresh` from the start); and where it ended,
+    the last row's place for the next claim's `after` (None: nothing was left to read)."""
+    rows: Loaded
+    passed_over: int
+    end: tuple | None
+
+
+def claim_fresh(session: Session, now: datetime, limit: int, after: tuple | None = None) -> Fresh:
+    """Up to `limit` due rows never tried and not claimed, oldest first (after `after`, a claim's
+    `end`, when given), with their members. The unit of work must record a verdict or a batch for
+    each of its rows (`mark`, `open_batches`)."""
+    where = [_PENDING, OUTBOX.c.not_before <= now, ~_claimed(OUTBOX)]
     order = [OUTBOX.c.not_before, OUTBOX.c.id]
-    postgres = dialect_of(session) == "postgresql"
-    if postgres:  # read the due rows in the index's order, never all of them sorted: the planner cannot
-        # know how many are claimed (claims come and go by the thousand between two ANALYZEs)
+    extra = [_held_back(now), _RAW_NOT_BEFORE]
+    if dialect_of(session) == "postgresql":  # read the due rows in the index's order, never all of them
+        # sorted: the planner cannot know how many are claimed (claims come and go by the thousand
+        # between two ANALYZEs). For the rest of the unit of work: it sorts nothing else.
         session.execute(text("set local enable_sort = off"))
     if after is None:
-        rows = _load(session, where, order, limit)
+        read = _load(session, where, order, limit, extra=extra)
     else:  # in two parts, each a seek in the index (SQLite scans (not_before, id) > (?, ?) from not_before)
-        rows = _load(session, [*where, OUTBOX.c.not_before == after[0], OUTBOX.c.id > after[1]], order, limit)
-        if len(rows) < limit:
-            rows += _load(session, [*where, OUTBOX.c.not_before > after[0]], order, limit - len(rows))
-    if postgres:
-        session.execute(text("set local enable_sort = on"))
-    return rows
+        read = _load(session, [*where, _RAW_NOT_BEFORE == after[0], OUTBOX.c.id > after[1]], order, limit,
+                     extra=extra)
+        if len(read) < limit:
+            read += _load(session, [*where, _RAW_NOT_BEFORE > after[0]], order, limit - len(read), extra=extra)
+    if not read:
+        return Fresh([], 0, None)
+    rows = [(row, member) for row, member, held, _n in read if not held]
+    last = read[-1]
+    return Fresh(rows, len(read) - len(rows), (last[3], last[0].id))
 
 
-def position(session: Session, row_id: int) -> tuple[datetime, int]:
-    """A row's place in the claims' order, for the next claim to go on `after`."""
-    return session.scalar(select(OUTBOX.c.not_before).where(OUTBOX.c.id == row_id)), row_id
-
-
-# claims in one statement, the row ids as one parameter: on PostgreSQL all of them, answering the
-# rows claimed (a row another sender claimed first is left out); on SQLite, one batch's
-_CLAIM_ALL = text("insert into outbox_claims (outbox_id, batch_id) "
-                  "select * from unnest(cast(:ids as bigint[]), cast(:batch_ids as bigint[])) "
-                  "on conflict do nothing returning outbox_id")
+# On PostgreSQL a claim's batches and claims are one statement, the rows as array parameters: the
+# batches' ids are drawn first, the claims go in (a row another sender claimed first is left out:
+# ON CONFLICT waits for that sender's commit, then writes nothing), then the batches that got a row;
+# it answers the rows claimed with their batches. On SQLite (which holds the write lock for the unit
+# of work, so nobody else claims meanwhile) the batches, then each batch's claims from a JSON list.
+_OPEN_ALL = text("""
+with batch as materialized (
+    select nextval(pg_get_serial_sequence('outbox_batches', 'id')) as id, n
+    from generate_series(1, cardinality(cast(:keys as varchar[]))) as n),
+claimed as (
+    insert into outbox_claims (outbox_id, batch_id)
+    select r.outbox_id, batch.id from unnest(cast(:ids as bigint[]), cast(:nths as integer[])) as r(outbox_id, n)
+    join batch using (n)
+    on conflict do nothing
+    returning outbox_id, batch_id),
+opened as (
+    insert into outbox_batches (id, retry_key, multicast, status, attempts, first_attempt_at, claimed_at, not_before)
+    select batch.id, k.retry_key, k.multicast, 'sending', 1, :now, :now, :now
+    from batch join unnest(cast(:keys as varchar[]), cast(:multicasts as boolean[])) with ordinality
+        as k(retry_key, multicast, n) using (n)
+    where batch.id in (select batch_id from claimed))
+select outbox_id, batch_id from claimed""")
 _CLAIM_BATCH = text("insert into outbox_claims (outbox_id, batch_id) select value, :batch_id from json_each(:ids)")
 
 
@@ -148,27 +179,27 @@ def open_batches(session: Session, batches: list[Batch], now: datetime) -> list[
         return batches
     for batch in batches:
         batch.retry_key, batch.first_attempt_at, batch.attempts = str(uuid.uuid4()), now, 1
-    ids = dict(session.execute(insert(BATCHES).returning(BATCHES.c.retry_key, BATCHES.c.id), [
-        dict(retry_key=b.retry_key, multicast=b.multicast, status="sending", attempts=1, first_attempt_at=now,
-             claimed_at=now, not_before=now) for b in batches]).all())
-    for batch in batches:
-        batch.id = ids[batch.retry_key]
     if dialect_of(session) != "postgresql":
+        ids = dict(session.execute(insert(BATCHES).returning(BATCHES.c.retry_key, BATCHES.c.id), [
+            dict(retry_key=b.retry_key, multicast=b.multicast, status="sending", attempts=1, first_attempt_at=now,
+                 claimed_at=now, not_before=now) for b in batches]).all())
+        for batch in batches:
+            batch.id = ids[batch.retry_key]
         session.execute(_CLAIM_BATCH, [{"ids": json.dumps(b.row_ids), "batch_id": b.id} for b in batches])
         return batches
     ids = [row_id for b in batches for row_id in b.row_ids]
-    got = set(session.scalars(_CLAIM_ALL, {"ids": ids, "batch_ids": [b.id for b in batches for _r in b.row_ids]}))
-    if len(got) == len(ids):
-        return batches
+    got = dict(session.execute(_OPEN_ALL, {
+        "ids": ids, "nths": [n for n, b in enumerate(batches, start=1) for _r in b.row_ids],
+        "keys": [b.retry_key for b in batches], "multicasts": [b.multicast for b in batches], "now": now}).all())
     kept = []
     for batch in batches:
-        pairs = [(r, u) for r, u in zip(batch.row_ids, batch.user_ids) if r in got]
-        batch.row_ids, batch.user_ids = [r for r, _u in pairs], [u for _r, u in pairs]
-        batch._members = set(batch.user_ids)
-        if pairs:
+        if len(got) < len(ids):
+            pairs = [(r, u) for r, u in zip(batch.row_ids, batch.user_ids) if r in got]
+            batch.row_ids, batch.user_ids = [r for r, _u in pairs], [u for _r, u in pairs]
+            batch._members = set(batch.user_ids)
+        if batch.row_ids:
+            batch.id = got[batch.row_ids[0]]
             kept.append(batch)
-        else:
-            session.execute(delete(BATCHES).where(BATCHES.c.id == batch.id))
     return kept
 
 

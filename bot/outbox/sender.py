@@ -30,14 +30,15 @@ from rewards import outbox_state
 from . import claims
 from ..line_client import LineApiError
 from ..notice_messages import RenderError
-from ..aggregation_units import unit_of
-from .batches import Batch, Item, group_identical
-from .claims import ClaimedRow, Loaded, Recipient
+from .batches import MULTICAST_LIMIT, Batch, Item, group_identical
+from .claims import Loaded
 from .flight import BatchesInFlight
 from .renders import Renders
 from core.logs import describe_error
 
 log = logging.getLogger(__name__)
+
+DUE_EVERY = timedelta(seconds=1)  # how often a drain looks for batches due again (a retry, a lease run out)
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,10 @@ class OutboxSender:
         self.default_language = default_language
         self.rules = rules
         self._limit_recorded = False
-        self._renders = Renders(settings)
-        self._after: tuple[datetime, int] | None = None  # the last fresh row claimed in this drain
+        self._renders = Renders(settings, default_language)
+        self._pass = _Pass()
+        self._due_next: datetime | None = None  # when to look for batches due again
+        self._landed = 0  # batches landed in this drain
 
     @classmethod
     def from_runtime(cls, rt, rules: SendingRules | None = None) -> "OutboxSender":
@@ -123,11 +126,18 @@ class OutboxSender:
         summary = DrainSummary()
         if not self._may_send(summary):
             return summary
-        self._renders = Renders(self.settings)  # settings may have changed since the last drain
-        self._after = None
+        self._renders = Renders(self.settings, self.default_language)  # settings may have changed since the last drain
+        self._pass, self._due_next, self._landed = _Pass(), None, 0
         with BatchesInFlight(self._send, self.rules.in_flight) as flight:
+            worked = True
             while summary.stopped is None:
-                worked = self._send_due_batches(flight, summary)  # tried before: they have waited longest
+                # tried before: they have waited longest. Looked for every DUE_EVERY (a retry waits 10 s
+                # at least, a lease minutes) and whenever the fresh rows ran out
+                if not worked or self._due_next is None or self.clock.now() >= self._due_next:
+                    self._due_next = self.clock.now() + DUE_EVERY
+                    worked = self._send_due_batches(flight, summary)
+                else:
+                    worked = False
                 if summary.stopped is None:
                     worked = self._send_fresh_rows(flight, summary) or worked
                 if not worked:
@@ -162,10 +172,10 @@ class OutboxSender:
                 self._limit_recorded = True
         return True
 
-    @staticmethod
-    def _add(landed: list, summary: DrainSummary) -> None:
+    def _add(self, landed: list, summary: DrainSummary) -> None:
         for part in landed:
             summary.add(part() if callable(part) else part)
+        self._landed += len(landed)
 
     def _fly(self, flight: BatchesInFlight, batches: list[Batch], claim: datetime, summary: DrainSummary,
              fresh: bool) -> None:
@@ -181,32 +191,46 @@ class OutboxSender:
 
     # ------------------------------------------------------------------ rows never tried
     def _send_fresh_rows(self, flight: BatchesInFlight, summary: DrainSummary) -> bool:
+        """Claim the next fresh rows and send them; False when none was left to read.
+
+        The claims read the due rows in passes, each on from the last row read. A row held back
+        behind an earlier message of its member is passed over; at the end of a pass that passed
+        some over, a new pass starts from the first due row, once none flies, if a batch of this
+        drain has landed or a row was judged since the pass began (either could be that earlier
+        message)."""
         claim = self.clock.now()
+        now_pass, progress = self._pass, self._progress(summary)
+        again = (now_pass.after is not None and now_pass.passed_over and not flight.flying
+                 and progress > now_pass.progress)
+        # the first claim of a drain is one call's worth: the first call goes alone, and at once
+        limit = self.rules.claim_size if now_pass.after or self._landed else min(self.rules.claim_size, MULTICAST_LIMIT)
 
         def work(session):
-            # on from the last row claimed (the rows before it are claimed, and not settled yet), then
-            # from the start for what is left there (a member's next message, say)
-            rows = claims.claim_fresh(session, claim, self.rules.claim_size, self._after)
-            if not rows and self._after is not None:
-                rows = claims.claim_fresh(session, claim, self.rules.claim_size)
-            if not rows:
-                return None
-            self._after = claims.position(session, rows[-1][0].id)
-            items, verdicts = self._judge(session, rows, claim)
+            fresh, after = claims.claim_fresh(session, claim, limit, now_pass.after), now_pass.after
+            if fresh.end is None and again:
+                fresh, after = claims.claim_fresh(session, claim, limit), None
+            if not fresh.rows:
+                return fresh, after, [], (Counter(), 0, 0)
+            items, verdicts = self._judge(session, fresh.rows, claim)
             counts = self._record_verdicts(session, verdicts, claim)
-            batches = group_identical(items)
-            batches = claims.open_batches(session, batches, claim)
-            return batches, counts
+            return fresh, after, claims.open_batches(session, group_identical(items), claim), counts
 
-        claimed = self.db.run(work, write=True)
-        if claimed is None:
+        fresh, after, batches, (skipped, held, failed) = self.db.run(work, write=True)
+        if fresh.end is None:
             return False
-        batches, (skipped, held, failed) = claimed
+        if after is None and now_pass.after is not None:  # a new pass
+            self._pass = _Pass(progress=progress)
+        self._pass.after = fresh.end
+        self._pass.passed_over = self._pass.passed_over or fresh.passed_over > 0
         summary.skipped.update(skipped)
         summary.held += held
         summary.failed += failed
         self._fly(flight, batches, claim, summary, fresh=True)
         return True
+
+    def _progress(self, summary: DrainSummary) -> int:
+        """Batches landed and rows judged so far in this drain."""
+        return self._landed + summary.held + summary.failed + sum(summary.skipped.values())
 
     def _judge(self, session, rows: Loaded, now: datetime) -> tuple[list[Item], dict]:
         """Policy and rendering for freshly claimed rows: the items to send, and verdicts
@@ -215,28 +239,29 @@ class OutboxSender:
         verdicts: dict[tuple[str, object], list[int]] = {}
         marketing = [m.id for o, m in rows if m is not None and o.category == "marketing"]
         recent = Counter(policy.recent_marketing_counts(session, marketing, now)) if marketing else Counter()
+        decide, render, settings = policy.decide, self._renders.for_row, self.settings
         for row, member in rows:
-            decision = policy.decide(session, member, row.category, now, self.settings,
-                                     recent_marketing=recent[member.id] if member is not None else 0,
-                                     to_user_id=row.to_user_id)
-            if decision.action == policy.SKIP:
-                verdicts.setdefault(("skip", decision.reason), []).append(row.id)
-                continue
-            if decision.action == policy.HOLD:
-                verdicts.setdefault(("hold", decision.until), []).append(row.id)
-                continue
-            user_id = self._recipient(row, member)
+            decision = decide(session, member, row.category, now, settings,
+                              recent_marketing=recent[member.id] if member is not None else 0, to_user_id=row.to_user_id)
+            if decision.action != policy.SEND:
+                if decision.action == policy.SKIP:
+                    verdicts.setdefault(("skip", decision.reason), []).append(row.id)
+                    continue
+                if decision.action == policy.HOLD:
+                    verdicts.setdefault(("hold", decision.until), []).append(row.id)
+                    continue
+            user_id = member.line_user_id if member is not None else row.to_user_id
             if user_id is None:
                 verdicts.setdefault(("fail", "no recipient"), []).append(row.id)
                 continue
             try:
-                messages, key = self._renders.get(row.kind, row.params_json, self._language(member))
+                messages, key, unit = render(row, member.language if member is not None else None)
             except RenderError as exc:
                 verdicts.setdefault(("fail", f"cannot render: {exc}"), []).append(row.id)
                 continue
             if member is not None and row.category == "marketing":
                 recent[member.id] += 1  # what this drain is about to send counts against the cap
-            items.append(Item(row.id, user_id, messages, key, unit_of(row)))
+            items.append(Item(row.id, user_id, messages, key, unit))
         return items, verdicts
 
     def _record_verdicts(self, session, verdicts: dict, claim: datetime) -> tuple[Counter, int, int]:
@@ -251,12 +276,6 @@ class OutboxSender:
                 failed += claims.mark(session, ids, "failed", last_error=detail[:2000])
                 log.warning("outbox rows %s failed: %s", ids[:10], detail)
         return skipped, held, failed
-
-    def _recipient(self, row: ClaimedRow, member: Recipient | None) -> str | None:
-        return member.line_user_id if member is not None else row.to_user_id
-
-    def _language(self, member: Recipient | None) -> str:
-        return member.language if member is not None and member.language else self.default_language
 
     # ------------------------------------------------------------------ batches tried before
     def _send_due_batches(self, flight: BatchesInFlight, summary: DrainSummary) -> bool:
@@ -300,16 +319,16 @@ class OutboxSender:
             # (an opt-out is not asked again: LINE may already have delivered the batch)
             reason = (policy.unreachable_reason(member) if member is not None else
                       policy.direct_reason(session, row.to_user_id, "service") if row.to_user_id else None)
-            user_id = self._recipient(row, member)
+            user_id = member.line_user_id if member is not None else row.to_user_id
             if reason or user_id is None:
                 skipped.setdefault(reason or "erased", []).append(row.id)
                 continue
             try:
-                messages, key = self._renders.get(row.kind, row.params_json, self._language(member))
+                messages, key, unit = self._renders.for_row(row, member.language if member is not None else None)
             except RenderError as exc:
                 failed.setdefault(f"cannot render: {exc}", []).append(row.id)
                 continue
-            items.append(Item(row.id, user_id, messages, key, unit_of(row)))
+            items.append(Item(row.id, user_id, messages, key, unit))
         for reason, row_ids in skipped.items():
             rebuilt.skipped[reason] += claims.mark(session, row_ids, "skipped", claimed=True, skip_reason=reason)
         for error, row_ids in failed.items():
@@ -414,6 +433,15 @@ class OutboxSender:
                                     error=f"not tried: {summary.stopped or 'half the lease was gone'}")
                 else:
                     claims.release(session, batch, claim, not_before=summary.resume_at, untried=True)
+
+
+@dataclass
+class _Pass:
+    """A pass of the fresh claims over the due rows: where it is, whether it passed over a row held
+    back behind an earlier message of its member, and the drain's progress when it began."""
+    after: tuple | None = None  # the last claim's end
+    passed_over: bool = False
+    progress: int = 0  # OutboxSender._progress when it began
 
 
 @dataclass

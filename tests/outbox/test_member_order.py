@@ -46,7 +46,7 @@ def test_a_message_claimed_by_another_sender_holds_back_the_next(rt, line, clock
     queue_rows(rt.db, [mid], clock.now(), params=_say("first"), key="a")
     # another sender claimed "first" and is sending it (its lease runs)
     with rt.db.session() as s:
-        (row, _member), = claims.claim_fresh(s, clock.now(), 10)
+        (row, _member), = claims.claim_fresh(s, clock.now(), 10).rows
         claims.open_batches(s, [Batch(row_ids=[row.id], user_ids=[user_id(1)], messages=[])], clock.now())
     queue_rows(rt.db, [mid], clock.now(), params=_say("second"), key="b")
     assert _drain(rt).calls == 0
