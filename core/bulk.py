@@ -37,7 +37,11 @@ def one_of(session: Session | Connection, column, values: list):
 
 def insert_for(session: Session, model):
     """The dialect's INSERT for `model`, which has `.on_conflict_do_nothing()`."""
-    return (pg_insert if dialect_of(session) == "postgresql" else sqlite_insert)(model)
+    return _dialect_insert(dialect_of(session), model)
+
+
+def _dialect_insert(dialect: str, model):
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
 def insert_new(session: Session, model, rows: list[dict], returning: tuple = ()) -> list:
@@ -63,7 +67,7 @@ def _insert_new_statement(dialect: str, model, returning: tuple):
     key = (dialect, model, returning)
     stmt = _INSERT_NEW.get(key)
     if stmt is None:
-        stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(model).on_conflict_do_nothing()
+        stmt = _dialect_insert(dialect, model).on_conflict_do_nothing()
         if returning:
             stmt = stmt.returning(*returning)
         _INSERT_NEW[key] = stmt

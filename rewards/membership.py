@@ -72,7 +72,10 @@ def locked_by_code(session: Session, member_code: str) -> Member | None:
     return session.scalar(LOCK_BY_CODE, {"lock_code": member_code.strip().upper()})
 
 
-LOCK_BY_CODE = LOCK_WHERE.where(Member.member_code == bindparam("lock_code")).returning(Member)
+# the lock by member code (parameter `lock_code`), to be given its RETURNING: here the Member, and
+# rewards/shops/crediting's first order by code reads more beside it in the same statement
+LOCKED_BY_CODE = LOCK_WHERE.where(Member.member_code == bindparam("lock_code"))
+LOCK_BY_CODE = LOCKED_BY_CODE.returning(Member)
 
 
 def by_verified_phone(session: Session, e164: str) -> Member | None:

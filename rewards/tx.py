@@ -41,22 +41,23 @@ def savepoint(session: Session) -> Iterator[SessionTransaction]:
         yield sp
 
 
+# the member's lock (an UPDATE that changes nothing), to be given its WHERE and any RETURNING:
+# `lock_member` by id; rewards/membership.LOCKED_BY_CODE by code, reading the whole Member in the same
+# statement (fresh after any wait for the lock, so `record_order(..., locked=True)` takes no lock again)
+LOCK_WHERE = (update(Member).values(balance=Member.balance)
+              .execution_options(synchronize_session=False, populate_existing=True))
+
+
 def lock_member(session: Session, member_id: int, returning: tuple = ()):
     """Lock the member's row; with `returning` (columns), read them fresh in the same statement."""
     ensure_transaction(session)
-    stmt = (update(Member).where(Member.id == member_id).values(balance=Member.balance)
-            .execution_options(synchronize_session=False))
+    stmt = LOCK_WHERE.where(Member.id == member_id)
     if not returning:
         session.execute(stmt)
         return None
     return session.execute(stmt.returning(*returning)).one()
 
 
-# a member locked and read whole in one statement (the lock_member above on a member not yet read),
-# to be given its WHERE and RETURNING (Member, ...): rewards/membership.locked_by_code. The Member is
-# read fresh after any wait for the lock, so `record_order(..., locked=True)` takes no lock again.
-LOCK_WHERE = (update(Member).values(balance=Member.balance)
-              .execution_options(synchronize_session=False, populate_existing=True))
 
 
 @contextmanager

@@ -35,7 +35,7 @@ from ..errors import DomainError, OrderConflict
 from ..models import Member, MemberLink, Order
 from ..order_input import OrderInput
 from ..settings import ProgramSettings
-from ..tx import LOCK_WHERE, ensure_transaction
+from ..tx import ensure_transaction
 from core.timeutil import require_aware
 from .events import OrderCancel, OrderRefund, PlacedOrder
 from .models import ShopOrder
@@ -187,9 +187,9 @@ def _first_by_code(session: Session, event: PlacedOrder, values: dict, code: str
 
 
 _SHOP_ORDERS, _LINKS = ShopOrder.__table__, MemberLink.__table__
-# _first_by_code's one statement, built once: the member by code, locked (tx.LOCK_WHERE), with whether
+# _first_by_code's one statement, built once: the member by code, locked (membership.LOCKED_BY_CODE), with whether
 # the shop order was received before and whether the customer id (NULL: none) or the member is linked
-FIRST_BY_CODE = LOCK_WHERE.where(Member.member_code == bindparam("lock_code")).returning(
+FIRST_BY_CODE = membership.LOCKED_BY_CODE.returning(
     Member,
     select(_SHOP_ORDERS.c.id).where(_SHOP_ORDERS.c.platform == bindparam("probe_platform"),
                                     _SHOP_ORDERS.c.shop == bindparam("probe_shop"),
